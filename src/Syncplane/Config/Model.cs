@@ -1,0 +1,171 @@
+using Syncplane.Planning;
+using Syncplane.Scheduling;
+
+namespace Syncplane.Config;
+
+public enum SyncDirection
+{
+    Pull,
+    Push,
+    Bidirectional,
+}
+
+/// <summary>A whole, validated <c>syncplane.yaml</c>.</summary>
+public sealed record SyncplaneConfig
+{
+    /// <summary>Full path of the file this was loaded from.</summary>
+    public required string File { get; init; }
+
+    /// <summary>The directory relative paths in the file are resolved against (the file's directory).</summary>
+    public required string BaseDirectory { get; init; }
+
+    public string Version { get; init; } = "1";
+
+    public DefaultsConfig Defaults { get; init; } = new();
+
+    /// <summary>Targets in file order.</summary>
+    public IReadOnlyList<TargetConfig> Targets { get; init; } = [];
+
+    public SafetyConfig Safety { get; init; } = new();
+
+    /// <summary>Where Syncplane keeps its state; <value>.syncplane</value> next to the config file by default.</summary>
+    public required string StateDirectory { get; init; }
+}
+
+/// <summary>Values every target inherits unless it sets its own.</summary>
+public sealed record DefaultsConfig
+{
+    /// <value>pull</value>
+    public SyncDirection Direction { get; init; } = SyncDirection.Pull;
+
+    public bool DryRun { get; init; }
+
+    /// <summary>Fail a run whose plan is not empty (a drift check in CI).</summary>
+    public bool FailOnDiff { get; init; }
+
+    /// <summary>Accepted for seed compatibility; Syncplane runs are always idempotent.</summary>
+    public bool Idempotent { get; init; } = true;
+
+    /// <summary>Commit what a pull wrote when it lies in a git work tree. <value>false</value></summary>
+    public bool GitCommit { get; init; }
+
+    /// <summary>Run verification after every sync, not only with <c>--verify</c>. <value>false</value></summary>
+    public bool Verify { get; init; }
+
+    /// <value>10m</value>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+}
+
+/// <summary>How often a failed run is retried and how long to wait between attempts.</summary>
+public sealed record RetryPolicy(int Attempts, IReadOnlyList<TimeSpan> Backoff)
+{
+    /// <summary>3 attempts, waiting 5s, 30s and 5m.</summary>
+    public static readonly RetryPolicy Default = new(3, [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)]);
+}
+
+/// <summary>A connector reference: its type name and its bound options.</summary>
+public sealed record ConnectorConfig(string Type, object Options, ConfigNode Node);
+
+/// <summary>One named sync.</summary>
+public sealed record TargetConfig
+{
+    /// <summary>The key of the target in the <c>targets</c> mapping.</summary>
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public SyncDirection Direction { get; init; } = SyncDirection.Pull;
+
+    /// <summary>Where items come from (pull: the remote side).</summary>
+    public ConnectorConfig? Source { get; init; }
+
+    /// <summary>Where items go.</summary>
+    public ConnectorConfig? Destination { get; init; }
+
+    /// <summary>A script that does the sync itself (seed 004 style); relative to the config's directory.</summary>
+    public string? Entrypoint { get; init; }
+
+    /// <summary>Free-form settings passed to the entrypoint as SYNCPLANE_CONFIG_&lt;KEY&gt; environment variables.</summary>
+    public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Globs (relative to the base directory) of what a push reads.</summary>
+    public IReadOnlyList<Glob> Inputs { get; init; } = [];
+
+    /// <summary>Globs (relative to the base directory) of what a pull produces.</summary>
+    public IReadOnlyList<Glob> Outputs { get; init; } = [];
+
+    public Schedule Schedule { get; init; } = Schedule.Manual;
+
+    public VerificationConfig? Verification { get; init; }
+
+    public MaxDelete? MaxDelete { get; init; }
+
+    public GitCommitConfig? GitCommit { get; init; }
+
+    public TimeSpan Timeout { get; init; }
+
+    public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>Where the target was declared, for error messages.</summary>
+    public ConfigNode? Node { get; init; }
+}
+
+/// <summary>A command whose result decides whether a run's output is acceptable.</summary>
+public sealed record VerificationConfig(string Command, long? ExpectedMin, int? ExpectedExitCode);
+
+/// <summary>A limit on deletes per run: an absolute count or a percentage of the destination.</summary>
+public sealed record MaxDelete(long? Count, double? Percent)
+{
+    public bool Allows(int deletes, int destinationCount) =>
+        Count is { } count ? deletes <= count
+        : Percent is not { } percent || destinationCount == 0 || deletes * 100.0 / destinationCount <= percent;
+
+    public override string ToString() => Count is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{Percent}%";
+}
+
+/// <summary>Commit what a pull wrote into the git work tree that holds it.</summary>
+public sealed record GitCommitConfig
+{
+    /// <value>"syncplane: {target} at {date} from {source_sha}"</value>
+    public string Message { get; init; } = "syncplane: sync {target} at {date} from {source_sha}";
+
+    /// <value>Syncplane</value>
+    public string AuthorName { get; init; } = "Syncplane";
+
+    /// <value>syncplane@localhost</value>
+    public string AuthorEmail { get; init; } = "syncplane@localhost";
+
+    public bool Push { get; init; }
+
+    public string? Remote { get; init; }
+
+    public string? Branch { get; init; }
+}
+
+/// <summary>The global <c>safety</c> section of seed 004.</summary>
+public sealed record SafetyConfig
+{
+    /// <summary>Regular expressions (case-insensitive) that must not appear in anything a run writes.</summary>
+    public IReadOnlyList<string> SecretPatterns { get; init; } = [];
+
+    public IReadOnlyList<CheckCommand> PreSyncChecks { get; init; } = [];
+
+    public IReadOnlyList<CheckCommand> PostSyncChecks { get; init; } = [];
+
+    public IReadOnlyList<DriftGate> DriftGates { get; init; } = [];
+}
+
+/// <summary>A pre- or post-sync check: a shell command and the exit code it must return.</summary>
+public sealed record CheckCommand(string Name, string Command, int ExpectedExitCode = 0, bool SkipOnPull = false, bool SkipOnPush = false);
+
+/// <summary>
+/// A command whose numeric output gates a run: its last number must be at least <see cref="MinValue"/>
+/// and/or at most <see cref="MaxDriftScore"/>. <see cref="Targets"/> limits it to matching targets.
+/// </summary>
+public sealed record DriftGate(string Name, string Command, double? MinValue, double? MaxDriftScore, IReadOnlyList<Glob> Targets);

@@ -1,0 +1,17 @@
+using Syncplane.Config;
+using Syncplane.Engine;
+
+namespace Syncplane.Connectors;
+
+/// <summary>What a connector gets from the engine when it is created for one run.</summary>
+public sealed record ConnectorContext(
+    string TargetName,
+    string BaseDirectory,
+    string StateDirectory,
+    SecretResolver Secrets,
+    IRunLog Log,
+    TimeProvider Time)
+{
+    /// <summary>A directory private to this target (clones, caches), created on demand.</summary>
+    public string TargetStateDirectory => Path.Combine(StateDirectory, "targets", TargetName);
+}

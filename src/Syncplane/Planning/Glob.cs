@@ -1,0 +1,171 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Syncplane.Planning;
+
+/// <summary>
+/// A path glob matched against whole '/'-separated keys: <c>*</c> and <c>?</c> stay within one segment,
+/// <c>**</c> spans any number of segments (including none), <c>[abc]</c> / <c>[!a-z]</c> are classes and
+/// <c>{a,b}</c> are alternatives. Matching is case-sensitive, like the file systems Syncplane runs on.
+/// </summary>
+public sealed class Glob
+{
+    private readonly Regex _regex;
+
+    private Glob(string pattern, Regex regex, string staticPrefix)
+    {
+        Pattern = pattern;
+        _regex = regex;
+        StaticPrefix = staticPrefix;
+    }
+
+    public string Pattern { get; }
+
+    /// <summary>The leading segments without wildcards ("docs/api" for "docs/api/**/*.md"), or "".</summary>
+    public string StaticPrefix { get; }
+
+    public static Glob Parse(string pattern) =>
+        TryParse(pattern, out var glob, out var why) ? glob : throw new ArgumentException($"invalid glob '{pattern}': {why}", nameof(pattern));
+
+    public static bool TryParse(string pattern, [NotNullWhen(true)] out Glob? glob, [NotNullWhen(false)] out string? error)
+    {
+        glob = null;
+        if (string.IsNullOrWhiteSpace(pattern))
+        {
+            error = "the pattern is empty";
+            return false;
+        }
+
+        var normalized = pattern.StartsWith("./", StringComparison.Ordinal) ? pattern[2..] : pattern;
+        if (normalized.StartsWith('/'))
+        {
+            error = "patterns are relative to the root; remove the leading '/'";
+            return false;
+        }
+
+        if (!TryTranslate(normalized, out var regex, out error))
+        {
+            return false;
+        }
+
+        glob = new Glob(pattern, new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Compiled), StaticPrefixOf(normalized));
+        return true;
+    }
+
+    public bool IsMatch(string key) => _regex.IsMatch(key);
+
+    /// <summary>True when some key under directory <paramref name="directoryKey"/> could match (used to prune walks).</summary>
+    public bool CouldMatchUnder(string directoryKey) =>
+        StaticPrefix.Length == 0
+        || directoryKey.StartsWith(StaticPrefix + "/", StringComparison.Ordinal)
+        || directoryKey == StaticPrefix
+        || StaticPrefix.StartsWith(directoryKey + "/", StringComparison.Ordinal);
+
+    public override string ToString() => Pattern;
+
+    private static string StaticPrefixOf(string pattern)
+    {
+        var segments = pattern.Split('/');
+        var fixedSegments = segments.TakeWhile(s => s.IndexOfAny(['*', '?', '[', '{']) < 0).ToList();
+        if (fixedSegments.Count == segments.Length)
+        {
+            fixedSegments.RemoveAt(fixedSegments.Count - 1); // the last segment names the item itself
+        }
+
+        return string.Join('/', fixedSegments);
+    }
+
+    private static bool TryTranslate(string pattern, [NotNullWhen(true)] out string? regex, [NotNullWhen(false)] out string? error)
+    {
+        var sb = new StringBuilder("^");
+        var braceDepth = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '*' when i + 1 < pattern.Length && pattern[i + 1] == '*':
+                    var atSegmentStart = i == 0 || pattern[i - 1] == '/';
+                    var atSegmentEnd = i + 2 == pattern.Length || pattern[i + 2] == '/';
+                    if (!atSegmentStart || !atSegmentEnd)
+                    {
+                        regex = null;
+                        error = "'**' must be a whole path segment, as in 'docs/**' or '**/*.md'";
+                        return false;
+                    }
+
+                    if (i + 2 == pattern.Length)
+                    {
+                        sb.Append(".*");
+                        i += 1;
+                    }
+                    else
+                    {
+                        sb.Append("(?:.*/)?");
+                        i += 2; // also consume the '/'
+                    }
+
+                    break;
+                case '*':
+                    sb.Append("[^/]*");
+                    break;
+                case '?':
+                    sb.Append("[^/]");
+                    break;
+                case '[':
+                    var close = pattern.IndexOf(']', i + 2);
+                    if (close < 0)
+                    {
+                        regex = null;
+                        error = $"'[' at position {i + 1} has no closing ']'";
+                        return false;
+                    }
+
+                    var body = pattern[(i + 1)..close];
+                    var negate = body.StartsWith('!') || body.StartsWith('^');
+                    if (negate)
+                    {
+                        body = body[1..];
+                    }
+
+                    sb.Append('[').Append(negate ? "^/" : "").Append(body.Replace("\\", "\\\\", StringComparison.Ordinal)).Append(']');
+                    i = close;
+                    break;
+                case '{':
+                    braceDepth++;
+                    sb.Append("(?:");
+                    break;
+                case '}':
+                    if (braceDepth == 0)
+                    {
+                        regex = null;
+                        error = $"'}}' at position {i + 1} has no opening '{{'";
+                        return false;
+                    }
+
+                    braceDepth--;
+                    sb.Append(')');
+                    break;
+                case ',' when braceDepth > 0:
+                    sb.Append('|');
+                    break;
+                default:
+                    sb.Append(Regex.Escape(c.ToString()));
+                    break;
+            }
+        }
+
+        if (braceDepth != 0)
+        {
+            regex = null;
+            error = "'{' has no closing '}'";
+            return false;
+        }
+
+        sb.Append('$');
+        regex = sb.ToString();
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,25 @@
+namespace Syncplane.Planning;
+
+/// <summary>An immutable set of items keyed by <see cref="Item.Key"/> (ordinal).</summary>
+public sealed class Snapshot
+{
+    public static readonly Snapshot Empty = new([]);
+
+    public Snapshot(IEnumerable<Item> items)
+    {
+        var map = new Dictionary<string, Item>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            map[item.Key] = item;
+        }
+
+        Items = map;
+    }
+
+    /// <summary>Optional revision of the source this snapshot was taken from (for example a git commit SHA).</summary>
+    public string? Revision { get; init; }
+
+    public IReadOnlyDictionary<string, Item> Items { get; }
+
+    public int Count => Items.Count;
+}

@@ -1,0 +1,33 @@
+using Syncplane.Engine;
+using Syncplane.Planning;
+
+namespace Syncplane.Storage;
+
+/// <summary>
+/// The only door to persistent state. Implementations: SQLite (embedded default) and PostgreSQL.
+/// All methods are safe to call from several threads; each call is its own short transaction.
+/// </summary>
+public interface ISyncStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema (versioned migrations); idempotent.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a run that starts now, in <see cref="RunStatus.Running"/>; returns its id.</summary>
+    Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken);
+
+    Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken);
+
+    Task CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken);
+
+    Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LogLine>> GetLogAsync(long runId, CancellationToken cancellationToken);
+
+    /// <summary>The last synced state of one side of a target ("source" or "destination"), key → item.</summary>
+    Task<IReadOnlyDictionary<string, Item>> GetItemIndexAsync(string target, string side, CancellationToken cancellationToken);
+
+    /// <summary>Upserts and deletes index entries in one transaction.</summary>
+    Task UpdateItemIndexAsync(string target, string side, IReadOnlyCollection<Item> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken);
+}

@@ -1,0 +1,28 @@
+using Syncplane.Planning;
+
+namespace Syncplane.Tests;
+
+public class GlobTests
+{
+    [Theory]
+    [InlineData("docs/**", "docs/a.md", true)]
+    [InlineData("docs/**", "docs/x/y/z.md", true)]
+    [InlineData("docs/**", "other/a.md", false)]
+    [InlineData("**/*.md", "a.md", true)]
+    [InlineData("**/*.md", "x/y/a.md", true)]
+    [InlineData("*.md", "x/a.md", false)]
+    [InlineData("oca_*", "oca_repos", true)]
+    [InlineData("{a,b}/*.txt", "b/x.txt", true)]
+    [InlineData("file[0-9].txt", "file7.txt", true)]
+    [InlineData("file[!0-9].txt", "file7.txt", false)]
+    public void IsMatch_MatchesWholeKeys(string pattern, string key, bool expected) =>
+        Assert.Equal(expected, Glob.Parse(pattern).IsMatch(key));
+
+    [Theory]
+    [InlineData("docs/[abc")]
+    [InlineData("a**b")]
+    [InlineData("{a,b")]
+    [InlineData("/abs/path")]
+    public void TryParse_RejectsBadPatterns(string pattern) =>
+        Assert.False(Glob.TryParse(pattern, out _, out _));
+}
