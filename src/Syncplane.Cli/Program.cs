@@ -1,1 +1,35 @@
-return 0;
+using System.CommandLine;
+using Syncplane.Cli;
+using Syncplane.Cli.Commands;
+
+var root = new RootCommand("Syncplane: declare sync targets in syncplane.yaml, run them, prove they are in sync.\nWithout a command, runs targets like 'run' (seed 004 style), or lists them with --list.");
+var run = new RunCommand.Parts();
+foreach (var option in run.All)
+{
+    root.Options.Add(option);
+}
+
+var list = new Option<bool>("--list", "-l") { Description = "List the targets instead of running them" };
+root.Options.Add(list);
+root.SetAction((result, ct) =>
+{
+    var options = run.Read(result);
+    return result.GetValue(list) ? Task.FromResult(ListCommand.Run(options.Config, options.Json)) : RunCommand.RunAsync(options, ct);
+});
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(ListCommand.Create());
+root.Subcommands.Add(ValidateCommand.Create());
+
+var parsed = root.Parse(args);
+return parsed.Errors.Count > 0 ? Usage(parsed) : await parsed.InvokeAsync();
+
+static int Usage(ParseResult parsed)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Run 'syncplane --help' for usage.");
+    return ExitCodes.InvalidInput;
+}

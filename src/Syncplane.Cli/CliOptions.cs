@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Syncplane.Cli;
+
+/// <summary>Options shared by several commands.</summary>
+internal static class CliOptions
+{
+    public static Option<string> Config() => new("--config", "-c")
+    {
+        Description = "The config file",
+        DefaultValueFactory = _ => "syncplane.yaml",
+        HelpName = "FILE",
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON for machines instead of text" };
+}

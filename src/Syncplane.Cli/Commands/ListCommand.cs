@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Text.Json;
+using Syncplane.Config;
+
+namespace Syncplane.Cli.Commands;
+
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var config = CliOptions.Config();
+        var json = CliOptions.Json();
+        var command = new Command("list", "List the targets in the config file") { config, json };
+        command.SetAction(result => Run(result.GetValue(config)!, result.GetValue(json)));
+        return command;
+    }
+
+    public static int Run(string path, bool json)
+    {
+        if (ConfigFile.LoadOrReport(path) is not { } config)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        var rows = config.Targets.Select(t => new TargetRow(
+            t.Name,
+            t.Direction.ToString().ToLowerInvariant(),
+            Describe(t),
+            t.Schedule.Text,
+            t.Description ?? "")).ToList();
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(rows, JsonOutput.Options));
+            return ExitCodes.Success;
+        }
+
+        Table.Write(
+            ["TARGET", "DIRECTION", "WHAT", "SCHEDULE", "DESCRIPTION"],
+            rows.Select(r => new[] { r.Name, r.Direction, r.Kind, r.Schedule, r.Description }).ToList());
+        return ExitCodes.Success;
+    }
+
+    private static string Describe(TargetConfig target) =>
+        target.Entrypoint is { } entrypoint ? $"run {entrypoint}" : $"{target.Source?.Type} -> {target.Destination?.Type}";
+
+    private sealed record TargetRow(string Name, string Direction, string Kind, string Schedule, string Description);
+}

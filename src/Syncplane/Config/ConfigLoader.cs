@@ -1,0 +1,71 @@
+using Syncplane.Connectors;
+
+namespace Syncplane.Config;
+
+/// <summary>
+/// Loads and validates <c>syncplane.yaml</c>. Validation collects every error with file, line and column;
+/// nothing is resolved or run here (secrets stay references until a connector needs them).
+/// </summary>
+public sealed class ConfigLoader(ConnectorRegistry connectors)
+{
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir"];
+
+    public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
+
+    /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
+    public SyncplaneConfig Load(string path)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new ConfigException([new ConfigError(path, 0, 0, "config file not found; pass --config FILE or create ./syncplane.yaml")]);
+        }
+
+        return Parse(File.ReadAllText(fullPath), fullPath);
+    }
+
+    /// <exception cref="ConfigException">The text is invalid.</exception>
+    public SyncplaneConfig Parse(string yaml, string fullPath)
+    {
+        var root = ConfigNodeParser.Parse(yaml, fullPath);
+        var reader = new ConfigReader();
+        var config = Bind(root, reader, fullPath);
+        if (reader.HasErrors || config is null)
+        {
+            throw new ConfigException(reader.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+        }
+
+        return config;
+    }
+
+    private SyncplaneConfig? Bind(ConfigNode root, ConfigReader reader, string fullPath)
+    {
+        if (!reader.Mapping(root, "the config file", TopLevelKeys))
+        {
+            return null;
+        }
+
+        var baseDirectory = Path.GetDirectoryName(fullPath)!;
+        var version = reader.Text(root, "version") ?? "1";
+        if (version is not ("1" or "1.0"))
+        {
+            reader.Error(root["version"]!, $"unsupported version '{version}'; expected 1 or \"1.0\"");
+        }
+
+        var defaults = DefaultsBinder.Bind(root["defaults"], reader);
+        var targets = new TargetBinder(connectors, reader, defaults, baseDirectory).BindAll(root["targets"], root);
+        var safety = SafetyBinder.Bind(root["safety"], reader);
+        var stateDirectory = Path.GetFullPath(reader.Text(root, "state_dir") ?? ".syncplane", baseDirectory);
+
+        return new SyncplaneConfig
+        {
+            File = fullPath,
+            BaseDirectory = baseDirectory,
+            Version = version,
+            Defaults = defaults,
+            Targets = targets,
+            Safety = safety,
+            StateDirectory = stateDirectory,
+        };
+    }
+}

@@ -1,0 +1,6 @@
+namespace Syncplane.Connectors;
+
+internal static class BuiltInConnectors
+{
+    public static IEnumerable<IConnectorFactory> All => [];
+}

@@ -1,0 +1,168 @@
+using Syncplane.Config;
+using Syncplane.Connectors;
+using Syncplane.Connectors.Command;
+using Syncplane.Connectors.Git;
+using Syncplane.Engine.Process;
+using Syncplane.Engine.Safety;
+using Syncplane.Planning;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+public sealed partial class SyncRunner
+{
+    private const string DestinationSide = "destination";
+
+    private async Task<Outcome> ExecuteAsync(TargetConfig target, RunOptions options, ConnectorContext context, IProgress<int>? progress, CancellationToken ct)
+    {
+        var runner = new ProcessRunner(time);
+        var log = context.Log;
+        await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
+        await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, config.BaseDirectory, target.Timeout, log, ct));
+
+        var outcome = target.Entrypoint is null
+            ? await SyncItemsAsync(target, options, context, progress, ct)
+            : await RunEntrypointAsync(target, options, context, runner, ct);
+        if (outcome.Status != RunStatus.Succeeded || options.DryRun)
+        {
+            return await VerifyAsync(target, options, runner, log, outcome, ct);
+        }
+
+        var post = await new SyncChecks(runner).RunAsync(config.Safety.PostSyncChecks, "post-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct);
+        if (!post.Passed)
+        {
+            return outcome with { Status = RunStatus.Failed, Message = $"{outcome.Message}; then {post.Gate} failed: {post.Message}" };
+        }
+
+        return await VerifyAsync(target, options, runner, log, outcome, ct);
+    }
+
+    private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, IProgress<int>? progress, CancellationToken ct)
+    {
+        var sourceFactory = connectors.Find(target.Source!.Type)!;
+        var destinationFactory = connectors.Find(target.Destination!.Type)!;
+        var source = sourceFactory.CreateSource(target.Source.Options, context);
+        var destination = destinationFactory.CreateDestination(target.Destination.Options, context);
+
+        var sourceSnapshot = source.SnapshotAsync(ct);
+        var destinationSnapshot = destination.SnapshotAsync(ct);
+        await Task.WhenAll(sourceSnapshot, destinationSnapshot);
+        var (from, to) = (await sourceSnapshot, await destinationSnapshot);
+        var plan = await Planner.DiffAsync(from, to, destination.Delete, (a, b, c) => destination.SameContentAsync(a, b, source, c), ct);
+        plan = plan with { SourceRevision = from.Revision };
+        var summary = plan.Summary;
+        context.Log.Info($"plan: {summary.Creates} to create, {summary.Updates} to update, {summary.Deletes} to delete, {summary.Unchanged} unchanged");
+
+        if (target.MaxDelete is { } maxDelete && !maxDelete.Allows(summary.Deletes, to.Count))
+        {
+            throw new GateFailedException("max_delete", $"the plan deletes {summary.Deletes} of {to.Count} item(s), over the limit of {maxDelete}; nothing was written", plan);
+        }
+
+        await ScanForSecretsAsync(plan, source, ct);
+        if (config.Defaults.FailOnDiff && !plan.IsEmpty)
+        {
+            return new Outcome(RunStatus.Failed, $"fail_on_diff: the destination differs ({Describe(summary, planned: true)})") { Plan = plan };
+        }
+
+        if (options.DryRun)
+        {
+            return new Outcome(RunStatus.Succeeded, plan.IsEmpty ? $"dry run: up to date ({summary.Unchanged} item(s))" : $"dry run: {Describe(summary, planned: true)}, nothing written") { Plan = plan };
+        }
+
+        if (plan.IsEmpty)
+        {
+            return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s))") { Plan = plan };
+        }
+
+        await destination.ApplyAsync(plan, source, progress, ct);
+        await RecordItemIndexAsync(target.Name, plan, ct);
+        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
+            ? await new GitCommitStep(new ProcessRunner(time), time).CommitAsync(git, root, ["."], Template(target, plan.SourceRevision), context.Log, ct)
+            : null;
+        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}")
+        {
+            Plan = plan,
+            CommitSha = commit,
+        };
+    }
+
+    private async Task<Outcome> RunEntrypointAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, CancellationToken ct)
+    {
+        if (options.DryRun)
+        {
+            return new Outcome(RunStatus.Succeeded, $"dry run: would run {target.Entrypoint} in {target.WorkingDirectory ?? config.BaseDirectory}");
+        }
+
+        var result = await new EntrypointRunner(runner, time).RunAsync(target, context, ct);
+        if (!result.Success)
+        {
+            return new Outcome(RunStatus.Failed, result.Message) { OutputsCreated = result.OutputsCreated };
+        }
+
+        var findings = SecretScanner.ScanFiles(config.Safety.SecretPatterns, result.OutputsCreated.Select(o => (Path.Combine(config.BaseDirectory, o), o)));
+        if (findings.Count > 0)
+        {
+            return new Outcome(RunStatus.Failed, $"secret scan: {string.Join("; ", findings)}; outputs were not committed") { OutputsCreated = result.OutputsCreated };
+        }
+
+        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && target.Outputs.Count > 0
+            ? await new GitCommitStep(runner, time).CommitAsync(git, config.BaseDirectory, target.Outputs.Select(o => $":(glob){o.Pattern}").ToList(), Template(target, null), context.Log, ct)
+            : null;
+        var message = $"synced successfully: {result.OutputsCreated.Count} output(s) created or changed{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}";
+        return new Outcome(RunStatus.Succeeded, message) { OutputsCreated = result.OutputsCreated, CommitSha = commit };
+    }
+
+    private async Task<Outcome> VerifyAsync(TargetConfig target, RunOptions options, ProcessRunner runner, IRunLog log, Outcome outcome, CancellationToken ct)
+    {
+        if (target.Verification is not { } verification || !options.Verify || outcome.Status is RunStatus.Refused or RunStatus.Cancelled)
+        {
+            return outcome;
+        }
+
+        var result = await new Verifier(runner).VerifyAsync(verification, config.BaseDirectory, target.Timeout, log, ct);
+        return result.Passed
+            ? outcome with { VerificationPassed = true, Message = $"{outcome.Message}; {result.Message}" }
+            : outcome with { VerificationPassed = false, Status = RunStatus.Failed, Message = $"{outcome.Message}; {result.Message}" };
+    }
+
+    private async Task ScanForSecretsAsync(Plan plan, IItemSource source, CancellationToken ct)
+    {
+        if (config.Safety.SecretPatterns.Count == 0)
+        {
+            return;
+        }
+
+        var written = plan.Changes.Where(c => c.Kind != ChangeKind.Delete && c.ContentChanged && c.Source is { Kind: ItemKind.File }).Select(c => c.Source!);
+        var findings = await SecretScanner.ScanItemsAsync(config.Safety.SecretPatterns, written, source, ct);
+        if (findings.Count > 0)
+        {
+            throw new GateFailedException("secret scan", string.Join("; ", findings), plan);
+        }
+    }
+
+    private async Task RecordItemIndexAsync(string target, Plan plan, CancellationToken ct)
+    {
+        var upserts = plan.Changes.Where(c => c.Kind != ChangeKind.Delete).Select(c => c.Source!).ToList();
+        var deletes = plan.Changes.Where(c => c.Kind == ChangeKind.Delete).Select(c => c.Key).ToList();
+        await store.UpdateItemIndexAsync(target, DestinationSide, upserts, deletes, ct);
+    }
+
+    private Dictionary<string, string> Template(TargetConfig target, string? sourceSha) => new()
+    {
+        ["target"] = target.Name,
+        ["source_sha"] = sourceSha ?? "",
+    };
+
+    private static string Describe(PlanSummary s, bool planned = false) => !planned
+        ? $"{s.Creates} created, {s.Updates} updated, {s.Deletes} deleted, {s.Unchanged} unchanged"
+        : $"{s.Creates} to create, {s.Updates} to update, {s.Deletes} to delete, {s.Unchanged} unchanged";
+
+    private static async Task RequireAsync(Task<GateResult> gate)
+    {
+        var result = await gate;
+        if (!result.Passed)
+        {
+            throw new GateFailedException(result.Gate, result.Message);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Syncplane.Config;
+using Syncplane.Connectors;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+/// <summary>
+/// Runs one target end to end: gates, snapshots, plan, apply, commit, checks, verification; records the run.
+/// Plug-ins throw; this is the one place that turns their failures into run outcomes.
+/// </summary>
+public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store, TimeProvider time, ConnectorRegistry connectors, SecretResolver secrets)
+{
+    /// <summary>Runs <paramref name="target"/> once and records the run; never throws for a failed sync.</summary>
+    public async Task<TargetRunResult> RunAsync(TargetConfig target, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetTimestamp();
+        var runId = await store.StartRunAsync(
+            new NewRun(target.Name, options.Trigger, target.Direction.ToString().ToLowerInvariant(), options.DryRun), cancellationToken);
+        var log = new RunLog(secrets, time, onLog);
+        Outcome outcome;
+        using (var timeout = new CancellationTokenSource(target.Timeout, time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            try
+            {
+                var context = new ConnectorContext(target.Name, config.BaseDirectory, config.StateDirectory, secrets, log, time);
+                outcome = await ExecuteAsync(target, options, context, progress, linked.Token);
+            }
+            catch (GateFailedException ex)
+            {
+                outcome = new Outcome(RunStatus.Refused, $"refused by {ex.Gate}: {ex.Message}") { Plan = ex.Plan };
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                outcome = new Outcome(RunStatus.Failed, $"timed out after {DurationParser.Format(target.Timeout)}");
+            }
+            catch (OperationCanceledException)
+            {
+                outcome = new Outcome(RunStatus.Cancelled, "cancelled");
+            }
+            catch (Exception ex)
+            {
+                outcome = new Outcome(RunStatus.Failed, ex.Message);
+            }
+        }
+
+        var message = secrets.Redact(outcome.Message);
+        if (outcome.Status != RunStatus.Succeeded)
+        {
+            log.Error(message);
+        }
+
+        await store.AppendLogAsync(runId, log.Lines, CancellationToken.None);
+        await store.CompleteRunAsync(runId, new RunCompletion
+        {
+            Status = outcome.Status,
+            Message = message,
+            Summary = outcome.Plan?.Summary,
+            SourceRevision = outcome.Plan?.SourceRevision,
+            VerificationPassed = outcome.VerificationPassed,
+            OutputsCreated = outcome.OutputsCreated,
+            CommitSha = outcome.CommitSha,
+        }, CancellationToken.None);
+
+        return new TargetRunResult
+        {
+            RunId = runId,
+            Target = target.Name,
+            Direction = target.Direction,
+            Status = outcome.Status,
+            Message = message,
+            Duration = time.GetElapsedTime(startedAt),
+            Plan = outcome.Plan,
+            SourceRevision = outcome.Plan?.SourceRevision,
+            OutputsCreated = outcome.OutputsCreated,
+            VerificationPassed = outcome.VerificationPassed,
+            CommitSha = outcome.CommitSha,
+        };
+    }
+
+    internal sealed record Outcome(RunStatus Status, string Message)
+    {
+        public Planning.Plan? Plan { get; init; }
+
+        public IReadOnlyList<string> OutputsCreated { get; init; } = [];
+
+        public bool? VerificationPassed { get; init; }
+
+        public string? CommitSha { get; init; }
+    }
+
+}
+
+/// <summary>A safety gate stopped the run before it wrote anything.</summary>
+internal sealed class GateFailedException(string gate, string message, Planning.Plan? plan = null) : Exception(message)
+{
+    public string Gate { get; } = gate;
+
+    public Planning.Plan? Plan { get; } = plan;
+}

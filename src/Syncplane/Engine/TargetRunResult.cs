@@ -1,0 +1,40 @@
+using Syncplane.Config;
+using Syncplane.Planning;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+/// <summary>How a run of one target ended, as the CLI and the report show it.</summary>
+public sealed record TargetRunResult
+{
+    public required long RunId { get; init; }
+
+    public required string Target { get; init; }
+
+    public required SyncDirection Direction { get; init; }
+
+    public required RunStatus Status { get; init; }
+
+    public required string Message { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    public Plan? Plan { get; init; }
+
+    public string? SourceRevision { get; init; }
+
+    public IReadOnlyList<string> OutputsCreated { get; init; } = [];
+
+    /// <summary>Null when no verification ran.</summary>
+    public bool? VerificationPassed { get; init; }
+
+    public string? CommitSha { get; init; }
+
+    public bool Success => Status == RunStatus.Succeeded;
+}
+
+/// <summary>What a caller wants from a run.</summary>
+/// <param name="DryRun">Plan and print, write nothing.</param>
+/// <param name="Verify">Run the target's verification even when defaults.verify is off.</param>
+/// <param name="Trigger">What started the run (cli, schedule, webhook, manual).</param>
+public sealed record RunOptions(bool DryRun = false, bool Verify = false, string Trigger = "cli");
