@@ -28,6 +28,9 @@ public interface IItemDestination
     /// <summary>Applies every change, each one atomically (a crash leaves an item before or after, never half-written).</summary>
     Task ApplyAsync(Plan plan, IItemSource from, IProgress<int>? progress, CancellationToken cancellationToken);
 
+    /// <summary>True when the destination deletes what the source no longer has.</summary>
+    bool Delete { get; }
+
     /// <summary>The local directory this destination writes to, when it is one (for the git commit step).</summary>
     string? LocalRoot { get; }
 }

@@ -77,7 +77,7 @@ public sealed partial class SyncRunner
         await destination.ApplyAsync(plan, source, progress, ct);
         await RecordItemIndexAsync(target.Name, plan, ct);
         var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
-            ? await new GitCommitStep(new ProcessRunner(time), time).CommitAsync(git, root, ["."], Template(target, plan.SourceRevision), context.Log, ct)
+            ? await new GitCommitStep(new GitCli(new ProcessRunner(time)), time).CommitAsync(git, root, [], Template(target, plan.SourceRevision), context.Log, ct)
             : null;
         return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}")
         {
@@ -99,14 +99,15 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Failed, result.Message) { OutputsCreated = result.OutputsCreated };
         }
 
-        var findings = SecretScanner.ScanFiles(config.Safety.SecretPatterns, result.OutputsCreated.Select(o => (Path.Combine(config.BaseDirectory, o), o)));
-        if (findings.Count > 0)
+        var scan = await new SecretScanner(config.Safety.SecretPatterns)
+            .ScanFilesAsync(result.OutputsCreated.Select(o => new ScanFile(Path.Combine(config.BaseDirectory, o), o)), ct);
+        if (scan.Findings.Count > 0)
         {
-            return new Outcome(RunStatus.Failed, $"secret scan: {string.Join("; ", findings)}; outputs were not committed") { OutputsCreated = result.OutputsCreated };
+            return new Outcome(RunStatus.Failed, $"{scan.ToGate().Message}; outputs were not committed") { OutputsCreated = result.OutputsCreated };
         }
 
-        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && target.Outputs.Count > 0
-            ? await new GitCommitStep(runner, time).CommitAsync(git, config.BaseDirectory, target.Outputs.Select(o => $":(glob){o.Pattern}").ToList(), Template(target, null), context.Log, ct)
+        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && result.OutputsCreated.Count > 0
+            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, config.BaseDirectory, result.OutputsCreated, Template(target, null), context.Log, ct)
             : null;
         var message = $"synced successfully: {result.OutputsCreated.Count} output(s) created or changed{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}";
         return new Outcome(RunStatus.Succeeded, message) { OutputsCreated = result.OutputsCreated, CommitSha = commit };
@@ -132,11 +133,20 @@ public sealed partial class SyncRunner
             return;
         }
 
-        var written = plan.Changes.Where(c => c.Kind != ChangeKind.Delete && c.ContentChanged && c.Source is { Kind: ItemKind.File }).Select(c => c.Source!);
-        var findings = await SecretScanner.ScanItemsAsync(config.Safety.SecretPatterns, written, source, ct);
+        var scanner = new SecretScanner(config.Safety.SecretPatterns);
+        var written = plan.Changes.Where(c => c.Kind != ChangeKind.Delete && c.ContentChanged && c.Source is { Kind: ItemKind.File }).Select(c => c.Source!).ToList();
+        var local = written.Select(i => (Item: i, Path: source.TryGetLocalPath(i))).ToList();
+        var scan = await scanner.ScanFilesAsync(local.Where(l => l.Path is not null).Select(l => new ScanFile(l.Path!, l.Item.Key)), ct);
+        var findings = scan.Findings.ToList();
+        foreach (var (item, _) in local.Where(l => l.Path is null))
+        {
+            await using var content = await source.OpenReadAsync(item, ct);
+            findings.AddRange(await scanner.ScanAsync(item.Key, content, ct) ?? []);
+        }
+
         if (findings.Count > 0)
         {
-            throw new GateFailedException("secret scan", string.Join("; ", findings), plan);
+            throw new GateFailedException("secret scan", $"{findings.Count} line(s) match secret patterns: {string.Join("; ", findings)}", plan);
         }
     }
 
