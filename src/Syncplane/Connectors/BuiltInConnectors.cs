@@ -1,6 +1,9 @@
+using Syncplane.Connectors.Directory;
+using Syncplane.Connectors.Git;
+
 namespace Syncplane.Connectors;
 
 internal static class BuiltInConnectors
 {
-    public static IEnumerable<IConnectorFactory> All => [];
+    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GitConnectorFactory()];
 }

@@ -93,7 +93,7 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Succeeded, $"dry run: would run {target.Entrypoint} in {target.WorkingDirectory ?? config.BaseDirectory}");
         }
 
-        var result = await new EntrypointRunner(runner, time).RunAsync(target, context, ct);
+        var result = await new EntrypointRunner(runner).RunAsync(target, target.Direction, dryRun: false, context, ct);
         if (!result.Success)
         {
             return new Outcome(RunStatus.Failed, result.Message) { OutputsCreated = result.OutputsCreated };
