@@ -157,7 +157,7 @@ public sealed partial class SyncRunner
         await store.UpdateItemIndexAsync(target, DestinationSide, upserts, deletes, ct);
     }
 
-    private Dictionary<string, string> Template(TargetConfig target, string? sourceSha) => new()
+    private static Dictionary<string, string> Template(TargetConfig target, string? sourceSha) => new()
     {
         ["target"] = target.Name,
         ["source_sha"] = sourceSha ?? "",
