@@ -27,7 +27,7 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
 
     public void Log(LogLine line)
     {
-        if (!verbose && line.Level != LogLevel.Error)
+        if (!verbose)
         {
             return;
         }

@@ -15,8 +15,13 @@ internal static class ConfigNodeParser
         }
         catch (YamlException ex)
         {
-            var message = ex.InnerException?.Message ?? ex.Message;
-            throw new ConfigException([new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, $"invalid YAML: {StripPosition(message)}")]);
+            var message = StripPosition(ex.InnerException?.Message ?? ex.Message);
+            if (message.StartsWith("Duplicate key ", StringComparison.Ordinal))
+            {
+                throw new ConfigException([new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, $"duplicate key '{message[14..]}'; each key may appear once in a mapping")]);
+            }
+
+            throw new ConfigException([new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, $"invalid YAML: {message}")]);
         }
 
         if (stream.Documents.Count == 0)
@@ -35,16 +40,9 @@ internal static class ConfigNodeParser
         {
             case YamlMappingNode mapping:
                 var entries = new List<KeyValuePair<ConfigNode, ConfigNode>>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (key, value) in mapping.Children)
                 {
-                    var keyNode = Convert(key, file);
-                    if (keyNode.Value is { } name && !seen.Add(name))
-                    {
-                        throw new ConfigException([keyNode.Error($"duplicate key '{name}'; each key may appear once in a mapping")]);
-                    }
-
-                    entries.Add(new(keyNode, Convert(value, file)));
+                    entries.Add(new(Convert(key, file), Convert(value, file))); // YamlDotNet already rejects duplicate keys
                 }
 
                 return new ConfigNode { File = file, Line = line, Column = column, Kind = ConfigNodeKind.Mapping, Entries = entries };

@@ -72,7 +72,7 @@ public class DirectoryTargetTests : IDisposable
     public async Task SecretPattern_InAFileToWrite_RefusesTheRun()
     {
         _dir.Write("src/config.env", "AWS_KEY=AKIAABCDEFGHIJKLMNOP\n");
-        File.AppendAllText(_dir.Combine("syncplane.yaml"), "safety:\n  secret_patterns: [\"AKIA[0-9A-Z]{16}\"]\n");
+        File.AppendAllText(_dir.Combine("syncplane.yaml"), "\nsafety:\n  secret_patterns: [\"AKIA[0-9A-Z]{16}\"]\n");
 
         var result = await SyncplaneCli.RunAsync(_dir.Path, "run", "--ci");
 
@@ -85,7 +85,7 @@ public class DirectoryTargetTests : IDisposable
     [Fact]
     public async Task FailedPreSyncCheck_StopsBeforeAnyWrite()
     {
-        File.AppendAllText(_dir.Combine("syncplane.yaml"), "safety:\n  pre_sync_checks:\n    - { name: \"upstream ready\", command: \"test -f ready.flag\" }\n");
+        File.AppendAllText(_dir.Combine("syncplane.yaml"), "\nsafety:\n  pre_sync_checks:\n    - { name: \"upstream ready\", command: \"test -f ready.flag\" }\n");
 
         var result = await SyncplaneCli.RunAsync(_dir.Path, "run", "--ci");
 

@@ -124,6 +124,7 @@ public class SeedWorkflowTests : IDisposable
         await SyncplaneCli.RunAsync(_dir.Path, "run", "--target", "oca_repos", "--ci");
 
         await using var store = new Syncplane.Storage.Sqlite.SqliteSyncStore(_dir.Combine(".syncplane", "syncplane.db"), TimeProvider.System);
+        await store.MigrateAsync(CancellationToken.None);
         var runs = await store.ListRunsAsync(new Syncplane.Storage.RunQuery(Target: "oca_repos"), CancellationToken.None);
         Assert.Equal(2, runs.Count);
         Assert.All(runs, r => Assert.Equal(Syncplane.Storage.RunStatus.Succeeded, r.Status));
