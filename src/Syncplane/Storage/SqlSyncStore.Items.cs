@@ -1,9 +1,20 @@
+using System.Data.Common;
 using Syncplane.Planning;
 
 namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
+    /// <summary>Parameters in order of first appearance: target, side, key, kind, size, mtime_ticks, mode, hash, link_target.</summary>
+    private protected const string UpsertItemSql =
+        "INSERT INTO item_index (target, side, key, kind, size, mtime_ticks, mode, hash, link_target) " +
+        "VALUES (@target, @side, @key, @kind, @size, @mtime_ticks, @mode, @hash, @link_target) " +
+        "ON CONFLICT (target, side, key) DO UPDATE SET kind = excluded.kind, size = excluded.size, " +
+        "mtime_ticks = excluded.mtime_ticks, mode = excluded.mode, hash = excluded.hash, link_target = excluded.link_target";
+
+    /// <summary>Parameters in order: target, side, key.</summary>
+    private protected const string DeleteItemSql = "DELETE FROM item_index WHERE target = @target AND side = @side AND key = @key";
+
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, Item>> GetItemIndexAsync(string target, string side, CancellationToken cancellationToken)
     {
@@ -33,7 +44,7 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Upserts are applied first, then deletes; one prepared command per kind is reused for every row.</remarks>
+    /// <remarks>Upserts are applied first, then deletes, all in one transaction.</remarks>
     public async Task UpdateItemIndexAsync(
         string target, string side, IReadOnlyCollection<Item> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken)
     {
@@ -46,15 +57,24 @@ internal abstract partial class SqlSyncStore
             return;
         }
 
+        // Key order turns scattered B-tree inserts into appends.
+        var ordered = upserts.OrderBy(i => i.Key, StringComparer.Ordinal).ToList();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await WriteItemsAsync(transaction, target, side, ordered, deletes, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes index rows inside <paramref name="transaction"/>: one prepared command per kind, reused for every row.
+    /// A dialect overrides this when its driver has a faster bulk path.
+    /// </summary>
+    protected virtual async Task WriteItemsAsync(
+        DbTransaction transaction, string target, string side, IReadOnlyList<Item> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken)
+    {
         if (upserts.Count > 0)
         {
-            await using var upsert = Command(transaction,
-                "INSERT INTO item_index (target, side, key, kind, size, mtime_ticks, mode, hash, link_target) " +
-                "VALUES (@target, @side, @key, @kind, @size, @mtime_ticks, @mode, @hash, @link_target) " +
-                "ON CONFLICT (target, side, key) DO UPDATE SET kind = excluded.kind, size = excluded.size, " +
-                "mtime_ticks = excluded.mtime_ticks, mode = excluded.mode, hash = excluded.hash, link_target = excluded.link_target");
+            await using var upsert = Command(transaction, UpsertItemSql);
             Add(upsert, "@target", target);
             Add(upsert, "@side", side);
             var key = Add(upsert, "@key", string.Empty);
@@ -80,7 +100,7 @@ internal abstract partial class SqlSyncStore
 
         if (deletes.Count > 0)
         {
-            await using var delete = Command(transaction, "DELETE FROM item_index WHERE target = @target AND side = @side AND key = @key");
+            await using var delete = Command(transaction, DeleteItemSql);
             Add(delete, "@target", target);
             Add(delete, "@side", side);
             var key = Add(delete, "@key", string.Empty);
@@ -91,7 +111,5 @@ internal abstract partial class SqlSyncStore
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 }

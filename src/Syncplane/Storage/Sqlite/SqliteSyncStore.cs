@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Syncplane.Planning;
 
 namespace Syncplane.Storage.Sqlite;
 
@@ -53,8 +54,8 @@ internal sealed class SqliteSyncStore : SqlSyncStore
 
             // journal_mode is stored in the file; setting it once per store is enough.
             var pragmas = Volatile.Read(ref _walEnabled) == 0
-                ? $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA journal_mode = WAL;"
-                : $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = FULL;";
+                ? $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA journal_mode = WAL;"
+                : $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;";
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = pragmas;
@@ -74,6 +75,16 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     /// <inheritdoc />
     protected override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    /// <inheritdoc />
+    protected override Task WriteItemsAsync(
+        DbTransaction transaction, string target, string side, IReadOnlyList<Item> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)transaction.Connection!;
+        SqliteItemWriter.Upsert(connection, UpsertItemSql, target, side, upserts, cancellationToken);
+        SqliteItemWriter.Delete(connection, DeleteItemSql, target, side, deletes, cancellationToken);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     protected override object ToDbTime(DateTimeOffset value) =>
