@@ -2,6 +2,8 @@ namespace Syncplane.Scheduling;
 
 public sealed partial class CronExpression
 {
+    private static readonly DateTime LastMinute = new(9999, 12, 31, 23, 59, 0, DateTimeKind.Unspecified);
+
     /// <summary>
     /// The first instant strictly after <paramref name="after"/> at which the expression fires,
     /// reading the fields as wall-clock time in <paramref name="zone"/>; null if there is none before year 10000.
@@ -19,7 +21,13 @@ public sealed partial class CronExpression
     {
         ArgumentNullException.ThrowIfNull(zone);
         var local = TimeZoneInfo.ConvertTime(after, zone);
-        var wall = local.DateTime.AddTicks(-(local.DateTime.Ticks % TimeSpan.TicksPerMinute)).AddMinutes(1);
+        var minute = local.DateTime.AddTicks(-(local.DateTime.Ticks % TimeSpan.TicksPerMinute));
+        if (minute >= LastMinute)
+        {
+            return null;
+        }
+
+        var wall = minute.AddMinutes(1);
 
         // In the first pass of a repeated hour, an every-hour expression's second-pass firings come
         // before the wall-clock times that follow the repeated hour.
@@ -36,6 +44,11 @@ public sealed partial class CronExpression
             if (Resolve(match, after, zone) is { } instant)
             {
                 return secondPass is { } early && early < instant ? early : instant;
+            }
+
+            if (match >= LastMinute)
+            {
+                return secondPass;
             }
 
             wall = match.AddMinutes(1);
