@@ -18,6 +18,9 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
     private const int BusyTimeoutMs = 30_000;
 
+    /// <summary>Where the store lives unless configured otherwise, relative to the working directory.</summary>
+    public const string DefaultPath = ".syncplane/syncplane.db";
+
     private readonly string _connectionString;
     private int _walEnabled;
 
