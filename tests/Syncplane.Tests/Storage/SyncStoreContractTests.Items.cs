@@ -75,7 +75,18 @@ public abstract partial class SyncStoreContractTests
                 await store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Succeeded, Message = "ok" }, Ct);
             }
         }));
-        await Task.WhenAll(work);
+
+        // A long write transaction in parallel: the others must wait for the lock, not fail.
+        var bulk = Task.Run(async () =>
+        {
+            var store = Open();
+            for (var round = 0; round < 3; round++)
+            {
+                var items = Enumerable.Range(0, 20_000).Select(i => new Item($"bulk/{i}", ItemKind.File, round, i)).ToList();
+                await store.UpdateItemIndexAsync("bulk", "destination", items, [], Ct);
+            }
+        });
+        await Task.WhenAll([.. work, bulk]);
 
         var runs = await Store.ListRunsAsync(new RunQuery(Limit: 1_000), Ct);
         Assert.Equal(Writers * RunsEach, runs.Count);
@@ -85,6 +96,7 @@ public abstract partial class SyncStoreContractTests
             Assert.Equal(2, (await Store.GetLogAsync(run.Id, Ct)).Count);
         }
 
+        Assert.All((await Store.GetItemIndexAsync("bulk", "destination", Ct)).Values, i => Assert.Equal(2, i.Size));
         for (var w = 0; w < Writers; w++)
         {
             Assert.Equal(RunsEach, (await Store.GetItemIndexAsync($"target-{w}", "source", Ct)).Count);
