@@ -149,11 +149,11 @@ public sealed class Schedule
         _ => null,
     };
 
-    /// <summary>A human description, e.g. "every 6h" or "cron '0 9 * * 1-5' in Europe/Berlin".</summary>
+    /// <summary>A human description, e.g. "every 6h" or "at 09:00 on MON-FRI (Europe/Berlin)".</summary>
     public override string ToString() => Kind switch
     {
         ScheduleKind.Interval => $"every {DurationParser.Format(Interval!.Value)}",
-        ScheduleKind.Cron => $"cron '{CronExpression!.Text}' in {TimeZone.Id}",
+        ScheduleKind.Cron => $"{CronDescription.Describe(CronExpression!.Text)} ({TimeZone.Id})",
         _ => "manual",
     };
 

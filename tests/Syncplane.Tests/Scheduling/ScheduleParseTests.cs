@@ -64,8 +64,22 @@ public class ScheduleParseTests
         Assert.Equal(ScheduleKind.Cron, schedule.Kind);
         Assert.Equal("  0 */6 * * *", schedule.Text);
         Assert.Equal(TimeZoneInfo.Utc, schedule.TimeZone);
-        Assert.Equal("cron '0 */6 * * *' in UTC", schedule.ToString());
+        Assert.Equal("at minute 0 of every 6th hour every day (UTC)", schedule.ToString());
     }
+
+    [Theory]
+    [InlineData("30 2 * * *", "at 02:30 every day")]
+    [InlineData("0 9,17 * * 1-5", "at 09:00, 17:00 on MON-FRI")]
+    [InlineData("*/15 * * * *", "every 15 minutes every day")]
+    [InlineData("* * * * *", "every minute every day")]
+    [InlineData("0 0 1 * *", "at 00:00 on day 1 of the month")]
+    [InlineData("0 0 29 2 *", "at 00:00 on day 29 of the month in FEB")]
+    [InlineData("0 0 1 * 0", "at 00:00 on day 1 of the month and on SUN")]
+    [InlineData("0 0 */2 * 7", "at 00:00 on day */2 of the month if it is SUN")]
+    [InlineData("5 * * 1-3/2 *", "at minute 5 of every hour every day in JAN-MAR/2")]
+    [InlineData("1-5 8-9 * * *", "at minute 1-5 of hour 8-9 every day")]
+    public void ToString_DescribesCronInWords(string expression, string description) =>
+        Assert.Equal($"{description} (Europe/Berlin)", Schedule.Parse(expression, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).ToString());
 
     [Theory]
     [InlineData("0 25 * * *", "field 2 (hour): 25 is out of range 0-23")]
