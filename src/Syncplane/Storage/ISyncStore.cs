@@ -16,6 +16,7 @@ public interface ISyncStore : IAsyncDisposable
     Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken);
 
     /// <summary>Appends lines to a run's log, after any lines appended before; order is kept.</summary>
+    /// <exception cref="KeyNotFoundException">No run has this id.</exception>
     Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken);
 
     /// <summary>Records how a run ended, finished now.</summary>

@@ -144,10 +144,13 @@ internal abstract partial class SqlSyncStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         long next;
-        await using (var max = Command(transaction, "SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @run_id"))
+        await using (var max = Command(transaction,
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @run_id) FROM runs WHERE id = @run_id"))
         {
             Add(max, "@run_id", runId);
-            next = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) + 1;
+            next = await max.ExecuteScalarAsync(cancellationToken) is { } last and not DBNull
+                ? Convert.ToInt64(last, CultureInfo.InvariantCulture) + 1
+                : throw new KeyNotFoundException($"run {runId} does not exist");
         }
 
         await using var insert = Command(transaction,

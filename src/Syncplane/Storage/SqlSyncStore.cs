@@ -14,9 +14,6 @@ namespace Syncplane.Storage;
 /// </remarks>
 internal abstract partial class SqlSyncStore : ISyncStore
 {
-    private const string MigrationTableSql =
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
-
     protected SqlSyncStore(TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -28,6 +25,9 @@ internal abstract partial class SqlSyncStore : ISyncStore
 
     /// <summary>The dialect's migrations, in version order starting at 1.</summary>
     protected abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary><c>CREATE TABLE IF NOT EXISTS schema_migrations (version …, applied_at …)</c> in the dialect's types.</summary>
+    protected abstract string MigrationTableSql { get; }
 
     /// <summary>Opens a connection with the dialect's session settings applied.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);

@@ -164,6 +164,11 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendLogAsync_UnknownRun_Throws() =>
+        await Assert.ThrowsAsync<KeyNotFoundException>(() =>
+            Store.AppendLogAsync(424242, [new(Time.UtcNow, LogLevel.Info, "orphan")], Ct));
+
+    [Fact]
     public async Task AnotherStoreOnTheSameDatabase_SeesTheData()
     {
         var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);

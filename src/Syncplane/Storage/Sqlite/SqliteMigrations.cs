@@ -9,6 +9,10 @@ namespace Syncplane.Storage.Sqlite;
 /// </remarks>
 internal static class SqliteMigrations
 {
+    /// <summary>Which migrations ran, and when; created before any migration runs.</summary>
+    public const string MigrationTable =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
+
     public static IReadOnlyList<Migration> All { get; } =
     [
         new(1, "runs, run logs and the item index", """

@@ -50,6 +50,9 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     protected override IReadOnlyList<Migration> Migrations => SqliteMigrations.All;
 
     /// <inheritdoc />
+    protected override string MigrationTableSql => SqliteMigrations.MigrationTable;
+
+    /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
