@@ -84,9 +84,11 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
             .Select(i => new Item($"d{i % 1000}/f{i}.bin", ItemKind.File, i, 638_000_000_000_000_000 + i, 420, Convert.ToHexStringLower(BitConverter.GetBytes((long)i * 31))))
             .ToList();
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var insert = Stopwatch.StartNew();
         await Store.UpdateItemIndexAsync("bench", "source", items, [], Ct);
         insert.Stop();
+        var insertCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var update = Stopwatch.StartNew();
         await Store.UpdateItemIndexAsync("bench", "source", [.. items.Select(i => i with { Size = i.Size + 1 })], [], Ct);
         update.Stop();
@@ -94,7 +96,8 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
         var index = await Store.GetItemIndexAsync("bench", "source", Ct);
         read.Stop();
 
-        output.WriteLine($"100k upserts (insert): {insert.ElapsedMilliseconds} ms; 100k upserts (update): {update.ElapsedMilliseconds} ms; read 100k: {read.ElapsedMilliseconds} ms");
+        // Timing is reported, not asserted: this machine is shared. CPU time is the steadier figure.
+        output.WriteLine($"100k upserts (insert): {insert.ElapsedMilliseconds} ms wall, {insertCpu.TotalMilliseconds:0} ms CPU (whole process); 100k upserts (update): {update.ElapsedMilliseconds} ms; read 100k: {read.ElapsedMilliseconds} ms");
         Assert.Equal(100_000, index.Count);
         Assert.Equal(items[77_777] with { Size = 77_778 }, index[items[77_777].Key]);
     }
