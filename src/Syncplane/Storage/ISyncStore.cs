@@ -15,14 +15,22 @@ public interface ISyncStore : IAsyncDisposable
     /// <summary>Records a run that starts now, in <see cref="RunStatus.Running"/>; returns its id.</summary>
     Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken);
 
+    /// <summary>Appends lines to a run's log, after any lines appended before; order is kept.</summary>
+    /// <exception cref="KeyNotFoundException">No run has this id.</exception>
     Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken);
 
+    /// <summary>Records how a run ended, finished now.</summary>
+    /// <exception cref="KeyNotFoundException">No run has this id.</exception>
+    /// <exception cref="ArgumentException">The status is queued or running, which are not endings.</exception>
     Task CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken);
 
+    /// <summary>One run, or null when no run has this id.</summary>
     Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken);
 
+    /// <summary>Runs matching <paramref name="query"/>, newest (highest id) first.</summary>
     Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
 
+    /// <summary>A run's log in the order it was appended; empty for an unknown run.</summary>
     Task<IReadOnlyList<LogLine>> GetLogAsync(long runId, CancellationToken cancellationToken);
 
     /// <summary>The last synced state of one side of a target ("source" or "destination"), key → item.</summary>

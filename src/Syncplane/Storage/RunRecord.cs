@@ -2,15 +2,25 @@ using Syncplane.Planning;
 
 namespace Syncplane.Storage;
 
+/// <summary>Where a run is in its life; stored as lowercase text.</summary>
 public enum RunStatus
 {
+    /// <summary>Waiting for a worker (the durable queue).</summary>
     Queued,
+
+    /// <summary>A worker is running it.</summary>
     Running,
+
+    /// <summary>Finished; the destination matches the source.</summary>
     Succeeded,
+
+    /// <summary>Finished with an error.</summary>
     Failed,
 
     /// <summary>A safety gate stopped the run before it wrote anything.</summary>
     Refused,
+
+    /// <summary>Stopped before it finished, by a user or a shutdown.</summary>
     Cancelled,
 }
 
@@ -25,10 +35,13 @@ public sealed record NewRun(string Target, string Trigger, string Direction, boo
 /// <summary>What is known when a run ends.</summary>
 public sealed record RunCompletion
 {
+    /// <summary>How it ended: succeeded, failed, refused or cancelled.</summary>
     public required RunStatus Status { get; init; }
 
+    /// <summary>One line for humans: what happened or why it failed.</summary>
     public required string Message { get; init; }
 
+    /// <summary>The plan's counters, when a plan was made.</summary>
     public PlanSummary? Summary { get; init; }
 
     /// <summary>The source's revision (git commit SHA), when it has one.</summary>
@@ -37,6 +50,7 @@ public sealed record RunCompletion
     /// <summary>Null when no verification ran.</summary>
     public bool? VerificationPassed { get; init; }
 
+    /// <summary>Files a command target produced (its <c>outputs</c> globs).</summary>
     public IReadOnlyList<string> OutputsCreated { get; init; } = [];
 
     /// <summary>The commit the git step made on the destination, if any.</summary>
@@ -46,6 +60,7 @@ public sealed record RunCompletion
 /// <summary>One run as stored.</summary>
 public sealed record RunRecord
 {
+    /// <summary>Unique, increasing: a later run has a larger id.</summary>
     public required long Id { get; init; }
 
     public required string Target { get; init; }
@@ -60,10 +75,13 @@ public sealed record RunRecord
 
     public required RunStatus Status { get; init; }
 
+    /// <summary>When it was queued (for a run started directly, when it started); UTC.</summary>
     public required DateTimeOffset QueuedAt { get; init; }
 
+    /// <summary>When a worker started it; null while queued.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
+    /// <summary>When it ended; null while queued or running.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 
     public string? Message { get; init; }
@@ -78,8 +96,14 @@ public sealed record RunRecord
 
     public string? CommitSha { get; init; }
 
+    /// <summary>From start to finish, once finished.</summary>
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
 }
 
 /// <summary>Filters for listing runs, newest first.</summary>
+/// <param name="Target">Only this target's runs.</param>
+/// <param name="Status">Only runs in this status.</param>
+/// <param name="Since">Only runs queued at or after this instant.</param>
+/// <param name="Limit">At most this many runs (at least 1).</param>
+/// <param name="BeforeId">Only runs with a smaller id: pass the last id of a page to get the next page.</param>
 public sealed record RunQuery(string? Target = null, RunStatus? Status = null, DateTimeOffset? Since = null, int Limit = 50, long? BeforeId = null);

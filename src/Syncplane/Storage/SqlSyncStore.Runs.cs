@@ -1,0 +1,210 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Syncplane.Engine;
+using Syncplane.Planning;
+
+namespace Syncplane.Storage;
+
+internal abstract partial class SqlSyncStore
+{
+    private const string RunColumns =
+        "id, target, trigger, direction, dry_run, attempt, status, queued_at, started_at, finished_at, message, " +
+        "creates, updates, deletes, unchanged, bytes, source_revision, verification_passed, outputs_created, commit_sha";
+
+    /// <inheritdoc />
+    public async Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrEmpty(run.Target);
+        ArgumentOutOfRangeException.ThrowIfLessThan(run.Attempt, 1);
+        var now = ToDbTime(Time.GetUtcNow());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var command = Command(transaction,
+            "INSERT INTO runs (target, trigger, direction, dry_run, attempt, status, queued_at, started_at, outputs_created) " +
+            "VALUES (@target, @trigger, @direction, @dry_run, @attempt, @status, @now, @now, '[]') RETURNING id");
+        Add(command, "@target", run.Target);
+        Add(command, "@trigger", run.Trigger);
+        Add(command, "@direction", run.Direction);
+        Add(command, "@dry_run", run.DryRun);
+        Add(command, "@attempt", run.Attempt);
+        Add(command, "@status", StoreText.From(RunStatus.Running));
+        Add(command, "@now", now);
+        var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public async Task CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        if (completion.Status is RunStatus.Queued or RunStatus.Running)
+        {
+            throw new ArgumentException($"a run completes as succeeded, failed, refused or cancelled, not {completion.Status}", nameof(completion));
+        }
+
+        var summary = completion.Summary;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var command = Command(transaction,
+            "UPDATE runs SET status = @status, finished_at = @now, message = @message, creates = @creates, updates = @updates, " +
+            "deletes = @deletes, unchanged = @unchanged, bytes = @bytes, source_revision = @source_revision, " +
+            "verification_passed = @verification_passed, outputs_created = @outputs_created, commit_sha = @commit_sha WHERE id = @id");
+        Add(command, "@id", runId);
+        Add(command, "@status", StoreText.From(completion.Status));
+        Add(command, "@now", ToDbTime(Time.GetUtcNow()));
+        Add(command, "@message", completion.Message);
+        Add(command, "@creates", summary?.Creates);
+        Add(command, "@updates", summary?.Updates);
+        Add(command, "@deletes", summary?.Deletes);
+        Add(command, "@unchanged", summary?.Unchanged);
+        Add(command, "@bytes", summary?.BytesToWrite);
+        Add(command, "@source_revision", completion.SourceRevision);
+        Add(command, "@verification_passed", completion.VerificationPassed);
+        Add(command, "@outputs_created", StoreText.ToJsonArray(completion.OutputsCreated));
+        Add(command, "@commit_sha", completion.CommitSha);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new KeyNotFoundException($"run {runId} does not exist");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"SELECT {RunColumns} FROM runs WHERE id = @id");
+        Add(command, "@id", runId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRun(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+
+        // Only the filters in use appear in the SQL: "@x IS NULL OR …" defeats indexes and leaves
+        // PostgreSQL unable to infer the parameter's type.
+        var sql = new StringBuilder($"SELECT {RunColumns} FROM runs WHERE 1 = 1");
+        if (query.Target is not null)
+        {
+            sql.Append(" AND target = @target");
+            Add(command, "@target", query.Target);
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            Add(command, "@status", StoreText.From(status));
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND queued_at >= @since");
+            Add(command, "@since", ToDbTime(since));
+        }
+
+        if (query.BeforeId is { } beforeId)
+        {
+            sql.Append(" AND id < @before_id");
+            Add(command, "@before_id", beforeId);
+        }
+
+        sql.Append(" ORDER BY id DESC LIMIT @limit");
+        Add(command, "@limit", query.Limit);
+        command.CommandText = sql.ToString();
+
+        var runs = new List<RunRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    }
+
+    /// <inheritdoc />
+    public async Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        long next;
+        await using (var max = Command(transaction,
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @run_id) FROM runs WHERE id = @run_id"))
+        {
+            Add(max, "@run_id", runId);
+            next = await max.ExecuteScalarAsync(cancellationToken) is { } last and not DBNull
+                ? Convert.ToInt64(last, CultureInfo.InvariantCulture) + 1
+                : throw new KeyNotFoundException($"run {runId} does not exist");
+        }
+
+        await using var insert = Command(transaction,
+            "INSERT INTO run_logs (run_id, seq, at, level, message) VALUES (@run_id, @seq, @at, @level, @message)");
+        Add(insert, "@run_id", runId);
+        var seq = Add(insert, "@seq", 0L);
+        var at = Add(insert, "@at", null);
+        var level = Add(insert, "@level", null);
+        var message = Add(insert, "@message", null);
+        foreach (var line in lines)
+        {
+            seq.Value = next++;
+            at.Value = ToDbTime(line.At);
+            level.Value = StoreText.From(line.Level);
+            message.Value = line.Message;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<LogLine>> GetLogAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT at, level, message FROM run_logs WHERE run_id = @run_id ORDER BY seq");
+        Add(command, "@run_id", runId);
+        var lines = new List<LogLine>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new LogLine(ReadTime(reader, 0), StoreText.ToLogLevel(reader.GetString(1)), reader.GetString(2)));
+        }
+
+        return lines;
+    }
+
+    private RunRecord ReadRun(DbDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        Target = r.GetString(1),
+        Trigger = r.GetString(2),
+        Direction = r.GetString(3),
+        DryRun = r.GetBoolean(4),
+        Attempt = r.GetInt32(5),
+        Status = StoreText.ToRunStatus(r.GetString(6)),
+        QueuedAt = ReadTime(r, 7),
+        StartedAt = r.IsDBNull(8) ? null : ReadTime(r, 8),
+        FinishedAt = r.IsDBNull(9) ? null : ReadTime(r, 9),
+        Message = r.IsDBNull(10) ? null : r.GetString(10),
+        Summary = r.IsDBNull(11) ? null : new PlanSummary(r.GetInt32(11), r.GetInt32(12), r.GetInt32(13), r.GetInt32(14), r.GetInt64(15)),
+        SourceRevision = r.IsDBNull(16) ? null : r.GetString(16),
+        VerificationPassed = r.IsDBNull(17) ? null : r.GetBoolean(17),
+        OutputsCreated = StoreText.FromJsonArray(r.IsDBNull(18) ? null : r.GetString(18)),
+        CommitSha = r.IsDBNull(19) ? null : r.GetString(19),
+    };
+}

@@ -1,0 +1,113 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Syncplane.Planning;
+
+namespace Syncplane.Storage.Sqlite;
+
+/// <summary>The embedded store: one SQLite file in WAL mode (by default under <c>.syncplane/</c>).</summary>
+/// <remarks>
+/// Connections come from Microsoft.Data.Sqlite's pool, one per call. Each gets
+/// <c>busy_timeout</c> (a writer waits for another instead of failing with SQLITE_BUSY),
+/// <c>foreign_keys</c> and <c>synchronous=FULL</c>: a committed run record survives power loss,
+/// not only a killed process, at the cost of one fsync per commit. An 8 MB page cache per
+/// connection keeps the inner pages of a large item index in memory without inflating every pooled
+/// connection (index writes are sorted by key, so they touch few leaves). Write transactions start with
+/// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade.
+/// </remarks>
+internal sealed class SqliteSyncStore : SqlSyncStore
+{
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+    private const int BusyTimeoutMs = 30_000;
+
+    /// <summary>Where the store lives unless configured otherwise, relative to the working directory.</summary>
+    public const string DefaultPath = ".syncplane/syncplane.db";
+
+    private readonly string _connectionString;
+    private int _walEnabled;
+
+    /// <summary>Creates a store on the file at <paramref name="databasePath"/>, creating its directory.</summary>
+    public SqliteSyncStore(string databasePath, TimeProvider time)
+        : base(time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = BusyTimeoutMs / 1000,
+        }.ToString();
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<Migration> Migrations => SqliteMigrations.All;
+
+    /// <inheritdoc />
+    protected override string MigrationTableSql => SqliteMigrations.MigrationTable;
+
+    /// <inheritdoc />
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // journal_mode is stored in the file; setting it once per store is enough.
+            var pragmas = Volatile.Read(ref _walEnabled) == 0
+                ? $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA cache_size = -8192; PRAGMA journal_mode = WAL;"
+                : $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = FULL; PRAGMA cache_size = -8192;";
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = pragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            Volatile.Write(ref _walEnabled, 1);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    /// <inheritdoc />
+    protected override Task WriteItemsAsync(
+        DbTransaction transaction, string target, string side, IReadOnlyList<Item> upserts, IReadOnlyCollection<string> deletes, CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)transaction.Connection!;
+        SqliteItemWriter.Upsert(connection, UpsertItemSql, target, side, upserts, cancellationToken);
+        SqliteItemWriter.Delete(connection, DeleteItemSql, target, side, deletes, cancellationToken);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    protected override object ToDbTime(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
+        DateTimeOffset.ParseExact(reader.GetString(ordinal), TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync()
+    {
+        // Pooled connections keep the file open; release them so the file can be moved or deleted.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+}

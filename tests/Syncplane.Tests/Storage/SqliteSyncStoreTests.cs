@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Syncplane.Planning;
+using Syncplane.Storage;
+using Syncplane.Storage.Sqlite;
+using Xunit.Abstractions;
+
+namespace Syncplane.Tests.Storage;
+
+public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreContractTests
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "syncplane-store-" + Guid.NewGuid().ToString("n"));
+
+    private string DatabasePath => Path.Combine(_directory, ".syncplane", "state.db");
+
+    protected override ISyncStore OpenStore() => new SqliteSyncStore(DatabasePath, Time);
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Reopening_TheFile_KeepsRunsLogsAndItems()
+    {
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        await Store.AppendLogAsync(id, [new(Time.UtcNow, Engine.LogLevel.Info, "hello")], Ct);
+        await Store.UpdateItemIndexAsync("docs", "destination", [new Item("a", ItemKind.File, 1, 2)], [], Ct);
+        await Store.DisposeAsync();
+
+        await using var reopened = new SqliteSyncStore(DatabasePath, Time);
+        await reopened.MigrateAsync(Ct);
+
+        Assert.Equal("docs", (await reopened.GetRunAsync(id, Ct))?.Target);
+        Assert.Equal("hello", Assert.Single(await reopened.GetLogAsync(id, Ct)).Message);
+        Assert.Single(await reopened.GetItemIndexAsync("docs", "destination", Ct));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_RecordsEachSchemaVersionOnceAndUsesWal()
+    {
+        await Store.MigrateAsync(Ct);
+
+        Assert.Equal(SqliteMigrations.All.Count, await ((SqliteSyncStore)Store).GetSchemaVersionAsync(Ct));
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, applied_at FROM schema_migrations ORDER BY version";
+        var rows = new List<(long, string)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, SqliteMigrations.All.Count).Select(v => (long)v), rows.Select(r => r.Item1));
+        Assert.All(rows, r => Assert.Equal(Time.UtcNow, DateTimeOffset.Parse(r.Item2, null)));
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task MigrateAsync_OnADatabaseFromANewerVersion_RefusesWithAClearError()
+    {
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 'x')";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.MigrateAsync(Ct));
+        Assert.Contains("version 999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateItemIndexAsync_HundredThousandItems_OneTransaction()
+    {
+        var items = Enumerable.Range(0, 100_000)
+            .Select(i => new Item($"d{i % 1000}/f{i}.bin", ItemKind.File, i, 638_000_000_000_000_000 + i, 420, Convert.ToHexStringLower(BitConverter.GetBytes((long)i * 31))))
+            .ToList();
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var insert = Stopwatch.StartNew();
+        await Store.UpdateItemIndexAsync("bench", "source", items, [], Ct);
+        insert.Stop();
+        var insertCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var update = Stopwatch.StartNew();
+        await Store.UpdateItemIndexAsync("bench", "source", [.. items.Select(i => i with { Size = i.Size + 1 })], [], Ct);
+        update.Stop();
+        var read = Stopwatch.StartNew();
+        var index = await Store.GetItemIndexAsync("bench", "source", Ct);
+        read.Stop();
+
+        // Timing is reported, not asserted: this machine is shared. CPU time is the steadier figure.
+        output.WriteLine($"100k upserts (insert): {insert.ElapsedMilliseconds} ms wall, {insertCpu.TotalMilliseconds:0} ms CPU (whole process); 100k upserts (update): {update.ElapsedMilliseconds} ms; read 100k: {read.ElapsedMilliseconds} ms");
+        Assert.Equal(100_000, index.Count);
+        Assert.Equal(items[77_777] with { Size = 77_778 }, index[items[77_777].Key]);
+    }
+}

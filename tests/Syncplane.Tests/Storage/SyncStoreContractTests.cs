@@ -1,0 +1,183 @@
+using Syncplane.Engine;
+using Syncplane.Planning;
+using Syncplane.Storage;
+using Syncplane.Tests.Support;
+
+namespace Syncplane.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="ISyncStore"/> must do. A store implementation gets these tests by
+/// deriving a class that says how to open a store on a fresh, empty database.
+/// </summary>
+public abstract partial class SyncStoreContractTests : IAsyncLifetime
+{
+    private readonly List<ISyncStore> _opened = [];
+
+    /// <summary>Sub-millisecond start time: timestamps must round-trip at full precision.</summary>
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+
+    protected ISyncStore Store { get; private set; } = null!;
+
+    protected static CancellationToken Ct => CancellationToken.None;
+
+    /// <summary>Opens a store on this test's database; called more than once to model another process.</summary>
+    protected abstract ISyncStore OpenStore();
+
+    public async Task InitializeAsync()
+    {
+        Store = Open();
+        await Store.MigrateAsync(Ct);
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    protected ISyncStore Open()
+    {
+        var store = OpenStore();
+        _opened.Add(store);
+        return store;
+    }
+
+    [Fact]
+    public async Task MigrateAsync_RunTwice_IsHarmlessAndKeepsData()
+    {
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+
+        await Store.MigrateAsync(Ct);
+        await Open().MigrateAsync(Ct);
+
+        Assert.NotNull(await Store.GetRunAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task StartRunAsync_RecordsARunningRunQueuedAndStartedNow()
+    {
+        var first = await Store.StartRunAsync(new NewRun("docs", "schedule", "push", true, Attempt: 2), Ct);
+        var second = await Store.StartRunAsync(new NewRun("docs", "schedule", "push", true), Ct);
+
+        var run = await Store.GetRunAsync(first, Ct);
+        Assert.NotNull(run);
+        Assert.True(second > first);
+        Assert.Equal(RunStatus.Running, run.Status);
+        Assert.Equal(("docs", "schedule", "push", true, 2), (run.Target, run.Trigger, run.Direction, run.DryRun, run.Attempt));
+        Assert.Equal(Time.UtcNow, run.QueuedAt);
+        Assert.Equal(Time.UtcNow, run.StartedAt);
+        Assert.Null(run.FinishedAt);
+        Assert.Null(run.Message);
+        Assert.Null(run.Summary);
+        Assert.Null(run.VerificationPassed);
+        Assert.Empty(run.OutputsCreated);
+    }
+
+    [Fact]
+    public async Task CompleteRunAsync_EveryFieldRoundTrips()
+    {
+        var started = Time.UtcNow;
+        var id = await Store.StartRunAsync(new NewRun("lz-docs", "webhook", "bidirectional", false, 3), Ct);
+        Time.Advance(TimeSpan.FromSeconds(42.5));
+        await Store.CompleteRunAsync(id, new RunCompletion
+        {
+            Status = RunStatus.Succeeded,
+            Message = "synced 7 items — ünïcode ok",
+            Summary = new PlanSummary(3, 2, 1, 99, 5_000_000_000),
+            SourceRevision = "0123456789abcdef0123456789abcdef01234567",
+            VerificationPassed = true,
+            OutputsCreated = ["docs/runtime/apps truth.json", "docs/\"quoted\".md"],
+            CommitSha = "fedcba9876543210fedcba9876543210fedcba98",
+        }, Ct);
+
+        var run = await Store.GetRunAsync(id, Ct);
+
+        Assert.NotNull(run);
+        Assert.Equal(id, run.Id);
+        Assert.Equal(("lz-docs", "webhook", "bidirectional", false, 3), (run.Target, run.Trigger, run.Direction, run.DryRun, run.Attempt));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(started, run.QueuedAt);
+        Assert.Equal(started, run.StartedAt);
+        Assert.Equal(Time.UtcNow, run.FinishedAt);
+        Assert.Equal(TimeSpan.FromSeconds(42.5), run.Duration);
+        Assert.Equal("synced 7 items — ünïcode ok", run.Message);
+        Assert.Equal(new PlanSummary(3, 2, 1, 99, 5_000_000_000), run.Summary);
+        Assert.Equal("0123456789abcdef0123456789abcdef01234567", run.SourceRevision);
+        Assert.True(run.VerificationPassed);
+        Assert.Equal(["docs/runtime/apps truth.json", "docs/\"quoted\".md"], run.OutputsCreated);
+        Assert.Equal("fedcba9876543210fedcba9876543210fedcba98", run.CommitSha);
+    }
+
+    [Fact]
+    public async Task CompleteRunAsync_WithoutOptionalFields_StoresNulls()
+    {
+        var id = await Store.StartRunAsync(new NewRun("t", "cli", "pull", false), Ct);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Refused, Message = "max_delete: 60% > 10%", VerificationPassed = false }, Ct);
+
+        var run = await Store.GetRunAsync(id, Ct);
+
+        Assert.NotNull(run);
+        Assert.Equal(RunStatus.Refused, run.Status);
+        Assert.Null(run.Summary);
+        Assert.Null(run.SourceRevision);
+        Assert.False(run.VerificationPassed);
+        Assert.Empty(run.OutputsCreated);
+        Assert.Null(run.CommitSha);
+    }
+
+    [Fact]
+    public async Task CompleteRunAsync_UnknownRun_Throws() =>
+        await Assert.ThrowsAsync<KeyNotFoundException>(() =>
+            Store.CompleteRunAsync(424242, new RunCompletion { Status = RunStatus.Failed, Message = "x" }, Ct));
+
+    [Fact]
+    public async Task CompleteRunAsync_NonFinalStatus_Throws()
+    {
+        var id = await Store.StartRunAsync(new NewRun("t", "cli", "pull", false), Ct);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Running, Message = "x" }, Ct));
+    }
+
+    [Fact]
+    public async Task GetRunAsync_UnknownRun_ReturnsNull() => Assert.Null(await Store.GetRunAsync(987654, Ct));
+
+    [Fact]
+    public async Task AppendLogAsync_KeepsOrderAcrossCallsAndRuns()
+    {
+        var a = await Store.StartRunAsync(new NewRun("a", "cli", "pull", false), Ct);
+        var b = await Store.StartRunAsync(new NewRun("b", "cli", "pull", false), Ct);
+        var t0 = Time.UtcNow;
+        await Store.AppendLogAsync(a, [new(t0, LogLevel.Info, "one"), new(t0, LogLevel.Warning, "two")], Ct);
+        await Store.AppendLogAsync(b, [new(t0, LogLevel.Info, "other run")], Ct);
+        await Store.AppendLogAsync(a, [], Ct);
+        await Store.AppendLogAsync(a, [new(t0.AddMilliseconds(1.5), LogLevel.Error, "three\nwith a newline")], Ct);
+
+        var log = await Store.GetLogAsync(a, Ct);
+
+        Assert.Equal(
+            [new(t0, LogLevel.Info, "one"), new(t0, LogLevel.Warning, "two"), new(t0.AddMilliseconds(1.5), LogLevel.Error, "three\nwith a newline")],
+            log);
+        Assert.Equal([new LogLine(t0, LogLevel.Info, "other run")], await Store.GetLogAsync(b, Ct));
+        Assert.Empty(await Store.GetLogAsync(987654, Ct));
+    }
+
+    [Fact]
+    public async Task AppendLogAsync_UnknownRun_Throws() =>
+        await Assert.ThrowsAsync<KeyNotFoundException>(() =>
+            Store.AppendLogAsync(424242, [new(Time.UtcNow, LogLevel.Info, "orphan")], Ct));
+
+    [Fact]
+    public async Task AnotherStoreOnTheSameDatabase_SeesTheData()
+    {
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        await Store.UpdateItemIndexAsync("docs", "source", [new Item("a.md", ItemKind.File, 1, 2)], [], Ct);
+
+        var other = Open();
+        await other.MigrateAsync(Ct);
+
+        Assert.Equal("docs", (await other.GetRunAsync(id, Ct))?.Target);
+        Assert.Single(await other.GetItemIndexAsync("docs", "source", Ct));
+    }
+}
