@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Syncplane.Config;
+using Syncplane.Scheduling;
 
 namespace Syncplane.Cli.Commands;
 
@@ -22,11 +24,13 @@ internal static class ListCommand
             return ExitCodes.InvalidInput;
         }
 
+        var now = TimeProvider.System.GetUtcNow();
         var rows = config.Targets.Select(t => new TargetRow(
             t.Name,
             t.Direction.ToString().ToLowerInvariant(),
             Describe(t),
             t.Schedule.Text,
+            t.Schedule.Kind == ScheduleKind.Cron ? t.Schedule.NextDue(null, now) : null,
             t.Description ?? "")).ToList();
         if (json)
         {
@@ -35,13 +39,14 @@ internal static class ListCommand
         }
 
         Table.Write(
-            ["TARGET", "DIRECTION", "WHAT", "SCHEDULE", "DESCRIPTION"],
-            rows.Select(r => new[] { r.Name, r.Direction, r.Kind, r.Schedule, r.Description }).ToList());
+            ["TARGET", "DIRECTION", "WHAT", "SCHEDULE", "NEXT (UTC)", "DESCRIPTION"],
+            rows.Select(r => new[] { r.Name, r.Direction, r.Kind, r.Schedule, r.NextDue?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-", r.Description }).ToList());
         return ExitCodes.Success;
     }
 
     private static string Describe(TargetConfig target) =>
         target.Entrypoint is { } entrypoint ? $"run {entrypoint}" : $"{target.Source?.Type} -> {target.Destination?.Type}";
 
-    private sealed record TargetRow(string Name, string Direction, string Kind, string Schedule, string Description);
+    /// <param name="NextDue">The next cron firing; null for manual and interval schedules (those count from the last run).</param>
+    private sealed record TargetRow(string Name, string Direction, string Kind, string Schedule, DateTimeOffset? NextDue, string Description);
 }
