@@ -1,0 +1,111 @@
+using System.Text;
+using Syncplane.Config;
+using Syncplane.Engine;
+
+namespace Syncplane.Connectors.Git;
+
+/// <summary>
+/// Brings a private clone up to date with the configured ref: <c>git init</c> + <c>remote add</c> the first
+/// time, then <c>fetch --depth N origin REF</c>, <c>checkout --force --detach</c>, <c>clean -ffdx</c>.
+/// </summary>
+/// <remarks>
+/// Credentials are resolved here, at run time, and handed to git only through the environment
+/// (GIT_CONFIG_COUNT/KEY/VALUE setting <c>http.&lt;url&gt;.extraHeader</c>, scoped to the configured URL),
+/// so they are neither on the command line nor written to the clone's <c>.git/config</c>. Every command
+/// is logged with the URL as written in the config.
+/// </remarks>
+internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretResolver secrets, IRunLog log)
+{
+    /// <summary>Updates (or creates) the clone in <paramref name="repository"/> and returns the checked-out commit SHA.</summary>
+    /// <exception cref="GitException">A git command failed.</exception>
+    /// <exception cref="SecretException">A credential reference could not be resolved.</exception>
+    public async Task<string> UpdateAsync(string repository, CancellationToken cancellationToken)
+    {
+        var credentials = CredentialEnvironment();
+        await EnsureRepositoryAsync(repository, cancellationToken);
+
+        var target = "FETCH_HEAD";
+        var fetch = await git.RunAsync(repository, FetchArguments(repository, options.FetchRef), log, cancellationToken, credentials);
+        if (!fetch.Succeeded)
+        {
+            if (options.Commit is null)
+            {
+                throw GitCli.Failure(FetchArguments(repository, options.FetchRef), fetch);
+            }
+
+            // Some servers refuse to serve a commit by SHA; fetch every branch and find it locally.
+            log.Warn($"the server did not serve commit {options.Commit} directly; fetching all branches");
+            var all = new List<string> { "fetch", "--quiet", "--no-tags" };
+            all.AddRange(File.Exists(Path.Combine(repository, ".git", "shallow")) ? ["--unshallow"] : []);
+            all.Add("origin");
+            await git.RunCheckedAsync(repository, all, log, cancellationToken, credentials);
+            target = options.Commit;
+        }
+
+        await git.RunCheckedAsync(repository, ["checkout", "--quiet", "--force", "--detach", target], log, cancellationToken);
+        await git.RunCheckedAsync(repository, ["clean", "-ffdxq"], log, cancellationToken);
+        var sha = await git.RunCheckedAsync(repository, ["rev-parse", "HEAD"], log, cancellationToken);
+        if (options.Commit is not null && !sha.Equals(options.Commit, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new GitException($"checked out {sha}, but the config asks for commit {options.Commit}");
+        }
+
+        log.Info($"git source {options.DisplayUrl}: {options.Describe()} is at {sha}");
+        return sha;
+    }
+
+    private async Task EnsureRepositoryAsync(string repository, CancellationToken cancellationToken)
+    {
+        if (System.IO.Directory.Exists(Path.Combine(repository, ".git")))
+        {
+            await git.RunCheckedAsync(repository, ["remote", "set-url", "origin", options.Url], log, cancellationToken,
+                display: ["remote", "set-url", "origin", options.DisplayUrl]);
+            return;
+        }
+
+        if (System.IO.Directory.Exists(repository))
+        {
+            // What a clone interrupted before 'git init' finished left behind.
+            System.IO.Directory.Delete(repository, recursive: true);
+        }
+
+        System.IO.Directory.CreateDirectory(repository);
+        await git.RunCheckedAsync(repository, ["init", "--quiet"], log, cancellationToken);
+        await git.RunCheckedAsync(repository, ["remote", "add", "origin", options.Url], log, cancellationToken,
+            display: ["remote", "add", "origin", options.DisplayUrl]);
+    }
+
+    private List<string> FetchArguments(string repository, string fetchRef)
+    {
+        var arguments = new List<string> { "fetch", "--quiet", "--no-tags" };
+        if (options.Depth > 0)
+        {
+            arguments.Add($"--depth={options.Depth}");
+        }
+        else if (File.Exists(Path.Combine(repository, ".git", "shallow")))
+        {
+            arguments.Add("--unshallow");
+        }
+
+        arguments.AddRange(["origin", fetchRef]);
+        return arguments;
+    }
+
+    private Dictionary<string, string?>? CredentialEnvironment()
+    {
+        if (!options.HasCredentials)
+        {
+            return null;
+        }
+
+        var user = options.Username is null ? "x-access-token" : secrets.Resolve(options.Username);
+        var secret = secrets.Resolve(options.Token ?? options.Password!);
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}"));
+        return new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["GIT_CONFIG_COUNT"] = "1",
+            ["GIT_CONFIG_KEY_0"] = $"http.{options.Url}.extraHeader",
+            ["GIT_CONFIG_VALUE_0"] = $"Authorization: Basic {basic}",
+        };
+    }
+}
