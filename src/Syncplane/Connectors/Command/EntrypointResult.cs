@@ -5,7 +5,7 @@ namespace Syncplane.Connectors.Command;
 /// <param name="ExitCode">Its exit code (-1 when it could not be started).</param>
 /// <param name="Message">What happened, for people: the exit and, on failure, the last stderr lines.</param>
 /// <param name="OutputsCreated">Keys matching <c>outputs</c> that the run created or changed (seed 004's <c>outputs_created</c>).</param>
-/// <param name="Duration">Wall time of the entrypoint.</param>
+/// <param name="Duration">Wall time of the entrypoint, including listing its outputs before and after.</param>
 /// <param name="TimedOut">True when it was killed at its timeout.</param>
 internal sealed record EntrypointResult(
     bool Success,

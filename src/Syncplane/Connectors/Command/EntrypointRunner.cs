@@ -20,7 +20,7 @@ namespace Syncplane.Connectors.Command;
 /// <c>SYNCPLANE_INPUTS</c>. The process runs in <c>working_directory</c> (relative to the base directory)
 /// or the base directory, for the target's <c>timeout</c> (10 minutes when unset).
 /// </remarks>
-internal sealed class EntrypointRunner(ProcessRunner runner)
+internal sealed class EntrypointRunner(ProcessRunner runner, TimeProvider time)
 {
     /// <summary>The time limit when the target sets none: 10 minutes.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
@@ -28,7 +28,17 @@ internal sealed class EntrypointRunner(ProcessRunner runner)
     /// <summary>Largest SYNCPLANE_INPUTS value; Linux refuses a single variable over 128 KiB.</summary>
     private const int MaxInputsVariable = 64 * 1024;
 
+    /// <summary>Runs <paramref name="target"/>'s entrypoint in the target's own direction, not as a dry run.</summary>
+    /// <exception cref="ArgumentException">The target has no entrypoint.</exception>
+    public Task<EntrypointResult> RunAsync(TargetConfig target, ConnectorContext context, CancellationToken cancellationToken) =>
+        RunAsync(target, target.Direction, dryRun: false, context, cancellationToken);
+
     /// <summary>Runs <paramref name="target"/>'s entrypoint for one run.</summary>
+    /// <param name="target">The target.</param>
+    /// <param name="direction">The run's direction (SYNCPLANE_DIRECTION; inputs are listed unless it is pull).</param>
+    /// <param name="dryRun">Sets SYNCPLANE_DRY_RUN=1: the script is asked, not forced, to write nothing.</param>
+    /// <param name="context">Base directory, secrets, run log, state directory.</param>
+    /// <param name="cancellationToken">Kills the entrypoint's process tree when cancelled.</param>
     /// <exception cref="ArgumentException">The target has no entrypoint.</exception>
     public async Task<EntrypointResult> RunAsync(
         TargetConfig target,
@@ -67,6 +77,7 @@ internal sealed class EntrypointRunner(ProcessRunner runner)
             await AddInputsAsync(target, context, environment, cancellationToken);
         }
 
+        var started = time.GetTimestamp();
         var before = FileStamps.List(baseDirectory, target.Outputs);
         ProcessResult result;
         try
@@ -79,11 +90,12 @@ internal sealed class EntrypointRunner(ProcessRunner runner)
         }
 
         var outputs = FileStamps.CreatedOrChanged(before, FileStamps.List(baseDirectory, target.Outputs));
-        var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        var duration = time.GetElapsedTime(started);
+        var seconds = duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         var message = result.TimedOut ? $"{entrypoint} ran longer than its timeout of {timeout} and was killed"
             : result.ExitCode != 0 ? $"{entrypoint} exited with code {result.ExitCode}: {result.Tail(10)}"
             : $"{entrypoint} succeeded in {seconds}s; {outputs.Count} outputs created or changed";
-        return new EntrypointResult(result.Succeeded, result.ExitCode, message, outputs, result.Duration, result.TimedOut);
+        return new EntrypointResult(result.Succeeded, result.ExitCode, message, outputs, duration, result.TimedOut);
     }
 
     /// <summary>The variable name for a <c>config</c> key: SYNCPLANE_CONFIG_ + upper-cased, non-alphanumerics as '_'.</summary>
