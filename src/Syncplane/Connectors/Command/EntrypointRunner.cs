@@ -20,7 +20,7 @@ namespace Syncplane.Connectors.Command;
 /// <c>SYNCPLANE_INPUTS</c>. The process runs in <c>working_directory</c> (relative to the base directory)
 /// or the base directory, for the target's <c>timeout</c> (10 minutes when unset).
 /// </remarks>
-internal sealed class EntrypointRunner(ProcessRunner runner, TimeProvider time)
+internal sealed class EntrypointRunner(ProcessRunner runner)
 {
     /// <summary>The time limit when the target sets none: 10 minutes.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
@@ -77,7 +77,7 @@ internal sealed class EntrypointRunner(ProcessRunner runner, TimeProvider time)
             await AddInputsAsync(target, context, environment, cancellationToken);
         }
 
-        var started = time.GetTimestamp();
+        var started = runner.Time.GetTimestamp();
         var before = FileStamps.List(baseDirectory, target.Outputs);
         ProcessResult result;
         try
@@ -90,7 +90,7 @@ internal sealed class EntrypointRunner(ProcessRunner runner, TimeProvider time)
         }
 
         var outputs = FileStamps.CreatedOrChanged(before, FileStamps.List(baseDirectory, target.Outputs));
-        var duration = time.GetElapsedTime(started);
+        var duration = runner.Time.GetElapsedTime(started);
         var seconds = duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         var message = result.TimedOut ? $"{entrypoint} ran longer than its timeout of {timeout} and was killed"
             : result.ExitCode != 0 ? $"{entrypoint} exited with code {result.ExitCode}: {result.Tail(10)}"

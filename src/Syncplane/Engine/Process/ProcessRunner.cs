@@ -19,6 +19,9 @@ internal sealed class ProcessRunner(TimeProvider time)
     /// <summary>How long to keep reading output after the program exited (a background child may still hold the pipe).</summary>
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock that measures durations and drives timeouts.</summary>
+    public TimeProvider Time => time;
+
     /// <summary>Runs <paramref name="spec"/> to completion, timeout or cancellation.</summary>
     /// <returns>The result; <see cref="ProcessResult.TimedOut"/> is set when the timeout killed it.</returns>
     /// <exception cref="ProcessStartException">The program or the working directory does not exist or cannot be executed.</exception>

@@ -12,7 +12,7 @@ public sealed class EntrypointRunnerTests : IDisposable
 {
     private readonly ScratchDirectory _dir = new();
     private readonly TestRunLog _log = new();
-    private readonly EntrypointRunner _runner = new(new ProcessRunner(TimeProvider.System), TimeProvider.System);
+    private readonly EntrypointRunner _runner = new(new ProcessRunner(TimeProvider.System));
 
     public void Dispose() => _dir.Dispose();
 

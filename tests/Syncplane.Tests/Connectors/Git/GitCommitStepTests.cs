@@ -8,12 +8,12 @@ public sealed class GitCommitStepTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private readonly GitTestBed _bed = new();
-    private readonly GitRepo _work;
+    private readonly TestGitRepository _work;
     private readonly GitCommitStep _step;
 
     public GitCommitStepTests()
     {
-        _work = GitRepo.Init(_bed.Dir["work"], _bed.Home);
+        _work = TestGitRepository.Init(_bed.Dir["work"], _bed.Home);
         _work.Commit("initial", ("README.md", "readme"));
         _step = new GitCommitStep(_bed.Git, new FixedClock(Now));
     }
@@ -92,7 +92,7 @@ public sealed class GitCommitStepTests : IDisposable
     [Fact]
     public async Task CommitAsync_Push_UpdatesRemoteBranch()
     {
-        var remote = GitRepo.Init(_bed.Dir["remote.git"], _bed.Home, bare: true);
+        var remote = TestGitRepository.Init(_bed.Dir["remote.git"], _bed.Home, bare: true);
         _work.Run(["remote", "add", "origin", remote.Path]);
         Write("portal/docs/a.md", "a");
 
@@ -104,7 +104,7 @@ public sealed class GitCommitStepTests : IDisposable
     [Fact]
     public async Task CommitAsync_PushToNamedBranch_CreatesIt()
     {
-        var remote = GitRepo.Init(_bed.Dir["remote.git"], _bed.Home, bare: true);
+        var remote = TestGitRepository.Init(_bed.Dir["remote.git"], _bed.Home, bare: true);
         _work.Run(["remote", "add", "mirror", remote.Path]);
         Write("portal/docs/a.md", "a");
 

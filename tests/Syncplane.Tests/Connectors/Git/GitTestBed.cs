@@ -13,8 +13,8 @@ internal sealed class GitTestBed : IDisposable
     {
         Home = Dir["home"];
         Directory.CreateDirectory(Home);
-        Upstream = GitRepo.Init(Dir["upstream"], Home);
-        Environment = GitRepo.IsolatedEnvironment(Home);
+        Upstream = TestGitRepository.Init(Dir["upstream"], Home);
+        Environment = TestGitRepository.IsolatedEnvironment(Home);
         foreach (var proxy in new[] { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" })
         {
             Environment[proxy] = null;
@@ -25,7 +25,7 @@ internal sealed class GitTestBed : IDisposable
 
     public string Home { get; }
 
-    public GitRepo Upstream { get; }
+    public TestGitRepository Upstream { get; }
 
     public Dictionary<string, string?> Environment { get; }
 
@@ -45,7 +45,7 @@ internal sealed class GitTestBed : IDisposable
     }
 
     /// <summary>Runs git in the clone a source made.</summary>
-    public string InClone(GitSource source, params string[] arguments) => new GitRepo(source.RepositoryDirectory, Home).Run(arguments);
+    public string InClone(GitSource source, params string[] arguments) => new TestGitRepository(source.RepositoryDirectory, Home).Run(arguments);
 
     public void Dispose() => Dir.Dispose();
 }

@@ -6,9 +6,9 @@ namespace Syncplane.Tests.Support;
 /// Builds real git repositories for tests with an isolated environment: an empty HOME, no system config,
 /// explicit author and committer, so tests never depend on (or touch) the machine's git setup.
 /// </summary>
-internal sealed class GitRepo
+internal sealed class TestGitRepository
 {
-    public GitRepo(string path, string home)
+    public TestGitRepository(string path, string home)
     {
         Path = path;
         Home = home;
@@ -29,10 +29,10 @@ internal sealed class GitRepo
     };
 
     /// <summary>Creates a repository with branch main (bare for a push remote).</summary>
-    public static GitRepo Init(string path, string home, bool bare = false)
+    public static TestGitRepository Init(string path, string home, bool bare = false)
     {
         Directory.CreateDirectory(path);
-        var repo = new GitRepo(path, home);
+        var repo = new TestGitRepository(path, home);
         repo.Run(bare ? ["init", "--quiet", "--bare", "-b", "main"] : ["init", "--quiet", "-b", "main"]);
         return repo;
     }
