@@ -100,7 +100,7 @@ public sealed class EntrypointRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_CommandLine_RunsThroughShellInWorkingDirectory()
     {
-        Directory.CreateDirectory(_dir["sub"]);
+        System.IO.Directory.CreateDirectory(_dir["sub"]);
 
         var result = await Run(Target("pwd > where.txt && echo ok") with { WorkingDirectory = "sub" });
 

@@ -82,7 +82,7 @@ public sealed class GitCommitStepTests : IDisposable
     public async Task CommitAsync_NotInAWorkTree_ThrowsClearError()
     {
         var outside = _bed.Dir["outside"];
-        Directory.CreateDirectory(outside);
+        System.IO.Directory.CreateDirectory(outside);
 
         var ex = await Assert.ThrowsAsync<GitException>(() => Commit(new GitCommitConfig(), outside, [], []));
 
@@ -125,7 +125,7 @@ public sealed class GitCommitStepTests : IDisposable
     private void Write(string relative, string content)
     {
         var path = Path.Combine(_work.Path, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
     }
 

@@ -12,7 +12,7 @@ internal sealed class GitTestBed : IDisposable
     public GitTestBed()
     {
         Home = Dir["home"];
-        Directory.CreateDirectory(Home);
+        System.IO.Directory.CreateDirectory(Home);
         Upstream = TestGitRepository.Init(Dir["upstream"], Home);
         Environment = TestGitRepository.IsolatedEnvironment(Home);
         foreach (var proxy in new[] { "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" })
