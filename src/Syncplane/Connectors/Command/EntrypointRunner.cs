@@ -8,7 +8,7 @@ namespace Syncplane.Connectors.Command;
 
 /// <summary>
 /// Runs a target's seed-004 <c>entrypoint</c> (see <see cref="EntrypointCommand"/> for how it is resolved)
-/// and reports which <c>outputs</c> it created or changed.
+/// and reports which <c>outputs</c> it created or changed in content (see <see cref="OutputIndex"/>).
 /// </summary>
 /// <remarks>
 /// The environment is the inherited one plus the target's <c>env</c> (secret references resolved now),
@@ -78,7 +78,8 @@ internal sealed class EntrypointRunner(ProcessRunner runner)
         }
 
         var started = runner.Time.GetTimestamp();
-        var before = FileStamps.List(baseDirectory, target.Outputs);
+        var index = new OutputIndex(Path.Combine(context.TargetStateDirectory, "outputs.json"));
+        var before = await OutputIndex.CaptureAsync(baseDirectory, target.Outputs, await index.LoadAsync(cancellationToken), cancellationToken);
         ProcessResult result;
         try
         {
@@ -89,7 +90,13 @@ internal sealed class EntrypointRunner(ProcessRunner runner)
             return EntrypointResult.NotStarted(ex.Message);
         }
 
-        var outputs = FileStamps.CreatedOrChanged(before, FileStamps.List(baseDirectory, target.Outputs));
+        var after = await OutputIndex.CaptureAsync(baseDirectory, target.Outputs, before, cancellationToken);
+        var outputs = OutputIndex.CreatedOrChanged(before, after);
+        if (target.Outputs.Count > 0)
+        {
+            await index.SaveAsync(after, cancellationToken);
+        }
+
         var duration = runner.Time.GetElapsedTime(started);
         var seconds = duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         var message = result.TimedOut ? $"{entrypoint} ran longer than its timeout of {timeout} and was killed"

@@ -31,13 +31,6 @@ internal static class FileStamps
         return found;
     }
 
-    /// <summary>Keys that are new in <paramref name="after"/> or whose size or mtime changed, in ordinal order.</summary>
-    public static IReadOnlyList<string> CreatedOrChanged(IReadOnlyDictionary<string, FileStamp> before, IReadOnlyDictionary<string, FileStamp> after) =>
-        after.Where(a => !before.TryGetValue(a.Key, out var old) || old != a.Value)
-            .Select(a => a.Key)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
     private static void Walk(DirectoryInfo directory, string prefix, IReadOnlyList<Glob> globs, Dictionary<string, FileStamp> found)
     {
         foreach (var entry in directory.EnumerateFileSystemInfos("*", Options))

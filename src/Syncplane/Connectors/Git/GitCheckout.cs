@@ -11,7 +11,8 @@ namespace Syncplane.Connectors.Git;
 /// <remarks>
 /// Credentials are resolved here, at run time, and handed to git only through the environment
 /// (GIT_CONFIG_COUNT/KEY/VALUE setting <c>http.&lt;url&gt;.extraHeader</c>, scoped to the configured URL),
-/// so they are neither on the command line nor written to the clone's <c>.git/config</c>. Every command
+/// so they are neither on the command line nor written to the clone's <c>.git/config</c>. Other URLs (SSH,
+/// local paths) get no credentials: SSH uses the user's keys. Every command
 /// is logged with the URL as written in the config.
 /// </remarks>
 internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretResolver secrets, IRunLog log)
@@ -100,6 +101,13 @@ internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretRe
 
         var user = options.Username is null ? "x-access-token" : secrets.Resolve(options.Username);
         var secret = secrets.Resolve(options.Token ?? options.Password!);
+        if (!GitSourceOptions.IsHttp(options.Url))
+        {
+            // Resolved all the same, so a missing secret fails the same way whatever the URL.
+            log.Warn($"git source {options.DisplayUrl}: credentials are sent only to http(s) URLs; not using them");
+            return null;
+        }
+
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}"));
         return new Dictionary<string, string?>(StringComparer.Ordinal)
         {

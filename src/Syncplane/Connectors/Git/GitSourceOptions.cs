@@ -28,7 +28,7 @@ internal sealed record GitSourceOptions(string Url, string DisplayUrl)
     /// <summary>HTTP password: a secret reference, resolved only when git runs.</summary>
     public string? Password { get; init; }
 
-    /// <summary>HTTP token: a secret reference, resolved only when git runs; sent as HTTP Basic with <see cref="Username"/>.</summary>
+    /// <summary>HTTP token: a secret reference, resolved only when git runs; sent as HTTP Basic with <see cref="Username"/> to http(s) URLs only.</summary>
     public string? Token { get; init; }
 
     /// <summary>True when the source sends HTTP credentials.</summary>

@@ -45,7 +45,7 @@ internal static partial class GitSourceOptionsBinder
             reader.Error(node["password"]!, "'password' needs a 'username'");
         }
 
-        if (url is null || !CheckUrl(node["url"]!, url, reader, password is not null || token is not null))
+        if (url is null || !CheckUrl(node["url"]!, url, reader))
         {
             return null;
         }
@@ -71,7 +71,7 @@ internal static partial class GitSourceOptionsBinder
         };
     }
 
-    private static bool CheckUrl(ConfigNode at, string url, ConfigReader reader, bool hasCredentials)
+    private static bool CheckUrl(ConfigNode at, string url, ConfigReader reader)
     {
         if (url.Length == 0 || url.StartsWith('-'))
         {
@@ -88,12 +88,6 @@ internal static partial class GitSourceOptionsBinder
         if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':', StringComparison.Ordinal))
         {
             reader.Error(at, "'url' must not embed a password; use 'username' with 'password' or 'token' as secret references");
-            return false;
-        }
-
-        if (hasCredentials && !GitSourceOptions.IsHttp(url))
-        {
-            reader.Error(at, "credentials ('password', 'token') are sent only to http:// or https:// URLs; use an SSH key or a local path otherwise");
             return false;
         }
 

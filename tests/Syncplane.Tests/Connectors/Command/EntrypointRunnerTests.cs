@@ -34,6 +34,35 @@ public sealed class EntrypointRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_SecondRunRewritesSameContent_ReportsNoOutputs()
+    {
+        Script("scripts/oca.sh", "for m in sale account; do mkdir -p addons/$m; echo \"{'name': '$m'}\" > addons/$m/__manifest__.py; done");
+        var target = Target("scripts/oca.sh") with { Outputs = [Glob.Parse("addons/**")] };
+        var first = await Run(target);
+        foreach (var file in System.IO.Directory.EnumerateFiles(_dir["addons"], "*", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(file, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        }
+
+        var second = await Run(target);
+
+        Assert.Equal(["addons/account/__manifest__.py", "addons/sale/__manifest__.py"], first.OutputsCreated);
+        Assert.True(second.Success, second.Message);
+        Assert.Empty(second.OutputsCreated);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameSizeDifferentContent_IsReportedChanged()
+    {
+        _dir.Write("out/v.txt", "v1");
+        Script("scripts/bump.sh", "printf v2 > out/v.txt");
+
+        var result = await Run(Target("scripts/bump.sh") with { Outputs = [Glob.Parse("out/*.txt")] });
+
+        Assert.Equal(["out/v.txt"], result.OutputsCreated);
+    }
+
+    [Fact]
     public async Task RunAsync_Environment_CarriesTargetConfigDirectionAndResolvedSecrets()
     {
         Script("scripts/env.sh", "echo \"$SYNCPLANE_TARGET|$SYNCPLANE_DIRECTION|$SYNCPLANE_DRY_RUN|$SYNCPLANE_CONFIG_CLAUDE_MD|$SYNCPLANE_CONFIG_MCP_CONFIG_PATH|$API_TOKEN\" > out.txt");

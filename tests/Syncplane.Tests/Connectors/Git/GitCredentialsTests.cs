@@ -52,6 +52,20 @@ public sealed class GitCredentialsTests : IDisposable
         Assert.DoesNotContain(_bed.Log.Lines, l => l.Message.StartsWith("$ git", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task UpdateAsync_TokenWithLocalPath_ClonesWithoutUsingIt()
+    {
+        var head = _bed.Upstream.Commit("one", ("f.txt", "x"));
+        var options = _bed.Options(o => o with { Token = "${env:GIT_TOKEN}" });
+        var source = _bed.Source(options, name => name == "GIT_TOKEN" ? Token : null);
+
+        var sha = await source.UpdateAsync(CancellationToken.None);
+
+        Assert.Equal(head, sha);
+        Assert.Contains(_bed.Log.Lines, l => l.Message.Contains("credentials are sent only to http(s) URLs", StringComparison.Ordinal));
+        Assert.DoesNotContain(Token, _bed.Log.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>Answers the first HTTP request with 404 and returns its header lines.</summary>
     private async Task<List<string>> AnswerNotFoundAsync()
     {
