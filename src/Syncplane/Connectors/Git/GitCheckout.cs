@@ -57,16 +57,29 @@ internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretRe
 
     private async Task EnsureRepositoryAsync(string repository, CancellationToken cancellationToken)
     {
-        if (System.IO.Directory.Exists(Path.Combine(repository, ".git")))
+        var gitDirectory = Path.Combine(repository, ".git");
+        if (System.IO.Directory.Exists(gitDirectory))
         {
-            await git.RunCheckedAsync(repository, ["remote", "set-url", "origin", options.Url], log, cancellationToken,
+            // The clone is private to this target and one run per target runs at a time, so a lock file
+            // here is what a killed git left behind.
+            foreach (var stale in System.IO.Directory.EnumerateFiles(gitDirectory, "*.lock"))
+            {
+                File.Delete(stale);
+            }
+
+            var setUrl = await git.RunAsync(repository, ["remote", "set-url", "origin", options.Url], log, cancellationToken,
                 display: ["remote", "set-url", "origin", options.DisplayUrl]);
-            return;
+            if (setUrl.Succeeded)
+            {
+                return;
+            }
+
+            log.Warn($"the clone in {repository} is unusable ({setUrl.Tail(1)}); cloning afresh");
         }
 
         if (System.IO.Directory.Exists(repository))
         {
-            // What a clone interrupted before 'git init' finished left behind.
+            // What an interrupted first clone, or an unusable clone, left behind.
             System.IO.Directory.Delete(repository, recursive: true);
         }
 

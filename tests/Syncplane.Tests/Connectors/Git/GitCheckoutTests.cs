@@ -104,6 +104,35 @@ public sealed class GitCheckoutTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateAsync_StaleLockFromKilledGit_StillUpdates()
+    {
+        _bed.Upstream.Commit("one", ("f.txt", "1"));
+        var source = _bed.Source(_bed.Options());
+        await source.UpdateAsync(CancellationToken.None);
+        File.WriteAllText(Path.Combine(source.RepositoryDirectory, ".git", "index.lock"), "");
+        var head = _bed.Upstream.Commit("two", ("f.txt", "2"));
+
+        var sha = await source.UpdateAsync(CancellationToken.None);
+
+        Assert.Equal(head, sha);
+        Assert.Equal("2", File.ReadAllText(Path.Combine(source.RepositoryDirectory, "f.txt")));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UnusableClone_ClonesAfresh()
+    {
+        var head = _bed.Upstream.Commit("one", ("f.txt", "1"));
+        var source = _bed.Source(_bed.Options());
+        await source.UpdateAsync(CancellationToken.None);
+        _bed.InClone(source, "remote", "remove", "origin");
+
+        var sha = await source.UpdateAsync(CancellationToken.None);
+
+        Assert.Equal(head, sha);
+        Assert.Contains(_bed.Log.Lines, l => l.Message.Contains("cloning afresh", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task UpdateAsync_MissingBranch_ThrowsGitExceptionWithUrlAsWritten()
     {
         _bed.Upstream.Commit("one", ("f.txt", "x"));
