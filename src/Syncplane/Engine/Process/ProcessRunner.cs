@@ -46,8 +46,8 @@ internal sealed class ProcessRunner(TimeProvider time)
         var stdout = new OutputBuffer();
         var stderr = new OutputBuffer();
         var pumps = Task.WhenAll(
-            PumpAsync(process.StandardOutput, stdout, line => log.Info(line)),
-            PumpAsync(process.StandardError, stderr, line => log.Warn(line)));
+            PumpAsync(process.StandardOutput, stdout, spec.MaxLoggedLines, LogLevel.Info, log),
+            PumpAsync(process.StandardError, stderr, spec.MaxLoggedLines, LogLevel.Warning, log));
 
         using var timeout = spec.Timeout > TimeSpan.Zero
             ? new CancellationTokenSource(spec.Timeout, time)
@@ -110,14 +110,18 @@ internal sealed class ProcessRunner(TimeProvider time)
         return info;
     }
 
-    private static async Task PumpAsync(StreamReader reader, OutputBuffer buffer, Action<string> log)
+    private static async Task PumpAsync(StreamReader reader, OutputBuffer buffer, int maxLogged, LogLevel level, IRunLog log)
     {
+        var lines = 0;
         try
         {
             while (await reader.ReadLineAsync() is { } line)
             {
                 buffer.AppendLine(line);
-                log(line);
+                if (++lines <= maxLogged)
+                {
+                    log.Write(level, line);
+                }
             }
         }
         catch (ObjectDisposedException)
@@ -127,6 +131,11 @@ internal sealed class ProcessRunner(TimeProvider time)
         catch (IOException)
         {
             // The pipe broke when the tree was killed; what was read so far is kept.
+        }
+
+        if (lines > maxLogged)
+        {
+            log.Write(level, $"… {lines - maxLogged} more lines not shown in the log");
         }
     }
 

@@ -26,6 +26,13 @@ internal sealed record ProcessSpec(
     /// <value>null: the program and its arguments, quoted where needed.</value>
     public string? Display { get; init; }
 
+    /// <summary>
+    /// Lines per stream that reach the run log; later lines are still captured in the result but only
+    /// counted in the log, so a command that prints a whole tree cannot flood the stored run log.
+    /// </summary>
+    /// <value>10,000</value>
+    public int MaxLoggedLines { get; init; } = 10_000;
+
     /// <summary>The command line as the run log shows it.</summary>
     public string DisplayText => Display ?? Format(FileName, Arguments);
 

@@ -28,6 +28,17 @@ public sealed class ProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ManyLines_LogsUpToTheCapButCapturesAll()
+    {
+        var spec = ProcessSpec.Shell("seq 1 50", _dir.Path, TimeSpan.FromSeconds(30)) with { MaxLoggedLines = 10 };
+
+        var result = await _runner.RunAsync(spec, _log, CancellationToken.None);
+
+        Assert.Equal(50, result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "… 40 more lines not shown in the log"], _log.Lines.Skip(1).Select(l => l.Message));
+    }
+
+    [Fact]
     public async Task RunAsync_WorkingDirectory_RunsThere()
     {
         var result = await Run("pwd");
