@@ -85,7 +85,7 @@ public sealed class ProcessRunnerTests : IDisposable
     {
         var pidFile = _dir["child.pid"];
 
-        var result = await Run($"sleep 60 & echo $! > '{pidFile}'; wait", TimeSpan.FromMilliseconds(700));
+        var result = await Run($"sleep 60 & echo $! > '{pidFile}'; wait", TimeSpan.FromSeconds(2));
 
         Assert.True(result.TimedOut);
         Assert.NotEqual(0, result.ExitCode);
