@@ -1,3 +1,4 @@
+using Syncplane.Connectors.Git;
 using Syncplane.Planning;
 
 namespace Syncplane.Tests.Connectors.Git;
@@ -20,9 +21,24 @@ public sealed class GitSourceSnapshotTests : IDisposable
         Assert.Equal(head, snapshot.Revision);
         var files = snapshot.Items.Values.Where(i => i.Kind == ItemKind.File).Select(i => i.Key).Order(StringComparer.Ordinal);
         Assert.Equal(["docs/a.md", "docs/api/b.md", "pmo.yaml"], files);
-        Assert.DoesNotContain(snapshot.Items.Keys, k => k == ".git" || k.StartsWith(".git/", StringComparison.Ordinal) || k.StartsWith("src/", StringComparison.Ordinal));
+        Assert.DoesNotContain(snapshot.Items.Keys, k => k == ".git" || k.StartsWith(".git/", StringComparison.Ordinal) || k.StartsWith("src", StringComparison.Ordinal));
+        Assert.Equal(["docs", "docs/api"], snapshot.Items.Values.Where(i => i.Kind == ItemKind.Directory).Select(i => i.Key).Order(StringComparer.Ordinal));
         await using var content = await source.OpenReadAsync(snapshot.Items["docs/api/b.md"], CancellationToken.None);
         Assert.Equal("b", await new StreamReader(content).ReadToEndAsync());
+    }
+
+    [Fact]
+    public void WithoutEmptyDirectories_KeepsOnlyAncestorsOfFilesAndLinks()
+    {
+        Item[] items =
+        [
+            new("docs", ItemKind.Directory, 0, 0), new("docs/api", ItemKind.Directory, 0, 0), new("docs/api/v1", ItemKind.Directory, 0, 0),
+            new("docs/api/b.md", ItemKind.File, 1, 0), new("src", ItemKind.Directory, 0, 0), new("link", ItemKind.Symlink, 0, 0, LinkTarget: "docs"),
+        ];
+
+        var kept = GitSource.WithoutEmptyDirectories(items).Select(i => i.Key);
+
+        Assert.Equal(["docs", "docs/api", "docs/api/b.md", "link"], kept);
     }
 
     [Fact]
