@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Syncplane.Config;
 using Syncplane.Engine;
@@ -122,11 +123,13 @@ internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretRe
         }
 
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}"));
+        // Appended after any GIT_CONFIG_KEY_n the user already passes in the environment.
+        var index = int.TryParse(Environment.GetEnvironmentVariable("GIT_CONFIG_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
         return new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            ["GIT_CONFIG_COUNT"] = "1",
-            ["GIT_CONFIG_KEY_0"] = $"http.{options.Url}.extraHeader",
-            ["GIT_CONFIG_VALUE_0"] = $"Authorization: Basic {basic}",
+            ["GIT_CONFIG_COUNT"] = (index + 1).ToString(CultureInfo.InvariantCulture),
+            [$"GIT_CONFIG_KEY_{index}"] = $"http.{options.Url}.extraHeader",
+            [$"GIT_CONFIG_VALUE_{index}"] = $"Authorization: Basic {basic}",
         };
     }
 }
