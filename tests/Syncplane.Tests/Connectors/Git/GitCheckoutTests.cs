@@ -87,6 +87,24 @@ public sealed class GitCheckoutTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateAsync_ServerRefusesFetchBySha_FallsBackToFetchingBranches()
+    {
+        var pinned = _bed.Upstream.Commit("pinned", ("f.txt", "pinned"));
+        _bed.Upstream.Commit("later", ("f.txt", "later"));
+        // Protocol v0 without allowReachableSHA1InWant refuses a want for a commit that is not a ref tip.
+        _bed.Environment["GIT_CONFIG_COUNT"] = "1";
+        _bed.Environment["GIT_CONFIG_KEY_0"] = "protocol.version";
+        _bed.Environment["GIT_CONFIG_VALUE_0"] = "0";
+        var source = _bed.Source(_bed.Options(o => o with { Commit = pinned }));
+
+        var sha = await source.UpdateAsync(CancellationToken.None);
+
+        Assert.Equal(pinned, sha);
+        Assert.Contains(_bed.Log.Lines, l => l.Message.Contains("did not serve commit", StringComparison.Ordinal));
+        Assert.Equal("pinned", File.ReadAllText(Path.Combine(source.RepositoryDirectory, "f.txt")));
+    }
+
+    [Fact]
     public async Task UpdateAsync_DepthZeroAfterShallowClone_FetchesFullHistory()
     {
         for (var i = 0; i < 4; i++)
