@@ -25,4 +25,17 @@ public class GlobTests
     [InlineData("/abs/path")]
     public void TryParse_RejectsBadPatterns(string pattern) =>
         Assert.False(Glob.TryParse(pattern, out _, out _));
+
+    [Theory]
+    [InlineData("README.md", "src", false)]
+    [InlineData("docs/**", "docs", true)]
+    [InlineData("docs/**", "docs/a/b", true)]
+    [InlineData("docs/**", "src", false)]
+    [InlineData("docs/*.md", "docs", true)]
+    [InlineData("docs/*.md", "docs/sub", false)]
+    [InlineData("**/*.md", "any/where", true)]
+    [InlineData("*/api/*.md", "v1", true)]
+    [InlineData("*/api/*.md", "v1/web", false)]
+    public void CouldMatchUnder_PrunesOnlyDirectoriesThatCannotHoldAMatch(string pattern, string directory, bool expected) =>
+        Assert.Equal(expected, Glob.Parse(pattern).CouldMatchUnder(directory));
 }

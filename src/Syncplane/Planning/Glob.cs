@@ -13,11 +13,15 @@ public sealed class Glob
 {
     private readonly Regex _regex;
 
-    private Glob(string pattern, Regex regex, string staticPrefix)
+    /// <summary>One regex per '/'-separated segment (null for '**'); null when braces make segments ambiguous.</summary>
+    private readonly Regex?[]? _segments;
+
+    private Glob(string pattern, Regex regex, string staticPrefix, Regex?[]? segments)
     {
         Pattern = pattern;
         _regex = regex;
         StaticPrefix = staticPrefix;
+        _segments = segments;
     }
 
     public string Pattern { get; }
@@ -49,20 +53,59 @@ public sealed class Glob
             return false;
         }
 
-        glob = new Glob(pattern, new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Compiled), StaticPrefixOf(normalized));
+        glob = new Glob(pattern, new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Compiled), StaticPrefixOf(normalized), SegmentsOf(normalized));
         return true;
     }
 
     public bool IsMatch(string key) => _regex.IsMatch(key);
 
     /// <summary>True when some key under directory <paramref name="directoryKey"/> could match (used to prune walks).</summary>
-    public bool CouldMatchUnder(string directoryKey) =>
-        StaticPrefix.Length == 0
-        || directoryKey.StartsWith(StaticPrefix + "/", StringComparison.Ordinal)
-        || directoryKey == StaticPrefix
-        || StaticPrefix.StartsWith(directoryKey + "/", StringComparison.Ordinal);
+    public bool CouldMatchUnder(string directoryKey)
+    {
+        if (_segments is null)
+        {
+            return StaticPrefix.Length == 0
+                || directoryKey.StartsWith(StaticPrefix + "/", StringComparison.Ordinal)
+                || directoryKey == StaticPrefix
+                || StaticPrefix.StartsWith(directoryKey + "/", StringComparison.Ordinal);
+        }
+
+        var parts = directoryKey.Split('/');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (i >= _segments.Length)
+            {
+                return false;
+            }
+
+            if (_segments[i] is not { } segment)
+            {
+                return true; // '**' can match anything from here down
+            }
+
+            if (!segment.IsMatch(parts[i]))
+            {
+                return false;
+            }
+        }
+
+        return parts.Length < _segments.Length;
+    }
 
     public override string ToString() => Pattern;
+
+    private static Regex?[]? SegmentsOf(string pattern)
+    {
+        if (pattern.Contains('{', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return pattern.Split('/')
+            .Select(segment => segment == "**" ? null
+                : TryTranslate(segment, out var regex, out _) ? new Regex(regex, RegexOptions.CultureInvariant) : null)
+            .ToArray();
+    }
 
     private static string StaticPrefixOf(string pattern)
     {

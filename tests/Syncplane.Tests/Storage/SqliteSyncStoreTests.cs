@@ -25,7 +25,7 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
     public async Task Reopening_TheFile_KeepsRunsLogsAndItems()
     {
         var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
-        await Store.AppendLogAsync(id, [new(Time.UtcNow, Engine.LogLevel.Info, "hello")], Ct);
+        await Store.AppendLogAsync(id, [new(Time.UtcNow, Syncplane.Engine.LogLevel.Info, "hello")], Ct);
         await Store.UpdateItemIndexAsync("docs", "destination", [new Item("a", ItemKind.File, 1, 2)], [], Ct);
         await Store.DisposeAsync();
 
