@@ -56,12 +56,22 @@ public static class Planner
 
         if (delete)
         {
+            HashSet<string>? sourceParents = null;
             foreach (var (key, item) in destination.Items)
             {
-                if (!source.Items.ContainsKey(key))
+                if (source.Items.ContainsKey(key))
                 {
-                    deletes.Add(new Change(ChangeKind.Delete, key, null, item));
+                    continue;
                 }
+
+                // Sources without directory items (a git tree lists files only) still imply their parents.
+                if (item.Kind == ItemKind.Directory && (sourceParents ??= ParentsOf(source)).Contains(key))
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                deletes.Add(new Change(ChangeKind.Delete, key, null, item));
             }
         }
 
@@ -84,6 +94,23 @@ public static class Planner
         changes.AddRange(deletes);
         changes.AddRange(writes);
         return new Plan(changes, Summarize(changes, unchanged), source.Revision);
+    }
+
+    private static HashSet<string> ParentsOf(Snapshot snapshot)
+    {
+        var parents = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in snapshot.Items.Keys)
+        {
+            for (var slash = key.LastIndexOf('/'); slash > 0; slash = key.LastIndexOf('/', slash - 1))
+            {
+                if (!parents.Add(key[..slash]))
+                {
+                    break;
+                }
+            }
+        }
+
+        return parents;
     }
 
     private static PlanSummary Summarize(List<Change> changes, int unchanged)
