@@ -32,7 +32,7 @@ internal sealed partial class DirectoryDestination
                 ReplaceDirectory(path, change.Key);
             }
 
-            File.Move(temp, path, overwrite: true);
+            NativeRename.Replace(temp, path);
         }
         catch
         {
