@@ -8,7 +8,7 @@ namespace Syncplane.Connectors.Directory;
 /// Lists a directory tree as items, one directory level at a time with the directories of a level read
 /// in parallel. Never follows symlinks.
 /// </summary>
-internal sealed class TreeWalker(string root, KeyFilter filter)
+internal sealed class TreeWalker(string root, KeyFilter filter, bool native = true)
 {
     private static readonly EnumerationOptions Options = new()
     {
@@ -56,6 +56,12 @@ internal sealed class TreeWalker(string root, KeyFilter filter)
     private void ReadDirectory(string dirKey, Buffer buffer)
     {
         var path = dirKey.Length == 0 ? root : Path.Join(root, dirKey);
+        if (native && NativeDirectoryReader.IsAvailable)
+        {
+            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, ticks, mode, target) => Add(dirKey, name, kind, size, ticks, mode, target, buffer));
+            return;
+        }
+
         var enumerable = new FileSystemEnumerable<bool>(path, (ref FileSystemEntry entry) => Visit(ref entry, dirKey, buffer), Options);
         foreach (var _ in enumerable)
         {
@@ -105,8 +111,34 @@ internal sealed class TreeWalker(string root, KeyFilter filter)
         return true;
     }
 
+    private void Add(string dirKey, string name, ItemKind kind, long size, long ticks, int mode, string? target, Buffer buffer)
+    {
+        if (kind != ItemKind.Directory && TempFiles.IsTempName(name))
+        {
+            buffer.Temps.Add(Path.Join(root, dirKey, name));
+            return;
+        }
+
+        var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
+        switch (kind)
+        {
+            case ItemKind.Directory when filter.IsVisibleDirectory(key):
+                buffer.Items.Add(new Item(key, ItemKind.Directory, 0, ticks, mode));
+                buffer.Directories.Add(key);
+                break;
+            case ItemKind.Symlink when filter.IsVisibleLeaf(key):
+                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, 0, LinkTarget: target));
+                break;
+            case ItemKind.File when filter.IsVisibleLeaf(key):
+                buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode));
+                break;
+        }
+    }
+
     private sealed class Buffer
     {
+        public NativeDirectoryReader.Scratch Scratch { get; } = new();
+
         public List<Item> Items { get; } = [];
 
         public List<string> Directories { get; } = [];
