@@ -7,7 +7,9 @@ public sealed class Snapshot
 
     public Snapshot(IEnumerable<Item> items)
     {
-        var map = new Dictionary<string, Item>(StringComparer.Ordinal);
+        var map = items.TryGetNonEnumeratedCount(out var count)
+            ? new Dictionary<string, Item>(count, StringComparer.Ordinal)
+            : new Dictionary<string, Item>(StringComparer.Ordinal);
         foreach (var item in items)
         {
             map[item.Key] = item;

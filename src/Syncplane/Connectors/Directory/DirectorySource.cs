@@ -3,12 +3,29 @@ using Syncplane.Planning;
 namespace Syncplane.Connectors.Directory;
 
 /// <summary>Reads a local directory tree as items.</summary>
+/// <remarks>
+/// Directories are items (so empty directories sync). Symlinks are never followed: a link is an item of
+/// kind <see cref="ItemKind.Symlink"/> carrying its target text, and destinations recreate it as a link
+/// with the same target, like <c>rsync -a</c>. Other special files (fifos, sockets, devices) are skipped.
+/// </remarks>
 internal sealed class DirectorySource(DirectoryOptions options, ConnectorContext context) : IItemSource
 {
-    // TODO(directory): implement.
-    public Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken) => throw new NotImplementedException($"{options.Path} {context.TargetName}");
+    private readonly KeyFilter _filter = new(options.Include, options.Exclude);
 
-    public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(options.Path))
+        {
+            throw new DirectoryNotFoundException($"source directory {options.Path} of target '{context.TargetName}' does not exist");
+        }
 
-    public string? TryGetLocalPath(Item item) => throw new NotImplementedException();
+        return Task.Run(() => new Snapshot(new TreeWalker(options.Path, _filter).Walk(cancellationToken).Items), cancellationToken);
+    }
+
+    public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new FileStream(LocalPath(item), FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan));
+
+    public string? TryGetLocalPath(Item item) => LocalPath(item);
+
+    private string LocalPath(Item item) => Path.Join(options.Path, item.Key);
 }

@@ -1,0 +1,54 @@
+using Syncplane.Config;
+
+namespace Syncplane.Connectors.Directory;
+
+/// <summary>The <c>directory</c> connector: a local folder as a source or a destination.</summary>
+/// <remarks>
+/// Options: <c>path</c> (required; relative paths are resolved against the config file's directory),
+/// <c>include</c> and <c>exclude</c> (glob lists), <c>delete</c> (bool, <value>true</value>).
+/// </remarks>
+internal sealed class DirectoryConnectorFactory : IConnectorFactory
+{
+    private static readonly string[] Keys = ["path", "include", "exclude", "delete"];
+
+    public string Type => ConnectorTypes.Directory;
+
+    public bool CanBeSource => true;
+
+    public bool CanBeDestination => true;
+
+    public object? Bind(ConfigNode options, ConfigReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(reader);
+        var errorsBefore = reader.Errors.Count;
+        if (!reader.Mapping(options, "the directory connector", Keys))
+        {
+            return null;
+        }
+
+        var path = reader.Text(options, "path", required: true);
+        if (path is not null && string.IsNullOrWhiteSpace(path))
+        {
+            reader.Error(options["path"]!, "'path' must not be empty");
+        }
+
+        var include = reader.Globs(options, "include");
+        var exclude = reader.Globs(options, "exclude");
+        var delete = reader.Bool(options, "delete") ?? true;
+        if (reader.Errors.Count > errorsBefore || path is null)
+        {
+            return null;
+        }
+
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(options.File)) ?? Environment.CurrentDirectory;
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, baseDirectory));
+        return new DirectoryOptions(full, include, exclude, delete);
+    }
+
+    public IItemSource CreateSource(object options, ConnectorContext context) =>
+        new DirectorySource((DirectoryOptions)options, context);
+
+    public IItemDestination CreateDestination(object options, ConnectorContext context) =>
+        new DirectoryDestination((DirectoryOptions)options, context);
+}

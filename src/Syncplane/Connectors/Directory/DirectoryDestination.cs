@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Syncplane.Planning;
+
+namespace Syncplane.Connectors.Directory;
+
+/// <summary>Mirrors items into a local directory.</summary>
+/// <remarks>
+/// Every file is written to a temp file in its own directory, given its mode and mtime, then renamed over
+/// the target, so a crash leaves each file either old or new, never partial. Symlinks are recreated as
+/// links with the source's target text (never followed, like <c>rsync -a</c>); their own mtime and mode are
+/// not preserved. Directory modes and mtimes are set after their contents are written, as rsync does.
+/// Keys that would leave the root (absolute, '..', or through a symlinked directory) are refused.
+/// Excluded keys are invisible: never listed, never deleted.
+/// </remarks>
+internal sealed partial class DirectoryDestination(DirectoryOptions options, ConnectorContext context) : IItemDestination
+{
+    private readonly KeyFilter _filter = new(options.Include, options.Exclude);
+    private List<string> _leftoverTemps = [];
+
+    public string? LocalRoot => options.Path;
+
+    public Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var kind = FileSystemOps.KindAt(options.Path);
+        if (kind is null)
+        {
+            _leftoverTemps = [];
+            return Task.FromResult(Snapshot.Empty);
+        }
+
+        if (kind == ItemKind.File)
+        {
+            throw new IOException($"destination {options.Path} of target '{context.TargetName}' is a file, not a directory");
+        }
+
+        return Task.Run(() =>
+        {
+            var (items, temps) = new TreeWalker(options.Path, _filter).Walk(cancellationToken);
+            _leftoverTemps = temps;
+            return new Snapshot(items);
+        }, cancellationToken);
+    }
+
+    public async ValueTask<bool> SameContentAsync(Item source, Item destination, IItemSource from, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(from);
+        if (source.Kind != ItemKind.File || destination.Kind != ItemKind.File || source.Size != destination.Size)
+        {
+            return false;
+        }
+
+        var ours = await HashFileAsync(FullPath(destination.Key), cancellationToken);
+        var local = from.TryGetLocalPath(source);
+        byte[] theirs;
+        if (local is not null)
+        {
+            theirs = await HashFileAsync(local, cancellationToken);
+        }
+        else
+        {
+            await using var stream = await from.OpenReadAsync(source, cancellationToken);
+            theirs = await SHA256.HashDataAsync(stream, cancellationToken);
+        }
+
+        return ours.AsSpan().SequenceEqual(theirs);
+    }
+
+    private static async Task<byte[]> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+        return await SHA256.HashDataAsync(stream, cancellationToken);
+    }
+
+    private string FullPath(string key) => Path.Join(options.Path, key);
+}

@@ -1,0 +1,195 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Syncplane.Planning;
+
+namespace Syncplane.Connectors.Directory;
+
+/// <summary>
+/// Lists one directory with readdir(3) and statx(2) relative to the directory's descriptor: one system call
+/// per entry, no full-path lookups, and only the allocations an item needs (its key). This is what lets a
+/// snapshot of 100,000 files keep pace with rsync. 64-bit Linux only; <see cref="TreeWalker"/> falls back
+/// to <see cref="System.IO.Enumeration.FileSystemEnumerable{TResult}"/> elsewhere.
+/// </summary>
+internal static class NativeDirectoryReader
+{
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxMask = 0x1 | 0x2 | 0x40 | 0x200; // type, mode, mtime, size
+    private const int StatxModeOffset = 28;
+    private const int StatxSizeOffset = 40;
+    private const int StatxMtimeOffset = 112;
+    private const int DirentNameOffset = 19;
+    private const int FileTypeMask = 0xF000;
+    private const int TypeDirectory = 0x4000;
+    private const int TypeRegular = 0x8000;
+    private const int TypeSymlink = 0xA000;
+    private const int ENOENT = 2;
+
+    private static readonly Lazy<bool> Available = new(Probe);
+
+    public static bool IsAvailable => Available.Value;
+
+    /// <summary>Per-thread scratch space.</summary>
+    internal sealed class Scratch
+    {
+        public byte[] Stat { get; } = new byte[256];
+
+        public byte[] Link { get; } = new byte[4096];
+    }
+
+    /// <summary>Calls <paramref name="visit"/> for every entry of <paramref name="path"/> that is a file, directory or symlink.</summary>
+    public static void Read(string path, Scratch scratch, Action<string, ItemKind, long, long, int, string?> visit)
+    {
+        var dir = opendir(Utf8(path));
+        if (dir == IntPtr.Zero)
+        {
+            throw Error(path, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            var fd = dirfd(dir);
+            while (true)
+            {
+                var entry = readdir(dir);
+                if (entry == IntPtr.Zero)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != 0)
+                    {
+                        throw Error(path, errno);
+                    }
+
+                    break;
+                }
+
+                var name = entry + DirentNameOffset;
+                if (IsDotOrDotDot(name))
+                {
+                    continue;
+                }
+
+                if (statx(fd, name, AtSymlinkNoFollow, StatxMask, scratch.Stat) != 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == ENOENT)
+                    {
+                        continue; // deleted while we listed: it is simply not part of the snapshot
+                    }
+
+                    throw Error(Path.Join(path, Marshal.PtrToStringUTF8(name)), errno);
+                }
+
+                var stat = scratch.Stat.AsSpan();
+                int mode = MemoryMarshal.Read<ushort>(stat[StatxModeOffset..]);
+                var kind = (mode & FileTypeMask) switch
+                {
+                    TypeRegular => ItemKind.File,
+                    TypeDirectory => ItemKind.Directory,
+                    TypeSymlink => ItemKind.Symlink,
+                    _ => (ItemKind)(-1), // fifos, sockets, devices are skipped, like rsync -a without -D
+                };
+                if (kind < 0)
+                {
+                    continue;
+                }
+
+                var size = (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]);
+                var seconds = MemoryMarshal.Read<long>(stat[StatxMtimeOffset..]);
+                var nanos = MemoryMarshal.Read<uint>(stat[(StatxMtimeOffset + 8)..]);
+                var ticks = DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanos / 100);
+                string? target = null;
+                if (kind == ItemKind.Symlink)
+                {
+                    var n = readlinkat(fd, name, scratch.Link, scratch.Link.Length);
+                    if (n < 0)
+                    {
+                        throw Error(Path.Join(path, Marshal.PtrToStringUTF8(name)), Marshal.GetLastPInvokeError());
+                    }
+
+                    target = Encoding.UTF8.GetString(scratch.Link, 0, (int)n);
+                }
+
+                visit(Marshal.PtrToStringUTF8(name)!, kind, size, ticks, mode & 0xFFF, target);
+            }
+        }
+        finally
+        {
+            _ = closedir(dir);
+        }
+    }
+
+    private static bool IsDotOrDotDot(IntPtr name)
+    {
+        if (Marshal.ReadByte(name) != (byte)'.')
+        {
+            return false;
+        }
+
+        var second = Marshal.ReadByte(name, 1);
+        return second == 0 || (second == (byte)'.' && Marshal.ReadByte(name, 2) == 0);
+    }
+
+    private static Exception Error(string path, int errno)
+    {
+        var message = $"cannot read {path}: {Marshal.GetPInvokeErrorMessage(errno)}";
+        return errno == ENOENT ? new DirectoryNotFoundException(message) : new IOException(message, errno);
+    }
+
+    private static byte[] Utf8(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
+
+    private static bool Probe()
+    {
+        if (!OperatingSystem.IsLinux() || IntPtr.Size != 8)
+        {
+            return false;
+        }
+
+        try
+        {
+            var name = Marshal.StringToCoTaskMemUTF8("/");
+            try
+            {
+                return statx(-100, name, AtSymlinkNoFollow, StatxMask, new byte[256]) == 0; // AT_FDCWD
+            }
+            finally
+            {
+                Marshal.FreeCoTaskMem(name);
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // DllImport rather than LibraryImport: these signatures need no marshalling code, and LibraryImport
+    // would make the whole library compile with AllowUnsafeBlocks.
+#pragma warning disable SYSLIB1054, CA5392
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr opendir(byte[] name);
+
+    [DllImport("libc")]
+    private static extern int dirfd(IntPtr dir);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr readdir(IntPtr dir);
+
+    [DllImport("libc")]
+    private static extern int closedir(IntPtr dir);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int statx(int dirfd, IntPtr path, int flags, uint mask, byte[] buffer);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint readlinkat(int dirfd, IntPtr path, byte[] buffer, nint size);
+#pragma warning restore SYSLIB1054, CA5392
+}

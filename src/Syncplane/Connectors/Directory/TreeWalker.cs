@@ -1,0 +1,148 @@
+using System.IO.Enumeration;
+using System.Text;
+using Syncplane.Planning;
+
+namespace Syncplane.Connectors.Directory;
+
+/// <summary>
+/// Lists a directory tree as items, one directory level at a time with the directories of a level read
+/// in parallel. Never follows symlinks.
+/// </summary>
+internal sealed class TreeWalker(string root, KeyFilter filter, bool native = true)
+{
+    private static readonly EnumerationOptions Options = new()
+    {
+        RecurseSubdirectories = false,
+        IgnoreInaccessible = false, // an unreadable directory must fail the snapshot, not look empty
+        AttributesToSkip = 0,
+        ReturnSpecialDirectories = false,
+    };
+
+    /// <summary>The visible items, and the full paths of leftover temp files found on the way.</summary>
+    public (List<Item> Items, List<string> TempFiles) Walk(CancellationToken ct)
+    {
+        var items = new List<Item>();
+        var temps = new List<string>();
+        var level = new List<string> { "" };
+        var gate = new Lock();
+        var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        while (level.Count > 0)
+        {
+            var next = new List<string>();
+            Parallel.ForEach(
+                level,
+                parallel,
+                () => new Buffer(),
+                (dirKey, _, buffer) =>
+                {
+                    ReadDirectory(dirKey, buffer);
+                    return buffer;
+                },
+                buffer =>
+                {
+                    lock (gate)
+                    {
+                        items.AddRange(buffer.Items);
+                        next.AddRange(buffer.Directories);
+                        temps.AddRange(buffer.Temps);
+                    }
+                });
+            level = next;
+        }
+
+        return (items, temps);
+    }
+
+    private void ReadDirectory(string dirKey, Buffer buffer)
+    {
+        var path = dirKey.Length == 0 ? root : Path.Join(root, dirKey);
+        if (native && NativeDirectoryReader.IsAvailable)
+        {
+            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, ticks, mode, target) => Add(dirKey, name, kind, size, ticks, mode, target, buffer));
+            return;
+        }
+
+        var enumerable = new FileSystemEnumerable<bool>(path, (ref FileSystemEntry entry) => Visit(ref entry, dirKey, buffer), Options);
+        foreach (var _ in enumerable)
+        {
+        }
+    }
+
+    private bool Visit(ref FileSystemEntry entry, string dirKey, Buffer buffer)
+    {
+        var name = entry.FileName;
+        var attributes = entry.Attributes;
+        var isLink = (attributes & FileAttributes.ReparsePoint) != 0;
+        var isDirectory = !isLink && entry.IsDirectory;
+        if (!isDirectory && TempFiles.IsTempName(name))
+        {
+            buffer.Temps.Add(entry.ToFullPath());
+            return false;
+        }
+
+        var key = dirKey.Length == 0 ? name.ToString() : string.Concat(dirKey, "/", name);
+        if (isDirectory)
+        {
+            if (!filter.IsVisibleDirectory(key))
+            {
+                return false;
+            }
+
+            var info = entry.ToFileSystemInfo();
+            buffer.Items.Add(new Item(key, ItemKind.Directory, 0, entry.LastWriteTimeUtc.UtcTicks, (int)info.UnixFileMode));
+            buffer.Directories.Add(key);
+            return true;
+        }
+
+        if (!filter.IsVisibleLeaf(key))
+        {
+            return false;
+        }
+
+        if (isLink)
+        {
+            var target = entry.ToFileSystemInfo().LinkTarget ?? "";
+            buffer.Items.Add(new Item(key, ItemKind.Symlink, Encoding.UTF8.GetByteCount(target), 0, LinkTarget: target));
+            return true;
+        }
+
+        var file = entry.ToFileSystemInfo();
+        buffer.Items.Add(new Item(key, ItemKind.File, entry.Length, entry.LastWriteTimeUtc.UtcTicks, (int)file.UnixFileMode));
+        return true;
+    }
+
+    private void Add(string dirKey, string name, ItemKind kind, long size, long ticks, int mode, string? target, Buffer buffer)
+    {
+        if (kind != ItemKind.Directory && TempFiles.IsTempName(name))
+        {
+            buffer.Temps.Add(Path.Join(root, dirKey, name));
+            return;
+        }
+
+        var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
+        switch (kind)
+        {
+            case ItemKind.Directory when filter.IsVisibleDirectory(key):
+                buffer.Items.Add(new Item(key, ItemKind.Directory, 0, ticks, mode));
+                buffer.Directories.Add(key);
+                break;
+            case ItemKind.Symlink when filter.IsVisibleLeaf(key):
+                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, 0, LinkTarget: target));
+                break;
+            case ItemKind.File when filter.IsVisibleLeaf(key):
+                buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode));
+                break;
+        }
+    }
+
+    private sealed class Buffer
+    {
+        public NativeDirectoryReader.Scratch Scratch { get; } = new();
+
+        public List<Item> Items { get; } = [];
+
+        public List<string> Directories { get; } = [];
+
+        public List<string> Temps { get; } = [];
+    }
+}
