@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir"];
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "rate_limits"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -53,7 +53,12 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
         }
 
         var defaults = DefaultsBinder.Bind(root["defaults"], reader);
+        var rateLimits = PolicyBinder.RateLimits(root["rate_limits"], reader);
         var targets = new TargetBinder(connectors, reader, defaults, baseDirectory).BindAll(root["targets"], root);
+        var declared = root["targets"] is { Kind: ConfigNodeKind.Mapping } map
+            ? map.Entries.Select(e => e.Key.Value ?? "").ToHashSet(StringComparer.Ordinal)
+            : [];
+        DependencyValidator.Validate(targets, declared, rateLimits, reader);
         var safety = SafetyBinder.Bind(root["safety"], reader);
         var stateDirectory = Path.GetFullPath(reader.Text(root, "state_dir") ?? ".syncplane", baseDirectory);
 
@@ -65,6 +70,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Defaults = defaults,
             Targets = targets,
             Safety = safety,
+            RateLimits = rateLimits,
             StateDirectory = stateDirectory,
         };
     }

@@ -5,7 +5,7 @@ internal static class DefaultsBinder
     public static DefaultsConfig Bind(ConfigNode? node, ConfigReader reader)
     {
         var defaults = new DefaultsConfig();
-        if (node is null || node.IsNull || !reader.Mapping(node, "defaults", "direction", "dry_run", "fail_on_diff", "idempotent", "git_commit", "verify", "timeout", "retry"))
+        if (node is null || node.IsNull || !reader.Mapping(node, "defaults", "direction", "dry_run", "fail_on_diff", "idempotent", "git_commit", "verify", "timeout", "retry", "pause_after_failures", "jitter"))
         {
             return defaults;
         }
@@ -20,6 +20,8 @@ internal static class DefaultsBinder
             Verify = reader.Bool(node, "verify") ?? defaults.Verify,
             Timeout = reader.Duration(node, "timeout") ?? defaults.Timeout,
             Retry = Retry(node["retry"], reader) ?? defaults.Retry,
+            PauseAfterFailures = PolicyBinder.PauseAfterFailures(node, reader),
+            Jitter = PolicyBinder.Jitter(node, reader),
         };
     }
 

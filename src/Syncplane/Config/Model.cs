@@ -1,3 +1,4 @@
+using Syncplane.Engine.Policies;
 using Syncplane.Planning;
 using Syncplane.Scheduling;
 
@@ -28,6 +29,9 @@ public sealed record SyncplaneConfig
 
     public SafetyConfig Safety { get; init; } = new();
 
+    /// <summary>Named rate-limit budgets (top-level <c>rate_limits</c>) that targets share by name.</summary>
+    public IReadOnlyDictionary<string, RateLimit> RateLimits { get; init; } = new Dictionary<string, RateLimit>();
+
     /// <summary>Where Syncplane keeps its state; <value>.syncplane</value> next to the config file by default.</summary>
     public required string StateDirectory { get; init; }
 }
@@ -56,6 +60,12 @@ public sealed record DefaultsConfig
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>Pause a target after this many failed runs in a row. <value>null: never</value></summary>
+    public int? PauseAfterFailures { get; init; }
+
+    /// <summary>Jitter window for scheduled firings; null for the per-schedule default (see <see cref="Scheduling.ScheduleJitter"/>), zero for none.</summary>
+    public TimeSpan? Jitter { get; init; }
 }
 
 /// <summary>How often a failed run is retried and how long to wait between attempts.</summary>
@@ -111,6 +121,24 @@ public sealed record TargetConfig
     public TimeSpan Timeout { get; init; }
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>The target's own budget of upstream calls (<c>rate_limit: 180/hour</c>); null when it has none or uses <see cref="RateLimitBucket"/>.</summary>
+    public RateLimit? RateLimit { get; init; }
+
+    /// <summary>The name of a shared budget in <see cref="SyncplaneConfig.RateLimits"/> (<c>rate_limit: ads-api</c>).</summary>
+    public string? RateLimitBucket { get; init; }
+
+    /// <summary>Targets whose newest run must have succeeded before this one starts.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>When runs may start (<c>windows</c>); empty: always.</summary>
+    public IReadOnlyList<SyncWindow> Windows { get; init; } = [];
+
+    /// <summary>Pause after this many failed runs in a row; null never pauses. Inherits <see cref="DefaultsConfig.PauseAfterFailures"/>.</summary>
+    public int? PauseAfterFailures { get; init; }
+
+    /// <summary>Jitter window; null for the schedule's default. Inherits <see cref="DefaultsConfig.Jitter"/>.</summary>
+    public TimeSpan? Jitter { get; init; }
 
     /// <summary>Where the target was declared, for error messages.</summary>
     public ConfigNode? Node { get; init; }

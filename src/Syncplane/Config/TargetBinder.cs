@@ -10,7 +10,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
     [
         "description", "direction", "source", "destination", "entrypoint", "config", "env", "working_dir",
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
-        "git_commit", "timeout", "retry",
+        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter",
     ];
 
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
@@ -73,7 +73,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
         CheckSecretSyntax(node["config"], config);
         CheckSecretSyntax(node["env"], env);
 
-        return new TargetConfig
+        var target = new TargetConfig
         {
             Name = name,
             Node = node,
@@ -94,6 +94,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Timeout = reader.Duration(node, "timeout") ?? defaults.Timeout,
             Retry = DefaultsBinder.Retry(node["retry"], reader) ?? defaults.Retry,
         };
+        return WithPolicies(target, node);
     }
 
     private ConnectorConfig? Connector(ConfigNode target, string role, string name)

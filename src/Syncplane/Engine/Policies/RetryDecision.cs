@@ -1,0 +1,91 @@
+using Syncplane.Config;
+
+namespace Syncplane.Engine.Policies;
+
+/// <summary>What to do after an attempt failed.</summary>
+public enum RetryOutcome
+{
+    /// <summary>Run again at <see cref="RetryDecision.RetryAt"/>; the failed attempt counts.</summary>
+    Retry,
+
+    /// <summary>Run again at <see cref="RetryDecision.RetryAt"/>; the upstream asked us to wait, so the attempt does not count.</summary>
+    Postpone,
+
+    /// <summary>Give up: the run is failed and kept for inspection and a manual retry.</summary>
+    DeadLetter,
+}
+
+/// <summary>The decision for a failed attempt: retry when, postpone, or dead-letter, and why.</summary>
+/// <param name="Outcome">Retry, postpone or dead-letter.</param>
+/// <param name="RetryAt">When to run again; null for <see cref="RetryOutcome.DeadLetter"/>.</param>
+/// <param name="NextAttempt">The attempt number the next run will carry (unchanged by a postponement).</param>
+/// <param name="Kind">How the error was classified.</param>
+/// <param name="Reason">A sentence for the run record and the log.</param>
+public sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? RetryAt, int NextAttempt, ErrorKind Kind, string Reason)
+{
+    /// <summary>Longest postponement honoured from a <c>Retry-After</c>; a larger value is capped here.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Decides what follows failed attempt number <paramref name="attempt"/> (1 for the first run).
+    /// </summary>
+    /// <remarks>
+    /// <see cref="RetryPolicy.Attempts"/> counts every attempt, the first included, as seed 001's
+    /// <c>for attempt in range(MAX_RETRIES)</c> does: with 3 attempts, a run is tried three times and
+    /// waits <c>Backoff[0]</c> and <c>Backoff[1]</c> in between. The wait after attempt n is
+    /// <c>Backoff[n-1]</c>, and attempts beyond the list reuse its last delay. Permanent errors
+    /// dead-letter at once. A rate-limited error postpones by its <c>Retry-After</c> (capped at
+    /// <see cref="MaxRetryAfter"/>; the attempt's backoff delay when absent) and keeps the attempt number.
+    /// </remarks>
+    public static RetryDecision Decide(RetryPolicy policy, int attempt, ErrorKind kind, DateTimeOffset now, TimeSpan? retryAfter = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
+        switch (kind)
+        {
+            case ErrorKind.Permanent:
+                return new(RetryOutcome.DeadLetter, null, attempt, kind, "the error is permanent; retrying cannot fix it");
+            case ErrorKind.RateLimited:
+                var wait = retryAfter is { } after ? (after > MaxRetryAfter ? MaxRetryAfter : after) : Delay(policy, attempt);
+                var said = retryAfter is null ? "without Retry-After" : $"with Retry-After {DurationParser.Format(wait)}";
+                return new(RetryOutcome.Postpone, now + wait, attempt, kind, $"the upstream is rate limiting ({said}); attempt {attempt} is not spent");
+        }
+
+        if (attempt >= policy.Attempts)
+        {
+            return new(RetryOutcome.DeadLetter, null, attempt, kind, $"attempt {attempt} of {policy.Attempts} failed; no attempts left");
+        }
+
+        var delay = Delay(policy, attempt);
+        return new(RetryOutcome.Retry, now + delay, attempt + 1, kind, $"attempt {attempt} of {policy.Attempts} failed; retrying in {DurationParser.Format(delay)}");
+    }
+
+    /// <summary>Classifies <paramref name="error"/> with <see cref="ErrorClassifier"/> and decides; a <c>Retry-After</c> is read from an <see cref="UpstreamRateLimitedException"/> anywhere in the chain.</summary>
+    public static RetryDecision Decide(RetryPolicy policy, int attempt, Exception error, DateTimeOffset now) =>
+        Decide(policy, attempt, ErrorClassifier.Classify(error), now, RetryAfterOf(error));
+
+    /// <summary>The wait after failed attempt <paramref name="attempt"/>: <c>Backoff[attempt-1]</c>, or the last entry beyond the list (zero when it is empty).</summary>
+    public static TimeSpan Delay(RetryPolicy policy, int attempt)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return policy.Backoff.Count == 0 ? TimeSpan.Zero : policy.Backoff[Math.Min(attempt, policy.Backoff.Count) - 1];
+    }
+
+    private static TimeSpan? RetryAfterOf(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is UpstreamRateLimitedException limited)
+            {
+                return limited.RetryAfter;
+            }
+
+            if (error is AggregateException aggregate)
+            {
+                return aggregate.InnerExceptions.Select(RetryAfterOf).Max();
+            }
+        }
+
+        return null;
+    }
+}
