@@ -22,6 +22,6 @@ internal sealed partial class TargetBinder
     }
 
     // The target's 'timezone' (already reported by ScheduleOf when unknown), else UTC.
-    private TimeZoneInfo ZoneOf(ConfigNode node) =>
+    private static TimeZoneInfo ZoneOf(ConfigNode node) =>
         node["timezone"] is { Kind: ConfigNodeKind.Scalar, Value: { } name } && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : TimeZoneInfo.Utc;
 }
