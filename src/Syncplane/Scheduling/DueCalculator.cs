@@ -3,7 +3,7 @@ namespace Syncplane.Scheduling;
 /// <summary>One firing of a schedule: the nominal slot (the key a firing is recorded under) and when, after jitter, to fire it.</summary>
 /// <param name="Slot">The schedule's due time; record the firing under (target, slot) and pass it back as the last slot.</param>
 /// <param name="FireAt">The slot plus the target's jitter offset; the firing is due once the clock reaches it.</param>
-public readonly record struct DueSlot(DateTimeOffset Slot, DateTimeOffset FireAt)
+internal readonly record struct DueSlot(DateTimeOffset Slot, DateTimeOffset FireAt)
 {
     /// <summary>True when the firing is due at <paramref name="now"/>.</summary>
     public bool IsDue(DateTimeOffset now) => FireAt <= now;

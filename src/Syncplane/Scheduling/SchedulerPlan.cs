@@ -7,7 +7,7 @@ namespace Syncplane.Scheduling;
 /// <param name="Jitter">The configured jitter window; null for the default.</param>
 /// <param name="FrequencyOverride">The frequency set at run time (API, dashboard); replaces <paramref name="Schedule"/> when present.</param>
 /// <param name="Paused">True while the target is paused; it does not fire.</param>
-public sealed record ScheduledTarget(string Name, Schedule Schedule, DateTimeOffset? LastSlot = null, TimeSpan? Jitter = null, Schedule? FrequencyOverride = null, bool Paused = false)
+internal sealed record ScheduledTarget(string Name, Schedule Schedule, DateTimeOffset? LastSlot = null, TimeSpan? Jitter = null, Schedule? FrequencyOverride = null, bool Paused = false)
 {
     /// <summary>The schedule in force: the runtime override when set, otherwise the file's.</summary>
     public Schedule Effective => FrequencyOverride ?? Schedule;
@@ -17,12 +17,12 @@ public sealed record ScheduledTarget(string Name, Schedule Schedule, DateTimeOff
 /// <param name="Target">The target's name.</param>
 /// <param name="Slot">The due time the firing is for (unique per target).</param>
 /// <param name="FireAt">When it was meant to fire, after jitter.</param>
-public sealed record DueFiring(string Target, DateTimeOffset Slot, DateTimeOffset FireAt);
+internal sealed record DueFiring(string Target, DateTimeOffset Slot, DateTimeOffset FireAt);
 
 /// <summary>The result of one scheduler pass: what to enqueue now and when to wake up next.</summary>
 /// <param name="Due">Targets due now, earliest firing time first.</param>
 /// <param name="WakeAt">The earliest firing time among the rest; null when nothing is scheduled. After enqueueing <paramref name="Due"/> and recording their slots, the scheduler sleeps until then (or until a config, override or pause change).</param>
-public sealed record SchedulerPlan(IReadOnlyList<DueFiring> Due, DateTimeOffset? WakeAt)
+internal sealed record SchedulerPlan(IReadOnlyList<DueFiring> Due, DateTimeOffset? WakeAt)
 {
     /// <summary>Computes the plan at <paramref name="now"/>; manual and paused targets never fire.</summary>
     public static SchedulerPlan Compute(IEnumerable<ScheduledTarget> targets, DateTimeOffset now)

@@ -1,7 +1,7 @@
 namespace Syncplane.Engine.Policies;
 
 /// <summary>The state of a dependency's newest run, as the store knows it.</summary>
-public enum DependencyRunState
+internal enum DependencyRunState
 {
     /// <summary>The dependency has never run.</summary>
     None,
@@ -19,7 +19,7 @@ public enum DependencyRunState
 /// <summary>Whether a target may start now given its dependencies, and which ones hold it back.</summary>
 /// <param name="CanRun">True when every dependency's newest run succeeded.</param>
 /// <param name="WaitingFor">The dependencies that block, each with why (empty when <paramref name="CanRun"/>).</param>
-public sealed record DependencyDecision(bool CanRun, IReadOnlyList<string> WaitingFor)
+internal sealed record DependencyDecision(bool CanRun, IReadOnlyList<string> WaitingFor)
 {
     /// <summary>A sentence for the run record, e.g. "waiting for lz-docs (newest run failed)".</summary>
     public string Reason => CanRun ? "all dependencies succeeded" : "waiting for " + string.Join(", ", WaitingFor);

@@ -1,7 +1,7 @@
 namespace Syncplane.Engine.Policies;
 
 /// <summary>What a failed attempt means for the next one.</summary>
-public enum ErrorKind
+internal enum ErrorKind
 {
     /// <summary>May succeed if tried again later (network, I/O, timeouts); spends an attempt.</summary>
     Transient,

@@ -6,7 +6,7 @@ namespace Syncplane.Engine.Policies;
 /// </summary>
 /// <param name="ConsecutiveFailures">Failed runs since the last success.</param>
 /// <param name="PausedReason">Why the target is paused; null when it is not.</param>
-public sealed record FailureStreak(int ConsecutiveFailures = 0, string? PausedReason = null)
+internal sealed record FailureStreak(int ConsecutiveFailures = 0, string? PausedReason = null)
 {
     /// <summary>No failures, not paused.</summary>
     public static readonly FailureStreak None = new();

@@ -5,7 +5,7 @@ namespace Syncplane.Engine.Policies;
 /// <summary>The bucket a target's upstream calls are debited from.</summary>
 /// <param name="Key">A store key: <c>target/NAME</c> for a target's own limit, <c>shared/NAME</c> for a named budget.</param>
 /// <param name="Limit">The budget.</param>
-public sealed record RateLimitBucketRef(string Key, RateLimit Limit);
+internal sealed record RateLimitBucketRef(string Key, RateLimit Limit);
 
 /// <summary>
 /// Maps targets to their token buckets — their own (<c>rate_limit: 180/hour</c>) or a named one

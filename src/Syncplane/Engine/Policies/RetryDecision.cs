@@ -3,7 +3,7 @@ using Syncplane.Config;
 namespace Syncplane.Engine.Policies;
 
 /// <summary>What to do after an attempt failed.</summary>
-public enum RetryOutcome
+internal enum RetryOutcome
 {
     /// <summary>Run again at <see cref="RetryDecision.RetryAt"/>; the failed attempt counts.</summary>
     Retry,
@@ -21,7 +21,7 @@ public enum RetryOutcome
 /// <param name="NextAttempt">The attempt number the next run will carry (unchanged by a postponement).</param>
 /// <param name="Kind">How the error was classified.</param>
 /// <param name="Reason">A sentence for the run record and the log.</param>
-public sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? RetryAt, int NextAttempt, ErrorKind Kind, string Reason)
+internal sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? RetryAt, int NextAttempt, ErrorKind Kind, string Reason)
 {
     /// <summary>Longest postponement honoured from a <c>Retry-After</c>; a larger value is capped here.</summary>
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);

@@ -4,7 +4,7 @@ namespace Syncplane.Engine.Policies;
 /// <param name="Granted">True when the tokens were taken.</param>
 /// <param name="Bucket">The bucket after the call (refilled, and debited when granted); store it.</param>
 /// <param name="RetryAt">When not granted: the first instant the same request would be granted.</param>
-public readonly record struct TakeResult(bool Granted, TokenBucket Bucket, DateTimeOffset? RetryAt);
+internal readonly record struct TakeResult(bool Granted, TokenBucket Bucket, DateTimeOffset? RetryAt);
 
 /// <summary>
 /// A token bucket as an immutable value: <see cref="RateLimit.Count"/> tokens of capacity, refilled
@@ -17,7 +17,7 @@ public readonly record struct TakeResult(bool Granted, TokenBucket Bucket, DateT
 /// full bucket, at most <c>Count + floor(t × Count / Period)</c> tokens are granted. A clock that
 /// steps backwards (another node) refills nothing.
 /// </remarks>
-public readonly record struct TokenBucket
+internal readonly record struct TokenBucket
 {
     /// <summary>Creates a bucket from a limit and a persisted state (full when <paramref name="state"/> is null).</summary>
     public TokenBucket(RateLimit limit, TokenBucketState state)
