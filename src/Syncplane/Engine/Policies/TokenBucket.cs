@@ -7,14 +7,14 @@ namespace Syncplane.Engine.Policies;
 internal readonly record struct TakeResult(bool Granted, TokenBucket Bucket, DateTimeOffset? RetryAt);
 
 /// <summary>
-/// A token bucket as an immutable value: <see cref="RateLimit.Count"/> tokens of capacity, refilled
-/// continuously at <see cref="RateLimit.Count"/> per <see cref="RateLimit.Period"/>.
+/// A token bucket as an immutable value: <see cref="RateLimit.Capacity"/> tokens at most, refilled
+/// continuously at <see cref="RateLimit.Refill"/> per <see cref="RateLimit.Period"/>.
 /// </summary>
 /// <remarks>
 /// Arithmetic is exact: whole tokens are kept, and the fraction of the next token is the time since
 /// <see cref="TokenBucketState.LastRefill"/>, which only advances by the exact time of the tokens
-/// credited (in 128-bit integers, so no drift builds up over hours). Over any span of time t from a
-/// full bucket, at most <c>Count + floor(t × Count / Period)</c> tokens are granted. A clock that
+/// credited (in 128-bit integers, so no drift builds up over hours). Over any span of time t,
+/// at most <c>Capacity + floor(t × Refill / Period)</c> tokens are granted. A clock that
 /// steps backwards (another node) refills nothing.
 /// </remarks>
 internal readonly record struct TokenBucket
@@ -25,7 +25,7 @@ internal readonly record struct TokenBucket
         ArgumentNullException.ThrowIfNull(limit);
         ArgumentNullException.ThrowIfNull(state);
         Limit = limit;
-        State = state with { Tokens = Math.Clamp(state.Tokens, 0, limit.Count) };
+        State = state with { Tokens = Math.Clamp(state.Tokens, 0, limit.Capacity) };
     }
 
     /// <summary>The budget.</summary>
@@ -35,7 +35,7 @@ internal readonly record struct TokenBucket
     public TokenBucketState State { get; }
 
     /// <summary>A full bucket, as a new target or shared budget starts.</summary>
-    public static TokenBucket Full(RateLimit limit, DateTimeOffset now) => new(limit, new TokenBucketState(limit.Count, now));
+    public static TokenBucket Full(RateLimit limit, DateTimeOffset now) => new(limit, new TokenBucketState(limit.Capacity, now));
 
     /// <summary>The bucket brought up to <paramref name="now"/>: tokens earned since the last refill are added.</summary>
     public TokenBucket Refill(DateTimeOffset now)
@@ -46,20 +46,20 @@ internal readonly record struct TokenBucket
             return this;
         }
 
-        if (tokens >= Limit.Count)
+        if (tokens >= Limit.Capacity)
         {
-            return new(Limit, new TokenBucketState(Limit.Count, now)); // a full bucket banks no partial credit
+            return new(Limit, new TokenBucketState(Limit.Capacity, now)); // a full bucket banks no partial credit
         }
 
         Int128 elapsed = (now - last).Ticks;
-        var earned = elapsed * Limit.Count / Limit.Period.Ticks;
-        if (tokens + earned >= Limit.Count)
+        var earned = elapsed * Limit.Refill / Limit.Period.Ticks;
+        if (tokens + earned >= Limit.Capacity)
         {
-            return new(Limit, new TokenBucketState(Limit.Count, now));
+            return new(Limit, new TokenBucketState(Limit.Capacity, now));
         }
 
         // Advance by exactly the time the earned tokens cost, rounded up so no credit is invented.
-        var cost = CeilDiv(earned * Limit.Period.Ticks, Limit.Count);
+        var cost = CeilDiv(earned * Limit.Period.Ticks, Limit.Refill);
         return new(Limit, new TokenBucketState(tokens + (long)earned, last + TimeSpan.FromTicks((long)cost)));
     }
 
@@ -68,7 +68,7 @@ internal readonly record struct TokenBucket
     public TakeResult TryTake(DateTimeOffset now, long count = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Limit.Count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Limit.Capacity);
         var bucket = Refill(now);
         var state = bucket.State;
         if (state.Tokens >= count)
@@ -76,9 +76,9 @@ internal readonly record struct TokenBucket
             return new(true, new TokenBucket(Limit, state with { Tokens = state.Tokens - count }), null);
         }
 
-        // The k-th missing token arrives once (k × Period / Count) has passed since LastRefill.
+        // The k-th missing token arrives once (k × Period / Refill) has passed since LastRefill.
         Int128 missing = count - state.Tokens;
-        var wait = CeilDiv(missing * Limit.Period.Ticks, Limit.Count);
+        var wait = CeilDiv(missing * Limit.Period.Ticks, Limit.Refill);
         var at = state.LastRefill + TimeSpan.FromTicks((long)wait);
         return new(false, bucket, at > now ? at : now + TimeSpan.FromTicks(1));
     }
