@@ -1,4 +1,5 @@
 using Syncplane.Scheduling;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Scheduling;
 
@@ -131,5 +132,31 @@ public class DueCalculatorTests
 
         Assert.Equal(next.Slot, next.FireAt);
         Assert.Equal(Utc(2026, 1, 1, 9, 15), next.Slot);
+    }
+
+    [Fact]
+    public void Next_DrivenAcrossNewYorkFallBack_FiresOncePerDayAtTheSameOffset()
+    {
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        var schedule = Schedule.Parse("30 1 * * *", newYork); // 01:30 happens twice on 1 November 2026
+        var clock = new FakeTimeProvider(Utc(2026, 10, 30, 12));
+        var fired = new List<DueSlot>();
+        DateTimeOffset? last = null;
+        while (fired.Count < 4)
+        {
+            var next = DueCalculator.Next(schedule, "reports", last, clock.GetUtcNow())!.Value;
+            if (!next.IsDue(clock.GetUtcNow()))
+            {
+                clock.Advance(next.FireAt - clock.GetUtcNow());
+                continue;
+            }
+
+            fired.Add(next);
+            last = next.Slot;
+        }
+
+        // 01:30 EDT on 31 Oct and 1 Nov (first pass only), then 01:30 EST.
+        Assert.Equal([Utc(2026, 10, 31, 5, 30), Utc(2026, 11, 1, 5, 30), Utc(2026, 11, 2, 6, 30), Utc(2026, 11, 3, 6, 30)], fired.Select(f => f.Slot));
+        Assert.Single(fired.Select(f => f.FireAt - f.Slot).Distinct());
     }
 }
