@@ -10,7 +10,7 @@ internal static class PolicyBinder
     public static int? PauseAfterFailures(ConfigNode map, ConfigReader reader) =>
         reader.WholeNumber(map, "pause_after_failures", min: 0) is { } n ? (int)Math.Min(n, int.MaxValue) : null;
 
-    /// <summary><c>jitter: 30s</c>, or <c>0</c> / <c>off</c> / <c>none</c> for no jitter.</summary>
+    /// <summary><c>jitter: 30s</c>, or <c>0</c> (<c>0s</c>…) / <c>off</c> / <c>none</c> for no jitter.</summary>
     public static TimeSpan? Jitter(ConfigNode map, ConfigReader reader)
     {
         var node = map["jitter"];
@@ -19,7 +19,7 @@ internal static class PolicyBinder
             return null;
         }
 
-        if (node.Kind == ConfigNodeKind.Scalar && node.Value is "0" or "off" or "none" or "false")
+        if (node.Kind == ConfigNodeKind.Scalar && (node.Value is "off" or "none" or "false" || node.Value?.TrimEnd('m', 's', 'h', 'd') == "0"))
         {
             return TimeSpan.Zero;
         }

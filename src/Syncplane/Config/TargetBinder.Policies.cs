@@ -9,6 +9,12 @@ internal sealed partial class TargetBinder
     {
         var (own, shared) = PolicyBinder.RateLimitOf(node, reader);
         var dependsOn = reader.StringList(node, "depends_on");
+        var jitter = PolicyBinder.Jitter(node, reader);
+        if (jitter is { } j && target.Schedule.Interval is { } interval && j >= interval)
+        {
+            reader.Error(node["jitter"]!, $"jitter {DurationParser.Format(j)} must be shorter than the schedule's interval ({DurationParser.Format(interval)}), or the target could not fire once per interval");
+        }
+
         var zone = target.Schedule.Kind == ScheduleKind.Cron ? target.Schedule.TimeZone : ZoneOf(node);
         return target with
         {
@@ -17,7 +23,7 @@ internal sealed partial class TargetBinder
             DependsOn = dependsOn,
             Windows = PolicyBinder.Windows(node, reader, zone),
             PauseAfterFailures = PolicyBinder.PauseAfterFailures(node, reader) ?? defaults.PauseAfterFailures,
-            Jitter = PolicyBinder.Jitter(node, reader) ?? defaults.Jitter,
+            Jitter = jitter ?? defaults.Jitter,
         };
     }
 

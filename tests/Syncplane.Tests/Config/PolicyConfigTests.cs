@@ -130,6 +130,7 @@ public class PolicyConfigTests
     [InlineData("rate_limit: meta-api", "rate_limit 'meta-api' is neither calls/period")]
     [InlineData("pause_after_failures: -1", "'pause_after_failures' must be at least 0")]
     [InlineData("jitter: lots", "'jitter' must be a duration")]
+    [InlineData("jitter: 10m\n    schedule: every 5m", "jitter 10m must be shorter than the schedule's interval (5m)")]
     [InlineData("windows: { deny: \"0 9 * * *\" }", "'windows' must be a list")]
     [InlineData("windows: [ { deny: \"0 9 * * *\" } ]", "missing required key 'duration'")]
     [InlineData("windows: [ { deny: \"0 9 * * *\", allow: \"0 1 * * *\", duration: 1h } ]", "exactly one of 'allow' or 'deny'")]
@@ -149,6 +150,13 @@ public class PolicyConfigTests
         Assert.Equal(4, error.Line);
         Assert.Contains(expected, error.Message);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0s")]
+    [InlineData("off")]
+    public void Parse_JitterOff_IsZero(string value) =>
+        Assert.Equal(TimeSpan.Zero, Parse($"targets:\n  a: {{ entrypoint: a.sh, jitter: {value} }}\n").Targets[0].Jitter);
 
     [Fact]
     public void Parse_BadSharedRateLimit_NamesItsPosition()

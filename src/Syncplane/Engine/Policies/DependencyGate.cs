@@ -33,6 +33,13 @@ internal sealed record DependencyDecision(bool CanRun, IReadOnlyList<string> Wai
 /// </remarks>
 internal static class DependencyGate
 {
+    /// <summary>Decides for <paramref name="target"/>'s <c>depends_on</c>.</summary>
+    public static DependencyDecision CanRun(Config.TargetConfig target, Func<string, DependencyRunState> lastRunOf)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return CanRun(target.DependsOn, lastRunOf);
+    }
+
     /// <summary>Decides for a target with <paramref name="dependsOn"/>, looking up each dependency's newest run with <paramref name="lastRunOf"/>.</summary>
     public static DependencyDecision CanRun(IReadOnlyList<string> dependsOn, Func<string, DependencyRunState> lastRunOf)
     {

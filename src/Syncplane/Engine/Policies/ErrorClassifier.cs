@@ -3,12 +3,13 @@ using System.Net.Sockets;
 using Syncplane.Config;
 using Syncplane.Connectors.Directory;
 using Syncplane.Connectors.Git;
+using Syncplane.Engine.Process;
 
 namespace Syncplane.Engine.Policies;
 
 /// <summary>Sorts the exception a failed attempt ended with into <see cref="ErrorKind"/>s.</summary>
 /// <remarks>
-/// Permanent: config and secret errors, unsafe paths, failed safety gates, argument/format/validation
+/// Permanent: config and secret errors, unsafe paths, failed safety gates, an entrypoint that cannot start, argument/format/validation
 /// errors, HTTP 4xx other than 408/429, and git failures that name a missing repository, ref or
 /// credentials. Rate-limited: <see cref="UpstreamRateLimitedException"/> and HTTP 429. Everything
 /// else (I/O, HTTP 5xx, sockets, timeouts, git network failures, unknown errors) is transient:
@@ -34,7 +35,7 @@ internal static class ErrorClassifier
                 return ErrorKind.RateLimited;
             case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
                 return Worst(aggregate.InnerExceptions.Select(Classify));
-            case ConfigException or SecretException or UnsafePathException or GateFailedException:
+            case ConfigException or SecretException or UnsafePathException or GateFailedException or ProcessStartException:
                 return ErrorKind.Permanent;
             case HttpRequestException http:
                 return Http(http.StatusCode);
