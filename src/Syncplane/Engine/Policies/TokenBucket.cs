@@ -19,7 +19,7 @@ internal readonly record struct TakeResult(bool Granted, TokenBucket Bucket, Dat
 /// </remarks>
 internal readonly record struct TokenBucket
 {
-    /// <summary>Creates a bucket from a limit and a persisted state (full when <paramref name="state"/> is null).</summary>
+    /// <summary>Creates a bucket from a limit and a persisted state (tokens above the capacity, after a limit was lowered, are dropped).</summary>
     public TokenBucket(RateLimit limit, TokenBucketState state)
     {
         ArgumentNullException.ThrowIfNull(limit);
