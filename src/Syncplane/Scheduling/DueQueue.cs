@@ -40,6 +40,11 @@ internal sealed class DueQueue
         {
             _heap.Enqueue((target.Name, version), slot.FireAt);
         }
+
+        if (_heap.Count > (2 * _entries.Count) + 1024)
+        {
+            Compact(); // many replacements (config reloads) left stale heap entries behind
+        }
     }
 
     /// <summary>Forgets a target (removed from the config).</summary>
@@ -80,6 +85,13 @@ internal sealed class DueQueue
                 Set(entry.Target, now);
             }
         }
+    }
+
+    private void Compact()
+    {
+        var live = _entries.Values.Where(e => e.Next is not null).Select(e => ((e.Target.Name, e.Version), e.Next!.Value.FireAt)).ToList();
+        _heap.Clear();
+        _heap.EnqueueRange(live);
     }
 
     private void DropStale()

@@ -99,4 +99,23 @@ public class DueQueueTests
         Assert.Null(queue.WakeAt);
         Assert.Empty(queue.TakeDue(origin + TimeSpan.FromDays(1)));
     }
+
+    [Fact]
+    public void Set_ReplacedManyTimes_KeepsOneLiveFiringPerTarget()
+    {
+        var origin = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var queue = new DueQueue();
+        for (var reload = 0; reload < 50; reload++)
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                queue.Set(new ScheduledTarget($"t{i}", Schedule.Parse($"every {(reload % 5) + 1}m"), origin, TimeSpan.Zero), origin);
+            }
+        }
+
+        var due = queue.TakeDue(origin + TimeSpan.FromMinutes(5)); // last reload: every 5m
+
+        Assert.Equal(100, due.Count);
+        Assert.All(due, f => Assert.Equal(origin + TimeSpan.FromMinutes(5), f.Slot));
+    }
 }

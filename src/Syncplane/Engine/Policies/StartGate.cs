@@ -37,7 +37,7 @@ internal static class StartGate
         if (SyncWindows.Blocker(target.Windows, now, isManual) is { } blocked)
         {
             var next = SyncWindows.NextAllowed(target.Windows, now, isManual);
-            var when = next is { } at ? $"; postponed to {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "; no window opens within a year";
+            var when = next is { } at ? $"; postponed to {at.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z" : "; no window lets it start within 400 days";
             return new(false, next?.ToUniversalTime(), blocked + when);
         }
 
