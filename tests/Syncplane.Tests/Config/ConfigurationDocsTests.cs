@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Syncplane.Config;
+using Syncplane.Engine.Policies;
+using Syncplane.Scheduling;
+
+namespace Syncplane.Tests.Config;
+
+/// <summary>The YAML examples in docs/configuration.md are loaded here, so they cannot rot.</summary>
+public partial class ConfigurationDocsTests
+{
+    private static string Section(string heading)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "docs", "configuration.md")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        var text = File.ReadAllText(Path.Combine(directory.FullName, "docs", "configuration.md"));
+        var start = text.IndexOf("\n## " + heading + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no section '{heading}'");
+        var end = text.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
+        return YamlBlock().Match(text[start..(end < 0 ? text.Length : end)]).Groups[1].Value;
+    }
+
+    private static SyncplaneConfig Parse(string yaml) => ConfigLoader.Default.Parse(yaml, "/work/cfg/syncplane.yaml");
+
+    [Fact]
+    public void WindowsExample_Loads()
+    {
+        var target = Parse(Section("Windows")).Targets.Single();
+
+        Assert.Equal([SyncWindowKind.Deny, SyncWindowKind.Allow], target.Windows.Select(w => w.Kind));
+        Assert.Equal("America/New_York", target.Windows[1].TimeZone.Id);
+        Assert.True(target.Windows[1].ManualOverride);
+    }
+
+    [Fact]
+    public void RateLimitsExample_Loads()
+    {
+        var config = Parse(Section("Rate limits"));
+        var registry = RateLimitRegistry.FromConfig(config);
+
+        Assert.Equal(registry.BucketOf("ad-metrics"), registry.BucketOf("ad-spend"));
+        Assert.Equal(new RateLimit(10, TimeSpan.FromMinutes(1), 5), config.Targets.Single(t => t.Name == "lz-docs").RateLimit);
+    }
+
+    [GeneratedRegex("```yaml\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex YamlBlock();
+}
