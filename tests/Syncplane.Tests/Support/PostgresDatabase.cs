@@ -50,6 +50,11 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_databases.Count == 0)
+        {
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(Admin(ServerConnectionString));
         await connection.OpenAsync();
         foreach (var name in _databases)
