@@ -105,6 +105,7 @@ internal abstract partial class SqlSyncStore : ISyncStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await LockForMigrationAsync(transaction, cancellationToken);
         await ExecuteAsync(transaction, MigrationTableSql, cancellationToken);
         var version = await ReadVersionAsync(transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
