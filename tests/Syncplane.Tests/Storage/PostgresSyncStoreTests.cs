@@ -45,6 +45,21 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     }
 
     [Fact]
+    public async Task AStoreOpenedFromTheUrlForm_SharesTheDatabase()
+    {
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        var url = $"postgresql://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password ?? string.Empty)}@{b.Host}:{b.Port}/{b.Database}" +
+                  $"?search_path={b.SearchPath}&application_name=url%20test";
+
+        await using var other = new PostgresSyncStore(url, Time);
+        await other.MigrateAsync(Ct);
+
+        Assert.Equal("docs", (await other.GetRunAsync(id, Ct))?.Target);
+        Assert.Equal($"postgres://{Uri.EscapeDataString(b.Username!)}@{b.Host}:{b.Port}/{b.Database}", other.Description);
+    }
+
+    [Fact]
     public async Task UpdateItemIndexAsync_HundredThousandItems_OneTransaction()
     {
         var items = Enumerable.Range(0, 100_000)

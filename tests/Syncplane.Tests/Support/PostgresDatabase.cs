@@ -1,4 +1,5 @@
 using Npgsql;
+using Syncplane.Storage.Postgres;
 
 namespace Syncplane.Tests.Support;
 
@@ -21,9 +22,10 @@ public sealed class PostgresDatabase : IAsyncLifetime
     public string Name { get; } = NewName();
 
     /// <summary>The server connection string from the environment, or a clear failure.</summary>
+    /// <remarks>Either form the store accepts (a <c>postgres://</c> URL or key=value), returned as key=value.</remarks>
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-            ? value
+            ? PostgresConnectionString.Parse(value).ConnectionString
             : throw new InvalidOperationException(
                 $"{Variable} is not set, so the PostgreSQL store cannot be tested. Run ./scripts/test (it starts a throwaway server), " +
                 $"or: export {Variable}=\"$(./scripts/postgres-for-tests)\" — or point it at your own server, " +
