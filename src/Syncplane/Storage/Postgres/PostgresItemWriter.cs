@@ -15,8 +15,8 @@ namespace Syncplane.Storage.Postgres;
 /// tree would otherwise rewrite its whole index. Callers hold a per-(target, side) lock, so two
 /// writers of one index never interleave and cannot deadlock on each other's keys.
 /// <para>
-/// Measured on this project's shared 2-core machine, 100,000 items in one call: 1.2–2 s to insert
-/// or update and 0.1–0.3 s to delete 50,000, against 10.6 s, 12.5 s and 5.9 s for the shared
+/// Measured on this project's shared 2-core machine, 100,000 items in one call: 1.2–2.5 s to insert
+/// or update and 0.1–0.35 s to delete 50,000, against 10.6 s, 12.5 s and 5.9 s for the shared
 /// path's one prepared statement per row (a round trip each). Binary COPY into a
 /// temporary table measured the same within noise, and costs a temporary table (catalog churn)
 /// per call, so arrays it is.
