@@ -143,14 +143,22 @@ internal abstract partial class SqlSyncStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using (var run = Command(transaction, "SELECT id FROM runs WHERE id = @run_id" + LockRunRowSql))
+        {
+            Add(run, "@run_id", runId);
+            if (await run.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+            {
+                throw new KeyNotFoundException($"run {runId} does not exist");
+            }
+        }
+
+        // A statement of its own, after the lock: on PostgreSQL only a new statement sees the lines
+        // that an appender holding the lock before us has committed.
         long next;
-        await using (var max = Command(transaction,
-            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @run_id) FROM runs WHERE id = @run_id"))
+        await using (var max = Command(transaction, "SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @run_id"))
         {
             Add(max, "@run_id", runId);
-            next = await max.ExecuteScalarAsync(cancellationToken) is { } last and not DBNull
-                ? Convert.ToInt64(last, CultureInfo.InvariantCulture) + 1
-                : throw new KeyNotFoundException($"run {runId} does not exist");
+            next = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) + 1;
         }
 
         await using var insert = Command(transaction,

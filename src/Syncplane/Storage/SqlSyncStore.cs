@@ -39,7 +39,14 @@ internal abstract partial class SqlSyncStore : ISyncStore
     /// <summary>Keeps two processes from migrating at once (PostgreSQL: an advisory lock). SQLite's write lock already does.</summary>
     protected virtual Task LockForMigrationAsync(DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The value to bind for a timestamp column.</summary>
+    /// <summary>
+    /// Appended to the query that reads a run before its log grows, to lock the run's row until the
+    /// transaction ends (PostgreSQL: <c> FOR NO KEY UPDATE</c>). Empty where a write transaction
+    /// already excludes other writers (SQLite).
+    /// </summary>
+    protected virtual string LockRunRowSql => string.Empty;
+
+    /// <summary>The value to bind for a timestamp column; kept to the microsecond (see <see cref="ToMicroseconds"/>).</summary>
     protected abstract object ToDbTime(DateTimeOffset value);
 
     /// <summary>Reads a timestamp column written by <see cref="ToDbTime"/>, as UTC.</summary>
@@ -47,6 +54,16 @@ internal abstract partial class SqlSyncStore : ISyncStore
 
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// <paramref name="value"/> in UTC, cut to whole microseconds: PostgreSQL's <c>timestamptz</c>
+    /// resolution, applied by every dialect so that a time reads back the same from each store.
+    /// </summary>
+    protected static DateTimeOffset ToMicroseconds(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -88,6 +105,7 @@ internal abstract partial class SqlSyncStore : ISyncStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await LockForMigrationAsync(transaction, cancellationToken);
         await ExecuteAsync(transaction, MigrationTableSql, cancellationToken);
         var version = await ReadVersionAsync(transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

@@ -43,6 +43,48 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task ItemIndex_KeysDifferingOnlyInCaseSpaceOrNormalization_AreDistinct()
+    {
+        string[] keys = ["a", "A", "a ", "\u00e9", "e\u0301", "\u00df", "ss"];
+        await Store.UpdateItemIndexAsync("t", "source", [.. keys.Select(k => new Item(k, ItemKind.File, k.Length, 1))], [], Ct);
+        await Store.UpdateItemIndexAsync("t", "source", [], ["e\u0301", "A"], Ct);
+
+        var index = await Store.GetItemIndexAsync("t", "source", Ct);
+
+        Assert.Equal(["a", "a ", "\u00e9", "\u00df", "ss"], index.Keys.OrderBy(k => Array.IndexOf(keys, k)));
+    }
+
+    [Fact]
+    public async Task ItemIndex_SameKeyTwiceInOneUpdate_LastOneWins()
+    {
+        var first = new Item("k", ItemKind.File, 1, 1, Hash: "first");
+        await Store.UpdateItemIndexAsync("t", "source", [first, new Item("j", ItemKind.File, 2, 2), first with { Hash = "second" }], [], Ct);
+
+        Assert.Equal("second", (await Store.GetItemIndexAsync("t", "source", Ct))["k"].Hash);
+    }
+
+    [Fact]
+    public async Task ItemIndex_KeyUpsertedAndDeletedInOneUpdate_IsDeleted()
+    {
+        await Store.UpdateItemIndexAsync("t", "source", [new Item("gone", ItemKind.File, 1, 1), new Item("kept", ItemKind.File, 1, 1)], ["gone"], Ct);
+
+        Assert.Equal(["kept"], (await Store.GetItemIndexAsync("t", "source", Ct)).Keys);
+    }
+
+    [Fact]
+    public async Task ItemIndex_RewritingUnchangedItems_KeepsThemAndAppliesTheChangedOnes()
+    {
+        var items = Enumerable.Range(0, 100).Select(i => new Item($"f{i}", ItemKind.File, i, i, 420, $"h{i}")).ToList();
+        await Store.UpdateItemIndexAsync("t", "source", items, [], Ct);
+
+        var next = items.Select(i => i.Key == "f7" ? i with { Hash = null } : i.Key == "f8" ? i with { LinkTarget = "x", Kind = ItemKind.Symlink } : i).ToList();
+        await Store.UpdateItemIndexAsync("t", "source", next, [], Ct);
+
+        var index = await Store.GetItemIndexAsync("t", "source", Ct);
+        Assert.Equal(next.ToDictionary(i => i.Key), index);
+    }
+
+    [Fact]
     public async Task ItemIndex_TenThousandItemsInOneUpdate_RoundTrip()
     {
         var items = Enumerable.Range(0, 10_000)

@@ -13,8 +13,11 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
 {
     private readonly List<ISyncStore> _opened = [];
 
-    /// <summary>Sub-millisecond start time: timestamps must round-trip at full precision.</summary>
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567));
+    /// <summary>
+    /// Sub-millisecond start time: timestamps must round-trip to the microsecond, the resolution
+    /// every store keeps (PostgreSQL's <c>timestamptz</c>; see <see cref="Timestamps_AreKeptToTheMicrosecond"/>).
+    /// </summary>
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_560));
 
     protected ISyncStore Store { get; private set; } = null!;
 
@@ -161,6 +164,49 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
             log);
         Assert.Equal([new LogLine(t0, LogLevel.Info, "other run")], await Store.GetLogAsync(b, Ct));
         Assert.Empty(await Store.GetLogAsync(987654, Ct));
+    }
+
+    [Fact]
+    public async Task Timestamps_AreKeptToTheMicrosecond()
+    {
+        var precise = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(9_876_543);
+        var microseconds = precise.AddTicks(-3);
+        Time.UtcNow = precise;
+        var id = await Store.StartRunAsync(new NewRun("t", "cli", "pull", false), Ct);
+        await Store.AppendLogAsync(id, [new(precise.ToOffset(TimeSpan.FromHours(2)), LogLevel.Info, "x")], Ct);
+
+        Assert.Equal(microseconds, (await Store.GetRunAsync(id, Ct))?.QueuedAt);
+        Assert.Equal(TimeSpan.Zero, (await Store.GetRunAsync(id, Ct))?.QueuedAt.Offset);
+        var line = Assert.Single(await Store.GetLogAsync(id, Ct));
+        Assert.Equal((microseconds, TimeSpan.Zero), (line.At, line.At.Offset));
+        Assert.Equal([id], (await Store.ListRunsAsync(new RunQuery(Since: precise), Ct)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task AppendLogAsync_ConcurrentAppendsToOneRun_KeepEachCallsLinesTogetherAndInOrder()
+    {
+        var id = await Store.StartRunAsync(new NewRun("t", "cli", "pull", false), Ct);
+        var writers = Enumerable.Range(0, 4).Select(w => w % 2 == 0 ? Store : Open()).ToList();
+
+        await Task.WhenAll(writers.Select((store, w) => Task.Run(async () =>
+        {
+            for (var call = 0; call < 10; call++)
+            {
+                await store.AppendLogAsync(id, [new(Time.UtcNow, LogLevel.Info, $"{w}/{call}/a"), new(Time.UtcNow, LogLevel.Info, $"{w}/{call}/b")], Ct);
+            }
+        })));
+
+        var messages = (await Store.GetLogAsync(id, Ct)).Select(l => l.Message).ToList();
+        Assert.Equal(80, messages.Count);
+        for (var i = 0; i < messages.Count; i += 2)
+        {
+            Assert.Equal(messages[i][..^1] + "b", messages[i + 1]);
+        }
+
+        for (var w = 0; w < 4; w++)
+        {
+            Assert.Equal(Enumerable.Range(0, 10).Select(c => $"{w}/{c}/a"), messages.Where(m => m.StartsWith($"{w}/", StringComparison.Ordinal) && m.EndsWith('a')));
+        }
     }
 
     [Fact]

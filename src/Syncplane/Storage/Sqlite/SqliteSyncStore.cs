@@ -96,7 +96,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
 
     /// <inheritdoc />
     protected override object ToDbTime(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+        ToMicroseconds(value).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>

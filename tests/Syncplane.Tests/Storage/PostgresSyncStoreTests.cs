@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Npgsql;
+using Syncplane.Planning;
+using Syncplane.Storage;
+using Syncplane.Storage.Postgres;
+using Syncplane.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Syncplane.Tests.Storage;
+
+/// <summary>The whole store contract against a real PostgreSQL server; each test in a fresh schema of this class's database.</summary>
+public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutputHelper output) : SyncStoreContractTests, IClassFixture<PostgresDatabase>
+{
+    private readonly string _connectionString = database.CreateSchema();
+
+    protected override ISyncStore OpenStore() => new PostgresSyncStore(_connectionString, Time);
+
+    [Fact]
+    public async Task MigrateAsync_RecordsEachSchemaVersionOnceWithTimestamptzColumns()
+    {
+        await Store.MigrateAsync(Ct);
+
+        Assert.Equal(PostgresMigrations.All.Count, await ((PostgresSyncStore)Store).GetSchemaVersionAsync(Ct));
+        var rows = await QueryAsync("SELECT version, applied_at FROM schema_migrations ORDER BY version", r => (r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1)));
+        Assert.Equal(Enumerable.Range(1, PostgresMigrations.All.Count), rows.Select(r => r.Item1));
+        Assert.All(rows, r => Assert.Equal(Time.UtcNow, r.Item2));
+
+        var timeColumns = await QueryAsync(
+            "SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns " +
+            "WHERE table_schema = current_schema() AND column_name IN ('queued_at', 'started_at', 'finished_at', 'at', 'applied_at') ORDER BY 1",
+            r => r.GetString(0));
+        Assert.Equal(
+            ["run_logs.at timestamp with time zone", "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
+             "runs.started_at timestamp with time zone", "schema_migrations.applied_at timestamp with time zone"],
+            timeColumns);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_OnADatabaseFromANewerVersion_RefusesWithAClearError()
+    {
+        await QueryAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (999, now()) RETURNING version", r => r.GetInt32(0));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.MigrateAsync(Ct));
+        Assert.Contains("version 999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStoreOpenedFromTheUrlForm_SharesTheDatabase()
+    {
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        var b = new NpgsqlConnectionStringBuilder(_connectionString);
+        var url = $"postgresql://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password ?? string.Empty)}@{b.Host}:{b.Port}/{b.Database}" +
+                  $"?search_path={b.SearchPath}&application_name=url%20test";
+
+        await using var other = new PostgresSyncStore(url, Time);
+        await other.MigrateAsync(Ct);
+
+        Assert.Equal("docs", (await other.GetRunAsync(id, Ct))?.Target);
+        Assert.Equal($"postgres://{Uri.EscapeDataString(b.Username!)}@{b.Host}:{b.Port}/{b.Database}", other.Description);
+    }
+
+    [Fact]
+    public async Task UpdateItemIndexAsync_HundredThousandItems_OneTransaction()
+    {
+        var items = Enumerable.Range(0, 100_000)
+            .Select(i => new Item($"d{i % 1000}/f{i}.bin", ItemKind.File, i, 638_000_000_000_000_000 + i, 420, Convert.ToHexStringLower(BitConverter.GetBytes((long)i * 31))))
+            .ToList();
+
+        var insert = Stopwatch.StartNew();
+        await Store.UpdateItemIndexAsync("bench", "source", items, [], Ct);
+        insert.Stop();
+        var same = Stopwatch.StartNew();
+        await Store.UpdateItemIndexAsync("bench", "source", items, [], Ct);
+        same.Stop();
+        var update = Stopwatch.StartNew();
+        await Store.UpdateItemIndexAsync("bench", "source", [.. items.Select(i => i with { Size = i.Size + 1 })], [], Ct);
+        update.Stop();
+        var delete = Stopwatch.StartNew();
+        await Store.UpdateItemIndexAsync("bench", "source", [], [.. items.Take(50_000).Select(i => i.Key)], Ct);
+        delete.Stop();
+        var read = Stopwatch.StartNew();
+        var index = await Store.GetItemIndexAsync("bench", "source", Ct);
+        read.Stop();
+
+        // Timing is reported, not asserted: this machine is shared.
+        output.WriteLine(
+            $"100k upserts (insert): {insert.ElapsedMilliseconds} ms; 100k unchanged: {same.ElapsedMilliseconds} ms; " +
+            $"100k upserts (update): {update.ElapsedMilliseconds} ms; 50k deletes: {delete.ElapsedMilliseconds} ms; read 50k: {read.ElapsedMilliseconds} ms");
+        Assert.Equal(50_000, index.Count);
+        Assert.Equal(items[77_777] with { Size = 77_778 }, index[items[77_777].Key]);
+        Assert.DoesNotContain(items[7].Key, index.Keys);
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}
