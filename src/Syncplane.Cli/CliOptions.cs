@@ -12,5 +12,11 @@ internal static class CliOptions
         HelpName = "FILE",
     };
 
+    public static Option<string> Store() => new("--store")
+    {
+        Description = "The store: a postgres:// URL or Npgsql connection string, or a SQLite file path (default: .syncplane/syncplane.db next to the config)",
+        HelpName = "STORE",
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print JSON for machines instead of text" };
 }

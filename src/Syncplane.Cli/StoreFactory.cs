@@ -1,12 +1,32 @@
 using Syncplane.Config;
 using Syncplane.Storage;
+using Syncplane.Storage.Postgres;
 using Syncplane.Storage.Sqlite;
 
 namespace Syncplane.Cli;
 
 internal static class StoreFactory
 {
-    /// <summary>The embedded default: one SQLite file in the config's state directory.</summary>
-    public static ISyncStore Open(SyncplaneConfig config, TimeProvider time) =>
-        new SqliteSyncStore(Path.Combine(config.StateDirectory, "syncplane.db"), time);
+    /// <summary>
+    /// Opens the store named by <c>--store</c>, else by the config's <c>store</c> key, else the embedded
+    /// default: one SQLite file in the config's state directory. A value may be a secret reference.
+    /// </summary>
+    public static ISyncStore Open(SyncplaneConfig config, string? storeOption, SecretResolver secrets, TimeProvider time)
+    {
+        var location = storeOption ?? config.Store;
+        if (location is null)
+        {
+            return new SqliteSyncStore(Path.Combine(config.StateDirectory, "syncplane.db"), time);
+        }
+
+        var resolved = secrets.Resolve(location);
+        if (resolved.StartsWith("postgres://", StringComparison.Ordinal) || resolved.StartsWith("postgresql://", StringComparison.Ordinal)
+            || resolved.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return new PostgresSyncStore(resolved, time);
+        }
+
+        var path = resolved.StartsWith("sqlite:", StringComparison.Ordinal) ? resolved["sqlite:".Length..] : resolved;
+        return new SqliteSyncStore(Path.GetFullPath(path, config.BaseDirectory), time);
+    }
 }

@@ -9,7 +9,7 @@ namespace Syncplane.Cli.Commands;
 
 internal static class RunCommand
 {
-    public sealed record Options(string Config, string? Target, string? Direction, bool DryRun, bool Verify, bool Ci, string? Report, bool Json, bool Verbose);
+    public sealed record Options(string Config, string? Target, string? Direction, bool DryRun, bool Verify, bool Ci, string? Report, bool Json, bool Verbose, string? Store);
 
     public sealed class Parts
     {
@@ -32,11 +32,13 @@ internal static class RunCommand
 
         public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Print every line of each run's log" };
 
-        public IEnumerable<Option> All => [Config, Target, Direction, DryRun, Verify, Ci, Report, Json, Verbose];
+        public Option<string> Store { get; } = CliOptions.Store();
+
+        public IEnumerable<Option> All => [Config, Target, Direction, DryRun, Verify, Ci, Report, Json, Verbose, Store];
 
         public Options Read(ParseResult result) => new(
             result.GetValue(Config)!, result.GetValue(Target), result.GetValue(Direction), result.GetValue(DryRun),
-            result.GetValue(Verify), result.GetValue(Ci), result.GetValue(Report), result.GetValue(Json), result.GetValue(Verbose));
+            result.GetValue(Verify), result.GetValue(Ci), result.GetValue(Report), result.GetValue(Json), result.GetValue(Verbose), result.GetValue(Store));
     }
 
     public static Command Create()
@@ -66,9 +68,10 @@ internal static class RunCommand
 
         var time = TimeProvider.System;
         var console = new RunConsole(options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose);
-        await using var store = StoreFactory.Open(config, time);
+        var secrets = new SecretResolver(config.BaseDirectory);
+        await using var store = StoreFactory.Open(config, options.Store, secrets, time);
         await store.MigrateAsync(cancellationToken);
-        var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, new SecretResolver(config.BaseDirectory));
+        var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, secrets);
         var dryRun = options.DryRun || config.Defaults.DryRun;
         var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify);
         var started = time.GetTimestamp();

@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "rate_limits"];
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -61,6 +61,11 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
         DependencyValidator.Validate(targets, declared, rateLimits, reader);
         var safety = SafetyBinder.Bind(root["safety"], reader);
         var stateDirectory = Path.GetFullPath(reader.Text(root, "state_dir") ?? ".syncplane", baseDirectory);
+        var store = reader.Text(root, "store");
+        if (store is not null && SecretResolver.SyntaxError(store) is { } storeError)
+        {
+            reader.Error(root["store"]!, storeError);
+        }
 
         return new SyncplaneConfig
         {
@@ -72,6 +77,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Safety = safety,
             RateLimits = rateLimits,
             StateDirectory = stateDirectory,
+            Store = store,
         };
     }
 }

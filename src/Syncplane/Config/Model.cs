@@ -34,6 +34,12 @@ public sealed record SyncplaneConfig
 
     /// <summary>Where Syncplane keeps its state; <value>.syncplane</value> next to the config file by default.</summary>
     public required string StateDirectory { get; init; }
+
+    /// <summary>
+    /// The store to use instead of the embedded SQLite file: a <c>postgres://</c> URL or Npgsql connection
+    /// string, usually a secret reference such as <c>${env:SYNCPLANE_STORE}</c>. Null means SQLite in <see cref="StateDirectory"/>.
+    /// </summary>
+    public string? Store { get; init; }
 }
 
 /// <summary>Values every target inherits unless it sets its own.</summary>
