@@ -44,6 +44,11 @@ internal sealed partial class DirectoryDestination
     private static async ValueTask WriteFileAsync(string temp, Item item, IItemSource from, CancellationToken cancellationToken)
     {
         var local = from.TryGetLocalPath(item);
+        if (local is not null && NativeFileCopy.IsAvailable && NativeFileCopy.TryCopy(local, temp, item.Mode, item.MtimeTicks))
+        {
+            return;
+        }
+
         if (local is not null)
         {
             File.Copy(local, temp, overwrite: false); // also copies the source's mode bits

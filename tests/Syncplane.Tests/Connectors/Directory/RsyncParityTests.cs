@@ -69,6 +69,8 @@ public sealed class RsyncParityTests : IDisposable
         var secret = _tmp.Write("src/private.key", "k");
         File.SetUnixFileMode(secret, (UnixFileMode)0x180); // 0600
         File.SetUnixFileMode(Path.Combine(src, "with spaces"), (UnixFileMode)0x1E8); // 0750
+        var shared = _tmp.Write("src/group-writable.txt", "g+w survives the umask");
+        File.SetUnixFileMode(shared, (UnixFileMode)0x1B6); // 0666
 
         File.CreateSymbolicLink(Path.Combine(src, "link-to-file"), "plain.txt");
         File.CreateSymbolicLink(Path.Combine(src, "link-to-dir"), "ünïcødé");
