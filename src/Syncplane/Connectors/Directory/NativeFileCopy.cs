@@ -15,12 +15,19 @@ internal static class NativeFileCopy
     private const int OWrOnly = 0x1;
     private const int OCreat = 0x40;
     private const int OExcl = 0x80;
-    private const int ONoFollow = 0x20000;
     private const int OCloExec = 0x80000;
     private const long UtimeOmit = (1L << 30) - 2;
     private const int DefaultMode = 0x1A4; // 0644
 
-    private static readonly Lazy<bool> Available = new(() => OperatingSystem.IsLinux() && IntPtr.Size == 8 && NativeDirectoryReader.IsAvailable);
+    // O_NOFOLLOW is the one flag used here whose value differs between the two 64-bit Linux ABIs.
+    private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 0x20000,
+        Architecture.Arm64 => 0x8000,
+        _ => -1,
+    };
+
+    private static readonly Lazy<bool> Available = new(() => OperatingSystem.IsLinux() && ONoFollow > 0 && NativeDirectoryReader.IsAvailable);
     private static readonly Lazy<int> Umask = new(ReadUmask);
 
     public static bool IsAvailable => Available.Value;
