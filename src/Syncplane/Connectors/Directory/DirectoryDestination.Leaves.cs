@@ -21,6 +21,7 @@ internal sealed partial class DirectoryDestination
             if (item.Kind == ItemKind.Symlink)
             {
                 File.CreateSymbolicLink(temp, item.LinkTarget ?? "");
+                NativeFileCopy.TrySetLinkTime(temp, item.MtimeTicks);
             }
             else
             {

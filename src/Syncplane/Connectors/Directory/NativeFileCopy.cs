@@ -18,6 +18,8 @@ internal static class NativeFileCopy
     private const int OCloExec = 0x80000;
     private const long UtimeOmit = (1L << 30) - 2;
     private const int DefaultMode = 0x1A4; // 0644
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
 
     // O_NOFOLLOW is the one flag used here whose value differs between the two 64-bit Linux ABIs.
     private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture switch
@@ -85,15 +87,7 @@ internal static class NativeFileCopy
                 throw Error("chmod", temp);
             }
 
-            var sinceEpoch = mtimeTicks - DateTime.UnixEpoch.Ticks;
-            var seconds = Math.DivRem(sinceEpoch, TimeSpan.TicksPerSecond, out var rest);
-            if (rest < 0)
-            {
-                seconds--;
-                rest += TimeSpan.TicksPerSecond;
-            }
-
-            if (futimens(output, [0, UtimeOmit, seconds, rest * 100]) != 0)
+            if (futimens(output, Times(mtimeTicks)) != 0)
             {
                 throw Error("set the mtime of", temp);
             }
@@ -116,6 +110,27 @@ internal static class NativeFileCopy
 
             _ = close(input);
         }
+    }
+
+    /// <summary>Sets a symlink's own mtime (rsync -a does too); best effort, as some file systems refuse.</summary>
+    public static void TrySetLinkTime(string path, long mtimeTicks)
+    {
+        if (IsAvailable && mtimeTicks != 0)
+        {
+            _ = utimensat(AtFdCwd, Utf8(path), Times(mtimeTicks), AtSymlinkNoFollow);
+        }
+    }
+
+    private static long[] Times(long mtimeTicks)
+    {
+        var seconds = Math.DivRem(mtimeTicks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerSecond, out var rest);
+        if (rest < 0)
+        {
+            seconds--;
+            rest += TimeSpan.TicksPerSecond;
+        }
+
+        return [0, UtimeOmit, seconds, rest * 100]; // atime untouched, like rsync without --atimes
     }
 
     private static IOException Error(string what, string path)
@@ -171,5 +186,8 @@ internal static class NativeFileCopy
 
     [DllImport("libc", SetLastError = true)]
     private static extern int futimens(int fd, long[] times);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int utimensat(int dirfd, byte[] path, long[] times, int flags);
 #pragma warning restore SYSLIB1054, CA5392
 }
