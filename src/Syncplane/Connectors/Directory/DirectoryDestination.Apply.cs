@@ -181,7 +181,7 @@ internal sealed partial class DirectoryDestination
     {
         EnsureDirectory(SafeKeys.Parent(change.Key), change.Key, create: true);
         var path = FullPath(change.Key);
-        if (!FileSystemOps.DeleteNonDirectory(path) || FileSystemOps.KindAt(path) == ItemKind.Directory)
+        if (!FileSystemOps.DeleteNonDirectory(path)) // false: it already is a directory
         {
             _verified.TryAdd(change.Key, 0);
             return;

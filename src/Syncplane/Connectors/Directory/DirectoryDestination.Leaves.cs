@@ -45,7 +45,7 @@ internal sealed partial class DirectoryDestination
     private static async ValueTask WriteFileAsync(string temp, Item item, IItemSource from, CancellationToken cancellationToken)
     {
         var local = from.TryGetLocalPath(item);
-        if (local is not null && NativeFileCopy.IsAvailable && NativeFileCopy.TryCopy(local, temp, item.Mode, item.MtimeTicks))
+        if (local is not null && NativeFileCopy.IsAvailable && NativeFileCopy.TryCopy(local, temp, item.Size, item.Mode, item.MtimeTicks))
         {
             return;
         }

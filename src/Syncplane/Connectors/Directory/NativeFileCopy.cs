@@ -35,11 +35,11 @@ internal static class NativeFileCopy
     public static bool IsAvailable => Available.Value;
 
     /// <summary>
-    /// Copies <paramref name="source"/> to the new file <paramref name="temp"/> with <paramref name="mode"/> and
+    /// Copies <paramref name="size"/> bytes of <paramref name="source"/> to the new file <paramref name="temp"/> with <paramref name="mode"/> and
     /// <paramref name="mtimeTicks"/>. False (and no temp file left) when the kernel cannot copy between these
     /// files, so the caller can use the managed copy instead.
     /// </summary>
-    public static bool TryCopy(string source, string temp, int mode, long mtimeTicks)
+    public static bool TryCopy(string source, string temp, long size, int mode, long mtimeTicks)
     {
         mode = mode == 0 ? DefaultMode : mode;
         var input = open(Utf8(source), ORdOnly | OCloExec | ONoFollow, 0);
@@ -57,8 +57,10 @@ internal static class NativeFileCopy
                 throw Error("create", temp);
             }
 
+            // Copy what the snapshot saw: stop at its size instead of paying one more call to find EOF.
+            // A file that grew since is re-copied by the next run (sizes differ); one that shrank ends early.
             long copied = 0;
-            while (true)
+            while (copied < size || size == 0)
             {
                 var n = copy_file_range(input, IntPtr.Zero, output, IntPtr.Zero, 1 << 30, 0);
                 if (n == 0)
@@ -80,6 +82,10 @@ internal static class NativeFileCopy
                 }
 
                 copied += n;
+                if (size == 0)
+                {
+                    size = long.MaxValue; // the snapshot said empty but there is data: copy to EOF
+                }
             }
 
             if ((mode & ~Umask.Value & 0xFFF) != (mode & 0xFFF) && fchmod(output, (uint)(mode & 0xFFF)) != 0)
