@@ -17,6 +17,8 @@ internal sealed partial class DirectoryDestination(DirectoryOptions options, Con
     private readonly KeyFilter _filter = new(options.Include, options.Exclude);
     private List<string> _leftoverTemps = [];
 
+    public bool Delete => options.Delete;
+
     public string? LocalRoot => options.Path;
 
     public Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
