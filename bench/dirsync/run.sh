@@ -27,9 +27,13 @@ for tool in rsync rclone python3 dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 
-echo "building the CLI (Release)" >&2
-dotnet build "$REPO/src/Syncplane.Cli" -c Release -v quiet -nologo >/dev/null
-CLI="$REPO/src/Syncplane.Cli/bin/Release/net10.0/syncplane.dll"
+# Published the way it is deployed: Release, ReadyToRun (precompiled, so a short run does not pay for
+# JIT-compiling the YAML, SQLite and command-line libraries), framework-dependent, for this machine.
+RID=$(dotnet --info | awk '/RID:/ { print $2; exit }')
+echo "publishing the CLI (Release, ReadyToRun, $RID)" >&2
+dotnet publish "$REPO/src/Syncplane.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true \
+  -o "$WORK/cli" -v quiet -nologo >/dev/null
+CLI="$WORK/cli/syncplane.dll"
 [[ -f "$CLI" ]] || { echo "no CLI at $CLI" >&2; exit 1; }
 
 if [[ ! -d "$WORK/src" ]]; then
