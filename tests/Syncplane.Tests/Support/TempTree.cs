@@ -22,8 +22,14 @@ internal sealed class TempTree : IDisposable
         return path;
     }
 
+    /// <summary>Deletes the tree, unless SYNCPLANE_KEEP_TEMP is set (to look at a failed test's files).</summary>
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("SYNCPLANE_KEEP_TEMP") is { Length: > 0 })
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -7,6 +7,7 @@ namespace Syncplane.Connectors.Directory;
 internal sealed partial class DirectoryDestination
 {
     private const int ProgressEvery = 512;
+    private const int BatchSize = 128;
 
     // Directory keys known to be real directories (not symlinks) during one apply.
     private readonly ConcurrentDictionary<string, byte> _verified = new(StringComparer.Ordinal);
@@ -65,14 +66,45 @@ internal sealed partial class DirectoryDestination
         }
 
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-        await Parallel.ForEachAsync(leaves, parallel, async (change, token) =>
+        await Parallel.ForEachAsync(ByDirectory(leaves), parallel, async (batch, token) =>
         {
-            await ApplyLeafAsync(change, from, token);
-            Advance(progress);
+            foreach (var change in batch)
+            {
+                await ApplyLeafAsync(change, from, token);
+                Advance(progress);
+            }
         });
 
         FinishDirectories(directories, restore);
         progress?.Report(_applied);
+    }
+
+    /// <summary>
+    /// Splits leaves (in key order) into runs that share a parent directory, at most
+    /// <see cref="BatchSize"/> long: workers then mostly create and rename in different directories
+    /// instead of queueing on one directory's lock in the kernel.
+    /// </summary>
+    private static List<ArraySegment<Change>> ByDirectory(List<Change> leaves)
+    {
+        var all = leaves.ToArray();
+        var batches = new List<ArraySegment<Change>>();
+        var start = 0;
+        for (var i = 1; i <= all.Length; i++)
+        {
+            if (i == all.Length || i - start >= BatchSize || !SameParent(all[start].Key, all[i].Key))
+            {
+                batches.Add(new ArraySegment<Change>(all, start, i - start));
+                start = i;
+            }
+        }
+
+        return batches;
+    }
+
+    private static bool SameParent(string a, string b)
+    {
+        var slash = a.LastIndexOf('/');
+        return slash == b.LastIndexOf('/') && string.CompareOrdinal(a, 0, b, 0, slash + 1) == 0;
     }
 
     private void Advance(IProgress<int>? progress)
@@ -181,7 +213,7 @@ internal sealed partial class DirectoryDestination
     {
         EnsureDirectory(SafeKeys.Parent(change.Key), change.Key, create: true);
         var path = FullPath(change.Key);
-        if (!FileSystemOps.DeleteNonDirectory(path) || FileSystemOps.KindAt(path) == ItemKind.Directory)
+        if (!FileSystemOps.DeleteNonDirectory(path)) // false: it already is a directory
         {
             _verified.TryAdd(change.Key, 0);
             return;

@@ -21,6 +21,7 @@ internal sealed partial class DirectoryDestination
             if (item.Kind == ItemKind.Symlink)
             {
                 File.CreateSymbolicLink(temp, item.LinkTarget ?? "");
+                NativeFileCopy.TrySetLinkTime(temp, item.MtimeTicks);
             }
             else
             {
@@ -44,6 +45,11 @@ internal sealed partial class DirectoryDestination
     private static async ValueTask WriteFileAsync(string temp, Item item, IItemSource from, CancellationToken cancellationToken)
     {
         var local = from.TryGetLocalPath(item);
+        if (local is not null && NativeFileCopy.IsAvailable && NativeFileCopy.TryCopy(local, temp, item.Size, item.Mode, item.MtimeTicks))
+        {
+            return;
+        }
+
         if (local is not null)
         {
             File.Copy(local, temp, overwrite: false); // also copies the source's mode bits

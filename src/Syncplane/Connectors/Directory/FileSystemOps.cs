@@ -8,6 +8,11 @@ internal static class FileSystemOps
     /// <summary>What is at <paramref name="path"/> (lstat), or null when nothing is.</summary>
     public static ItemKind? KindAt(string path)
     {
+        if (NativeDirectoryReader.IsAvailable)
+        {
+            return NativeDirectoryReader.KindAt(path); // no exception per missing path
+        }
+
         FileAttributes attributes;
         try
         {

@@ -23,6 +23,7 @@ internal static class NativeDirectoryReader
     private const int TypeRegular = 0x8000;
     private const int TypeSymlink = 0xA000;
     private const int ENOENT = 2;
+    private const int ENOTDIR = 20;
 
     private static readonly Lazy<bool> Available = new(Probe);
 
@@ -118,6 +119,30 @@ internal static class NativeDirectoryReader
         }
     }
 
+    /// <summary>What is at <paramref name="path"/> without following a final symlink; null when nothing is.</summary>
+    public static ItemKind? KindAt(string path)
+    {
+        var buffer = new byte[256];
+        if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is ENOENT or ENOTDIR)
+            {
+                return null;
+            }
+
+            throw Error(path, errno);
+        }
+
+        return (MemoryMarshal.Read<ushort>(buffer.AsSpan(StatxModeOffset)) & FileTypeMask) switch
+        {
+            TypeRegular => ItemKind.File,
+            TypeDirectory => ItemKind.Directory,
+            TypeSymlink => ItemKind.Symlink,
+            _ => ItemKind.File, // a special file: not ours to create, but something is there
+        };
+    }
+
     private static bool IsDotOrDotDot(IntPtr name)
     {
         if (Marshal.ReadByte(name) != (byte)'.')
@@ -188,6 +213,9 @@ internal static class NativeDirectoryReader
 
     [DllImport("libc", SetLastError = true)]
     private static extern int statx(int dirfd, IntPtr path, int flags, uint mask, byte[] buffer);
+
+    [DllImport("libc", SetLastError = true, EntryPoint = "statx")]
+    private static extern int statxPath(int dirfd, byte[] path, int flags, uint mask, byte[] buffer);
 
     [DllImport("libc", SetLastError = true)]
     private static extern nint readlinkat(int dirfd, IntPtr path, byte[] buffer, nint size);

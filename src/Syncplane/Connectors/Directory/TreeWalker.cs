@@ -102,7 +102,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         if (isLink)
         {
             var target = entry.ToFileSystemInfo().LinkTarget ?? "";
-            buffer.Items.Add(new Item(key, ItemKind.Symlink, Encoding.UTF8.GetByteCount(target), 0, LinkTarget: target));
+            buffer.Items.Add(new Item(key, ItemKind.Symlink, Encoding.UTF8.GetByteCount(target), entry.LastWriteTimeUtc.UtcTicks, LinkTarget: target));
             return true;
         }
 
@@ -127,7 +127,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
                 buffer.Directories.Add(key);
                 break;
             case ItemKind.Symlink when filter.IsVisibleLeaf(key):
-                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, 0, LinkTarget: target));
+                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, ticks, LinkTarget: target));
                 break;
             case ItemKind.File when filter.IsVisibleLeaf(key):
                 buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode));

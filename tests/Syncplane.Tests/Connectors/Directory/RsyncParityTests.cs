@@ -18,10 +18,12 @@ public sealed class RsyncParityTests : IDisposable
         Assert.True(File.Exists(Rsync.Path), "rsync is required for the parity test");
         var src = _tmp["src"];
         BuildTrickyTree(src);
+        StampTimes(src, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
         await MirrorBothAndCompare(src);
 
         ChangeTrickyTree(src);
+        StampTimes(src, new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         await MirrorBothAndCompare(src);
     }
 
@@ -69,6 +71,8 @@ public sealed class RsyncParityTests : IDisposable
         var secret = _tmp.Write("src/private.key", "k");
         File.SetUnixFileMode(secret, (UnixFileMode)0x180); // 0600
         File.SetUnixFileMode(Path.Combine(src, "with spaces"), (UnixFileMode)0x1E8); // 0750
+        var shared = _tmp.Write("src/group-writable.txt", "g+w survives the umask");
+        File.SetUnixFileMode(shared, (UnixFileMode)0x1B6); // 0666
 
         File.CreateSymbolicLink(Path.Combine(src, "link-to-file"), "plain.txt");
         File.CreateSymbolicLink(Path.Combine(src, "link-to-dir"), "ünïcødé");
@@ -97,6 +101,23 @@ public sealed class RsyncParityTests : IDisposable
         {
             big.Position = 100 * 1024 * 1024;
             big.Write("same size, new bytes in the middle"u8);
+        }
+    }
+
+    /// <summary>
+    /// Gives every file and directory a distinct mtime in the past, with sub-second digits. rsync's quick
+    /// check and its directory-time pass compare whole seconds, so a tree written and mirrored within the
+    /// same second would make rsync itself an unreliable reference.
+    /// </summary>
+    private static void StampTimes(string root, DateTime baseTime)
+    {
+        var entries = new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(e => e.LinkTarget is null)
+            .OrderByDescending(e => e.FullName.Length) // children before their directories
+            .ToList();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            entries[i].LastWriteTimeUtc = baseTime.AddSeconds(i * 7).AddTicks(1234567);
         }
     }
 
