@@ -71,6 +71,7 @@ public sealed partial class SyncRunner
 
         if (plan.IsEmpty)
         {
+            await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
             return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s))") { Plan = plan };
         }
 

@@ -14,7 +14,7 @@ public class SecretHandlingTests : IDisposable
     [Fact]
     public async Task ResolvedSecrets_AppearInNoOutputLogReportOrStoredRecord()
     {
-        GitRepo.Create(_dir.Combine("upstream"), new Dictionary<string, string> { ["docs/a.md"] = "hello" });
+        TestGitRepository.Init(_dir.Combine("upstream"), _dir.Path).Commit("initial", ("docs/a.md", "hello"));
         _dir.Write("token.txt", FileSecret + "\n");
         _dir.Write("syncplane.yaml", """
             targets:

@@ -8,14 +8,14 @@ namespace Syncplane.Tests.Support;
 /// <summary>Runs the directory connector end to end (snapshot both sides, plan, apply) without the engine.</summary>
 internal static class DirectorySync
 {
-    public static ConnectorContext Context(string baseDirectory, CollectingRunLog? log = null) =>
-        new("test", baseDirectory, Path.Combine(baseDirectory, ".syncplane"), new SecretResolver(baseDirectory), log ?? new CollectingRunLog(), TimeProvider.System);
+    public static ConnectorContext Context(string baseDirectory, TestRunLog? log = null) =>
+        new("test", baseDirectory, Path.Combine(baseDirectory, ".syncplane"), new SecretResolver(baseDirectory), log ?? new TestRunLog(), TimeProvider.System);
 
     public static DirectoryOptions Options(string path, string[]? include = null, string[]? exclude = null, bool delete = true) =>
         new(path, (include ?? []).Select(Glob.Parse).ToList(), (exclude ?? []).Select(Glob.Parse).ToList(), delete);
 
     /// <summary>Mirrors <paramref name="source"/> into <paramref name="destination"/> and returns the plan it applied.</summary>
-    public static async Task<Plan> MirrorAsync(DirectoryOptions source, DirectoryOptions destination, CollectingRunLog? log = null)
+    public static async Task<Plan> MirrorAsync(DirectoryOptions source, DirectoryOptions destination, TestRunLog? log = null)
     {
         var context = Context(Path.GetDirectoryName(destination.Path)!, log);
         var from = new DirectorySource(source, context);

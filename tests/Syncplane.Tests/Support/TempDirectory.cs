@@ -10,6 +10,9 @@ internal sealed class TempDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>An absolute path under the directory.</summary>
+    public string this[string relative] => System.IO.Path.Combine(Path, relative);
+
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public string Write(string relative, string content)

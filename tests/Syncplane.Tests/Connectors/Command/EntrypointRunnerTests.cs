@@ -10,7 +10,7 @@ namespace Syncplane.Tests.Connectors.Command;
 
 public sealed class EntrypointRunnerTests : IDisposable
 {
-    private readonly ScratchDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly TestRunLog _log = new();
     private readonly EntrypointRunner _runner = new(new ProcessRunner(TimeProvider.System));
 

@@ -8,7 +8,7 @@ namespace Syncplane.Tests.Connectors.Directory;
 [SupportedOSPlatform("linux")]
 public sealed class DirectorySyncTests : IDisposable
 {
-    private readonly TempTree _tmp = new();
+    private readonly TempDirectory _tmp = new();
 
     private string Src => _tmp["src"];
 
@@ -225,7 +225,7 @@ public sealed class DirectorySyncTests : IDisposable
         _tmp.Write("src/a.txt", "alpha");
         await DirectorySync.MirrorAsync(Src, Dst);
         var leftover = _tmp.Write("dst/.syncplane-1234-1.tmp", "half a fi");
-        var context = DirectorySync.Context(_tmp.Root);
+        var context = DirectorySync.Context(_tmp.Path);
         var destination = new DirectoryDestination(DirectorySync.Options(Dst), context);
         var source = new DirectorySource(DirectorySync.Options(Src), context);
 
@@ -246,7 +246,7 @@ public sealed class DirectorySyncTests : IDisposable
     {
         System.IO.Directory.CreateDirectory(Dst);
         _tmp.Write("src/payload", "evil");
-        var context = DirectorySync.Context(_tmp.Root);
+        var context = DirectorySync.Context(_tmp.Path);
         var source = new DirectorySource(DirectorySync.Options(Src), context);
         var destination = new DirectoryDestination(DirectorySync.Options(Dst), context);
         var item = new Item(key, ItemKind.File, 4, 0);
@@ -268,7 +268,7 @@ public sealed class DirectorySyncTests : IDisposable
         System.IO.Directory.CreateDirectory(outside);
         System.IO.Directory.CreateDirectory(Dst);
         File.CreateSymbolicLink(_tmp["dst/link"], outside);
-        var context = DirectorySync.Context(_tmp.Root);
+        var context = DirectorySync.Context(_tmp.Path);
         var destination = new DirectoryDestination(DirectorySync.Options(Dst), context);
         var item = new Item("link/passwd", ItemKind.File, 4, 0);
         var plan = new Plan([new Change(ChangeKind.Create, item.Key, item, null)], new PlanSummary(1, 0, 0, 0, 4));
@@ -282,7 +282,7 @@ public sealed class DirectorySyncTests : IDisposable
     [Fact]
     public async Task Apply_StreamedSource_WritesContentModeAndMtime()
     {
-        var context = DirectorySync.Context(_tmp.Root);
+        var context = DirectorySync.Context(_tmp.Path);
         var destination = new DirectoryDestination(DirectorySync.Options(Dst), context);
         var mtime = new DateTime(2021, 6, 1, 0, 0, 0, DateTimeKind.Utc);
         var item = new Item("nested/dir/file.txt", ItemKind.File, 4, mtime.Ticks, 0x1E0);
@@ -301,14 +301,14 @@ public sealed class DirectorySyncTests : IDisposable
     [Fact]
     public async Task SnapshotAsync_MissingSource_ThrowsInsteadOfLookingEmpty()
     {
-        var source = new DirectorySource(DirectorySync.Options(_tmp["nope"]), DirectorySync.Context(_tmp.Root));
+        var source = new DirectorySource(DirectorySync.Options(_tmp["nope"]), DirectorySync.Context(_tmp.Path));
         await Assert.ThrowsAsync<DirectoryNotFoundException>(() => source.SnapshotAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task SnapshotAsync_MissingDestination_IsEmpty()
     {
-        var destination = new DirectoryDestination(DirectorySync.Options(_tmp["nope"]), DirectorySync.Context(_tmp.Root));
+        var destination = new DirectoryDestination(DirectorySync.Options(_tmp["nope"]), DirectorySync.Context(_tmp.Path));
         Assert.Equal(0, (await destination.SnapshotAsync(CancellationToken.None)).Count);
     }
 }

@@ -23,7 +23,7 @@ public sealed class KillDuringSyncTests : IDisposable
 
     private const int KilledExitCode = 128 + 9;
 
-    private readonly TempTree _tmp = new();
+    private readonly TempDirectory _tmp = new();
 
     public void Dispose() => _tmp.Dispose();
 
@@ -127,7 +127,7 @@ public sealed class KillDuringSyncTests : IDisposable
 
     private async Task<int> RunAsync(string cli, string config, TimeSpan? killAfter)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _tmp.Root };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _tmp.Path };
         foreach (var arg in new[] { cli, "run", "--config", config, "--ci" })
         {
             start.ArgumentList.Add(arg);

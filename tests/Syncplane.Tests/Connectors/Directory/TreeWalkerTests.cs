@@ -8,7 +8,7 @@ namespace Syncplane.Tests.Connectors.Directory;
 [SupportedOSPlatform("linux")]
 public sealed class TreeWalkerTests : IDisposable
 {
-    private readonly TempTree _tmp = new();
+    private readonly TempDirectory _tmp = new();
 
     public void Dispose() => _tmp.Dispose();
 

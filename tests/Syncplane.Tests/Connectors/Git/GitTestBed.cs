@@ -21,7 +21,7 @@ internal sealed class GitTestBed : IDisposable
         }
     }
 
-    public ScratchDirectory Dir { get; } = new();
+    public TempDirectory Dir { get; } = new();
 
     public string Home { get; }
 

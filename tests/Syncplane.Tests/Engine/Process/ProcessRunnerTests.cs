@@ -6,7 +6,7 @@ namespace Syncplane.Tests.Engine.Process;
 
 public sealed class ProcessRunnerTests : IDisposable
 {
-    private readonly ScratchDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly TestRunLog _log = new();
     private readonly ProcessRunner _runner = new(TimeProvider.System);
 

@@ -8,7 +8,7 @@ namespace Syncplane.Tests.Engine.Safety;
 
 public sealed class DriftGatesTests : IDisposable
 {
-    private readonly ScratchDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly TestRunLog _log = new();
     private readonly DriftGates _gates = new(new ProcessRunner(TimeProvider.System));
 

@@ -7,7 +7,7 @@ namespace Syncplane.Tests.Engine.Safety;
 public sealed class SecretScannerTests : IDisposable
 {
     private static readonly string[] SeedPatterns = ["NOTION_API_TOKEN", "NOTION_.*_DB_ID", "GITHUB_TOKEN", "SUPABASE_.*KEY", "password", "secret"];
-    private readonly ScratchDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

@@ -7,7 +7,7 @@ namespace Syncplane.Tests.Engine.Safety;
 
 public sealed class SyncChecksTests : IDisposable
 {
-    private readonly ScratchDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly TestRunLog _log = new();
     private readonly SyncChecks _checks = new(new ProcessRunner(TimeProvider.System));
 

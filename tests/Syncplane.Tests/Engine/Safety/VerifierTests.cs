@@ -7,7 +7,7 @@ namespace Syncplane.Tests.Engine.Safety;
 
 public sealed class VerifierTests : IDisposable
 {
-    private readonly ScratchDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
     private readonly TestRunLog _log = new();
 
     public void Dispose() => _dir.Dispose();
