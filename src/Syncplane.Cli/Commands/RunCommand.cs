@@ -90,7 +90,7 @@ internal static class RunCommand
             results.Add(result);
         }
 
-        var json = RunReport.ToJson(results, timestamp, time.GetElapsedTime(started));
+        var json = RunReport.ToJson(results, timestamp, time.GetElapsedTime(started), includePlans: dryRun);
         if (options.Report is { } reportPath)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);

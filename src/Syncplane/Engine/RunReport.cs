@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Syncplane.Storage;
+using Syncplane.Planning;
 
 namespace Syncplane.Engine;
 
@@ -17,10 +17,14 @@ public static class RunReport
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static string ToJson(IReadOnlyList<TargetRunResult> results, DateTimeOffset timestamp, TimeSpan totalDuration) =>
-        JsonSerializer.Serialize(Build(results, timestamp, totalDuration), Options);
+    /// <param name="results">One result per target, in run order.</param>
+    /// <param name="timestamp">When the whole run started.</param>
+    /// <param name="totalDuration">Wall time of the whole run.</param>
+    /// <param name="includePlans">Add each target's full plan (keys to create, update, delete), as a dry run wants.</param>
+    public static string ToJson(IReadOnlyList<TargetRunResult> results, DateTimeOffset timestamp, TimeSpan totalDuration, bool includePlans = false) =>
+        JsonSerializer.Serialize(Build(results, timestamp, totalDuration, includePlans), Options);
 
-    internal static ReportDocument Build(IReadOnlyList<TargetRunResult> results, DateTimeOffset timestamp, TimeSpan totalDuration) => new(
+    internal static ReportDocument Build(IReadOnlyList<TargetRunResult> results, DateTimeOffset timestamp, TimeSpan totalDuration, bool includePlans) => new(
         timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
         results.Count,
         results.Count(r => r.Success),
@@ -37,7 +41,8 @@ public static class RunReport
             r.Status.ToString().ToLowerInvariant(),
             r.RunId,
             r.SourceRevision,
-            r.Plan is { } p ? new ReportChanges(p.Summary.Creates, p.Summary.Updates, p.Summary.Deletes, p.Summary.Unchanged) : null)).ToList());
+            r.Plan is { } p ? new ReportChanges(p.Summary.Creates, p.Summary.Updates, p.Summary.Deletes, p.Summary.Unchanged) : null,
+            includePlans && r.Plan is { } plan ? JsonDocument.Parse(PlanFormatter.ToJson(plan)).RootElement : null)).ToList());
 
     internal sealed record ReportDocument(string Timestamp, int TotalTargets, int Successful, int Failed, double TotalDuration, IReadOnlyList<ReportResult> Results);
 
@@ -52,7 +57,8 @@ public static class RunReport
         string Status,
         long RunId,
         string? SourceRevision,
-        ReportChanges? Changes);
+        ReportChanges? Changes,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Plan);
 
     internal sealed record ReportChanges(int Created, int Updated, int Deleted, int Unchanged);
 }

@@ -94,6 +94,19 @@ public class DirectoryTargetTests : IDisposable
         Assert.False(Directory.Exists(_dir.Combine("dst")) && Directory.EnumerateFileSystemEntries(_dir.Combine("dst")).Any());
     }
 
+    [Fact]
+    public async Task DryRunJson_CarriesThePlanKeys()
+    {
+        var result = await SyncplaneCli.RunAsync(_dir.Path, "run", "--dry-run", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var plan = json.RootElement.GetProperty("results")[0].GetProperty("plan");
+        Assert.Equal(10, plan.GetProperty("creates").GetArrayLength());
+        Assert.Contains("f3.txt", plan.GetProperty("creates").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(10, plan.GetProperty("summary").GetProperty("creates").GetInt32());
+    }
+
     private static JsonElement? Changes(SyncplaneCli.Result result)
     {
         using var json = JsonDocument.Parse(result.Stdout);
