@@ -7,7 +7,7 @@ namespace Syncplane.Storage;
 /// The only door to persistent state. Implementations: SQLite (embedded default) and PostgreSQL.
 /// All methods are safe to call from several threads; each call is its own short transaction.
 /// </summary>
-public interface ISyncStore : IAsyncDisposable
+public partial interface ISyncStore : IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema (versioned migrations); idempotent.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
