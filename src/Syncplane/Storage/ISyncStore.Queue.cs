@@ -36,6 +36,13 @@ public partial interface ISyncStore
 
     /// <summary>How many runs are queued and due now, for metrics and wake-ups.</summary>
     Task<int> CountQueuedAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns when work may have been queued (PostgreSQL: a <c>NOTIFY syncplane_queue</c> from any node;
+    /// SQLite: an enqueue or requeue in this process) or after <paramref name="maxWait"/>, whichever comes first.
+    /// </summary>
+    /// <remarks>A hint to stop idling, not a promise: claim afterwards, and poll with a bounded wait anyway.</remarks>
+    Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken);
 }
 
 /// <summary>Queue priority: manual "sync now" jumps ahead of scheduled work.</summary>
