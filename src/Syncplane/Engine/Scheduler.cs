@@ -15,6 +15,7 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
     /// <summary>The name of the lease that makes a scheduler active.</summary>
     public const string LeaseName = "scheduler";
 
+    private readonly Dictionary<string, TargetConfig> _targets = config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Override, bool Paused)> _known = new(StringComparer.Ordinal);
     private DueQueue? _queue;
 
@@ -78,7 +79,7 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         {
             if (await store.RecordFiringAsync(firing.Target, firing.Slot, ct))
             {
-                var target = config.Targets.First(t => t.Name == firing.Target);
+                var target = _targets[firing.Target];
                 var direction = target.Direction.ToString().ToLowerInvariant();
                 var queued = await store.EnqueueAsync(new RunRequest(firing.Target, "schedule", RunPriority.Scheduled, now, direction, config.Defaults.DryRun), ct);
                 onLog?.Invoke($"scheduler: {firing.Target} due at {firing.Slot.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z queued as run {queued.RunId}{(queued.Coalesced ? " (coalesced)" : "")}");

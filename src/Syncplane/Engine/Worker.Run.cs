@@ -19,6 +19,11 @@ internal sealed partial class Worker
                 return;
             }
 
+            if (await HoldBackAsync(target, lease))
+            {
+                return;
+            }
+
             var third = options.LeaseDuration / 3;
             RunAttempt attempt;
             using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
@@ -95,9 +100,13 @@ internal sealed partial class Worker
         }
     }
 
-    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind)
+    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, bool log = true)
     {
-        await store.AppendLogAsync(lease.RunId, [new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
+        if (log)
+        {
+            await store.AppendLogAsync(lease.RunId, [new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
+        }
+
         var requeued = await store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, CancellationToken.None);
         Report(requeued ? kind : WorkerEventKind.FencedOut, lease, null, requeued ? reason : "the lease was taken over; this attempt is not recorded");
     }

@@ -66,13 +66,6 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
         }
     }
 
-    private static Task WhenCancelled(CancellationToken token)
-    {
-        var signal = NewSignal();
-        token.Register(() => signal.TrySetResult());
-        return signal.Task;
-    }
-
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void Wake() => Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
@@ -81,15 +74,19 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
     private async Task IdleAsync(Task wake, bool canClaim, CancellationToken stopping)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var work = canClaim ? store.WaitForWorkAsync(options.IdleWait, wait.Token) : WhenCancelled(wait.Token);
-        await Task.WhenAny(work, wake, WhenCancelled(stopping));
-        await wait.CancelAsync();
-        try
+        var cancelled = NewSignal();
+        await using (wait.Token.Register(() => cancelled.TrySetResult()))
         {
-            await work;
-        }
-        catch (OperationCanceledException)
-        {
+            var work = canClaim ? store.WaitForWorkAsync(options.IdleWait, wait.Token) : cancelled.Task;
+            await Task.WhenAny(work, wake, cancelled.Task);
+            await wait.CancelAsync();
+            try
+            {
+                await work;
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
         stopping.ThrowIfCancellationRequested();

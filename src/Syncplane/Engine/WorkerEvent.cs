@@ -15,6 +15,9 @@ internal enum WorkerEventKind
     /// <summary>Re-queued without spending the attempt (the upstream rate limits).</summary>
     Postponed,
 
+    /// <summary>Held back by a sync window or a dependency; re-queued without spending the attempt.</summary>
+    Waiting,
+
     /// <summary>Released back to the queue on shutdown, attempt not counted.</summary>
     Released,
 

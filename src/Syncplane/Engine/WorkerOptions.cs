@@ -21,6 +21,9 @@ internal sealed record WorkerOptions
     /// <summary>On shutdown, how long running runs may take to finish before they are released back to the queue.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a run waiting for a dependency stays queued before it is checked again.</summary>
+    public TimeSpan DependencyRecheck { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Stop once nothing runs and nothing is due (tests and scripts).</summary>
     public bool ExitWhenIdle { get; init; }
 }
