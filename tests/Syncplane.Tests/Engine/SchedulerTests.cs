@@ -6,7 +6,7 @@ namespace Syncplane.Tests.Engine;
 
 public sealed class SchedulerTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Step = TimeSpan.FromMinutes(1);
     private EngineTestBed _bed = null!;
 
     public async Task InitializeAsync()
@@ -30,7 +30,7 @@ public sealed class SchedulerTests : IAsyncLifetime
     public async Task RunAsync_DueTarget_IsEnqueuedOnceAndRunOnce()
     {
         _bed.Start(NewScheduler("node-1").RunAsync);
-        _bed.Start(_bed.NewWorker().RunAsync);
+        _bed.Start(_bed.NewWorker(new WorkerOptions { IdleWait = TimeSpan.FromSeconds(30), LeaseDuration = TimeSpan.FromMinutes(10) }).RunAsync);
 
         var finished = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
         await _bed.AdvanceAsync(TimeSpan.FromMinutes(30), Step);
@@ -56,7 +56,7 @@ public sealed class SchedulerTests : IAsyncLifetime
         _bed.Start(NewScheduler("other-node", spy.Proxy).RunAsync);
 
         // Slots at 00:00, 01:00, 02:00 and 03:00, each fired within its jitter window (under 5 minutes).
-        await _bed.AdvanceAsync(TimeSpan.FromMinutes(190), TimeSpan.FromMinutes(1));
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(190), TimeSpan.FromMinutes(2));
 
         Assert.Equal(4, spy.Enqueued.Count(r => r.Target == "hourly-mirror"));
         Assert.DoesNotContain(spy.Enqueued, r => r.Target == "by-hand");
@@ -84,7 +84,7 @@ public sealed class SchedulerTests : IAsyncLifetime
         await _bed.Store.SetPausedAsync("hourly-mirror", "maintenance", CancellationToken.None);
         _bed.Start(NewScheduler("node-1").RunAsync);
 
-        await _bed.AdvanceAsync(TimeSpan.FromHours(2), TimeSpan.FromMinutes(1));
+        await _bed.AdvanceAsync(TimeSpan.FromHours(2), TimeSpan.FromMinutes(5));
 
         Assert.Empty(await _bed.RunsAsync());
     }
