@@ -42,10 +42,10 @@ internal static class WorkerCommand
         }
 
         var time = session.Time;
-        void Log(string line) => Console.WriteLine($"{time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)} {line}");
+        void Log(string line) => Console.WriteLine($"{Stamp(time.GetUtcNow())} {line}");
         var runner = new SyncRunner(session.Config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
         var options = new WorkerOptions { Concurrency = concurrency, ExitWhenIdle = exitWhenIdle };
-        var worker = new Worker(session.Config, session.Store, runner, time, options, e => Log(e.ToString()));
+        var worker = new Worker(session.Config, session.Store, runner, time, options, e => Console.WriteLine($"{Stamp(e.At)} {e}"));
         Log($"{(serve ? "serve" : "worker")}: {options.WorkerId} started with concurrency {concurrency}");
 
         using var stopScheduler = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -56,4 +56,6 @@ internal static class WorkerCommand
         Log($"{(serve ? "serve" : "worker")}: stopped");
         return ExitCodes.Success;
     }
+
+    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 }

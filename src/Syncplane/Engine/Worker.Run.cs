@@ -136,5 +136,5 @@ internal sealed partial class Worker
     }
 
     private void Report(WorkerEventKind kind, RunLease lease, RunStatus? status, string message) =>
-        onEvent?.Invoke(new WorkerEvent(kind, lease.RunId, lease.Target, lease.Attempt, status?.ToString().ToLowerInvariant(), message));
+        onEvent?.Invoke(new WorkerEvent(kind, lease.RunId, lease.Target, lease.Attempt, status?.ToString().ToLowerInvariant(), message, time.GetUtcNow()));
 }

@@ -35,7 +35,8 @@ internal enum WorkerEventKind
 /// <param name="Attempt">The attempt number.</param>
 /// <param name="Status">The run's status as recorded (finished) or as the attempt ended.</param>
 /// <param name="Message">One line for humans.</param>
-internal sealed record WorkerEvent(WorkerEventKind Kind, long RunId, string Target, int Attempt, string? Status, string Message)
+/// <param name="At">When it happened.</param>
+internal sealed record WorkerEvent(WorkerEventKind Kind, long RunId, string Target, int Attempt, string? Status, string Message, DateTimeOffset At)
 {
     /// <summary>A log line such as <c>run 12 docs attempt 1: finished succeeded: up to date</c>.</summary>
     public override string ToString() =>
