@@ -67,7 +67,7 @@ internal sealed partial class Worker
 
         if (attempt.Completion.Status != RunStatus.Failed)
         {
-            await CompleteAsync(lease, attempt.Completion);
+            await CompleteAsync(lease, attempt.Completion, target);
             return;
         }
 
@@ -83,21 +83,26 @@ internal sealed partial class Worker
                 await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: false, WorkerEventKind.Postponed);
                 break;
             default:
-                await CompleteAsync(lease, attempt.Completion with { Message = $"{attempt.Completion.Message} ({decision.Reason})" });
+                var failed = attempt.Completion with { Message = $"{attempt.Completion.Message} ({decision.Reason})" };
+                await CompleteAsync(lease, failed, target);
                 break;
         }
     }
 
-    private async Task CompleteAsync(RunLease lease, RunCompletion completion)
+    private async Task CompleteAsync(RunLease lease, RunCompletion completion, TargetConfig? target = null)
     {
-        if (await store.CompleteRunAsync(lease.RunId, completion with { Fence = lease.Fence }, CancellationToken.None))
-        {
-            Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
-        }
-        else
+        if (!await store.CompleteRunAsync(lease.RunId, completion with { Fence = lease.Fence }, CancellationToken.None))
         {
             Report(WorkerEventKind.FencedOut, lease, completion.Status, "the lease was taken over; this attempt is not recorded");
+            return;
         }
+
+        if (target is not null)
+        {
+            await UpdateStreakAsync(target, completion);
+        }
+
+        Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
     }
 
     private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, bool log = true)
