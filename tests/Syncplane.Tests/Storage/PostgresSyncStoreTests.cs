@@ -15,6 +15,8 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
 
     protected override ISyncStore OpenStore() => new PostgresSyncStore(_connectionString, Time);
 
+    protected override Task StartListeningAsync(ISyncStore store) => ((PostgresSyncStore)store).StartListeningAsync(Ct);
+
     [Fact]
     public async Task MigrateAsync_RecordsEachSchemaVersionOnceWithTimestamptzColumns()
     {
@@ -63,7 +65,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     public async Task WaitForWorkAsync_AnEnqueueFromAnotherNode_WakesTheWaiterWellUnderASecond()
     {
         var waiter = Open();
-        await waiter.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await StartListeningAsync(waiter);
         var waiting = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
@@ -81,7 +83,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     public async Task WaitForWorkAsync_ListenConnectionKilled_ReconnectsAndStillWakes()
     {
         var waiter = Open();
-        await waiter.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await StartListeningAsync(waiter);
         await QueryAsync(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN syncplane_queue' AND datname = current_database()",
             r => r.GetBoolean(0));
