@@ -38,6 +38,38 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     }
 
     [Fact]
+    public async Task MigrateAsync_FromVersion1WithTwoRunningRunsOfATarget_KeepsTheNewestRunningAndFillsTheQueueColumns()
+    {
+        var connectionString = database.CreateSchema();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                PostgresMigrations.MigrationTable + ";" + PostgresMigrations.All[0].Sql +
+                ";INSERT INTO schema_migrations (version, applied_at) VALUES (1, now());" +
+                "INSERT INTO runs (target, trigger, direction, dry_run, status, queued_at, started_at, finished_at) VALUES " +
+                "('docs', 'cli', 'pull', false, 'running', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', NULL), " +
+                "('docs', 'schedule', 'pull', false, 'running', '2026-01-01T01:00:00.0000000Z', '2026-01-01T01:00:00.0000000Z', NULL), " +
+                "('docs', 'webhook', 'pull', false, 'succeeded', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:00:01.0000000Z'), " +
+                "('other', 'cli', 'pull', false, 'running', '2026-01-01T03:00:00.0000000Z', '2026-01-01T03:00:00.0000000Z', NULL)",
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgresSyncStore(connectionString, Time);
+        await store.MigrateAsync(Ct);
+
+        var runs = (await store.ListRunsAsync(new RunQuery(), Ct)).OrderBy(r => r.Id).ToList();
+        Assert.Equal([RunStatus.Cancelled, RunStatus.Running, RunStatus.Succeeded, RunStatus.Running], runs.Select(r => r.Status));
+        Assert.Contains("abandoned", runs[0].Message, StringComparison.Ordinal);
+        Assert.Equal(runs[0].StartedAt, runs[0].FinishedAt);
+        Assert.Equal(["cli"], runs[0].Triggers);
+        Assert.All(runs, r => Assert.Equal(r.QueuedAt, r.NotBefore));
+        Assert.All(runs, r => Assert.Equal(0L, r.Fence));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+    }
+
+    [Fact]
     public async Task MigrateAsync_OnADatabaseFromANewerVersion_RefusesWithAClearError()
     {
         await QueryAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (999, now()) RETURNING version", r => r.GetInt32(0));
