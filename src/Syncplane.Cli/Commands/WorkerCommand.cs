@@ -21,6 +21,7 @@ internal static class WorkerCommand
             }
         });
         var exitWhenIdle = new Option<bool>("--exit-when-idle") { Description = "Exit once nothing runs and nothing is due (tests, scripts)", Hidden = true };
+        var grace = new Option<double>("--shutdown-grace") { Description = "Seconds running runs may take to finish on shutdown before they are released", DefaultValueFactory = _ => 10, Hidden = true };
         var command = serve
             ? new Command("serve", "Run the scheduler and workers in one process until Ctrl+C / SIGTERM")
             : new Command("worker", "Run queued runs (no scheduler) until Ctrl+C / SIGTERM");
@@ -28,12 +29,21 @@ internal static class WorkerCommand
         command.Options.Add(store);
         command.Options.Add(concurrency);
         command.Options.Add(exitWhenIdle);
-        command.SetAction((result, ct) => RunAsync(
-            result.GetValue(config)!, result.GetValue(store), result.GetValue(concurrency), result.GetValue(exitWhenIdle), serve, ct));
+        command.Options.Add(grace);
+        command.SetAction((result, ct) =>
+        {
+            var options = new WorkerOptions
+            {
+                Concurrency = result.GetValue(concurrency),
+                ExitWhenIdle = result.GetValue(exitWhenIdle),
+                ShutdownGrace = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(grace), 0, 20)),
+            };
+            return RunAsync(result.GetValue(config)!, result.GetValue(store), options, serve, ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(string configPath, string? storeOption, int concurrency, bool exitWhenIdle, bool serve, CancellationToken stopping)
+    private static async Task<int> RunAsync(string configPath, string? storeOption, WorkerOptions options, bool serve, CancellationToken stopping)
     {
         await using var session = await CliSession.OpenAsync(configPath, storeOption, CancellationToken.None);
         if (session is null)
@@ -44,9 +54,8 @@ internal static class WorkerCommand
         var time = session.Time;
         void Log(string line) => Console.WriteLine($"{Stamp(time.GetUtcNow())} {line}");
         var runner = new SyncRunner(session.Config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
-        var options = new WorkerOptions { Concurrency = concurrency, ExitWhenIdle = exitWhenIdle };
         var worker = new Worker(session.Config, session.Store, runner, time, options, e => Console.WriteLine($"{Stamp(e.At)} {e}"));
-        Log($"{(serve ? "serve" : "worker")}: {options.WorkerId} started with concurrency {concurrency}");
+        Log($"{(serve ? "serve" : "worker")}: {options.WorkerId} started with concurrency {options.Concurrency}");
 
         using var stopScheduler = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var scheduler = serve ? new Scheduler(session.Config, session.Store, time, new SchedulerOptions(), Log).RunAsync(stopScheduler.Token) : Task.CompletedTask;
