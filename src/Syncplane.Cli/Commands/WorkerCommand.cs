@@ -29,7 +29,9 @@ internal static class WorkerCommand
         command.Options.Add(store);
         command.Options.Add(concurrency);
         command.Options.Add(exitWhenIdle);
+        var lease = new Option<double>("--lease-seconds") { Description = "How long a claim holds without renewal", DefaultValueFactory = _ => 30, Hidden = true };
         command.Options.Add(grace);
+        command.Options.Add(lease);
         command.SetAction((result, ct) =>
         {
             var options = new WorkerOptions
@@ -37,7 +39,9 @@ internal static class WorkerCommand
                 Concurrency = result.GetValue(concurrency),
                 ExitWhenIdle = result.GetValue(exitWhenIdle),
                 ShutdownGrace = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(grace), 0, 20)),
+                LeaseDuration = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(lease), 1, 3600)),
             };
+            options = options with { RecoveryInterval = options.LeaseDuration < options.RecoveryInterval ? options.LeaseDuration : options.RecoveryInterval };
             return RunAsync(result.GetValue(config)!, result.GetValue(store), options, serve, ct);
         });
         return command;

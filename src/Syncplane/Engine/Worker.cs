@@ -40,7 +40,7 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
                     continue;
                 }
 
-                if (options.ExitWhenIdle && ActiveCount == 0 && await store.CountQueuedAsync(stopping) == 0)
+                if (options.ExitWhenIdle && ActiveCount == 0 && await DrainedAsync(stopping))
                 {
                     break;
                 }
@@ -54,6 +54,10 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
 
         await DrainAsync();
     }
+
+    // Nothing due in the queue and nothing running anywhere (a run held by a dead worker is not drained: its lease will expire).
+    private async Task<bool> DrainedAsync(CancellationToken ct) =>
+        await store.CountQueuedAsync(ct) == 0 && (await store.ListRunsAsync(new RunQuery(Status: RunStatus.Running, Limit: 1), ct)).Count == 0;
 
     private int ActiveCount
     {

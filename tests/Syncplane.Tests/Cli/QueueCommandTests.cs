@@ -22,6 +22,8 @@ public sealed class QueueCommandTests : IDisposable
                 retry: { attempts: 1 }
               slow:
                 entrypoint: "sleep 30"
+              once-hangs:
+                entrypoint: "if [ -f hung-once ]; then echo recovered; else touch hung-once; sleep 30; fi"
             """);
     }
 
@@ -109,6 +111,31 @@ public sealed class QueueCommandTests : IDisposable
         Assert.Empty(JsonDocument.Parse(running.Stdout).RootElement.EnumerateArray());
         var queued = JsonDocument.Parse((await SyncplaneCli.RunAsync(_dir.Path, "history", "--status", "queued", "--json")).Stdout).RootElement;
         Assert.Equal(runId, Assert.Single(queued.EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Worker_KilledMidRun_AnotherWorkerRetriesTheRunAfterTheLeaseExpires()
+    {
+        var trigger = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "once-hangs", "--json");
+        var runId = JsonDocument.Parse(trigger.Stdout).RootElement.GetProperty("run_id").GetInt64();
+        using (var doomed = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, "worker", "--lease-seconds", "2"))!)
+        {
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            while (!File.Exists(_dir.Combine("hung-once")) && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            doomed.Kill(entireProcessTree: true); // SIGKILL mid-run: no chance to release the lease
+            await doomed.WaitForExitAsync();
+        }
+
+        var rescue = await SyncplaneCli.RunAsync(_dir.Path, "worker", "--exit-when-idle", "--lease-seconds", "2");
+        var run = JsonDocument.Parse((await SyncplaneCli.RunAsync(_dir.Path, "history", "--json")).Stdout).RootElement.EnumerateArray().Single();
+
+        Assert.True(rescue.ExitCode == 0, rescue.All);
+        Assert.Contains($"run {runId} once-hangs attempt 2: finished succeeded", rescue.Stdout, StringComparison.Ordinal);
+        Assert.Equal((runId, "succeeded", 2), (run.GetProperty("id").GetInt64(), run.GetProperty("status").GetString(), run.GetProperty("attempt").GetInt32()));
     }
 
     // Starts 'serve', waits for a line containing <paramref name="waitFor"/>, sends SIGTERM and waits for the exit.
