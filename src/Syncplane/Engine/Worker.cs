@@ -22,9 +22,9 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         DateTimeOffset? lastRecovery = null;
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            while (!stopping.IsCancellationRequested)
+            try
             {
                 var wake = Volatile.Read(ref _wake).Task;
                 if (lastRecovery is not { } last || time.GetUtcNow() - last >= options.RecoveryInterval)
@@ -47,9 +47,16 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
 
                 await IdleAsync(wake, free, stopping);
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The store is unreachable (a database restart): running runs carry on; claiming resumes when it answers.
+                onEvent?.Invoke(new WorkerEvent(WorkerEventKind.StoreUnavailable, 0, "", 0, null, $"{ex.Message}; retrying in {Config.DurationParser.Format(options.IdleWait)}", time.GetUtcNow()));
+                await DelayAsync(options.IdleWait, stopping);
+            }
         }
 
         await DrainAsync();
@@ -67,6 +74,17 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
             {
                 return _active.Count;
             }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stopping);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

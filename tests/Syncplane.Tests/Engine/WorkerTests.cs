@@ -127,4 +127,19 @@ public sealed class WorkerTests : IAsyncLifetime
         var run = await _bed.Store.GetRunAsync(queued.RunId, CancellationToken.None);
         Assert.Equal(RunStatus.Queued, run!.Status);
     }
+
+    [Fact]
+    public async Task RunAsync_StoreUnavailable_KeepsTryingAndRunsOnceItAnswers()
+    {
+        var flaky = new InterceptingStore(_bed.Store) { Claims = false };
+        var queued = await _bed.EnqueueAsync("mirror");
+        _bed.Start(_bed.NewWorker(store: flaky.Proxy).RunAsync);
+
+        var outage = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.StoreUnavailable, Step);
+        flaky.Claims = true;
+        var finished = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
+
+        Assert.Contains("starting up", outage.Message, StringComparison.Ordinal);
+        Assert.Equal((queued.RunId, "succeeded"), (finished.RunId, finished.Status));
+    }
 }
