@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Syncplane.Connectors;
 using Syncplane.Engine;
 
@@ -49,6 +50,18 @@ internal static class WorkerCommand
 
     private static async Task<int> RunAsync(string configPath, string? storeOption, WorkerOptions options, bool serve, CancellationToken stopping)
     {
+        // System.CommandLine installs its SIGTERM / Ctrl+C handlers only once the action has returned its task; a signal
+        // before that (the work below may start synchronously) would kill the process without a graceful shutdown.
+        using var signals = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        stopping = signals.Token;
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            signals.Cancel();
+        }
+
         await using var session = await CliSession.OpenAsync(configPath, storeOption, CancellationToken.None);
         if (session is null)
         {
