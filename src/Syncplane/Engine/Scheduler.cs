@@ -20,7 +20,7 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
     private DueQueue? _queue;
 
     /// <summary>True while this scheduler holds the lease.</summary>
-    public bool IsActive => _queue is not null;
+    public bool IsActive => Volatile.Read(ref _queue) is not null;
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stopping)

@@ -79,6 +79,29 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_ActiveNodeDies_StandbyTakesOverWithinTheLease_AndFiresTheNextSlot()
+    {
+        var first = new InterceptingStore(_bed.Store);
+        var second = new InterceptingStore(_bed.Store);
+        var active = _bed.Start(NewScheduler("node-1", first.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        var standby = NewScheduler("node-2", second.Proxy);
+        _bed.Start(standby.RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+        var wasStandby = !standby.IsActive;
+
+        await active.CancelAsync(); // node-1 dies without releasing the lease
+        await _bed.AdvanceAsync(TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(5));
+        var tookOver = standby.IsActive;
+        await _bed.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+
+        Assert.True(wasStandby);
+        Assert.True(tookOver);
+        Assert.Single(first.Enqueued);
+        Assert.Single(second.Enqueued);
+    }
+
+    [Fact]
     public async Task RunAsync_PausedTarget_IsNotEnqueued()
     {
         await _bed.Store.SetPausedAsync("hourly-mirror", "maintenance", CancellationToken.None);
