@@ -102,6 +102,21 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_FrequencyOverrideSetWhileRunning_SchedulesAManualTarget()
+    {
+        var spy = new InterceptingStore(_bed.Store);
+        _bed.Start(NewScheduler("node-1", spy.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        var before = spy.Enqueued.Count(r => r.Target == "by-hand");
+
+        await _bed.Store.SetFrequencyOverrideAsync("by-hand", "10min", CancellationToken.None);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(32), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, before);
+        Assert.InRange(spy.Enqueued.Count(r => r.Target == "by-hand"), 3, 4);
+    }
+
+    [Fact]
     public async Task RunAsync_PausedTarget_IsNotEnqueued()
     {
         await _bed.Store.SetPausedAsync("hourly-mirror", "maintenance", CancellationToken.None);
