@@ -11,7 +11,6 @@ internal sealed partial class Worker
         var lease = active.Lease;
         try
         {
-            Report(WorkerEventKind.Started, lease, null, lease.Trigger);
             if (!_targets.TryGetValue(lease.Target, out var target))
             {
                 var gone = new RunCompletion { Status = RunStatus.Failed, Message = $"target '{lease.Target}' is not in {config.File}; nothing was run" };
@@ -24,6 +23,7 @@ internal sealed partial class Worker
                 return;
             }
 
+            Report(WorkerEventKind.Started, lease, null, lease.Trigger);
             var third = options.LeaseDuration / 3;
             RunAttempt attempt;
             using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
