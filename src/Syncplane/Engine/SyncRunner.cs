@@ -11,13 +11,69 @@ namespace Syncplane.Engine;
 public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store, TimeProvider time, ConnectorRegistry connectors, SecretResolver secrets)
 {
     /// <summary>Runs <paramref name="target"/> once and records the run; never throws for a failed sync.</summary>
+    /// <remarks>
+    /// The run holds a lease it renews while it works, so if this process dies a worker's lease recovery
+    /// re-queues it; a later direct run on the same host takes over at once from a process that is gone.
+    /// </remarks>
     public async Task<TargetRunResult> RunAsync(TargetConfig target, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var runId = await store.StartRunAsync(
-            new NewRun(target.Name, options.Trigger, target.Direction.ToString().ToLowerInvariant(), options.DryRun), cancellationToken);
-        var attempt = await AttemptAsync(target, runId, options, onLog, progress, cancellationToken);
-        await store.CompleteRunAsync(runId, attempt.Completion, CancellationToken.None);
+        long runId;
+        try
+        {
+            runId = await StartDirectRunAsync(target, options, cancellationToken);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The target is running elsewhere right now: nothing was started, nothing is recorded.
+            return new TargetRunResult { RunId = 0, Target = target.Name, Direction = target.Direction, Status = RunStatus.Failed, Message = ex.Message, Duration = TimeSpan.Zero };
+        }
+
+        RunAttempt attempt;
+        using (var renewal = time.CreateTimer(_ => _ = store.RenewLeaseAsync(runId, 0, DirectRunLease, CancellationToken.None), null, DirectRunLease / 3, DirectRunLease / 3))
+        {
+            attempt = await AttemptAsync(target, runId, options, onLog, progress, cancellationToken);
+        }
+
+        await store.CompleteRunAsync(runId, attempt.Completion with { Fence = 0 }, CancellationToken.None);
         return attempt.Result;
+    }
+
+    /// <summary>How long a direct run's lease lasts without renewal.</summary>
+    internal static readonly TimeSpan DirectRunLease = TimeSpan.FromMinutes(1);
+
+    private async Task<long> StartDirectRunAsync(TargetConfig target, RunOptions options, CancellationToken cancellationToken)
+    {
+        var run = new NewRun(target.Name, options.Trigger, target.Direction.ToString().ToLowerInvariant(), options.DryRun, Owner: DirectRunOwner.Current, Lease: DirectRunLease);
+        try
+        {
+            return await store.StartRunAsync(run, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            if (!await TakeOverFromDeadProcessAsync(target.Name, cancellationToken))
+            {
+                throw;
+            }
+        }
+
+        return await store.StartRunAsync(run, cancellationToken);
+    }
+
+    /// <summary>Ends the target's running run when the <c>syncplane run</c> process that held it died on this host.</summary>
+    private async Task<bool> TakeOverFromDeadProcessAsync(string target, CancellationToken cancellationToken)
+    {
+        var running = await store.ListRunsAsync(new RunQuery(target, RunStatus.Running, Limit: 1), cancellationToken);
+        if (running is not [var abandoned] || !DirectRunOwner.IsDeadOnThisHost(abandoned.WorkerId))
+        {
+            return false;
+        }
+
+        return await store.CompleteRunAsync(abandoned.Id, new RunCompletion
+        {
+            Status = RunStatus.Failed,
+            Message = $"abandoned: the process that ran it ({abandoned.WorkerId}) is gone",
+            Fence = abandoned.Fence,
+        }, cancellationToken);
     }
 
     /// <summary>

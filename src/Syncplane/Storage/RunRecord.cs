@@ -30,7 +30,9 @@ public enum RunStatus
 /// <param name="Direction">pull, push or bidirectional.</param>
 /// <param name="DryRun">True when the run only plans.</param>
 /// <param name="Attempt">1 for the first attempt.</param>
-public sealed record NewRun(string Target, string Trigger, string Direction, bool DryRun, int Attempt = 1);
+/// <param name="Owner">Who runs it (recorded as the run's worker), so a run whose process died can be recognised.</param>
+/// <param name="Lease">When set, the run holds a lease (fence 0) that its owner renews; if it lapses, lease recovery re-queues the run.</param>
+public sealed record NewRun(string Target, string Trigger, string Direction, bool DryRun, int Attempt = 1, string? Owner = null, TimeSpan? Lease = null);
 
 /// <summary>What is known when a run ends.</summary>
 public sealed record RunCompletion
@@ -114,6 +116,9 @@ public sealed record RunRecord
 
     /// <summary>The fencing token of the current (or last) lease; 0 before the first claim.</summary>
     public long Fence { get; init; }
+
+    /// <summary>The worker (or <c>syncplane run</c> process) that holds or last held the run.</summary>
+    public string? WorkerId { get; init; }
 
     /// <summary>From start to finish, once finished.</summary>
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;

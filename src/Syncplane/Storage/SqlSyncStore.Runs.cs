@@ -11,7 +11,7 @@ internal abstract partial class SqlSyncStore
     private const string RunColumns =
         "id, target, trigger, direction, dry_run, attempt, status, queued_at, started_at, finished_at, message, " +
         "creates, updates, deletes, unchanged, bytes, source_revision, verification_passed, outputs_created, commit_sha, " +
-        "priority, not_before, triggers, fence";
+        "priority, not_before, triggers, fence, worker_id";
 
     /// <inheritdoc />
     public async Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken)
@@ -25,8 +25,8 @@ internal abstract partial class SqlSyncStore
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await BeginWriteAsync(connection, cancellationToken);
             await using var command = Command(transaction,
-                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, queued_at, started_at, not_before, outputs_created) " +
-                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, @attempt, @status, @now, @now, @now, '[]') RETURNING id");
+                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, queued_at, started_at, not_before, outputs_created, worker_id, lease_expires_at) " +
+                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, @attempt, @status, @now, @now, @now, '[]', @owner, @lease) RETURNING id");
             Add(command, "@target", run.Target);
             Add(command, "@trigger", run.Trigger);
             Add(command, "@triggers", StoreText.ToJsonArray([run.Trigger]));
@@ -35,6 +35,8 @@ internal abstract partial class SqlSyncStore
             Add(command, "@attempt", run.Attempt);
             Add(command, "@status", StoreText.From(RunStatus.Running));
             Add(command, "@now", now);
+            Add(command, "@owner", run.Owner);
+            Add(command, "@lease", run.Lease is { } lease ? ToDbTime(Time.GetUtcNow() + lease) : null);
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             await transaction.CommitAsync(cancellationToken);
             return id;
@@ -245,5 +247,6 @@ internal abstract partial class SqlSyncStore
         NotBefore = r.IsDBNull(21) ? null : ReadTime(r, 21),
         Triggers = StoreText.FromJsonArray(r.IsDBNull(22) ? null : r.GetString(22)),
         Fence = r.GetInt64(23),
+        WorkerId = r.IsDBNull(24) ? null : r.GetString(24),
     };
 }

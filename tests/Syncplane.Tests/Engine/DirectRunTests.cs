@@ -1,0 +1,53 @@
+using SystemProcess = System.Diagnostics.Process;
+using System.Diagnostics;
+using Syncplane.Connectors;
+using Syncplane.Engine;
+using Syncplane.Storage;
+using Syncplane.Tests.Support;
+
+namespace Syncplane.Tests.Engine;
+
+/// <summary><c>syncplane run</c> runs a target directly: at most one at a time, and a run whose process died does not block the target.</summary>
+public sealed class DirectRunTests : IAsyncLifetime
+{
+    private EngineTestBed _bed = null!;
+
+    public async Task InitializeAsync() => _bed = await EngineTestBed.CreateAsync("targets:\n  hello: { entrypoint: \"true\" }\n");
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task RunAsync_TargetHeldByADeadProcess_TakesOverAndRecordsTheAbandonedRunAsFailed()
+    {
+        var abandoned = await _bed.Store.StartRunAsync(new NewRun("hello", "cli", "pull", false, Owner: $"run:{Environment.MachineName}:{DeadPid()}:1", Lease: TimeSpan.FromMinutes(1)), CancellationToken.None);
+
+        var result = await Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        var old = await _bed.Store.GetRunAsync(abandoned, CancellationToken.None);
+        Assert.Equal(RunStatus.Failed, old!.Status);
+        Assert.Contains("abandoned", old.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_TargetHeldByALiveProcess_FailsWithoutStartingAndLeavesTheRunningRunAlone()
+    {
+        var running = await _bed.Store.StartRunAsync(new NewRun("hello", "cli", "pull", false, Owner: DirectRunOwner.Current, Lease: TimeSpan.FromMinutes(1)), CancellationToken.None);
+
+        var result = await Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None);
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Contains("already running", result.Message);
+        Assert.Equal(RunStatus.Running, (await _bed.Store.GetRunAsync(running, CancellationToken.None))!.Status);
+        Assert.Single(await _bed.RunsAsync("hello"));
+    }
+
+    private SyncRunner Runner() => new(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets);
+
+    private static int DeadPid()
+    {
+        using var process = SystemProcess.Start(new ProcessStartInfo("true"))!;
+        process.WaitForExit();
+        return process.Id;
+    }
+}
