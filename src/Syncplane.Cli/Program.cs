@@ -19,9 +19,17 @@ root.SetAction((result, ct) =>
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(WorkerCommand.Create(serve: true));
+root.Subcommands.Add(WorkerCommand.Create(serve: false));
+root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(HistoryCommand.Create());
+root.Subcommands.Add(TriggerCommand.Create());
+root.Subcommands.Add(TriggerCommand.CreateRetry());
 
 var parsed = root.Parse(args);
-return parsed.Errors.Count > 0 ? Usage(parsed) : await parsed.InvokeAsync();
+// serve and worker give running runs a grace period on SIGTERM / Ctrl+C before releasing them (WorkerOptions.ShutdownGrace).
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+return parsed.Errors.Count > 0 ? Usage(parsed) : await parsed.InvokeAsync(invocation);
 
 static int Usage(ParseResult parsed)
 {

@@ -13,9 +13,23 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
     /// <summary>Runs <paramref name="target"/> once and records the run; never throws for a failed sync.</summary>
     public async Task<TargetRunResult> RunAsync(TargetConfig target, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
     {
-        var startedAt = time.GetTimestamp();
         var runId = await store.StartRunAsync(
             new NewRun(target.Name, options.Trigger, target.Direction.ToString().ToLowerInvariant(), options.DryRun), cancellationToken);
+        var attempt = await AttemptAsync(target, runId, options, onLog, progress, cancellationToken);
+        await store.CompleteRunAsync(runId, attempt.Completion, CancellationToken.None);
+        return attempt.Result;
+    }
+
+    /// <summary>
+    /// Runs an already-claimed run (a worker holds <paramref name="lease"/>) and appends its log, but does not
+    /// complete it: the caller decides between completing (with the fence) and re-queueing for a retry.
+    /// </summary>
+    internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken) =>
+        AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, onLog, null, cancellationToken);
+
+    private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetTimestamp();
         var log = new RunLog(secrets, time, onLog);
         Outcome outcome;
         using (var timeout = new CancellationTokenSource(target.Timeout, time))
@@ -28,19 +42,19 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             }
             catch (GateFailedException ex)
             {
-                outcome = new Outcome(RunStatus.Refused, $"refused by {ex.Gate}: {ex.Message}") { Plan = ex.Plan };
+                outcome = new Outcome(RunStatus.Refused, $"refused by {ex.Gate}: {ex.Message}") { Plan = ex.Plan, Error = ex };
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                outcome = new Outcome(RunStatus.Failed, $"timed out after {DurationParser.Format(target.Timeout)}");
+                outcome = new Outcome(RunStatus.Failed, $"timed out after {DurationParser.Format(target.Timeout)}") { Error = new TimeoutException(ex.Message, ex) };
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException ex)
             {
-                outcome = new Outcome(RunStatus.Cancelled, "cancelled");
+                outcome = new Outcome(RunStatus.Cancelled, "cancelled") { Error = ex };
             }
             catch (Exception ex)
             {
-                outcome = new Outcome(RunStatus.Failed, ex.Message);
+                outcome = new Outcome(RunStatus.Failed, ex.Message) { Error = ex };
             }
         }
 
@@ -51,7 +65,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         }
 
         await store.AppendLogAsync(runId, log.Lines, CancellationToken.None);
-        await store.CompleteRunAsync(runId, new RunCompletion
+        var completion = new RunCompletion
         {
             Status = outcome.Status,
             Message = message,
@@ -60,9 +74,8 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             VerificationPassed = outcome.VerificationPassed,
             OutputsCreated = outcome.OutputsCreated,
             CommitSha = outcome.CommitSha,
-        }, CancellationToken.None);
-
-        return new TargetRunResult
+        };
+        var result = new TargetRunResult
         {
             RunId = runId,
             Target = target.Name,
@@ -76,6 +89,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             VerificationPassed = outcome.VerificationPassed,
             CommitSha = outcome.CommitSha,
         };
+        return new RunAttempt(result, completion, outcome.Error);
     }
 
     internal sealed record Outcome(RunStatus Status, string Message)
@@ -87,9 +101,14 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         public bool? VerificationPassed { get; init; }
 
         public string? CommitSha { get; init; }
-    }
 
+        /// <summary>The exception the attempt ended with, for error classification; null when none was thrown.</summary>
+        public Exception? Error { get; init; }
+    }
 }
+
+/// <summary>One attempt of a run: what to report, what to record, and the exception it ended with (for retry decisions).</summary>
+internal sealed record RunAttempt(TargetRunResult Result, RunCompletion Completion, Exception? Error);
 
 /// <summary>A safety gate stopped the run before it wrote anything.</summary>
 internal sealed class GateFailedException(string gate, string message, Planning.Plan? plan = null) : Exception(message)

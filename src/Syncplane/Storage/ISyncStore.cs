@@ -7,22 +7,26 @@ namespace Syncplane.Storage;
 /// The only door to persistent state. Implementations: SQLite (embedded default) and PostgreSQL.
 /// All methods are safe to call from several threads; each call is its own short transaction.
 /// </summary>
-public interface ISyncStore : IAsyncDisposable
+public partial interface ISyncStore : IAsyncDisposable
 {
     /// <summary>Creates or upgrades the schema (versioned migrations); idempotent.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);
 
-    /// <summary>Records a run that starts now, in <see cref="RunStatus.Running"/>; returns its id.</summary>
+    /// <summary>Records a run that starts now, in <see cref="RunStatus.Running"/>, outside the queue; returns its id.</summary>
+    /// <exception cref="InvalidOperationException">The target already has a running run (at most one per target).</exception>
     Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken);
 
     /// <summary>Appends lines to a run's log, after any lines appended before; order is kept.</summary>
     /// <exception cref="KeyNotFoundException">No run has this id.</exception>
     Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken);
 
-    /// <summary>Records how a run ended, finished now.</summary>
+    /// <summary>
+    /// Records how a run ended, finished now. With a <see cref="RunCompletion.Fence"/>, only while the run is
+    /// still running under that fence: false (and nothing written) when the lease was lost to a newer attempt.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">No run has this id.</exception>
     /// <exception cref="ArgumentException">The status is queued or running, which are not endings.</exception>
-    Task CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken);
+    Task<bool> CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken);
 
     /// <summary>One run, or null when no run has this id.</summary>
     Task<RunRecord?> GetRunAsync(long runId, CancellationToken cancellationToken);

@@ -55,6 +55,12 @@ public sealed record RunCompletion
 
     /// <summary>The commit the git step made on the destination, if any.</summary>
     public string? CommitSha { get; init; }
+
+    /// <summary>
+    /// The fencing token of the worker's lease (<see cref="RunLease.Fence"/>): when set, the run is recorded
+    /// only while it is still running under this fence. Null for a run started directly (<see cref="ISyncStore.StartRunAsync"/>).
+    /// </summary>
+    public long? Fence { get; init; }
 }
 
 /// <summary>One run as stored.</summary>
@@ -71,6 +77,7 @@ public sealed record RunRecord
 
     public required bool DryRun { get; init; }
 
+    /// <summary>Attempts made so far: 0 while a fresh run waits in the queue, 1 once first claimed or started.</summary>
     public required int Attempt { get; init; }
 
     public required RunStatus Status { get; init; }
@@ -78,7 +85,7 @@ public sealed record RunRecord
     /// <summary>When it was queued (for a run started directly, when it started); UTC.</summary>
     public required DateTimeOffset QueuedAt { get; init; }
 
-    /// <summary>When a worker started it; null while queued.</summary>
+    /// <summary>When a worker last started it; null until the first attempt.</summary>
     public DateTimeOffset? StartedAt { get; init; }
 
     /// <summary>When it ended; null while queued or running.</summary>
@@ -95,6 +102,18 @@ public sealed record RunRecord
     public IReadOnlyList<string> OutputsCreated { get; init; } = [];
 
     public string? CommitSha { get; init; }
+
+    /// <summary>Queue priority (<see cref="RunPriority"/>).</summary>
+    public RunPriority Priority { get; init; }
+
+    /// <summary>Not claimable before this instant; null for a run started directly.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>Every distinct trigger coalesced into this run, in order of arrival.</summary>
+    public IReadOnlyList<string> Triggers { get; init; } = [];
+
+    /// <summary>The fencing token of the current (or last) lease; 0 before the first claim.</summary>
+    public long Fence { get; init; }
 
     /// <summary>From start to finish, once finished.</summary>
     public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;

@@ -10,7 +10,8 @@ internal abstract partial class SqlSyncStore
 {
     private const string RunColumns =
         "id, target, trigger, direction, dry_run, attempt, status, queued_at, started_at, finished_at, message, " +
-        "creates, updates, deletes, unchanged, bytes, source_revision, verification_passed, outputs_created, commit_sha";
+        "creates, updates, deletes, unchanged, bytes, source_revision, verification_passed, outputs_created, commit_sha, " +
+        "priority, not_before, triggers, fence";
 
     /// <inheritdoc />
     public async Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken)
@@ -19,25 +20,36 @@ internal abstract partial class SqlSyncStore
         ArgumentException.ThrowIfNullOrEmpty(run.Target);
         ArgumentOutOfRangeException.ThrowIfLessThan(run.Attempt, 1);
         var now = ToDbTime(Time.GetUtcNow());
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var command = Command(transaction,
-            "INSERT INTO runs (target, trigger, direction, dry_run, attempt, status, queued_at, started_at, outputs_created) " +
-            "VALUES (@target, @trigger, @direction, @dry_run, @attempt, @status, @now, @now, '[]') RETURNING id");
-        Add(command, "@target", run.Target);
-        Add(command, "@trigger", run.Trigger);
-        Add(command, "@direction", run.Direction);
-        Add(command, "@dry_run", run.DryRun);
-        Add(command, "@attempt", run.Attempt);
-        Add(command, "@status", StoreText.From(RunStatus.Running));
-        Add(command, "@now", now);
-        var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        await transaction.CommitAsync(cancellationToken);
-        return id;
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+            await using var command = Command(transaction,
+                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, queued_at, started_at, not_before, outputs_created) " +
+                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, @attempt, @status, @now, @now, @now, '[]') RETURNING id");
+            Add(command, "@target", run.Target);
+            Add(command, "@trigger", run.Trigger);
+            Add(command, "@triggers", StoreText.ToJsonArray([run.Trigger]));
+            Add(command, "@direction", run.Direction);
+            Add(command, "@dry_run", run.DryRun);
+            Add(command, "@attempt", run.Attempt);
+            Add(command, "@status", StoreText.From(RunStatus.Running));
+            Add(command, "@now", now);
+            var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+            await transaction.CommitAsync(cancellationToken);
+            return id;
+        }
+        catch (DbException ex) when (IsUniqueViolation(ex))
+        {
+            // runs_one_running_per_target: the database refuses a second running run of one target.
+            var running = await ListRunsAsync(new RunQuery(run.Target, RunStatus.Running, Limit: 1), cancellationToken);
+            var which = running.Count > 0 ? $"run {running[0].Id}" : "another run";
+            throw new InvalidOperationException($"target {run.Target} is already running ({which}); wait for it to finish", ex);
+        }
     }
 
     /// <inheritdoc />
-    public async Task CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
+    public async Task<bool> CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completion);
         if (completion.Status is RunStatus.Queued or RunStatus.Running)
@@ -51,8 +63,15 @@ internal abstract partial class SqlSyncStore
         await using var command = Command(transaction,
             "UPDATE runs SET status = @status, finished_at = @now, message = @message, creates = @creates, updates = @updates, " +
             "deletes = @deletes, unchanged = @unchanged, bytes = @bytes, source_revision = @source_revision, " +
-            "verification_passed = @verification_passed, outputs_created = @outputs_created, commit_sha = @commit_sha WHERE id = @id");
+            "verification_passed = @verification_passed, outputs_created = @outputs_created, commit_sha = @commit_sha, " +
+            "lease_expires_at = NULL WHERE id = @id" +
+            (completion.Fence is null ? string.Empty : " AND status = 'running' AND fence = @fence"));
         Add(command, "@id", runId);
+        if (completion.Fence is { } fence)
+        {
+            Add(command, "@fence", fence);
+        }
+
         Add(command, "@status", StoreText.From(completion.Status));
         Add(command, "@now", ToDbTime(Time.GetUtcNow()));
         Add(command, "@message", completion.Message);
@@ -67,10 +86,18 @@ internal abstract partial class SqlSyncStore
         Add(command, "@commit_sha", completion.CommitSha);
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            throw new KeyNotFoundException($"run {runId} does not exist");
+            await using var exists = Command(transaction, "SELECT id FROM runs WHERE id = @id");
+            Add(exists, "@id", runId);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+            {
+                throw new KeyNotFoundException($"run {runId} does not exist");
+            }
+
+            return false;
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <inheritdoc />
@@ -214,5 +241,9 @@ internal abstract partial class SqlSyncStore
         VerificationPassed = r.IsDBNull(17) ? null : r.GetBoolean(17),
         OutputsCreated = StoreText.FromJsonArray(r.IsDBNull(18) ? null : r.GetString(18)),
         CommitSha = r.IsDBNull(19) ? null : r.GetString(19),
+        Priority = (RunPriority)r.GetInt32(20),
+        NotBefore = r.IsDBNull(21) ? null : ReadTime(r, 21),
+        Triggers = StoreText.FromJsonArray(r.IsDBNull(22) ? null : r.GetString(22)),
+        Fence = r.GetInt64(23),
     };
 }

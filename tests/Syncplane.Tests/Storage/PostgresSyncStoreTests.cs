@@ -60,6 +60,50 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     }
 
     [Fact]
+    public async Task WaitForWorkAsync_AnEnqueueFromAnotherNode_WakesTheWaiterWellUnderASecond()
+    {
+        var waiter = Open();
+        await waiter.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        var waiting = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted);
+
+        var clock = Stopwatch.StartNew();
+        await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.UtcNow), Ct);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        clock.Stop();
+
+        output.WriteLine($"enqueue on one store to wake-up on another: {clock.Elapsed.TotalMilliseconds:0.0} ms");
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"woke after {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_ListenConnectionKilled_ReconnectsAndStillWakes()
+    {
+        var waiter = Open();
+        await waiter.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await QueryAsync(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN syncplane_queue' AND datname = current_database()",
+            r => r.GetBoolean(0));
+
+        // The listener retries after a delay on the store's clock; the reconnect pulses (notifications may
+        // have been missed meanwhile), and later enqueues wake waiters again.
+        var reconnected = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
+        for (var i = 0; i < 300 && !reconnected.IsCompleted; i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(100);
+        }
+
+        await reconnected.WaitAsync(TimeSpan.FromSeconds(1));
+        await Task.Delay(100);
+        var waiting = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
+        await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.UtcNow), Ct);
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task UpdateItemIndexAsync_HundredThousandItems_OneTransaction()
     {
         var items = Enumerable.Range(0, 100_000)

@@ -41,6 +41,7 @@ public abstract partial class SyncStoreContractTests
         for (var i = 0; i < 23; i++)
         {
             started.Add(await Store.StartRunAsync(new NewRun(i % 2 == 0 ? "even" : "odd", "cli", "pull", false), Ct));
+            await Store.CompleteRunAsync(started[^1], new RunCompletion { Status = RunStatus.Succeeded, Message = "ok" }, Ct);
         }
 
         var seen = new List<long>();

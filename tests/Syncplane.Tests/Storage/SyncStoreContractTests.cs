@@ -62,7 +62,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     public async Task StartRunAsync_RecordsARunningRunQueuedAndStartedNow()
     {
         var first = await Store.StartRunAsync(new NewRun("docs", "schedule", "push", true, Attempt: 2), Ct);
-        var second = await Store.StartRunAsync(new NewRun("docs", "schedule", "push", true), Ct);
+        var second = await Store.StartRunAsync(new NewRun("other", "schedule", "push", true), Ct);
 
         var run = await Store.GetRunAsync(first, Ct);
         Assert.NotNull(run);
@@ -76,6 +76,18 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
         Assert.Null(run.Summary);
         Assert.Null(run.VerificationPassed);
         Assert.Empty(run.OutputsCreated);
+    }
+
+    [Fact]
+    public async Task StartRunAsync_TargetAlreadyRunning_ThrowsNamingTheRunningRun()
+    {
+        var running = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Open().StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+
+        Assert.Contains($"target docs is already running (run {running})", error.Message, StringComparison.Ordinal);
+        await Store.CompleteRunAsync(running, new RunCompletion { Status = RunStatus.Succeeded, Message = "ok" }, Ct);
+        Assert.True(await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct) > running);
     }
 
     [Fact]

@@ -69,5 +69,38 @@ internal static class PostgresMigrations
                 PRIMARY KEY (target, side, key)
             );
             """),
+        new(2, "the durable queue, scheduler leases, firings and target settings", """
+            -- Runs left running by a crashed process would break the one-running-run-per-target index.
+            UPDATE runs SET status = 'cancelled', finished_at = COALESCE(started_at, queued_at),
+                message = COALESCE(message, 'abandoned: another run of the target was running when the queue was installed')
+            WHERE status = 'running' AND id NOT IN (SELECT MAX(id) FROM runs WHERE status = 'running' GROUP BY target);
+            UPDATE runs SET status = 'cancelled', finished_at = queued_at, message = COALESCE(message, 'abandoned queued run')
+            WHERE status = 'queued' AND id NOT IN (SELECT MAX(id) FROM runs WHERE status = 'queued' GROUP BY target);
+
+            ALTER TABLE runs
+                ADD COLUMN priority integer NOT NULL DEFAULT 0,
+                ADD COLUMN not_before timestamptz,
+                ADD COLUMN triggers text NOT NULL DEFAULT '[]',
+                ADD COLUMN worker_id text,
+                ADD COLUMN lease_expires_at timestamptz,
+                ADD COLUMN fence bigint NOT NULL DEFAULT 0,
+                ADD COLUMN requeue_reason text;
+            UPDATE runs SET not_before = queued_at, triggers = json_build_array(trigger)::text;
+
+            -- The database, not the code, guarantees one queued and one running run per target.
+            CREATE UNIQUE INDEX runs_one_queued_per_target ON runs (target) WHERE status = 'queued';
+            CREATE UNIQUE INDEX runs_one_running_per_target ON runs (target) WHERE status = 'running';
+            CREATE INDEX runs_claim_order ON runs (priority DESC, not_before, id) WHERE status = 'queued';
+            CREATE INDEX runs_lease_expiry ON runs (lease_expires_at) WHERE status = 'running';
+
+            CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, expires_at timestamptz NOT NULL);
+            CREATE TABLE firings (target text NOT NULL, slot timestamptz NOT NULL, fired_at timestamptz NOT NULL, PRIMARY KEY (target, slot));
+            CREATE TABLE target_settings (
+                target text PRIMARY KEY,
+                frequency_override text,
+                paused_reason text,
+                updated_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -18,6 +18,7 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     internal const long MigrationLockKey = 0x73796E63706C616E;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly PostgresQueueListener _listener;
 
     /// <summary>Creates a store; nothing connects until the first call.</summary>
     /// <param name="connectionString">A <c>postgres://</c> URL or an Npgsql key=value string.</param>
@@ -35,6 +36,7 @@ internal sealed class PostgresSyncStore : SqlSyncStore
 
         Description = PostgresConnectionString.Describe(builder);
         _dataSource = NpgsqlDataSource.Create(builder);
+        _listener = new PostgresQueueListener(builder, Signal, time);
     }
 
     /// <summary>Where the store lives, as a URL without the password: safe for logs and status output.</summary>
@@ -52,6 +54,24 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     /// <inheritdoc />
     /// <remarks>Two appenders to one run would read the same last line number; the row lock makes the second wait.</remarks>
     protected override string LockRunRowSql => " FOR NO KEY UPDATE";
+
+    /// <inheritdoc />
+    protected override string SkipLockedSql => " FOR UPDATE SKIP LOCKED";
+
+    /// <inheritdoc />
+    protected override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <inheritdoc />
+    /// <remarks>PostgreSQL delivers the notification when the transaction commits, and not at all if it rolls back.</remarks>
+    protected override async Task NotifyQueueChangedAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var notify = Command(transaction, "NOTIFY " + PostgresQueueListener.Channel);
+        await notify.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task EnsureListeningAsync(CancellationToken cancellationToken) => _listener.EnsureStartedAsync(cancellationToken);
 
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -78,7 +98,11 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
     /// <inheritdoc />
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _listener.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
     /// <inheritdoc />
     public override string ToString() => Description;

@@ -65,5 +65,37 @@ internal static class SqliteMigrations
                 PRIMARY KEY (target, side, key)
             ) WITHOUT ROWID;
             """),
+        new(2, "the durable queue, scheduler leases, firings and target settings", """
+            -- Runs left running by a crashed process would break the one-running-run-per-target index.
+            UPDATE runs SET status = 'cancelled', finished_at = COALESCE(started_at, queued_at),
+                message = COALESCE(message, 'abandoned: another run of the target was running when the queue was installed')
+            WHERE status = 'running' AND id NOT IN (SELECT MAX(id) FROM runs WHERE status = 'running' GROUP BY target);
+            UPDATE runs SET status = 'cancelled', finished_at = queued_at, message = COALESCE(message, 'abandoned queued run')
+            WHERE status = 'queued' AND id NOT IN (SELECT MAX(id) FROM runs WHERE status = 'queued' GROUP BY target);
+
+            ALTER TABLE runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN not_before TEXT;
+            ALTER TABLE runs ADD COLUMN triggers TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE runs ADD COLUMN worker_id TEXT;
+            ALTER TABLE runs ADD COLUMN lease_expires_at TEXT;
+            ALTER TABLE runs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN requeue_reason TEXT;
+            UPDATE runs SET not_before = queued_at, triggers = json_array(trigger);
+
+            -- The database, not the code, guarantees one queued and one running run per target.
+            CREATE UNIQUE INDEX runs_one_queued_per_target ON runs (target) WHERE status = 'queued';
+            CREATE UNIQUE INDEX runs_one_running_per_target ON runs (target) WHERE status = 'running';
+            CREATE INDEX runs_claim_order ON runs (priority DESC, not_before, id) WHERE status = 'queued';
+            CREATE INDEX runs_lease_expiry ON runs (lease_expires_at) WHERE status = 'running';
+
+            CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE firings (target TEXT NOT NULL, slot TEXT NOT NULL, fired_at TEXT NOT NULL, PRIMARY KEY (target, slot)) WITHOUT ROWID;
+            CREATE TABLE target_settings (
+                target TEXT PRIMARY KEY,
+                frequency_override TEXT,
+                paused_reason TEXT,
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -95,6 +95,10 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     }
 
     /// <inheritdoc />
+    protected override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+
+    /// <inheritdoc />
     protected override object ToDbTime(DateTimeOffset value) =>
         ToMicroseconds(value).UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 

@@ -1,0 +1,50 @@
+using Syncplane.Config;
+using Syncplane.Storage;
+
+namespace Syncplane.Cli;
+
+/// <summary>What the queue commands share: the loaded config, its secrets, and the migrated store.</summary>
+internal sealed class CliSession : IAsyncDisposable
+{
+    private CliSession(SyncplaneConfig config, SecretResolver secrets, ISyncStore store, TimeProvider time)
+    {
+        Config = config;
+        Secrets = secrets;
+        Store = store;
+        Time = time;
+    }
+
+    public SyncplaneConfig Config { get; }
+
+    public SecretResolver Secrets { get; }
+
+    public ISyncStore Store { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Loads the config and opens the store, or reports why not (to stderr) and returns null.</summary>
+    public static async Task<CliSession?> OpenAsync(string configPath, string? storeOption, CancellationToken cancellationToken)
+    {
+        if (ConfigFile.LoadOrReport(configPath) is not { } config)
+        {
+            return null;
+        }
+
+        var time = TimeProvider.System;
+        var secrets = new SecretResolver(config.BaseDirectory);
+        var store = StoreFactory.Open(config, storeOption, secrets, time);
+        try
+        {
+            await store.MigrateAsync(cancellationToken);
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+
+        return new CliSession(config, secrets, store, time);
+    }
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Syncplane.Storage;
+
+namespace Syncplane.Cli.Commands;
+
+/// <summary><c>syncplane status</c>: each target's telemetry (seed 003's fields and more).</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var config = CliOptions.Config();
+        var store = CliOptions.Store();
+        var json = CliOptions.Json();
+        var command = new Command("status", "Show each target's status, schedule and run telemetry") { config, store, json };
+        command.SetAction(async (result, ct) =>
+        {
+            await using var session = await CliSession.OpenAsync(result.GetValue(config)!, result.GetValue(store), ct);
+            if (session is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            var states = (await session.Store.ListTargetStatesAsync(ct)).ToDictionary(s => s.Target, StringComparer.Ordinal);
+            var rows = session.Config.Targets.Select(t => Row(t.Name, t.Schedule.Text, states.GetValueOrDefault(t.Name))).ToList();
+            Print(rows, result.GetValue(json));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    internal static string When(DateTimeOffset? at) =>
+        at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+
+    private static StatusRow Row(string target, string schedule, TargetState? state) => new(
+        target,
+        state?.PausedReason is null ? state?.Status ?? "idle" : "paused",
+        state?.FrequencyOverride ?? schedule,
+        state?.FrequencyOverride is not null,
+        state?.LastAttemptedAt,
+        state?.LastCompletedAt,
+        state?.LastChangedAt,
+        state?.TotalRuns ?? 0,
+        state?.RunsWithChanges ?? 0,
+        state?.ConsecutiveFailures ?? 0,
+        state?.LastGoodRunId,
+        state?.LastError,
+        state?.PausedReason);
+
+    private static void Print(List<StatusRow> rows, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(rows, JsonOutput.Options));
+            return;
+        }
+
+        Table.Write(
+            ["TARGET", "STATUS", "FREQUENCY", "LAST COMPLETED (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "LAST ERROR"],
+            rows.Select(r => new[]
+            {
+                r.Target, r.Status, r.FrequencyOverridden ? r.Frequency + " (override)" : r.Frequency, When(r.LastCompletedAt), When(r.LastChangedAt),
+                r.TotalRuns.ToString(CultureInfo.InvariantCulture), r.RunsWithChanges.ToString(CultureInfo.InvariantCulture),
+                r.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), r.PausedReason ?? r.LastError ?? "",
+            }).ToList());
+    }
+
+    /// <summary>One target's line; the JSON shape of <c>status --json</c>.</summary>
+    private sealed record StatusRow(
+        string Target,
+        string Status,
+        string Frequency,
+        bool FrequencyOverridden,
+        DateTimeOffset? LastAttemptedAt,
+        DateTimeOffset? LastCompletedAt,
+        DateTimeOffset? LastChangedAt,
+        int TotalRuns,
+        int RunsWithChanges,
+        int ConsecutiveFailures,
+        long? LastGoodRunId,
+        string? LastError,
+        string? PausedReason);
+}

@@ -1,0 +1,133 @@
+using Syncplane.Config;
+using Syncplane.Scheduling;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+/// <summary>
+/// Enqueues due targets. One scheduler is active per store: it holds the "scheduler" lease (renewed every
+/// third of its duration; standby nodes keep trying), sleeps until the earliest due time, and records each
+/// firing under (target, slot) before enqueueing, so two briefly active schedulers cannot fire a slot twice.
+/// Runtime frequency overrides and pauses are read from the store on every pass.
+/// </summary>
+internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimeProvider time, SchedulerOptions options, Action<string>? onLog = null)
+{
+    /// <summary>The name of the lease that makes a scheduler active.</summary>
+    public const string LeaseName = "scheduler";
+
+    private readonly Dictionary<string, TargetConfig> _targets = config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Override, bool Paused)> _known = new(StringComparer.Ordinal);
+    private DueQueue? _queue;
+
+    /// <summary>True while this scheduler holds the lease.</summary>
+    public bool IsActive => _queue is not null;
+
+    /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var renew = options.LeaseDuration / 3;
+        while (!stopping.IsCancellationRequested)
+        {
+            var sleep = renew;
+            try
+            {
+                sleep = await PassAsync(renew, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                onLog?.Invoke($"scheduler: {ex.Message}; retrying in {DurationParser.Format(renew)}");
+            }
+
+            try
+            {
+                await Task.Delay(sleep, time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One pass: take or renew the lease, refresh the targets, fire what is due; returns how long to sleep.</summary>
+    internal async Task<TimeSpan> PassAsync(TimeSpan renew, CancellationToken ct)
+    {
+        if (!await store.TryAcquireLeaseAsync(LeaseName, options.Holder, options.LeaseDuration, ct))
+        {
+            if (_queue is not null)
+            {
+                onLog?.Invoke("scheduler: standby (another node holds the scheduler lease)");
+                _queue = null;
+            }
+
+            return renew;
+        }
+
+        if (_queue is null)
+        {
+            _queue = await LoadAsync(ct);
+            onLog?.Invoke($"scheduler: active for {_queue.Count} target(s)");
+        }
+
+        await RefreshAsync(_queue, ct);
+        var now = time.GetUtcNow();
+        foreach (var firing in _queue.TakeDue(now))
+        {
+            if (await store.RecordFiringAsync(firing.Target, firing.Slot, ct))
+            {
+                var target = _targets[firing.Target];
+                var direction = target.Direction.ToString().ToLowerInvariant();
+                var queued = await store.EnqueueAsync(new RunRequest(firing.Target, "schedule", RunPriority.Scheduled, now, direction, config.Defaults.DryRun), ct);
+                onLog?.Invoke($"scheduler: {firing.Target} due at {firing.Slot.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z queued as run {queued.RunId}{(queued.Coalesced ? " (coalesced)" : "")}");
+            }
+        }
+
+        var wake = _queue.WakeAt - time.GetUtcNow();
+        return wake is { } w && w < renew ? (w < TimeSpan.Zero ? TimeSpan.Zero : w) : renew;
+    }
+
+    private async Task<DueQueue> LoadAsync(CancellationToken ct)
+    {
+        var last = await store.GetLastFiringsAsync(ct);
+        var queue = new DueQueue();
+        var now = time.GetUtcNow();
+        _known.Clear();
+        foreach (var target in config.Targets)
+        {
+            queue.Set(new ScheduledTarget(target.Name, target.Schedule, last.TryGetValue(target.Name, out var slot) ? slot : null, target.Jitter ?? config.Defaults.Jitter), now);
+            _known[target.Name] = (null, false);
+        }
+
+        return queue;
+    }
+
+    // Applies frequency overrides and pauses that changed since the last pass.
+    private async Task RefreshAsync(DueQueue queue, CancellationToken ct)
+    {
+        var states = (await store.ListTargetStatesAsync(ct)).ToDictionary(s => s.Target, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        foreach (var target in config.Targets)
+        {
+            var state = states.GetValueOrDefault(target.Name);
+            var current = (state?.FrequencyOverride, state?.PausedReason is not null);
+            if (_known.TryGetValue(target.Name, out var known) && known == current || queue.Get(target.Name) is not { } scheduled)
+            {
+                continue;
+            }
+
+            _known[target.Name] = current;
+            Schedule? frequency = null;
+            if (current.FrequencyOverride is { } text && !Schedule.TryParse(text, target.Schedule.TimeZone, out frequency, out var error))
+            {
+                onLog?.Invoke($"scheduler: {target.Name}: ignoring stored frequency '{text}': {error}");
+                frequency = null;
+            }
+
+            queue.Set(scheduled with { FrequencyOverride = frequency, Paused = current.Item2 }, now);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Syncplane.Config;
+using Syncplane.Engine.Policies;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+internal sealed partial class Worker
+{
+    private static readonly string[] ManualTriggers = ["manual", "cli", "retry"];
+
+    /// <summary>
+    /// Checks the target's windows and <c>depends_on</c> before a claimed run starts; a run held back goes
+    /// back to the queue without spending its attempt, due when the window opens (or, waiting for a
+    /// dependency, after <see cref="WorkerOptions.DependencyRecheck"/>). True when it was held back.
+    /// </summary>
+    private async Task<bool> HoldBackAsync(TargetConfig target, RunLease lease)
+    {
+        if (target.Windows.Count == 0 && target.DependsOn.Count == 0)
+        {
+            return false;
+        }
+
+        var newest = new Dictionary<string, DependencyRunState>(StringComparer.Ordinal);
+        foreach (var dependency in target.DependsOn)
+        {
+            newest[dependency] = await NewestRunStateAsync(dependency);
+        }
+
+        var now = time.GetUtcNow();
+        var isManual = ManualTriggers.Contains(lease.Trigger, StringComparer.Ordinal);
+        var decision = StartGate.Check(target, now, isManual, FailureStreak.None, d => newest.GetValueOrDefault(d));
+        if (decision.CanStart)
+        {
+            return false;
+        }
+
+        var notBefore = decision.NotBefore is { } at && at > now ? at : now + options.DependencyRecheck;
+        await RequeueAsync(lease, notBefore, decision.Reason ?? "held back", countAttempt: false, WorkerEventKind.Waiting, log: false);
+        return true;
+    }
+
+    private async Task<DependencyRunState> NewestRunStateAsync(string target)
+    {
+        var runs = await store.ListRunsAsync(new RunQuery(target, Limit: 1), CancellationToken.None);
+        return runs.Count == 0 ? DependencyRunState.None : runs[0].Status switch
+        {
+            RunStatus.Queued or RunStatus.Running => DependencyRunState.Pending,
+            RunStatus.Succeeded => DependencyRunState.Succeeded,
+            _ => DependencyRunState.Failed,
+        };
+    }
+}

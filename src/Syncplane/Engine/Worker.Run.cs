@@ -1,0 +1,140 @@
+using Syncplane.Config;
+using Syncplane.Engine.Policies;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+internal sealed partial class Worker
+{
+    private async Task ProcessAsync(ActiveRun active)
+    {
+        var lease = active.Lease;
+        try
+        {
+            Report(WorkerEventKind.Started, lease, null, lease.Trigger);
+            if (!_targets.TryGetValue(lease.Target, out var target))
+            {
+                var gone = new RunCompletion { Status = RunStatus.Failed, Message = $"target '{lease.Target}' is not in {config.File}; nothing was run" };
+                await CompleteAsync(lease, gone);
+                return;
+            }
+
+            if (await HoldBackAsync(target, lease))
+            {
+                return;
+            }
+
+            var third = options.LeaseDuration / 3;
+            RunAttempt attempt;
+            using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
+            {
+                attempt = await runner.RunClaimedAsync(target, lease, new RunOptions(Verify: config.Defaults.Verify), null, active.Cancellation.Token);
+            }
+
+            await FinishAsync(target, active, attempt);
+        }
+        catch (Exception ex)
+        {
+            Report(WorkerEventKind.Error, lease, null, ex.Message);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _active.Remove(lease.RunId);
+            }
+
+            active.Dispose();
+            Wake();
+        }
+    }
+
+    private async Task FinishAsync(TargetConfig target, ActiveRun active, RunAttempt attempt)
+    {
+        var lease = active.Lease;
+        if (active.FencedOut)
+        {
+            Report(WorkerEventKind.FencedOut, lease, attempt.Completion.Status, "the lease was taken over; this attempt is not recorded");
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        if (attempt.Completion.Status == RunStatus.Cancelled && active.Released)
+        {
+            await RequeueAsync(lease, now, "released on shutdown", countAttempt: false, WorkerEventKind.Released);
+            return;
+        }
+
+        if (attempt.Completion.Status != RunStatus.Failed)
+        {
+            await CompleteAsync(lease, attempt.Completion);
+            return;
+        }
+
+        var decision = attempt.Error is { } error
+            ? RetryDecision.Decide(target.Retry, lease.Attempt, error, now)
+            : RetryDecision.Decide(target.Retry, lease.Attempt, ErrorKind.Transient, now);
+        switch (decision.Outcome)
+        {
+            case RetryOutcome.Retry:
+                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: true, WorkerEventKind.Retrying);
+                break;
+            case RetryOutcome.Postpone:
+                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: false, WorkerEventKind.Postponed);
+                break;
+            default:
+                await CompleteAsync(lease, attempt.Completion with { Message = $"{attempt.Completion.Message} ({decision.Reason})" });
+                break;
+        }
+    }
+
+    private async Task CompleteAsync(RunLease lease, RunCompletion completion)
+    {
+        if (await store.CompleteRunAsync(lease.RunId, completion with { Fence = lease.Fence }, CancellationToken.None))
+        {
+            Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
+        }
+        else
+        {
+            Report(WorkerEventKind.FencedOut, lease, completion.Status, "the lease was taken over; this attempt is not recorded");
+        }
+    }
+
+    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, bool log = true)
+    {
+        if (log)
+        {
+            await store.AppendLogAsync(lease.RunId, [new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
+        }
+
+        var requeued = await store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, CancellationToken.None);
+        Report(requeued ? kind : WorkerEventKind.FencedOut, lease, null, requeued ? reason : "the lease was taken over; this attempt is not recorded");
+    }
+
+    private async Task RenewAsync(ActiveRun active)
+    {
+        if (!active.TryEnterRenewal())
+        {
+            return; // the previous renewal is still in flight
+        }
+
+        try
+        {
+            if (!await store.RenewLeaseAsync(active.Lease.RunId, active.Lease.Fence, options.LeaseDuration, CancellationToken.None))
+            {
+                active.FenceOut();
+            }
+        }
+        catch (Exception)
+        {
+            // The store is unreachable: keep running; the next tick tries again, and if the lease expires meanwhile the fence stops us.
+        }
+        finally
+        {
+            active.ExitRenewal();
+        }
+    }
+
+    private void Report(WorkerEventKind kind, RunLease lease, RunStatus? status, string message) =>
+        onEvent?.Invoke(new WorkerEvent(kind, lease.RunId, lease.Target, lease.Attempt, status?.ToString().ToLowerInvariant(), message));
+}

@@ -1,0 +1,133 @@
+using Syncplane.Config;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+/// <summary>
+/// Claims queued runs under a lease and runs them, up to <see cref="WorkerOptions.Concurrency"/> at once:
+/// renews each lease every third of its duration (a run whose renewal is refused was taken over and is
+/// cancelled), completes with the fence, retries failures per the target's policy, returns expired
+/// leases of other workers to the queue, and on shutdown lets running runs finish within a grace period
+/// before releasing the rest.
+/// </summary>
+internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, SyncRunner runner, TimeProvider time, WorkerOptions options, Action<WorkerEvent>? onEvent = null)
+{
+    private readonly Dictionary<string, TargetConfig> _targets = config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    private readonly Dictionary<long, ActiveRun> _active = [];
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _wake = NewSignal();
+
+    /// <summary>Runs until <paramref name="stopping"/> is cancelled (or, with <see cref="WorkerOptions.ExitWhenIdle"/>, the queue drains), then shuts down gracefully.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+        DateTimeOffset? lastRecovery = null;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var wake = Volatile.Read(ref _wake).Task;
+                if (lastRecovery is not { } last || time.GetUtcNow() - last >= options.RecoveryInterval)
+                {
+                    await store.RecoverExpiredLeasesAsync(stopping);
+                    lastRecovery = time.GetUtcNow();
+                }
+
+                var free = ActiveCount < options.Concurrency;
+                if (free && await store.ClaimAsync(options.WorkerId, options.LeaseDuration, stopping) is { } lease)
+                {
+                    Start(lease);
+                    continue;
+                }
+
+                if (options.ExitWhenIdle && ActiveCount == 0 && await store.CountQueuedAsync(stopping) == 0)
+                {
+                    break;
+                }
+
+                await IdleAsync(wake, free, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+
+        await DrainAsync();
+    }
+
+    private int ActiveCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _active.Count;
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Wake() => Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
+
+    // Waits for new work (the store's wake-up), a freed slot, or the stop signal, whichever comes first.
+    private async Task IdleAsync(Task wake, bool canClaim, CancellationToken stopping)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var cancelled = NewSignal();
+        await using (wait.Token.Register(() => cancelled.TrySetResult()))
+        {
+            var work = canClaim ? store.WaitForWorkAsync(options.IdleWait, wait.Token) : cancelled.Task;
+            await Task.WhenAny(work, wake, cancelled.Task);
+            await wait.CancelAsync();
+            try
+            {
+                await work;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        stopping.ThrowIfCancellationRequested();
+    }
+
+    private void Start(RunLease lease)
+    {
+        var active = new ActiveRun(lease);
+        lock (_gate)
+        {
+            _active[lease.RunId] = active;
+        }
+
+        active.Task = Task.Run(() => ProcessAsync(active));
+    }
+
+    private async Task DrainAsync()
+    {
+        List<ActiveRun> running;
+        lock (_gate)
+        {
+            running = [.. _active.Values];
+        }
+
+        if (running.Count == 0)
+        {
+            return;
+        }
+
+        var all = Task.WhenAll(running.Select(r => r.Task!));
+        using var graceOver = new CancellationTokenSource();
+        var grace = Task.Delay(options.ShutdownGrace, time, graceOver.Token);
+        if (await Task.WhenAny(all, grace) != all)
+        {
+            foreach (var run in running)
+            {
+                run.Release();
+            }
+        }
+
+        await graceOver.CancelAsync();
+        await all;
+    }
+}

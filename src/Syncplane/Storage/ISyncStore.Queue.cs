@@ -1,0 +1,69 @@
+namespace Syncplane.Storage;
+
+/// <summary>
+/// The durable run queue (issue 3). A queued run is a row in <c>runs</c> with status queued; workers claim
+/// it under a lease and a fencing token. No method keeps a transaction open after it returns.
+/// </summary>
+public partial interface ISyncStore
+{
+    /// <summary>
+    /// Queues a run, or coalesces into the target's queued run: the trigger is appended to that run's
+    /// triggers, its priority raised and its not-before lowered to the request's. A queued run that is
+    /// waiting out a retry backoff is superseded: it becomes a fresh run (attempt count reset) due at the
+    /// request's not-before, so a failing revision never blocks a fixed one.
+    /// </summary>
+    Task<EnqueueResult> EnqueueAsync(RunRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims the best queued run (highest priority, then earliest not-before, then id) whose not-before
+    /// has passed and whose target has no running run; marks it running with a new fencing token, counts
+    /// the attempt and sets the lease. Null when nothing is claimable.
+    /// </summary>
+    Task<RunLease?> ClaimAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>Extends a lease; false when the fence no longer matches (the lease expired and was taken over).</summary>
+    Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts a running run back in the queue, due at <paramref name="notBefore"/> (a retry after backoff, a
+    /// rate-limit postponement, or a release on graceful shutdown). When <paramref name="countAttempt"/> is
+    /// false the attempt just made does not count. False when the fence no longer matches.
+    /// </summary>
+    Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken);
+
+    /// <summary>Returns running runs whose lease expired to the queue (attempt stays counted; the fence moves on). Returns how many.</summary>
+    Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many runs are queued and due now, for metrics and wake-ups.</summary>
+    Task<int> CountQueuedAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns when work may have been queued (PostgreSQL: a <c>NOTIFY syncplane_queue</c> from any node;
+    /// SQLite: an enqueue or requeue in this process) or after <paramref name="maxWait"/>, whichever comes first.
+    /// </summary>
+    /// <remarks>A hint to stop idling, not a promise: claim afterwards, and poll with a bounded wait anyway.</remarks>
+    Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken);
+}
+
+/// <summary>Queue priority: manual "sync now" jumps ahead of scheduled work.</summary>
+public enum RunPriority
+{
+    Scheduled = 0,
+    Event = 5,
+    Manual = 10,
+}
+
+/// <summary>A request to run a target.</summary>
+/// <param name="Target">Target name.</param>
+/// <param name="Trigger">What asked: schedule, webhook, manual, cli, retry.</param>
+/// <param name="Priority">Queue priority.</param>
+/// <param name="NotBefore">Not claimable before this instant.</param>
+/// <param name="Direction">pull, push or bidirectional.</param>
+/// <param name="DryRun">Plan only.</param>
+public sealed record RunRequest(string Target, string Trigger, RunPriority Priority, DateTimeOffset NotBefore, string Direction = "pull", bool DryRun = false);
+
+/// <summary>The queued run a request ended up in.</summary>
+public sealed record EnqueueResult(long RunId, bool Coalesced);
+
+/// <summary>A claimed run: the worker must renew before <see cref="LeaseExpiresAt"/> and present <see cref="Fence"/> on every write.</summary>
+public sealed record RunLease(long RunId, string Target, long Fence, int Attempt, string Trigger, string Direction, bool DryRun, DateTimeOffset LeaseExpiresAt);

@@ -1,0 +1,55 @@
+namespace Syncplane.Storage;
+
+/// <summary>What the scheduler and the telemetry API need from the store (issue 3).</summary>
+public partial interface ISyncStore
+{
+    /// <summary>
+    /// Takes or renews the named lease (e.g. "scheduler") for <paramref name="holder"/>: succeeds when it is
+    /// free, expired, or already held by <paramref name="holder"/>.
+    /// </summary>
+    Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Records that <paramref name="target"/> fired for schedule slot <paramref name="slot"/>; false when that (target, slot) was already recorded.</summary>
+    Task<bool> RecordFiringAsync(string target, DateTimeOffset slot, CancellationToken cancellationToken);
+
+    /// <summary>The latest recorded slot per target.</summary>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> GetLastFiringsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runtime settings and telemetry of every target that has any (derived from runs plus stored settings).</summary>
+    Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a runtime frequency that overrides the config file's schedule (null clears it).</summary>
+    Task SetFrequencyOverrideAsync(string target, string? schedule, CancellationToken cancellationToken);
+
+    /// <summary>Pauses a target with a reason, or resumes it (null).</summary>
+    Task SetPausedAsync(string target, string? reason, CancellationToken cancellationToken);
+}
+
+/// <summary>Seed 003's per-target telemetry, and more.</summary>
+public sealed record TargetState
+{
+    public required string Target { get; init; }
+
+    /// <summary>idle, queued, syncing or error.</summary>
+    public required string Status { get; init; }
+
+    public string? FrequencyOverride { get; init; }
+
+    public string? PausedReason { get; init; }
+
+    public int TotalRuns { get; init; }
+
+    public int RunsWithChanges { get; init; }
+
+    public DateTimeOffset? LastAttemptedAt { get; init; }
+
+    public DateTimeOffset? LastCompletedAt { get; init; }
+
+    public DateTimeOffset? LastChangedAt { get; init; }
+
+    public long? LastGoodRunId { get; init; }
+
+    public string? LastError { get; init; }
+
+    public int ConsecutiveFailures { get; init; }
+}

@@ -1,0 +1,201 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Syncplane.Storage;
+
+internal abstract partial class SqlSyncStore
+{
+    private const int ClaimTries = 3;
+
+    /// <summary>Wakes this process's waiters after an enqueue or requeue (and, on PostgreSQL, on a notification).</summary>
+    private protected QueueSignal Signal { get; } = new();
+
+    /// <summary>
+    /// Appended to the query that picks the run to claim (PostgreSQL: <c> FOR UPDATE SKIP LOCKED</c>, so
+    /// concurrent claimers pass over each other's candidates instead of queueing on them). Empty on SQLite,
+    /// whose write transaction already excludes other claimers.
+    /// </summary>
+    protected virtual string SkipLockedSql => string.Empty;
+
+    /// <summary>True when <paramref name="exception"/> is a unique-constraint violation.</summary>
+    protected abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Tells other nodes, on commit of <paramref name="transaction"/>, that the queue changed (PostgreSQL: NOTIFY).</summary>
+    protected virtual Task NotifyQueueChangedAsync(DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Makes sure notifications from other nodes reach <see cref="Signal"/> (PostgreSQL: a LISTEN connection).</summary>
+    protected virtual Task EnsureListeningAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task<EnqueueResult> EnqueueAsync(RunRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.Target);
+        ArgumentException.ThrowIfNullOrEmpty(request.Trigger);
+        var now = Time.GetUtcNow();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+
+        // Insert unless the target has a queued run (the partial unique index says so); then coalesce into it.
+        // The queued run may be claimed between the two statements: then the insert succeeds on the next turn.
+        for (var turn = 0; ; turn++)
+        {
+            await using (var insert = Command(transaction,
+                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created) " +
+                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, 0, 'queued', @priority, @not_before, @now, '[]') " +
+                "ON CONFLICT (target) WHERE status = 'queued' DO NOTHING RETURNING id"))
+            {
+                Add(insert, "@target", request.Target);
+                Add(insert, "@trigger", request.Trigger);
+                Add(insert, "@triggers", StoreText.ToJsonArray([request.Trigger]));
+                Add(insert, "@direction", request.Direction);
+                Add(insert, "@dry_run", request.DryRun);
+                Add(insert, "@priority", (int)request.Priority);
+                Add(insert, "@not_before", ToDbTime(request.NotBefore));
+                Add(insert, "@now", ToDbTime(now));
+                if (await insert.ExecuteScalarAsync(cancellationToken) is { } inserted and not DBNull)
+                {
+                    await CommitQueueChangeAsync(transaction, cancellationToken);
+                    return new EnqueueResult(Convert.ToInt64(inserted, CultureInfo.InvariantCulture), Coalesced: false);
+                }
+            }
+
+            if (await CoalesceAsync(transaction, request, now, cancellationToken) is { } coalesced)
+            {
+                await CommitQueueChangeAsync(transaction, cancellationToken);
+                return new EnqueueResult(coalesced, Coalesced: true);
+            }
+
+            if (turn == ClaimTries)
+            {
+                throw new InvalidOperationException($"could not queue a run of target {request.Target}: its queued run kept changing");
+            }
+        }
+    }
+
+    private async Task<long?> CoalesceAsync(DbTransaction transaction, RunRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long id;
+        int attempt, priority;
+        DateTimeOffset notBefore;
+        IReadOnlyList<string> triggers;
+        await using (var find = Command(transaction,
+            "SELECT id, attempt, priority, not_before, triggers FROM runs WHERE target = @target AND status = 'queued'" + LockRunRowSql))
+        {
+            Add(find, "@target", request.Target);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (id, attempt, priority, notBefore, triggers) =
+                (reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2), ReadTime(reader, 3), StoreText.FromJsonArray(reader.GetString(4)));
+        }
+
+        // A retry waiting out its backoff is superseded: the new trigger makes a fresh run that re-reads the source.
+        var supersede = attempt > 0 && notBefore > now;
+        var merged = triggers.Contains(request.Trigger, StringComparer.Ordinal) ? triggers : [.. triggers, request.Trigger];
+        await using var update = Command(transaction,
+            "UPDATE runs SET triggers = @triggers, priority = @priority, not_before = @not_before, attempt = @attempt, " +
+            "trigger = CASE WHEN @raise THEN @trigger ELSE trigger END, dry_run = (dry_run AND @dry_run), " +
+            "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END WHERE id = @id");
+        Add(update, "@id", id);
+        Add(update, "@triggers", StoreText.ToJsonArray(merged));
+        Add(update, "@priority", Math.Max(priority, (int)request.Priority));
+        Add(update, "@not_before", ToDbTime(supersede || request.NotBefore < notBefore ? request.NotBefore : notBefore));
+        Add(update, "@attempt", supersede ? 0 : attempt);
+        Add(update, "@raise", supersede || (int)request.Priority > priority);
+        Add(update, "@trigger", request.Trigger);
+        Add(update, "@dry_run", request.DryRun);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return id;
+    }
+
+    /// <inheritdoc />
+    public async Task<RunLease?> ClaimAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        for (var turn = 1; ; turn++)
+        {
+            try
+            {
+                return await TryClaimAsync(workerId, leaseDuration, cancellationToken);
+            }
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
+            {
+                // A run of the candidate's target started meanwhile (runs_one_running_per_target refused the claim): pick again.
+            }
+        }
+    }
+
+    private async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        var now = Time.GetUtcNow();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var claim = Command(transaction,
+            "UPDATE runs SET status = 'running', attempt = attempt + 1, fence = fence + 1, worker_id = @worker, " +
+            "lease_expires_at = @expires, started_at = @now, requeue_reason = NULL " +
+            "WHERE status = 'queued' AND id = (SELECT q.id FROM runs q WHERE q.status = 'queued' AND q.not_before <= @now " +
+            "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
+            "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
+            "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at");
+        Add(claim, "@worker", workerId);
+        Add(claim, "@expires", ToDbTime(now + leaseDuration));
+        Add(claim, "@now", ToDbTime(now));
+        RunLease? lease = null;
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                lease = new RunLease(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetBoolean(6), ReadTime(reader, 7));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return lease;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var renew = Command(transaction,
+            "UPDATE runs SET lease_expires_at = @expires WHERE id = @id AND fence = @fence AND status = 'running'");
+        Add(renew, "@id", runId);
+        Add(renew, "@fence", fence);
+        Add(renew, "@expires", ToDbTime(Time.GetUtcNow() + leaseDuration));
+        var renewed = await renew.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return renewed;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountQueuedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var count = Command(connection, "SELECT COUNT(*) FROM runs WHERE status = 'queued' AND not_before <= @now");
+        Add(count, "@now", ToDbTime(Time.GetUtcNow()));
+        return Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        await EnsureListeningAsync(cancellationToken);
+        await Signal.WaitAsync(maxWait, Time, cancellationToken);
+    }
+
+    /// <summary>Notifies, commits, then wakes this process's waiters.</summary>
+    private async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await NotifyQueueChangedAsync(transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Signal.Pulse();
+    }
+}

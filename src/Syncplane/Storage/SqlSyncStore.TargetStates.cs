@@ -1,0 +1,87 @@
+namespace Syncplane.Storage;
+
+internal abstract partial class SqlSyncStore
+{
+    /// <summary>
+    /// One row per target that has runs: counts and latest instants by conditional aggregates, then the
+    /// last failed and last finished runs joined back for the last error and the status.
+    /// </summary>
+    private const string TargetStatesSql = """
+        WITH agg AS (
+            SELECT target,
+                SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,
+                SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS queued,
+                SUM(CASE WHEN status NOT IN ('queued', 'running') THEN 1 ELSE 0 END) AS total,
+                SUM(CASE WHEN finished_at IS NOT NULL AND NOT dry_run
+                         AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 THEN 1 ELSE 0 END) AS changed,
+                MAX(started_at) AS last_attempted,
+                MAX(finished_at) AS last_completed,
+                MAX(CASE WHEN NOT dry_run AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0
+                         THEN finished_at END) AS last_changed,
+                MAX(CASE WHEN status = 'succeeded' THEN id END) AS last_good,
+                MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
+                MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished
+            FROM runs GROUP BY target)
+        SELECT agg.target, agg.running, agg.queued, agg.total, agg.changed, agg.last_attempted, agg.last_completed,
+            agg.last_changed, agg.last_good, failed.message, finished.status,
+            (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0))
+        FROM agg
+        LEFT JOIN runs failed ON failed.id = agg.last_failed
+        LEFT JOIN runs finished ON finished.id = agg.last_finished
+        """;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Total runs counts finished runs (a queued or running one is not a run yet); runs with changes and
+    /// last changed leave dry runs out. Status: syncing when a run is running, else queued when one is queued,
+    /// else error when the last finished run failed, else idle. Consecutive failures are failed runs since the
+    /// last success. Ordered by target name (ordinal).
+    /// </remarks>
+    public async Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken)
+    {
+        var states = new SortedDictionary<string, TargetState>(StringComparer.Ordinal);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var query = Command(connection, TargetStatesSql))
+        {
+            await using var r = await query.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var target = r.GetString(0);
+                var status = ReadCount(r, 1) > 0 ? "syncing"
+                    : ReadCount(r, 2) > 0 ? "queued"
+                    : !r.IsDBNull(10) && r.GetString(10) == "failed" ? "error"
+                    : "idle";
+                states[target] = new TargetState
+                {
+                    Target = target,
+                    Status = status,
+                    TotalRuns = ReadCount(r, 3),
+                    RunsWithChanges = ReadCount(r, 4),
+                    LastAttemptedAt = r.IsDBNull(5) ? null : ReadTime(r, 5),
+                    LastCompletedAt = r.IsDBNull(6) ? null : ReadTime(r, 6),
+                    LastChangedAt = r.IsDBNull(7) ? null : ReadTime(r, 7),
+                    LastGoodRunId = r.IsDBNull(8) ? null : r.GetInt64(8),
+                    LastError = r.IsDBNull(9) ? null : r.GetString(9),
+                    ConsecutiveFailures = ReadCount(r, 11),
+                };
+            }
+        }
+
+        await using (var settings = Command(connection, "SELECT target, frequency_override, paused_reason FROM target_settings"))
+        {
+            await using var r = await settings.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var target = r.GetString(0);
+                var state = states.GetValueOrDefault(target) ?? new TargetState { Target = target, Status = "idle" };
+                states[target] = state with
+                {
+                    FrequencyOverride = r.IsDBNull(1) ? null : r.GetString(1),
+                    PausedReason = r.IsDBNull(2) ? null : r.GetString(2),
+                };
+            }
+        }
+
+        return [.. states.Values];
+    }
+}

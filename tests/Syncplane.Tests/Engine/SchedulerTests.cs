@@ -1,0 +1,94 @@
+using Syncplane.Engine;
+using Syncplane.Storage;
+using Syncplane.Tests.Support;
+
+namespace Syncplane.Tests.Engine;
+
+public sealed class SchedulerTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Step = TimeSpan.FromMinutes(1);
+    private EngineTestBed _bed = null!;
+
+    public async Task InitializeAsync()
+    {
+        _bed = await EngineTestBed.CreateAsync("""
+            targets:
+              hourly-mirror:
+                source: { directory: { path: src } }
+                destination: { directory: { path: dst } }
+                schedule: every 1h
+              by-hand:
+                source: { directory: { path: src } }
+                destination: { directory: { path: dst2 } }
+            """);
+        _bed.Directory.Write("src/a.txt", "a");
+    }
+
+    public async Task DisposeAsync() => await _bed.DisposeAsync();
+
+    [Fact]
+    public async Task RunAsync_DueTarget_IsEnqueuedOnceAndRunOnce()
+    {
+        _bed.Start(NewScheduler("node-1").RunAsync);
+        _bed.Start(_bed.NewWorker(new WorkerOptions { IdleWait = TimeSpan.FromSeconds(30), LeaseDuration = TimeSpan.FromMinutes(10) }).RunAsync);
+
+        var finished = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(30), Step);
+
+        Assert.Equal(("hourly-mirror", "succeeded"), (finished.Target, finished.Status));
+        var run = Assert.Single(await _bed.RunsAsync());
+        Assert.Equal(("schedule", RunStatus.Succeeded), (run.Trigger, run.Status));
+        Assert.Single(await _bed.Store.GetLastFiringsAsync(CancellationToken.None));
+
+        // The next hour's slot fires once more.
+        await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
+        Assert.Equal(2, (await _bed.RunsAsync("hourly-mirror")).Count);
+        Assert.Empty(await _bed.RunsAsync("by-hand"));
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoActiveSchedulersOnOneStore_NeverFireASlotTwice()
+    {
+        // The same holder makes two schedulers both believe they hold the lease: only the firing key stops a double firing.
+        var spy = new InterceptingStore(_bed.Store);
+        _bed.Start(NewScheduler("same-node", spy.Proxy).RunAsync);
+        _bed.Start(NewScheduler("same-node", spy.Proxy).RunAsync);
+        _bed.Start(NewScheduler("other-node", spy.Proxy).RunAsync);
+
+        // Slots at 00:00, 01:00, 02:00 and 03:00, each fired within its jitter window (under 5 minutes).
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(190), TimeSpan.FromMinutes(2));
+
+        Assert.Equal(4, spy.Enqueued.Count(r => r.Target == "hourly-mirror"));
+        Assert.DoesNotContain(spy.Enqueued, r => r.Target == "by-hand");
+        Assert.All(spy.Enqueued, r => Assert.Equal((RunPriority.Scheduled, "schedule"), (r.Priority, r.Trigger)));
+    }
+
+    [Fact]
+    public async Task RunAsync_AfterDowntime_MissedSlotsFireOnce()
+    {
+        var spy = new InterceptingStore(_bed.Store);
+        var first = _bed.Start(NewScheduler("node-1", spy.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        await first.CancelAsync();
+
+        _bed.Time.Advance(TimeSpan.FromHours(5)); // nothing runs for five slots
+        _bed.Start(NewScheduler("node-2", spy.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(20), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, spy.Enqueued.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_PausedTarget_IsNotEnqueued()
+    {
+        await _bed.Store.SetPausedAsync("hourly-mirror", "maintenance", CancellationToken.None);
+        _bed.Start(NewScheduler("node-1").RunAsync);
+
+        await _bed.AdvanceAsync(TimeSpan.FromHours(2), TimeSpan.FromMinutes(5));
+
+        Assert.Empty(await _bed.RunsAsync());
+    }
+
+    private Scheduler NewScheduler(string holder, ISyncStore? store = null) =>
+        new(_bed.Config, store ?? _bed.Store, _bed.Time, new SchedulerOptions { Holder = holder });
+}

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using Syncplane.Storage;
+
+namespace Syncplane.Tests.Storage;
+
+public abstract partial class SyncStoreContractTests
+{
+    [Fact]
+    public async Task Workers_ClaimingAndCompletingConcurrently_FinishEveryRunOnceAndNeverRunATargetTwiceAtOnce()
+    {
+        const int targets = 50, runsPerTarget = 10, workers = 6;
+        var enqueued = new ConcurrentDictionary<string, int>();
+        for (var t = 0; t < targets; t++)
+        {
+            await Store.EnqueueAsync(Request($"t{t:00}"), Ct);
+            enqueued[$"t{t:00}"] = 1;
+        }
+
+        var running = new ConcurrentDictionary<string, long>();
+        var completed = new ConcurrentDictionary<long, int>();
+        var overlaps = new ConcurrentBag<string>();
+        var stores = Enumerable.Range(0, workers).Select(w => w % 2 == 0 ? Store : Open()).ToList();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        await Task.WhenAll(stores.Select((store, w) => Task.Run(async () =>
+        {
+            while (completed.Count < targets * runsPerTarget)
+            {
+                timeout.Token.ThrowIfCancellationRequested();
+                if (await store.ClaimAsync($"w{w}", TimeSpan.FromMinutes(5), Ct) is not { } lease)
+                {
+                    await Task.Delay(1, timeout.Token);
+                    continue;
+                }
+
+                if (!running.TryAdd(lease.Target, lease.RunId))
+                {
+                    overlaps.Add($"{lease.Target}: run {lease.RunId} while {running[lease.Target]}");
+                }
+
+                // The next run of the target is queued while this one runs, as a trigger during a sync would be.
+                if (enqueued.AddOrUpdate(lease.Target, 1, (_, n) => n + 1) <= runsPerTarget)
+                {
+                    Assert.False((await store.EnqueueAsync(Request(lease.Target), Ct)).Coalesced);
+                }
+
+                running.TryRemove(lease.Target, out _);
+                Assert.True(await store.CompleteRunAsync(lease.RunId, Done(lease), Ct));
+                completed.AddOrUpdate(lease.RunId, 1, (_, n) => n + 1);
+            }
+        }, timeout.Token)));
+
+        Assert.Empty(overlaps);
+        Assert.Equal(targets * runsPerTarget, completed.Count);
+        Assert.All(completed.Values, n => Assert.Equal(1, n));
+        var runs = await Store.ListRunsAsync(new RunQuery(Limit: 10_000), Ct);
+        Assert.Equal(targets * runsPerTarget, runs.Count);
+        Assert.All(runs, r => Assert.Equal((RunStatus.Succeeded, 1), (r.Status, r.Attempt)));
+        Assert.All(runs.GroupBy(r => r.Target), g => Assert.Equal(runsPerTarget, g.Count()));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_AnEnqueueInThisProcess_WakesTheWaiter()
+    {
+        await Store.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        var waiting = Store.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+
+        await Store.EnqueueAsync(Request("docs"), Ct);
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_NothingQueued_ReturnsAfterMaxWait()
+    {
+        await Store.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        var waiting = Store.WaitForWorkAsync(TimeSpan.FromMinutes(1), Ct);
+
+        Time.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        Time.Advance(TimeSpan.FromSeconds(1));
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_Cancelled_Throws()
+    {
+        using var cancel = new CancellationTokenSource();
+        var waiting = Store.WaitForWorkAsync(TimeSpan.FromHours(1), cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Syncplane.Storage;
+
+namespace Syncplane.Tests.Support;
+
+/// <summary>
+/// Wraps a store: records every <see cref="ISyncStore.EnqueueAsync"/> request, and while
+/// <see cref="Renewals"/> is false fails lease renewals as if the network to the database were down.
+/// Everything else passes through.
+/// </summary>
+internal sealed class InterceptingStore
+{
+    public InterceptingStore(ISyncStore inner)
+    {
+        Proxy = DispatchProxy.Create<ISyncStore, Forwarder>();
+        var forwarder = (Forwarder)(object)Proxy;
+        forwarder.Inner = inner;
+        forwarder.Owner = this;
+    }
+
+    public ISyncStore Proxy { get; }
+
+    public ConcurrentQueue<RunRequest> Enqueued { get; } = new();
+
+    public bool Renewals { get; set; } = true;
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy generates a subclass of it")]
+    public class Forwarder : DispatchProxy
+    {
+        internal ISyncStore Inner { get; set; } = null!;
+
+        internal InterceptingStore Owner { get; set; } = null!;
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            switch (targetMethod.Name)
+            {
+                case nameof(ISyncStore.RenewLeaseAsync) when !Owner.Renewals:
+                    return Task.FromException<bool>(new IOException("connection to the store lost"));
+                case nameof(ISyncStore.EnqueueAsync):
+                    Owner.Enqueued.Enqueue((RunRequest)args![0]!);
+                    break;
+                case nameof(ISyncStore.DisposeAsync):
+                    return ValueTask.CompletedTask; // the test bed owns the inner store
+            }
+
+            try
+            {
+                return targetMethod.Invoke(Inner, args);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                throw ex.InnerException;
+            }
+        }
+    }
+}
