@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Syncplane.Scheduling;
 using Syncplane.Storage;
 
 namespace Syncplane.Cli.Commands;
@@ -23,7 +24,14 @@ internal static class StatusCommand
             }
 
             var states = (await session.Store.ListTargetStatesAsync(ct)).ToDictionary(s => s.Target, StringComparer.Ordinal);
-            var rows = session.Config.Targets.Select(t => Row(t.Name, t.Schedule.Text, states.GetValueOrDefault(t.Name))).ToList();
+            var fired = await session.Store.GetLastFiringsAsync(ct);
+            var now = session.Time.GetUtcNow();
+            var rows = session.Config.Targets.Select(t =>
+            {
+                var state = states.GetValueOrDefault(t.Name);
+                var next = NextFiring.Of(session.Config, t, state, fired.TryGetValue(t.Name, out var slot) ? slot : null, now);
+                return Row(t.Name, t.Schedule.Text, state, next);
+            }).ToList();
             Print(rows, result.GetValue(json));
             return ExitCodes.Success;
         });
@@ -33,11 +41,12 @@ internal static class StatusCommand
     internal static string When(DateTimeOffset? at) =>
         at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
-    private static StatusRow Row(string target, string schedule, TargetState? state) => new(
+    private static StatusRow Row(string target, string schedule, TargetState? state, DateTimeOffset? next) => new(
         target,
         state?.PausedReason is null ? state?.Status ?? "idle" : "paused",
         state?.FrequencyOverride ?? schedule,
         state?.FrequencyOverride is not null,
+        next,
         state?.LastAttemptedAt,
         state?.LastCompletedAt,
         state?.LastChangedAt,
@@ -57,10 +66,10 @@ internal static class StatusCommand
         }
 
         Table.Write(
-            ["TARGET", "STATUS", "FREQUENCY", "LAST COMPLETED (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "LAST ERROR"],
+            ["TARGET", "STATUS", "FREQUENCY", "NEXT (UTC)", "LAST COMPLETED (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "LAST ERROR"],
             rows.Select(r => new[]
             {
-                r.Target, r.Status, r.FrequencyOverridden ? r.Frequency + " (override)" : r.Frequency, When(r.LastCompletedAt), When(r.LastChangedAt),
+                r.Target, r.Status, r.FrequencyOverridden ? r.Frequency + " (override)" : r.Frequency, When(r.NextRunAt), When(r.LastCompletedAt), When(r.LastChangedAt),
                 r.TotalRuns.ToString(CultureInfo.InvariantCulture), r.RunsWithChanges.ToString(CultureInfo.InvariantCulture),
                 r.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), r.PausedReason ?? r.LastError ?? "",
             }).ToList());
@@ -72,6 +81,7 @@ internal static class StatusCommand
         string Status,
         string Frequency,
         bool FrequencyOverridden,
+        DateTimeOffset? NextRunAt,
         DateTimeOffset? LastAttemptedAt,
         DateTimeOffset? LastCompletedAt,
         DateTimeOffset? LastChangedAt,

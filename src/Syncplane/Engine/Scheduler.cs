@@ -18,9 +18,10 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
     private readonly Dictionary<string, TargetConfig> _targets = config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Override, bool Paused)> _known = new(StringComparer.Ordinal);
     private DueQueue? _queue;
+    private DateTimeOffset? _refreshedAt;
 
     /// <summary>True while this scheduler holds the lease.</summary>
-    public bool IsActive => _queue is not null;
+    public bool IsActive => Volatile.Read(ref _queue) is not null;
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -70,11 +71,17 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         if (_queue is null)
         {
             _queue = await LoadAsync(ct);
+            _refreshedAt = null;
             onLog?.Invoke($"scheduler: active for {_queue.Count} target(s)");
         }
 
-        await RefreshAsync(_queue, ct);
         var now = time.GetUtcNow();
+        if (_refreshedAt is not { } refreshed || now - refreshed >= options.RefreshInterval)
+        {
+            await RefreshAsync(_queue, ct);
+            _refreshedAt = now;
+        }
+
         foreach (var firing in _queue.TakeDue(now))
         {
             if (await store.RecordFiringAsync(firing.Target, firing.Slot, ct))

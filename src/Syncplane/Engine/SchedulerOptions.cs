@@ -8,4 +8,7 @@ internal sealed record SchedulerOptions
 
     /// <summary>How long the lease holds without renewal; renewed every third of it, so a dead node is replaced within this time.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often runtime frequency overrides and pauses are re-read from the store (a full telemetry query).</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -49,4 +49,29 @@ internal sealed partial class Worker
             _ => DependencyRunState.Failed,
         };
     }
+
+    /// <summary>
+    /// With <c>pause_after_failures: N</c>, pauses the target once a run fails for good N times in a row, and
+    /// resumes it when a run (a manual one: paused targets are not scheduled) succeeds.
+    /// </summary>
+    private async Task UpdateStreakAsync(TargetConfig target, RunCompletion completion)
+    {
+        if (target.PauseAfterFailures is not { } pauseAfter || pauseAfter <= 0 || completion.Status is not (RunStatus.Failed or RunStatus.Succeeded))
+        {
+            return;
+        }
+
+        var state = (await store.ListTargetStatesAsync(CancellationToken.None)).FirstOrDefault(s => s.Target == target.Name);
+        if (state is null)
+        {
+            return;
+        }
+
+        var streak = new FailureStreak(Math.Max(0, state.ConsecutiveFailures - 1), state.PausedReason);
+        var next = completion.Status == RunStatus.Succeeded ? streak.RecordSuccess() : streak.RecordFailure(pauseAfter, completion.Message);
+        if (next.PausedReason != state.PausedReason)
+        {
+            await store.SetPausedAsync(target.Name, next.PausedReason, CancellationToken.None);
+        }
+    }
 }

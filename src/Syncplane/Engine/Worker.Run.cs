@@ -11,7 +11,6 @@ internal sealed partial class Worker
         var lease = active.Lease;
         try
         {
-            Report(WorkerEventKind.Started, lease, null, lease.Trigger);
             if (!_targets.TryGetValue(lease.Target, out var target))
             {
                 var gone = new RunCompletion { Status = RunStatus.Failed, Message = $"target '{lease.Target}' is not in {config.File}; nothing was run" };
@@ -24,6 +23,7 @@ internal sealed partial class Worker
                 return;
             }
 
+            Report(WorkerEventKind.Started, lease, null, lease.Trigger);
             var third = options.LeaseDuration / 3;
             RunAttempt attempt;
             using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
@@ -67,7 +67,7 @@ internal sealed partial class Worker
 
         if (attempt.Completion.Status != RunStatus.Failed)
         {
-            await CompleteAsync(lease, attempt.Completion);
+            await CompleteAsync(lease, attempt.Completion, target);
             return;
         }
 
@@ -83,21 +83,26 @@ internal sealed partial class Worker
                 await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: false, WorkerEventKind.Postponed);
                 break;
             default:
-                await CompleteAsync(lease, attempt.Completion with { Message = $"{attempt.Completion.Message} ({decision.Reason})" });
+                var failed = attempt.Completion with { Message = $"{attempt.Completion.Message} ({decision.Reason})" };
+                await CompleteAsync(lease, failed, target);
                 break;
         }
     }
 
-    private async Task CompleteAsync(RunLease lease, RunCompletion completion)
+    private async Task CompleteAsync(RunLease lease, RunCompletion completion, TargetConfig? target = null)
     {
-        if (await store.CompleteRunAsync(lease.RunId, completion with { Fence = lease.Fence }, CancellationToken.None))
-        {
-            Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
-        }
-        else
+        if (!await store.CompleteRunAsync(lease.RunId, completion with { Fence = lease.Fence }, CancellationToken.None))
         {
             Report(WorkerEventKind.FencedOut, lease, completion.Status, "the lease was taken over; this attempt is not recorded");
+            return;
         }
+
+        if (target is not null)
+        {
+            await UpdateStreakAsync(target, completion);
+        }
+
+        Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
     }
 
     private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, bool log = true)
@@ -136,5 +141,5 @@ internal sealed partial class Worker
     }
 
     private void Report(WorkerEventKind kind, RunLease lease, RunStatus? status, string message) =>
-        onEvent?.Invoke(new WorkerEvent(kind, lease.RunId, lease.Target, lease.Attempt, status?.ToString().ToLowerInvariant(), message));
+        onEvent?.Invoke(new WorkerEvent(kind, lease.RunId, lease.Target, lease.Attempt, status?.ToString().ToLowerInvariant(), message, time.GetUtcNow()));
 }

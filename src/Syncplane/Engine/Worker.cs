@@ -22,9 +22,9 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         DateTimeOffset? lastRecovery = null;
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            while (!stopping.IsCancellationRequested)
+            try
             {
                 var wake = Volatile.Read(ref _wake).Task;
                 if (lastRecovery is not { } last || time.GetUtcNow() - last >= options.RecoveryInterval)
@@ -40,20 +40,31 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
                     continue;
                 }
 
-                if (options.ExitWhenIdle && ActiveCount == 0 && await store.CountQueuedAsync(stopping) == 0)
+                if (options.ExitWhenIdle && ActiveCount == 0 && await DrainedAsync(stopping))
                 {
                     break;
                 }
 
                 await IdleAsync(wake, free, stopping);
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The store is unreachable (a database restart): running runs carry on; claiming resumes when it answers.
+                onEvent?.Invoke(new WorkerEvent(WorkerEventKind.StoreUnavailable, 0, "", 0, null, $"{ex.Message}; retrying in {Config.DurationParser.Format(options.IdleWait)}", time.GetUtcNow()));
+                await DelayAsync(options.IdleWait, stopping);
+            }
         }
 
         await DrainAsync();
     }
+
+    // Nothing due in the queue and nothing running anywhere (a run held by a dead worker is not drained: its lease will expire).
+    private async Task<bool> DrainedAsync(CancellationToken ct) =>
+        await store.CountQueuedAsync(ct) == 0 && (await store.ListRunsAsync(new RunQuery(Status: RunStatus.Running, Limit: 1), ct)).Count == 0;
 
     private int ActiveCount
     {
@@ -63,6 +74,17 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
             {
                 return _active.Count;
             }
+        }
+    }
+
+    private async Task DelayAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stopping);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -24,6 +24,9 @@ internal enum WorkerEventKind
     /// <summary>The lease was taken over by another worker; nothing was recorded.</summary>
     FencedOut,
 
+    /// <summary>The worker could not reach the store to claim work (RunId 0); it tries again after its idle wait.</summary>
+    StoreUnavailable,
+
     /// <summary>The worker could not record the run's end (store unavailable); the lease will expire and the run be retried.</summary>
     Error,
 }
@@ -35,9 +38,11 @@ internal enum WorkerEventKind
 /// <param name="Attempt">The attempt number.</param>
 /// <param name="Status">The run's status as recorded (finished) or as the attempt ended.</param>
 /// <param name="Message">One line for humans.</param>
-internal sealed record WorkerEvent(WorkerEventKind Kind, long RunId, string Target, int Attempt, string? Status, string Message)
+/// <param name="At">When it happened.</param>
+internal sealed record WorkerEvent(WorkerEventKind Kind, long RunId, string Target, int Attempt, string? Status, string Message, DateTimeOffset At)
 {
     /// <summary>A log line such as <c>run 12 docs attempt 1: finished succeeded: up to date</c>.</summary>
-    public override string ToString() =>
-        $"run {RunId} {Target} attempt {Attempt}: {Kind.ToString().ToLowerInvariant()}{(Status is null ? "" : " " + Status)}{(Message.Length == 0 ? "" : ": " + Message)}";
+    public override string ToString() => Kind == WorkerEventKind.StoreUnavailable
+        ? $"worker: store unavailable: {Message}"
+        : $"run {RunId} {Target} attempt {Attempt}: {Kind.ToString().ToLowerInvariant()}{(Status is null ? "" : " " + Status)}{(Message.Length == 0 ? "" : ": " + Message)}";
 }

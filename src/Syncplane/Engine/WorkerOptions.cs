@@ -24,6 +24,6 @@ internal sealed record WorkerOptions
     /// <summary>How long a run waiting for a dependency stays queued before it is checked again.</summary>
     public TimeSpan DependencyRecheck { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Stop once nothing runs and nothing is due (tests and scripts).</summary>
+    /// <summary>Stop once nothing runs (here or in another worker) and nothing is due (tests and scripts).</summary>
     public bool ExitWhenIdle { get; init; }
 }

@@ -29,9 +29,17 @@ public partial interface ISyncStore
     /// rate-limit postponement, or a release on graceful shutdown). When <paramref name="countAttempt"/> is
     /// false the attempt just made does not count. False when the fence no longer matches.
     /// </summary>
+    /// <remarks>
+    /// When a trigger queued a newer run of the target meanwhile, that run (which re-reads the source)
+    /// supersedes this one: this run ends, failed when the attempt counts and cancelled otherwise, with a
+    /// message naming the newer run; the result is still true.
+    /// </remarks>
     Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken);
 
-    /// <summary>Returns running runs whose lease expired to the queue (attempt stays counted; the fence moves on). Returns how many.</summary>
+    /// <summary>
+    /// Returns running runs whose lease expired to the queue (attempt stays counted; the fence moves on), due
+    /// now; a run whose target has a newer queued run ends as failed instead. Returns how many were handled.
+    /// </summary>
     Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken);
 
     /// <summary>How many runs are queued and due now, for metrics and wake-ups.</summary>

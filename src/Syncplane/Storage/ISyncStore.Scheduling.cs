@@ -37,8 +37,10 @@ public sealed record TargetState
 
     public string? PausedReason { get; init; }
 
+    /// <summary>Finished runs (queued and running ones are not counted).</summary>
     public int TotalRuns { get; init; }
 
+    /// <summary>Succeeded runs, not dry runs, with creates + updates + deletes &gt; 0.</summary>
     public int RunsWithChanges { get; init; }
 
     public DateTimeOffset? LastAttemptedAt { get; init; }
@@ -47,9 +49,12 @@ public sealed record TargetState
 
     public DateTimeOffset? LastChangedAt { get; init; }
 
+    /// <summary>The latest succeeded run that was not a dry run.</summary>
     public long? LastGoodRunId { get; init; }
 
+    /// <summary>The message of the latest failed run, even when a later run succeeded.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>Failed runs since the last good run (refused and cancelled runs neither count nor reset it).</summary>
     public int ConsecutiveFailures { get; init; }
 }

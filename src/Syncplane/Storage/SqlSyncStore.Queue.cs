@@ -187,8 +187,19 @@ internal abstract partial class SqlSyncStore
     /// <inheritdoc />
     public async Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        await EnsureListeningAsync(cancellationToken);
-        await Signal.WaitAsync(maxWait, Time, cancellationToken);
+        // Listening starts on first use; while the database is unreachable that must not stretch the wait.
+        var started = Time.GetTimestamp();
+        var listening = EnsureListeningAsync(cancellationToken);
+        if (!listening.IsCompleted)
+        {
+            using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(listening, Task.Delay(maxWait, Time, stopDelay.Token));
+            await stopDelay.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        var left = maxWait == Timeout.InfiniteTimeSpan ? maxWait : maxWait - Time.GetElapsedTime(started);
+        await Signal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
     }
 
     /// <summary>Notifies, commits, then wakes this process's waiters.</summary>

@@ -9,6 +9,37 @@ internal abstract partial class SqlSyncStore
     public async Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
+        for (var turn = 1; ; turn++)
+        {
+            try
+            {
+                return await TryRequeueAsync(runId, fence, notBefore, reason, countAttempt, cancellationToken);
+            }
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
+            {
+                // A trigger queued a run of the target meanwhile (PostgreSQL): the next turn sees it and yields to it.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        for (var turn = 1; ; turn++)
+        {
+            try
+            {
+                return await TryRecoverExpiredLeasesAsync(cancellationToken);
+            }
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
+            {
+                // As in RequeueAsync: a run of the target was queued meanwhile.
+            }
+        }
+    }
+
+    private async Task<bool> TryRequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         string target;
@@ -45,8 +76,7 @@ internal abstract partial class SqlSyncStore
         return true;
     }
 
-    /// <inheritdoc />
-    public async Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken)
+    private async Task<int> TryRecoverExpiredLeasesAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);

@@ -12,13 +12,13 @@ internal abstract partial class SqlSyncStore
                 SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,
                 SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS queued,
                 SUM(CASE WHEN status NOT IN ('queued', 'running') THEN 1 ELSE 0 END) AS total,
-                SUM(CASE WHEN finished_at IS NOT NULL AND NOT dry_run
+                SUM(CASE WHEN status = 'succeeded' AND NOT dry_run
                          AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 THEN 1 ELSE 0 END) AS changed,
                 MAX(started_at) AS last_attempted,
                 MAX(finished_at) AS last_completed,
-                MAX(CASE WHEN NOT dry_run AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0
-                         THEN finished_at END) AS last_changed,
-                MAX(CASE WHEN status = 'succeeded' THEN id END) AS last_good,
+                MAX(CASE WHEN status = 'succeeded' AND NOT dry_run
+                         AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 THEN finished_at END) AS last_changed,
+                MAX(CASE WHEN status = 'succeeded' AND NOT dry_run THEN id END) AS last_good,
                 MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
                 MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished
             FROM runs GROUP BY target)
@@ -32,10 +32,11 @@ internal abstract partial class SqlSyncStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Total runs counts finished runs (a queued or running one is not a run yet); runs with changes and
-    /// last changed leave dry runs out. Status: syncing when a run is running, else queued when one is queued,
-    /// else error when the last finished run failed, else idle. Consecutive failures are failed runs since the
-    /// last success. Ordered by target name (ordinal).
+    /// Total runs counts finished runs (a queued or running one is not a run yet). Runs with changes, last
+    /// changed and last good count only succeeded runs that were not dry runs: a refused or dry run planned
+    /// changes but wrote none. Status: syncing when a run is running, else queued when one is queued, else
+    /// error when the last finished run failed, else idle. Consecutive failures are failed runs since the last
+    /// good run (refused and cancelled runs neither count nor reset). Ordered by target name (ordinal).
     /// </remarks>
     public async Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,10 @@ public sealed class QueueCommandTests : IDisposable
                 source: { directory: { path: missing } }
                 destination: { directory: { path: out } }
                 retry: { attempts: 1 }
+              slow:
+                entrypoint: "sleep 30"
+              once-hangs:
+                entrypoint: "if [ -f hung-once ]; then echo recovered; else touch hung-once; sleep 30; fi"
             """);
     }
 
@@ -86,8 +90,59 @@ public sealed class QueueCommandTests : IDisposable
     public async Task Serve_Sigterm_ExitsGracefullyWithNoRunLeftRunning()
     {
         await SyncplaneCli.RunAsync(_dir.Path, "trigger", "mirror");
-        using var serve = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, "serve"))!;
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (exitCode, stdout) = await ServeUntilSigtermAsync("finished succeeded");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}");
+        Assert.Contains("serve: stopped", stdout, StringComparison.Ordinal);
+        var running = await SyncplaneCli.RunAsync(_dir.Path, "history", "--status", "running", "--json");
+        Assert.Empty(JsonDocument.Parse(running.Stdout).RootElement.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Serve_SigtermDuringALongRun_ReleasesItToTheQueueAndExitsZero()
+    {
+        var trigger = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "slow", "--json");
+        var runId = JsonDocument.Parse(trigger.Stdout).RootElement.GetProperty("run_id").GetInt64();
+        var (exitCode, stdout) = await ServeUntilSigtermAsync($"run {runId} slow attempt 1: started", "--shutdown-grace", "1");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}");
+        Assert.Contains($"run {runId} slow attempt 1: released", stdout, StringComparison.Ordinal);
+        var running = await SyncplaneCli.RunAsync(_dir.Path, "history", "--status", "running", "--json");
+        Assert.Empty(JsonDocument.Parse(running.Stdout).RootElement.EnumerateArray());
+        var queued = JsonDocument.Parse((await SyncplaneCli.RunAsync(_dir.Path, "history", "--status", "queued", "--json")).Stdout).RootElement;
+        Assert.Equal(runId, Assert.Single(queued.EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task Worker_KilledMidRun_AnotherWorkerRetriesTheRunAfterTheLeaseExpires()
+    {
+        var trigger = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "once-hangs", "--json");
+        var runId = JsonDocument.Parse(trigger.Stdout).RootElement.GetProperty("run_id").GetInt64();
+        using (var doomed = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, "worker", "--lease-seconds", "2"))!)
+        {
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            while (!File.Exists(_dir.Combine("hung-once")) && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            doomed.Kill(entireProcessTree: true); // SIGKILL mid-run: no chance to release the lease
+            await doomed.WaitForExitAsync();
+        }
+
+        var rescue = await SyncplaneCli.RunAsync(_dir.Path, "worker", "--exit-when-idle", "--lease-seconds", "2");
+        var run = JsonDocument.Parse((await SyncplaneCli.RunAsync(_dir.Path, "history", "--json")).Stdout).RootElement.EnumerateArray().Single();
+
+        Assert.True(rescue.ExitCode == 0, rescue.All);
+        Assert.Contains($"run {runId} once-hangs attempt 2: finished succeeded", rescue.Stdout, StringComparison.Ordinal);
+        Assert.Equal((runId, "succeeded", 2), (run.GetProperty("id").GetInt64(), run.GetProperty("status").GetString(), run.GetProperty("attempt").GetInt32()));
+    }
+
+    // Starts 'serve', waits for a line containing <paramref name="waitFor"/>, sends SIGTERM and waits for the exit.
+    private async Task<(int ExitCode, string Stdout)> ServeUntilSigtermAsync(string waitFor, params string[] extra)
+    {
+        using var serve = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, ["serve", .. extra]))!;
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = new System.Text.StringBuilder();
         serve.OutputDataReceived += (_, e) =>
         {
@@ -96,22 +151,23 @@ public sealed class QueueCommandTests : IDisposable
                 stdout.AppendLine(e.Data);
             }
 
-            if (e.Data?.Contains("finished succeeded", StringComparison.Ordinal) == true)
+            if (e.Data?.Contains(waitFor, StringComparison.Ordinal) == true)
             {
-                finished.TrySetResult();
+                seen.TrySetResult();
             }
         };
         serve.BeginOutputReadLine();
         var stderr = serve.StandardError.ReadToEndAsync();
         try
         {
-            await finished.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await seen.Task.WaitAsync(TimeSpan.FromSeconds(60));
             using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await kill.WaitForExitAsync();
             }
 
-            await serve.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await serve.WaitForExitAsync(timeout.Token);
         }
         finally
         {
@@ -121,9 +177,9 @@ public sealed class QueueCommandTests : IDisposable
             }
         }
 
-        Assert.True(serve.ExitCode == 0, $"exit {serve.ExitCode}\n{stdout}\n{await stderr}");
-        Assert.Contains("serve: stopped", stdout.ToString(), StringComparison.Ordinal);
-        var running = await SyncplaneCli.RunAsync(_dir.Path, "history", "--status", "running", "--json");
-        Assert.Empty(JsonDocument.Parse(running.Stdout).RootElement.EnumerateArray());
+        lock (stdout)
+        {
+            return (serve.ExitCode, stdout + stderr.Result);
+        }
     }
 }

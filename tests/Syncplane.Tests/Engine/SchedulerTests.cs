@@ -79,6 +79,45 @@ public sealed class SchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_ActiveNodeDies_StandbyTakesOverWithinTheLease_AndFiresTheNextSlot()
+    {
+        var first = new InterceptingStore(_bed.Store);
+        var second = new InterceptingStore(_bed.Store);
+        var active = _bed.Start(NewScheduler("node-1", first.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        var standby = NewScheduler("node-2", second.Proxy);
+        _bed.Start(standby.RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+        var wasStandby = !standby.IsActive;
+
+        await active.CancelAsync(); // node-1 dies without releasing the lease
+        var diedAt = _bed.Time.UtcNow;
+        await _bed.AdvanceUntilAsync(() => Task.FromResult(standby.IsActive), TimeSpan.FromSeconds(1));
+        var takeover = _bed.Time.UtcNow - diedAt;
+        await _bed.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+
+        Assert.True(wasStandby);
+        Assert.True(takeover <= TimeSpan.FromSeconds(25), $"took over after {takeover}");
+        Assert.Single(first.Enqueued);
+        Assert.Single(second.Enqueued);
+    }
+
+    [Fact]
+    public async Task RunAsync_FrequencyOverrideSetWhileRunning_SchedulesAManualTarget()
+    {
+        var spy = new InterceptingStore(_bed.Store);
+        _bed.Start(NewScheduler("node-1", spy.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        var before = spy.Enqueued.Count(r => r.Target == "by-hand");
+
+        await _bed.Store.SetFrequencyOverrideAsync("by-hand", "10min", CancellationToken.None);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(32), TimeSpan.FromMinutes(1));
+
+        Assert.Equal(0, before);
+        Assert.InRange(spy.Enqueued.Count(r => r.Target == "by-hand"), 3, 4);
+    }
+
+    [Fact]
     public async Task RunAsync_PausedTarget_IsNotEnqueued()
     {
         await _bed.Store.SetPausedAsync("hourly-mirror", "maintenance", CancellationToken.None);

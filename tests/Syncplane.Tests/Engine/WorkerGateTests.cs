@@ -23,6 +23,11 @@ public sealed class WorkerGateTests : IAsyncLifetime
                 source: { directory: { path: src } }
                 destination: { directory: { path: quiet } }
                 windows: [ { deny: "0 0 * * *", duration: 2h } ]
+              flaky:
+                source: { directory: { path: missing } }
+                destination: { directory: { path: flaky-out } }
+                retry: { attempts: 1 }
+                pause_after_failures: 2
             """);
         _bed.Directory.Write("src/a.txt", "a");
         _bed.Directory.Write("mid/.keep", "");
@@ -62,4 +67,28 @@ public sealed class WorkerGateTests : IAsyncLifetime
         Assert.Contains("deny window", waiting.Message, StringComparison.Ordinal);
         Assert.True(_bed.Time.UtcNow >= start + TimeSpan.FromHours(2), $"started at {_bed.Time.UtcNow:O}");
     }
+
+    [Fact]
+    public async Task RunAsync_PauseAfterFailures_PausesOnTheNthFailedRun_AndASuccessResumes()
+    {
+        _bed.Start(_bed.NewWorker().RunAsync);
+        await _bed.EnqueueAsync("flaky");
+        await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, TimeSpan.FromSeconds(1));
+        var afterOne = await StateAsync();
+        await _bed.EnqueueAsync("flaky");
+        await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, TimeSpan.FromSeconds(1));
+        var afterTwo = await StateAsync();
+        _bed.Directory.Write("missing/c.txt", "c");
+        await _bed.EnqueueAsync("flaky");
+        await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, TimeSpan.FromSeconds(1));
+        var afterFix = await StateAsync();
+
+        Assert.Null(afterOne.PausedReason);
+        Assert.Contains("paused after 2 consecutive failures", afterTwo.PausedReason, StringComparison.Ordinal);
+        Assert.Null(afterFix.PausedReason);
+        Assert.Equal(0, afterFix.ConsecutiveFailures);
+    }
+
+    private async Task<TargetState> StateAsync() =>
+        (await _bed.Store.ListTargetStatesAsync(CancellationToken.None)).Single(s => s.Target == "flaky");
 }

@@ -15,6 +15,8 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
 
     protected override ISyncStore OpenStore() => new PostgresSyncStore(_connectionString, Time);
 
+    protected override Task StartListeningAsync(ISyncStore store) => ((PostgresSyncStore)store).StartListeningAsync(Ct);
+
     [Fact]
     public async Task MigrateAsync_RecordsEachSchemaVersionOnceWithTimestamptzColumns()
     {
@@ -33,6 +35,38 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
             ["run_logs.at timestamp with time zone", "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
              "runs.started_at timestamp with time zone", "schema_migrations.applied_at timestamp with time zone"],
             timeColumns);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_FromVersion1WithTwoRunningRunsOfATarget_KeepsTheNewestRunningAndFillsTheQueueColumns()
+    {
+        var connectionString = database.CreateSchema();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                PostgresMigrations.MigrationTable + ";" + PostgresMigrations.All[0].Sql +
+                ";INSERT INTO schema_migrations (version, applied_at) VALUES (1, now());" +
+                "INSERT INTO runs (target, trigger, direction, dry_run, status, queued_at, started_at, finished_at) VALUES " +
+                "('docs', 'cli', 'pull', false, 'running', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', NULL), " +
+                "('docs', 'schedule', 'pull', false, 'running', '2026-01-01T01:00:00.0000000Z', '2026-01-01T01:00:00.0000000Z', NULL), " +
+                "('docs', 'webhook', 'pull', false, 'succeeded', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:00:01.0000000Z'), " +
+                "('other', 'cli', 'pull', false, 'running', '2026-01-01T03:00:00.0000000Z', '2026-01-01T03:00:00.0000000Z', NULL)",
+                connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgresSyncStore(connectionString, Time);
+        await store.MigrateAsync(Ct);
+
+        var runs = (await store.ListRunsAsync(new RunQuery(), Ct)).OrderBy(r => r.Id).ToList();
+        Assert.Equal([RunStatus.Cancelled, RunStatus.Running, RunStatus.Succeeded, RunStatus.Running], runs.Select(r => r.Status));
+        Assert.Contains("abandoned", runs[0].Message, StringComparison.Ordinal);
+        Assert.Equal(runs[0].StartedAt, runs[0].FinishedAt);
+        Assert.Equal(["cli"], runs[0].Triggers);
+        Assert.All(runs, r => Assert.Equal(r.QueuedAt, r.NotBefore));
+        Assert.All(runs, r => Assert.Equal(0L, r.Fence));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
     }
 
     [Fact]
@@ -63,7 +97,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     public async Task WaitForWorkAsync_AnEnqueueFromAnotherNode_WakesTheWaiterWellUnderASecond()
     {
         var waiter = Open();
-        await waiter.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await StartListeningAsync(waiter);
         var waiting = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
@@ -81,7 +115,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     public async Task WaitForWorkAsync_ListenConnectionKilled_ReconnectsAndStillWakes()
     {
         var waiter = Open();
-        await waiter.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await StartListeningAsync(waiter);
         await QueryAsync(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN syncplane_queue' AND datname = current_database()",
             r => r.GetBoolean(0));

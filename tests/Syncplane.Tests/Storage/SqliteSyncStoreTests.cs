@@ -63,6 +63,37 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
     }
 
     [Fact]
+    public async Task MigrateAsync_FromVersion1WithTwoRunningRunsOfATarget_KeepsTheNewestRunningAndFillsTheQueueColumns()
+    {
+        var path = Path.Combine(_directory, "v1.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = SqliteMigrations.MigrationTable + ";" + SqliteMigrations.All[0].Sql +
+                ";INSERT INTO schema_migrations (version, applied_at) VALUES (1, '2026-01-01T00:00:00.0000000Z');" +
+                "INSERT INTO runs (target, trigger, direction, dry_run, status, queued_at, started_at, finished_at) VALUES " +
+                "('docs', 'cli', 'pull', 0, 'running', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', NULL), " +
+                "('docs', 'schedule', 'pull', 0, 'running', '2026-01-01T01:00:00.0000000Z', '2026-01-01T01:00:00.0000000Z', NULL), " +
+                "('docs', 'webhook', 'pull', 0, 'succeeded', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:00:00.0000000Z', '2026-01-01T02:00:01.0000000Z'), " +
+                "('other', 'cli', 'pull', 0, 'running', '2026-01-01T03:00:00.0000000Z', '2026-01-01T03:00:00.0000000Z', NULL)";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new SqliteSyncStore(path, Time);
+        await store.MigrateAsync(Ct);
+
+        var runs = (await store.ListRunsAsync(new RunQuery(), Ct)).OrderBy(r => r.Id).ToList();
+        Assert.Equal([RunStatus.Cancelled, RunStatus.Running, RunStatus.Succeeded, RunStatus.Running], runs.Select(r => r.Status));
+        Assert.Contains("abandoned", runs[0].Message, StringComparison.Ordinal);
+        Assert.Equal(runs[0].StartedAt, runs[0].FinishedAt);
+        Assert.Equal(["cli"], runs[0].Triggers);
+        Assert.All(runs, r => Assert.Equal(r.QueuedAt, r.NotBefore));
+        Assert.All(runs, r => Assert.Equal(0L, r.Fence));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+    }
+
+    [Fact]
     public async Task MigrateAsync_OnADatabaseFromANewerVersion_RefusesWithAClearError()
     {
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))

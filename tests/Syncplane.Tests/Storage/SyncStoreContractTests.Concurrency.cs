@@ -60,9 +60,49 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_ConcurrentTriggersForOneTarget_EndInOneQueuedRunWithEveryTrigger()
+    {
+        var stores = new[] { Store, Open(), Open() };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            Task.Run(() => stores[i % 3].EnqueueAsync(Request("docs", $"trigger-{i}"), Ct))));
+
+        var run = Assert.Single(await Store.ListRunsAsync(new RunQuery("docs"), Ct));
+        Assert.All(results, r => Assert.Equal(run.Id, r.RunId));
+        Assert.Single(results, r => !r.Coalesced);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"trigger-{i}").Order(StringComparer.Ordinal), run.Triggers.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RequeueAsync_RacingATriggerForTheSameTarget_BothSucceedAndOneRunStaysQueued()
+    {
+        var other = Open();
+        for (var round = 0; round < 15; round++)
+        {
+            await Store.EnqueueAsync(Request("docs"), Ct);
+            var lease = (await Store.ClaimAsync("w1", Lease, Ct))!;
+
+            var requeue = Task.Run(() => Store.RequeueAsync(lease.RunId, lease.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", true, Ct));
+            var enqueue = Task.Run(() => other.EnqueueAsync(Request("docs", "webhook"), Ct));
+            Assert.True(await requeue);
+            await enqueue;
+
+            var queued = Assert.Single(await Store.ListRunsAsync(new RunQuery("docs", RunStatus.Queued), Ct));
+            Assert.Empty(await Store.ListRunsAsync(new RunQuery("docs", RunStatus.Running), Ct));
+            Assert.Contains("webhook", queued.Triggers);
+            Time.Advance(TimeSpan.FromSeconds(5));
+            var next = (await Store.ClaimAsync("w1", Lease, Ct))!;
+            Assert.True(await Store.CompleteRunAsync(next.RunId, Done(next), Ct));
+        }
+    }
+
+    /// <summary>Makes sure a store hears other nodes before a test waits (PostgreSQL: the LISTEN connection is up).</summary>
+    protected virtual Task StartListeningAsync(ISyncStore store) => Task.CompletedTask;
+
+    [Fact]
     public async Task WaitForWorkAsync_AnEnqueueInThisProcess_WakesTheWaiter()
     {
-        await Store.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await StartListeningAsync(Store);
         var waiting = Store.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
@@ -75,7 +115,7 @@ public abstract partial class SyncStoreContractTests
     [Fact]
     public async Task WaitForWorkAsync_NothingQueued_ReturnsAfterMaxWait()
     {
-        await Store.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await StartListeningAsync(Store);
         var waiting = Store.WaitForWorkAsync(TimeSpan.FromMinutes(1), Ct);
 
         Time.Advance(TimeSpan.FromSeconds(59));

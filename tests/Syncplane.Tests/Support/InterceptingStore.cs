@@ -6,7 +6,7 @@ namespace Syncplane.Tests.Support;
 
 /// <summary>
 /// Wraps a store: records every <see cref="ISyncStore.EnqueueAsync"/> request, and while
-/// <see cref="Renewals"/> is false fails lease renewals as if the network to the database were down.
+/// <see cref="Renewals"/> (or <see cref="Claims"/>) is false fails lease renewals (claims) as if the database were unreachable.
 /// Everything else passes through.
 /// </summary>
 internal sealed class InterceptingStore
@@ -25,6 +25,9 @@ internal sealed class InterceptingStore
 
     public bool Renewals { get; set; } = true;
 
+    /// <summary>While false, claims fail as if the database were restarting.</summary>
+    public bool Claims { get; set; } = true;
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy generates a subclass of it")]
     public class Forwarder : DispatchProxy
     {
@@ -39,6 +42,8 @@ internal sealed class InterceptingStore
             {
                 case nameof(ISyncStore.RenewLeaseAsync) when !Owner.Renewals:
                     return Task.FromException<bool>(new IOException("connection to the store lost"));
+                case nameof(ISyncStore.ClaimAsync) when !Owner.Claims:
+                    return Task.FromException<RunLease?>(new IOException("the database system is starting up"));
                 case nameof(ISyncStore.EnqueueAsync):
                     Owner.Enqueued.Enqueue((RunRequest)args![0]!);
                     break;

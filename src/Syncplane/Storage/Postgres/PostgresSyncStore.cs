@@ -73,6 +73,9 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     /// <inheritdoc />
     protected override Task EnsureListeningAsync(CancellationToken cancellationToken) => _listener.EnsureStartedAsync(cancellationToken);
 
+    /// <summary>Starts the LISTEN connection now; returns once its first attempt succeeded or failed.</summary>
+    internal Task StartListeningAsync(CancellationToken cancellationToken) => _listener.EnsureStartedAsync(cancellationToken);
+
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
