@@ -8,9 +8,9 @@ namespace QueueBench;
 /// internal and always runs a target through SyncRunner and its connectors, with no way to inject an
 /// executor, so this repeats its queue protocol step for step on the real store:
 /// recover expired leases every 10 s; while a slot is free, ClaimAsync under a 30 s lease and start the run on
-/// the thread pool; when nothing is claimable, exit if draining and nothing is queued, else wait for the
+/// the thread pool; when nothing is claimable, exit if draining and nothing is queued or running, else wait for the
 /// store's wake-up (WaitForWorkAsync, 5 s cap: PostgreSQL LISTEN/NOTIFY, SQLite in-process signal) or a freed
-/// slot. A run records its start time, arms the lease-renewal timer like the Worker does, and completes
+/// slot; a store error is reported and retried after 5 s. A run records its start time, arms the lease-renewal timer like the Worker does, and completes
 /// with its fence. What it leaves out: the target lookup, the run log append and the connectors — the no-op.
 /// </summary>
 internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhenIdle)
@@ -31,9 +31,9 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
     public async Task RunAsync(CancellationToken stopping)
     {
         long? lastRecovery = null;
-        try
+        while (!stopping.IsCancellationRequested)
         {
-            while (!stopping.IsCancellationRequested)
+            try
             {
                 var wake = Volatile.Read(ref _wake).Task;
                 if (lastRecovery is not { } last || TimeProvider.System.GetElapsedTime(last) >= RecoveryInterval)
@@ -49,20 +49,37 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
                     continue;
                 }
 
-                if (exitWhenIdle && _active.IsEmpty && await store.CountQueuedAsync(stopping) == 0)
+                if (exitWhenIdle && _active.IsEmpty && await DrainedAsync(stopping))
                 {
                     break;
                 }
 
                 await IdleAsync(wake, free, stopping);
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // As the Worker does when the store is unreachable: report, wait IdleWait, carry on.
+                await Console.Error.WriteLineAsync($"store unavailable: {ex.Message}");
+                try
+                {
+                    await Task.Delay(IdleWait, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
         }
 
         await Task.WhenAll(_active.Values);
     }
+
+    // The Worker's drain test: nothing due in the queue and nothing running anywhere.
+    private async Task<bool> DrainedAsync(CancellationToken ct) =>
+        await store.CountQueuedAsync(ct) == 0 && (await store.ListRunsAsync(new RunQuery(Status: RunStatus.Running, Limit: 1), ct)).Count == 0;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
