@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Queue throughput and idle pickup latency: Syncplane's durable queue (SQLite and PostgreSQL stores)
+# against RQ (Debian's python3-rq on a private redis-server), default Worker and SimpleWorker, with the
+# same number of workers, in one run on this machine. See docs/benchmarks.md.
+#
+#   bench/queue/run.sh                          # 2 workers each, 20,000 no-op runs, 500 trickled
+#   WORKERS=4 JOBS=5000 bench/queue/run.sh
+#
+# Environment: WORKERS (worker processes per system, default: cores), JOBS (throughput runs, 20000),
+# TRICKLE (pickup-latency runs, 500), INTERVAL_MS (between trickled runs, 20), CONCURRENCY (runs in
+# flight per Syncplane worker process, default 1 = one run per worker, like an RQ worker),
+# REDIS_PORT (6390), RESULTS (directory to keep raw results in; default a temp dir, removed).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+WORKERS=${WORKERS:-$(nproc)}
+JOBS=${JOBS:-20000}
+TRICKLE=${TRICKLE:-500}
+INTERVAL_MS=${INTERVAL_MS:-20}
+CONCURRENCY=${CONCURRENCY:-1}
+REDIS_PORT=${REDIS_PORT:-6390}
+PY=/usr/bin/python3   # Debian's python3, where python3-rq lives (not a pyenv shim)
+
+say() { echo "queue-bench: $*" >&2; }
+
+# --- peers -------------------------------------------------------------------------------------
+if ! command -v redis-server >/dev/null 2>&1 || ! "$PY" -c 'import rq' 2>/dev/null; then
+  say "installing redis-server python3-rq"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server python3-rq >/dev/null
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/queue-bench.XXXXXX")
+results=${RESULTS:-$work/results}
+mkdir -p "$results"
+: >"$results/throughput.txt"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -f "$work/redis.pid" ]; then kill "$(cat "$work/redis.pid")" 2>/dev/null || true; fi
+  if [ -n "${pgdb:-}" ]; then psql_admin -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
+  if [ -z "${RESULTS:-}" ]; then rm -rf "$work"; else rm -rf "$work"/{redis,sqlite}; fi
+}
+trap cleanup EXIT
+
+mkdir -p "$work/redis"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly no \
+  --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis/redis.log"
+redis_url="redis://127.0.0.1:$REDIS_PORT/0"
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+# --- PostgreSQL: the tests' throwaway server, a database of our own per phase --------------------
+pgconn=$("$repo/scripts/postgres-for-tests")
+pghost=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$pgconn")
+pgport=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$pgconn")
+pguser=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$pgconn")
+psql_admin() { psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d postgres "$@"; }
+pgdb=queuebench_$$
+fresh_postgres() {
+  psql_admin -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null 2>&1
+  echo "Host=$pghost;Port=$pgport;Username=$pguser;Database=$pgdb"
+}
+fresh_sqlite() {
+  rm -rf "$work/sqlite"; mkdir -p "$work/sqlite"
+  echo "sqlite:$work/sqlite/queue.db"
+}
+
+# --- Syncplane harness -------------------------------------------------------------------------
+say "building bench/queue/QueueBench (Release)"
+dotnet build -c Release -nologo -v q "$here/QueueBench/QueueBench.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+qb="$here/QueueBench/bin/Release/net10.0/queuebench"
+
+now() { date +%s.%N; }
+
+syncplane_throughput() { # system store
+  local system=$1 store=$2 t0 t1 done i
+  "$qb" enqueue "$store" "$JOBS" t >&2
+  pids=()
+  t0=$(now)
+  for i in $(seq "$WORKERS"); do
+    "$qb" work "$store" "$CONCURRENCY" "$work/tp-$system.started-$i" --exit-when-idle >/dev/null &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  t1=$(now)
+  pids=()
+  done=$(cat "$work"/tp-"$system".started-* | wc -l)
+  echo "$system $(echo "$t1 - $t0" | bc -l) $done" >>"$results/throughput.txt"
+}
+
+syncplane_pickup() { # system store
+  local system=$1 store=$2 i
+  pids=()
+  for i in $(seq "$WORKERS"); do
+    "$qb" work "$store" "$CONCURRENCY" "$results/pickup-$system.started-$i" >/dev/null &
+    pids+=($!)
+  done
+  sleep 3 # start-up, migrations checked, LISTEN connection open, every worker idle
+  "$qb" trickle "$store" "$TRICKLE" p "$INTERVAL_MS" "$results/pickup-$system.enqueued"
+  sleep 6 # a worker that only polls (IdleWait 5 s) has drained by now
+  for pid in "${pids[@]}"; do kill -TERM "$pid"; done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  pids=()
+}
+
+syncplane_pickup_inprocess() { # system store: the trickle runs inside worker 1's process (how `serve` enqueues)
+  local system=$1 store=$2 i
+  pids=()
+  for i in $(seq 2 "$WORKERS"); do
+    "$qb" work "$store" "$CONCURRENCY" "$results/pickup-$system.started-$i" >/dev/null &
+    pids+=($!)
+  done
+  "$qb" work "$store" "$CONCURRENCY" "$results/pickup-$system.started-1" \
+    --trickle "$TRICKLE" p "$INTERVAL_MS" "$results/pickup-$system.enqueued" >/dev/null
+  sleep 6
+  for pid in "${pids[@]}"; do kill -TERM "$pid"; done
+  for pid in "${pids[@]}"; do wait "$pid"; done
+  pids=()
+}
+
+rq_throughput() { # system worker-class
+  local line
+  line=$(cd "$here" && PYTHONPATH="$here" "$PY" rq_bench.py throughput "$redis_url" "$WORKERS" "$JOBS" "$2")
+  echo "$1 $line" >>"$results/throughput.txt"
+}
+
+rq_pickup() { # system worker-class
+  (cd "$here" && PYTHONPATH="$here" "$PY" rq_bench.py pickup "$redis_url" "$WORKERS" "$TRICKLE" "$INTERVAL_MS" "$2" "$results/pickup-$1.txt")
+}
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cores: $(nproc); workers per system: $WORKERS; Syncplane concurrency per worker: $CONCURRENCY"
+  echo "jobs: $JOBS; trickle: $TRICKLE every $INTERVAL_MS ms"
+  echo "rq: $("$PY" -c 'import rq; print(rq.__version__)'); redis-server: $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"
+  echo "postgresql: $(psql_admin -tAc 'SHOW server_version')"
+  echo "dotnet: $(dotnet --version)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$results/env.txt" >&2
+
+say "throughput: RQ default Worker"; rq_throughput rq-default rq.worker.Worker
+say "throughput: RQ SimpleWorker";   rq_throughput rq-simple rq.worker.SimpleWorker
+say "throughput: Syncplane SQLite";  syncplane_throughput syncplane-sqlite "$(fresh_sqlite)"
+say "throughput: Syncplane PostgreSQL"; syncplane_throughput syncplane-postgres "$(fresh_postgres)"
+echo "load after throughput: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/env.txt" >&2
+
+say "pickup: RQ default Worker";   rq_pickup rq-default rq.worker.Worker
+say "pickup: RQ SimpleWorker";     rq_pickup rq-simple rq.worker.SimpleWorker
+say "pickup: Syncplane SQLite";    syncplane_pickup syncplane-sqlite "$(fresh_sqlite)"
+say "pickup: Syncplane PostgreSQL"; syncplane_pickup syncplane-postgres "$(fresh_postgres)"
+say "pickup: Syncplane SQLite, enqueued in a worker's process"; syncplane_pickup_inprocess syncplane-sqlite-inprocess "$(fresh_sqlite)"
+echo "load after pickup: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/env.txt" >&2
+
+echo
+echo "$JOBS no-op runs, $WORKERS workers per system ($(nproc) cores); pickup: $TRICKLE runs, one every $INTERVAL_MS ms, into idle workers"
+echo
+"$PY" "$here/summarize.py" "$results" "$JOBS" "$TRICKLE"

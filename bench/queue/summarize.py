@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+"""Prints the table for bench/queue/run.sh from its results directory.
+
+throughput.txt: "system seconds runs_done" lines. pickup-SYSTEM.txt: "enqueued_at started_at" lines (Unix
+seconds), or for Syncplane pickup-SYSTEM.enqueued ("run_id enqueued_at") plus pickup-SYSTEM.started-*
+("run_id started_at") which are joined by run id.
+"""
+import glob
+import os
+import sys
+
+SYSTEMS = [
+    ("rq-default", "RQ Worker (fork per job)"),
+    ("rq-simple", "RQ SimpleWorker"),
+    ("syncplane-sqlite", "Syncplane, SQLite store"),
+    ("syncplane-postgres", "Syncplane, PostgreSQL store"),
+    ("syncplane-sqlite-inprocess", "Syncplane, SQLite store, enqueued in a worker's process (pickup only)"),
+]
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, int(round(p / 100.0 * len(ordered) + 0.5)) - 1))
+    return ordered[rank]
+
+
+def pickup_latencies(results, system):
+    path = os.path.join(results, f"pickup-{system}.txt")
+    if os.path.exists(path):
+        pairs = [line.split() for line in open(path, encoding="utf-8") if line.strip()]
+        return [(float(s) - float(e)) * 1000 for e, s in pairs]
+    enqueued = {}
+    path = os.path.join(results, f"pickup-{system}.enqueued")
+    if not os.path.exists(path):
+        return []
+    for line in open(path, encoding="utf-8"):
+        if line.strip():
+            run_id, at = line.split()
+            enqueued[run_id] = float(at)
+    latencies = []
+    for started in glob.glob(os.path.join(results, f"pickup-{system}.started-*")):
+        for line in open(started, encoding="utf-8"):
+            if line.strip():
+                run_id, at = line.split()
+                if run_id in enqueued:
+                    latencies.append((float(at) - enqueued[run_id]) * 1000)
+    return latencies
+
+
+def main():
+    results, jobs, trickle = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    throughput = {}
+    path = os.path.join(results, "throughput.txt")
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            system, seconds, done = line.split()
+            throughput[system] = (float(seconds), int(done))
+
+    rows = {}
+    print("| system | runs done | wall s | runs/s | pickup p50 ms | pickup p99 ms | pickup max ms | picked up |")
+    print("|---|---|---|---|---|---|---|---|")
+    for system, label in SYSTEMS:
+        if system not in throughput and not os.path.exists(os.path.join(results, f"pickup-{system}.enqueued")) \
+                and not os.path.exists(os.path.join(results, f"pickup-{system}.txt")):
+            continue
+        seconds, done = throughput.get(system, (float("nan"), 0))
+        rate = done / seconds if done and seconds == seconds else float("nan")
+        latencies = pickup_latencies(results, system)
+        p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+        top = max(latencies) if latencies else float("nan")
+        rows[system] = (rate, p50, p99)
+        print(f"| {label} | {f'{done}/{jobs}' if done else '–'} | {f'{seconds:.2f}' if done else '–'} | {f'{rate:.0f}' if done else '–'} | {p50:.1f} | {p99:.1f} | {top:.1f} | {len(latencies)}/{trickle} |")
+
+    pg = rows["syncplane-postgres"][0]
+    print()
+    for system, bar in (("rq-default", 10), ("rq-simple", 2)):
+        ratio = pg / rows[system][0] if rows[system][0] else float("nan")
+        verdict = "pass" if ratio >= bar else "FAIL"
+        print(f"- Syncplane(PostgreSQL) / {dict(SYSTEMS)[system]} throughput: **{ratio:.2f}x** (bar ≥ {bar}x: {verdict})")
+    for system in ("syncplane-sqlite", "syncplane-postgres"):
+        ratio = rows[system][0] / rows["rq-simple"][0] if rows["rq-simple"][0] else float("nan")
+        print(f"- {dict(SYSTEMS)[system]} / RQ SimpleWorker throughput: {ratio:.2f}x")
+    p99 = rows["syncplane-postgres"][2]
+    print(f"- Syncplane(PostgreSQL) idle pickup p99: **{p99:.1f} ms** (bar < 50 ms: {'pass' if p99 < 50 else 'FAIL'})")
+
+
+if __name__ == "__main__":
+    main()
