@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Syncplane.Storage;
+using Syncplane.Storage.Postgres;
+using Syncplane.Storage.Sqlite;
 
 namespace QueueBench;
 
@@ -43,19 +45,9 @@ internal static class Program
         }
     }
 
-    /// <summary>
-    /// The store implementations are internal to Syncplane.Core (the hosts get them through InternalsVisibleTo);
-    /// the bench constructs the real one by reflection and then uses only the public <see cref="ISyncStore"/>.
-    /// </summary>
-    private static ISyncStore OpenStore(string location)
-    {
-        var assembly = typeof(ISyncStore).Assembly;
-        var (typeName, argument) = location.StartsWith("sqlite:", StringComparison.Ordinal)
-            ? ("Syncplane.Storage.Sqlite.SqliteSyncStore", location["sqlite:".Length..])
-            : ("Syncplane.Storage.Postgres.PostgresSyncStore", location);
-        var type = assembly.GetType(typeName, throwOnError: true)!;
-        return (ISyncStore)Activator.CreateInstance(type, argument, TimeProvider.System)!;
-    }
+    private static ISyncStore OpenStore(string location) => location.StartsWith("sqlite:", StringComparison.Ordinal)
+        ? new SqliteSyncStore(location["sqlite:".Length..], TimeProvider.System)
+        : new PostgresSyncStore(location, TimeProvider.System);
 
     private static double UnixSeconds() => (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalSeconds;
 
