@@ -17,6 +17,9 @@ internal abstract partial class SqlSyncStore
     /// </summary>
     protected virtual string SkipLockedSql => string.Empty;
 
+    /// <summary>The FROM of the claim's candidate query; a dialect may pin the claim-order index here.</summary>
+    protected virtual string ClaimCandidatesSql => "runs q";
+
     /// <summary>True when <paramref name="exception"/> is a unique-constraint violation.</summary>
     protected abstract bool IsUniqueViolation(DbException exception);
 
@@ -138,7 +141,7 @@ internal abstract partial class SqlSyncStore
         await using var claim = Command(transaction,
             "UPDATE runs SET status = 'running', attempt = attempt + 1, fence = fence + 1, worker_id = @worker, " +
             "lease_expires_at = @expires, started_at = @now, requeue_reason = NULL " +
-            "WHERE status = 'queued' AND id = (SELECT q.id FROM runs q WHERE q.status = 'queued' AND q.not_before <= @now " +
+            "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
             "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
             "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
             "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at");

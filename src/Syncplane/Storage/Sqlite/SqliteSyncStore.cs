@@ -52,6 +52,12 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     /// <inheritdoc />
     protected override string MigrationTableSql => SqliteMigrations.MigrationTable;
 
+    /// <summary>
+    /// Without ANALYZE statistics SQLite picks runs_by_status and sorts every queued row on each claim
+    /// (about 5 ms at 20,000 queued); the partial claim-order index gives the next run directly.
+    /// </summary>
+    protected override string ClaimCandidatesSql => "runs q INDEXED BY runs_claim_order";
+
     /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
