@@ -13,11 +13,11 @@ internal abstract partial class SqlSyncStore
                 SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS queued,
                 SUM(CASE WHEN status NOT IN ('queued', 'running') THEN 1 ELSE 0 END) AS total,
                 SUM(CASE WHEN status = 'succeeded' AND NOT dry_run
-                         AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 THEN 1 ELSE 0 END) AS changed,
+                         AND (COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 OR outputs_created <> '[]') THEN 1 ELSE 0 END) AS changed,
                 MAX(started_at) AS last_attempted,
                 MAX(finished_at) AS last_completed,
                 MAX(CASE WHEN status = 'succeeded' AND NOT dry_run
-                         AND COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 THEN finished_at END) AS last_changed,
+                         AND (COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 OR outputs_created <> '[]') THEN finished_at END) AS last_changed,
                 MAX(CASE WHEN status = 'succeeded' AND NOT dry_run THEN id END) AS last_good,
                 MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
                 MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished

@@ -116,12 +116,24 @@ public abstract partial class SyncStoreContractTests
         Assert.Equal(("queued", (DateTimeOffset?)null, (DateTimeOffset?)null), (states["d"].Status, states["d"].LastAttemptedAt, states["d"].LastCompletedAt));
     }
 
+    [Fact]
+    public async Task ListTargetStatesAsync_AnEntrypointRunThatWroteOutputs_CountsAsAChange()
+    {
+        var t0 = Time.UtcNow;
+        await FinishedRun("script", RunStatus.Succeeded, "1 output", null, outputs: ["docs/runtime/apps_truth.json"]);
+        await FinishedRun("script", RunStatus.Succeeded, "0 outputs", null);
+
+        var state = Assert.Single(await Store.ListTargetStatesAsync(Ct));
+
+        Assert.Equal((2, 1, t0.AddSeconds(3)), (state.TotalRuns, state.RunsWithChanges, state.LastChangedAt));
+    }
+
     /// <summary>A run that starts now, lasts three seconds and ends as told; the clock moves on four seconds in all.</summary>
-    private async Task<long> FinishedRun(string target, RunStatus status, string message, PlanSummary? summary, bool dryRun = false)
+    private async Task<long> FinishedRun(string target, RunStatus status, string message, PlanSummary? summary, bool dryRun = false, IReadOnlyList<string>? outputs = null)
     {
         var id = await Store.StartRunAsync(new NewRun(target, "schedule", "pull", dryRun), Ct);
         Time.Advance(TimeSpan.FromSeconds(3));
-        await Store.CompleteRunAsync(id, new RunCompletion { Status = status, Message = message, Summary = summary }, Ct);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = status, Message = message, Summary = summary, OutputsCreated = outputs ?? [] }, Ct);
         Time.Advance(TimeSpan.FromSeconds(1));
         return id;
     }
