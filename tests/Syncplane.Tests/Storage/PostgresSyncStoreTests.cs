@@ -59,14 +59,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         await using var store = new PostgresSyncStore(connectionString, Time);
         await store.MigrateAsync(Ct);
 
-        var runs = (await store.ListRunsAsync(new RunQuery(), Ct)).OrderBy(r => r.Id).ToList();
-        Assert.Equal([RunStatus.Cancelled, RunStatus.Running, RunStatus.Succeeded, RunStatus.Running], runs.Select(r => r.Status));
-        Assert.Contains("abandoned", runs[0].Message, StringComparison.Ordinal);
-        Assert.Equal(runs[0].StartedAt, runs[0].FinishedAt);
-        Assert.Equal(["cli"], runs[0].Triggers);
-        Assert.All(runs, r => Assert.Equal(r.QueuedAt, r.NotBefore));
-        Assert.All(runs, r => Assert.Equal(0L, r.Fence));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+        await AssertVersion1RunsUpgradedAsync(store);
     }
 
     [Fact]

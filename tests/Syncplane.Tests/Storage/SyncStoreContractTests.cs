@@ -26,6 +26,22 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     /// <summary>Opens a store on this test's database; called more than once to model another process.</summary>
     protected abstract ISyncStore OpenStore();
 
+    /// <summary>
+    /// After migration 2 on a version-1 database holding runs docs (running), docs (running), docs
+    /// (succeeded) and other (running): all but the newest running run of a target are cancelled as abandoned.
+    /// </summary>
+    protected static async Task AssertVersion1RunsUpgradedAsync(ISyncStore store)
+    {
+        var runs = (await store.ListRunsAsync(new RunQuery(), Ct)).OrderBy(r => r.Id).ToList();
+        Assert.Equal([RunStatus.Cancelled, RunStatus.Running, RunStatus.Succeeded, RunStatus.Running], runs.Select(r => r.Status));
+        Assert.Contains("abandoned", runs[0].Message, StringComparison.Ordinal);
+        Assert.Equal(runs[0].StartedAt, runs[0].FinishedAt);
+        Assert.Equal(["cli"], runs[0].Triggers);
+        Assert.All(runs, r => Assert.Equal(r.QueuedAt, r.NotBefore));
+        Assert.All(runs, r => Assert.Equal(0L, r.Fence));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+    }
+
     public async Task InitializeAsync()
     {
         Store = Open();
