@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Idle cost of the scheduler: `syncplane serve` with TARGETS scheduled targets (default 100,000) on one node.
+# Measures CPU (utime+stime from /proc) over SAMPLE seconds once the scheduler is active, and peak RSS.
+# The targets are cron-scheduled far from now (03:MM on January 1st), so nothing fires during the
+# sample: this is the cost of holding and watching the schedule, which is what issue 3's bar is about.
+#   bench/scheduler/run.sh                    # 100,000 targets, 60 s sample
+#   TARGETS=10000 SAMPLE=30 bench/scheduler/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+targets="${TARGETS:-100000}"
+sample="${SAMPLE:-60}"
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+dotnet build src/Syncplane.Cli -c Release --nologo -v quiet -clp:NoSummary >/dev/null
+python3 - "$work/syncplane.yaml" "$targets" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write("version: 1\ntargets:\n")
+    for i in range(n):
+        f.write(f'  t{i:06d}: {{ entrypoint: "true", schedule: "{i % 60} 3 1 1 *" }}\n')
+PY
+
+ticks_per_second=$(getconf CLK_TCK)
+dotnet src/Syncplane.Cli/bin/Release/net10.0/syncplane.dll serve --config "$work/syncplane.yaml" >"$work/serve.log" 2>&1 &
+pid=$!
+started=$(date +%s.%N)
+until grep -q "scheduler: active" "$work/serve.log"; do
+  kill -0 "$pid" 2>/dev/null || { cat "$work/serve.log"; exit 1; }
+  sleep 0.2
+done
+ready=$(date +%s.%N)
+sleep 5 # let start-up work (JIT, first timers) settle before sampling
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+before=$(cpu)
+sleep "$sample"
+after=$(cpu)
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+kill -TERM "$pid"; wait "$pid" || true
+
+python3 - "$targets" "$sample" "$before" "$after" "$ticks_per_second" "$rss" "$hwm" "$started" "$ready" <<'PY'
+import sys
+targets, sample, before, after, hz, rss, hwm, started, ready = sys.argv[1:]
+core = (float(after) - float(before)) / float(hz) / float(sample) * 100
+print(f"{int(targets):,} scheduled targets, one node (SQLite store), {sample} s idle sample")
+print(f"| start-up to active scheduler | idle CPU (% of one core) | RSS MB | peak RSS MB |")
+print(f"|---|---|---|---|")
+print(f"| {float(ready) - float(started):.1f} s | {core:.2f} % | {int(rss) / 1024:.0f} | {int(hwm) / 1024:.0f} |")
+print(f"bar: idle CPU < 5% of a core: {'pass' if core < 5 else 'FAIL'}; memory < 500 MB: {'pass' if int(hwm) < 500 * 1024 else 'FAIL'}")
+PY
