@@ -25,6 +25,9 @@ root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(HistoryCommand.Create());
 root.Subcommands.Add(TriggerCommand.Create());
 root.Subcommands.Add(TriggerCommand.CreateRetry());
+root.Subcommands.Add(TargetSettingsCommand.CreateFrequency());
+root.Subcommands.Add(TargetSettingsCommand.CreatePause());
+root.Subcommands.Add(TargetSettingsCommand.CreateResume());
 
 var parsed = root.Parse(args);
 // serve and worker give running runs a grace period on SIGTERM / Ctrl+C before releasing them (WorkerOptions.ShutdownGrace).
