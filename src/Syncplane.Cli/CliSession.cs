@@ -25,11 +25,12 @@ internal sealed class CliSession : IAsyncDisposable
     /// <summary>Loads the config and opens the store, or reports why not (to stderr) and returns null.</summary>
     public static async Task<CliSession?> OpenAsync(string configPath, string? storeOption, CancellationToken cancellationToken)
     {
-        if (ConfigFile.LoadOrReport(configPath) is not { } config)
-        {
-            return null;
-        }
+        return ConfigFile.LoadOrReport(configPath) is { } config ? await OpenAsync(config, storeOption, cancellationToken) : null;
+    }
 
+    /// <summary>Opens (and migrates) the store for an already loaded config.</summary>
+    public static async Task<CliSession> OpenAsync(SyncplaneConfig config, string? storeOption, CancellationToken cancellationToken)
+    {
         var time = TimeProvider.System;
         var secrets = new SecretResolver(config.BaseDirectory);
         var store = StoreFactory.Open(config, storeOption, secrets, time);

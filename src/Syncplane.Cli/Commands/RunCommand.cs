@@ -66,12 +66,10 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        var time = TimeProvider.System;
         var console = new RunConsole(options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose);
-        var secrets = new SecretResolver(config.BaseDirectory);
-        await using var store = StoreFactory.Open(config, options.Store, secrets, time);
-        await store.MigrateAsync(cancellationToken);
-        var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, secrets);
+        await using var session = await CliSession.OpenAsync(config, options.Store, cancellationToken);
+        var time = session.Time;
+        var runner = new SyncRunner(config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
         var dryRun = options.DryRun || config.Defaults.DryRun;
         var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify);
         var started = time.GetTimestamp();

@@ -21,7 +21,7 @@ public sealed partial class SyncRunner
         await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, config.BaseDirectory, target.Timeout, log, ct));
 
         var outcome = target.Entrypoint is null
-            ? await SyncItemsAsync(target, options, context, progress, ct)
+            ? await SyncItemsAsync(target, options, context, runner, progress, ct)
             : await RunEntrypointAsync(target, options, context, runner, ct);
         if (outcome.Status != RunStatus.Succeeded || options.DryRun)
         {
@@ -37,7 +37,7 @@ public sealed partial class SyncRunner
         return await VerifyAsync(target, options, runner, log, outcome, ct);
     }
 
-    private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, IProgress<int>? progress, CancellationToken ct)
+    private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, CancellationToken ct)
     {
         var sourceFactory = connectors.Find(target.Source!.Type)!;
         var destinationFactory = connectors.Find(target.Destination!.Type)!;
@@ -78,7 +78,7 @@ public sealed partial class SyncRunner
         await destination.ApplyAsync(plan, source, progress, ct);
         await RecordItemIndexAsync(target.Name, plan, ct);
         var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
-            ? await new GitCommitStep(new GitCli(new ProcessRunner(time)), time).CommitAsync(git, root, [], Template(target, plan.SourceRevision), context.Log, ct)
+            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, [], Template(target, plan.SourceRevision), context.Log, ct)
             : null;
         return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}")
         {
