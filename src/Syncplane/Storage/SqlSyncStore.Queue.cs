@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Syncplane.Events;
 
 namespace Syncplane.Storage;
 
@@ -58,13 +59,16 @@ internal abstract partial class SqlSyncStore
                 Add(insert, "@now", ToDbTime(now));
                 if (await insert.ExecuteScalarAsync(cancellationToken) is { } inserted and not DBNull)
                 {
+                    var id = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
+                    await AppendQueuedEventAsync(transaction, id, request, coalesced: false, cancellationToken);
                     await CommitQueueChangeAsync(transaction, cancellationToken);
-                    return new EnqueueResult(Convert.ToInt64(inserted, CultureInfo.InvariantCulture), Coalesced: false);
+                    return new EnqueueResult(id, Coalesced: false);
                 }
             }
 
             if (await CoalesceAsync(transaction, request, now, cancellationToken) is { } coalesced)
             {
+                await AppendQueuedEventAsync(transaction, coalesced, request, coalesced: true, cancellationToken);
                 await CommitQueueChangeAsync(transaction, cancellationToken);
                 return new EnqueueResult(coalesced, Coalesced: true);
             }
@@ -158,9 +162,21 @@ internal abstract partial class SqlSyncStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (lease is null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
+
+        await AppendEventAsync(transaction, new NewEvent(EventTypes.RunStarted, lease.Target, lease.RunId,
+            RunData(lease.RunId, lease.Target, ("attempt", lease.Attempt), ("trigger", lease.Trigger), ("worker", workerId))), cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
         return lease;
     }
+
+    private Task<SyncEvent> AppendQueuedEventAsync(DbTransaction transaction, long runId, RunRequest request, bool coalesced, CancellationToken cancellationToken) =>
+        AppendEventAsync(transaction, new NewEvent(EventTypes.RunQueued, request.Target, runId, RunData(runId, request.Target,
+            ("trigger", request.Trigger), ("priority", StoreText.From(request.Priority)), ("coalesced", coalesced), ("not_before", request.NotBefore.UtcDateTime))), cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken)
@@ -205,11 +221,11 @@ internal abstract partial class SqlSyncStore
         await Signal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
     }
 
-    /// <summary>Notifies, commits, then wakes this process's waiters.</summary>
+    /// <summary>Notifies (the queue and the events it appended), commits, then wakes this process's waiters.</summary>
     private async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await NotifyQueueChangedAsync(transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
         Signal.Pulse();
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Syncplane.Events;
 
 namespace Syncplane.Storage;
 
@@ -58,7 +59,7 @@ internal abstract partial class SqlSyncStore
         if (await FindQueuedAsync(transaction, target, cancellationToken) is { } newer)
         {
             // A trigger arrived while this run ran: its queued run re-reads the source, so it supersedes this one.
-            await EndSupersededAsync(transaction, runId, countAttempt ? RunStatus.Failed : RunStatus.Cancelled, $"{reason}; superseded by queued run {newer}", cancellationToken);
+            await EndSupersededAsync(transaction, runId, target, countAttempt ? RunStatus.Failed : RunStatus.Cancelled, $"{reason}; superseded by queued run {newer}", cancellationToken);
         }
         else
         {
@@ -70,6 +71,8 @@ internal abstract partial class SqlSyncStore
             Add(requeue, "@reason", reason);
             Add(requeue, "@count", countAttempt);
             await requeue.ExecuteNonQueryAsync(cancellationToken);
+            await AppendEventAsync(transaction, new NewEvent(EventTypes.RunRequeued, target, runId, RunData(runId, target,
+                ("reason", reason), ("attempt_counted", countAttempt), ("not_before", notBefore.UtcDateTime))), cancellationToken);
         }
 
         await CommitQueueChangeAsync(transaction, cancellationToken);
@@ -98,7 +101,7 @@ internal abstract partial class SqlSyncStore
             var reason = $"lease of worker {worker ?? "?"} expired";
             if (await FindQueuedAsync(transaction, target, cancellationToken) is { } newer)
             {
-                await EndSupersededAsync(transaction, id, RunStatus.Failed, $"{reason}; superseded by queued run {newer}", cancellationToken);
+                await EndSupersededAsync(transaction, id, target, RunStatus.Failed, $"{reason}; superseded by queued run {newer}", cancellationToken);
                 continue;
             }
 
@@ -110,6 +113,8 @@ internal abstract partial class SqlSyncStore
             Add(requeue, "@now", ToDbTime(now));
             Add(requeue, "@reason", reason);
             await requeue.ExecuteNonQueryAsync(cancellationToken);
+            await AppendEventAsync(transaction, new NewEvent(EventTypes.RunRequeued, target, id, RunData(id, target,
+                ("reason", reason), ("attempt_counted", true), ("not_before", now.UtcDateTime))), cancellationToken);
         }
 
         if (expired.Count > 0)
@@ -131,7 +136,7 @@ internal abstract partial class SqlSyncStore
         return await find.ExecuteScalarAsync(cancellationToken) is { } id and not DBNull ? Convert.ToInt64(id, CultureInfo.InvariantCulture) : null;
     }
 
-    private async Task EndSupersededAsync(DbTransaction transaction, long runId, RunStatus status, string message, CancellationToken cancellationToken)
+    private async Task EndSupersededAsync(DbTransaction transaction, long runId, string target, RunStatus status, string message, CancellationToken cancellationToken)
     {
         await using var end = Command(transaction,
             "UPDATE runs SET status = @status, finished_at = @now, message = @message, fence = fence + 1, lease_expires_at = NULL WHERE id = @id");
@@ -140,5 +145,7 @@ internal abstract partial class SqlSyncStore
         Add(end, "@now", ToDbTime(Time.GetUtcNow()));
         Add(end, "@message", message);
         await end.ExecuteNonQueryAsync(cancellationToken);
+        await AppendEventAsync(transaction, new NewEvent(RunEndEventType(status), target, runId,
+            RunData(runId, target, ("status", StoreText.From(status)), ("message", message))), cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Syncplane.Engine;
+using Syncplane.Events;
 using Syncplane.Planning;
 
 namespace Syncplane.Storage;
@@ -38,7 +39,9 @@ internal abstract partial class SqlSyncStore
             Add(command, "@owner", run.Owner);
             Add(command, "@lease", run.Lease is { } lease ? ToDbTime(Time.GetUtcNow() + lease) : null);
             var id = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            await transaction.CommitAsync(cancellationToken);
+            await AppendEventAsync(transaction, new NewEvent(EventTypes.RunStarted, run.Target, id,
+                RunData(id, run.Target, ("attempt", run.Attempt), ("trigger", run.Trigger), ("worker", run.Owner))), cancellationToken);
+            await CommitWithEventsAsync(transaction, cancellationToken);
             return id;
         }
         catch (DbException ex) when (IsUniqueViolation(ex))
@@ -67,7 +70,8 @@ internal abstract partial class SqlSyncStore
             "deletes = @deletes, unchanged = @unchanged, bytes = @bytes, source_revision = @source_revision, " +
             "verification_passed = @verification_passed, outputs_created = @outputs_created, commit_sha = @commit_sha, " +
             "lease_expires_at = NULL WHERE id = @id" +
-            (completion.Fence is null ? string.Empty : " AND status = 'running' AND fence = @fence"));
+            (completion.Fence is null ? string.Empty : " AND status = 'running' AND fence = @fence") +
+            " RETURNING target, attempt, trigger, started_at, dry_run");
         Add(command, "@id", runId);
         if (completion.Fence is { } fence)
         {
@@ -86,7 +90,16 @@ internal abstract partial class SqlSyncStore
         Add(command, "@verification_passed", completion.VerificationPassed);
         Add(command, "@outputs_created", StoreText.ToJsonArray(completion.OutputsCreated));
         Add(command, "@commit_sha", completion.CommitSha);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        (string Target, int Attempt, string Trigger, DateTimeOffset? StartedAt, bool DryRun)? ended = null;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                ended = (reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.IsDBNull(3) ? null : ReadTime(reader, 3), reader.GetBoolean(4));
+            }
+        }
+
+        if (ended is not { } run)
         {
             await using var exists = Command(transaction, "SELECT id FROM runs WHERE id = @id");
             Add(exists, "@id", runId);
@@ -98,7 +111,8 @@ internal abstract partial class SqlSyncStore
             return false;
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await AppendRunEndedEventsAsync(transaction, runId, run.Target, run.Attempt, run.Trigger, run.StartedAt, run.DryRun, completion, cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
         return true;
     }
 

@@ -93,7 +93,10 @@ internal abstract partial class SqlSyncStore
         Add(upsert, "@value", value);
         Add(upsert, "@now", ToDbTime(Time.GetUtcNow()));
         await upsert.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        var setting = column == "frequency_override" ? "frequency" : "paused_reason";
+        await AppendEventAsync(transaction, new Events.NewEvent(Events.EventTypes.TargetSettingsChanged, target, null,
+            new System.Text.Json.Nodes.JsonObject { ["target"] = target, ["setting"] = setting, ["value"] = value }), cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
     }
 
     private static int ReadCount(DbDataReader reader, int ordinal) =>

@@ -33,6 +33,14 @@ internal static class StoreText
         _ => throw new InvalidDataException($"unknown run status '{text}' in the store"),
     };
 
+    public static string From(RunPriority priority) => priority switch
+    {
+        RunPriority.Scheduled => "scheduled",
+        RunPriority.Event => "event",
+        RunPriority.Manual => "manual",
+        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, "unknown run priority"),
+    };
+
     public static string From(LogLevel level) => level switch
     {
         LogLevel.Info => "info",

@@ -32,7 +32,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
             "WHERE table_schema = current_schema() AND column_name IN ('queued_at', 'started_at', 'finished_at', 'at', 'applied_at') ORDER BY 1",
             r => r.GetString(0));
         Assert.Equal(
-            ["run_logs.at timestamp with time zone", "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
+            ["audit.at timestamp with time zone", "events.at timestamp with time zone", "run_logs.at timestamp with time zone", "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
              "runs.started_at timestamp with time zone", "schema_migrations.applied_at timestamp with time zone"],
             timeColumns);
     }
@@ -110,7 +110,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         var waiter = Open();
         await StartListeningAsync(waiter);
         await QueryAsync(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN syncplane_queue' AND datname = current_database()",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN syncplane_%' AND datname = current_database()",
             r => r.GetBoolean(0));
 
         // The listener retries after a delay on the store's clock; the reconnect pulses (notifications may

@@ -102,5 +102,52 @@ internal static class PostgresMigrations
                 updated_at timestamptz NOT NULL
             );
             """),
+        new(3, "events, API tokens, audit records, webhook deliveries and cursors", """
+            -- A user asked to cancel a running run; its worker sees this when it renews the lease.
+            ALTER TABLE runs ADD COLUMN cancel_requested_at timestamptz;
+
+            -- Every state change, in the order it committed: the live stream and its replay (Last-Event-ID).
+            CREATE TABLE events (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at timestamptz NOT NULL,
+                type text NOT NULL,
+                target text,
+                run_id bigint,
+                data text NOT NULL
+            );
+            CREATE INDEX events_at ON events (at);
+
+            -- Only the SHA-256 of a token is kept; the token itself is shown once, when it is created.
+            CREATE TABLE api_tokens (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                role text NOT NULL,
+                hash text NOT NULL UNIQUE,
+                created_at timestamptz NOT NULL,
+                last_used_at timestamptz,
+                revoked_at timestamptz
+            );
+
+            CREATE TABLE audit (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at timestamptz NOT NULL,
+                actor text NOT NULL,
+                action text NOT NULL,
+                subject text,
+                details text NOT NULL
+            );
+
+            -- Provider delivery ids already accepted, so a redelivery triggers nothing twice.
+            CREATE TABLE webhook_deliveries (
+                provider text NOT NULL,
+                delivery_id text NOT NULL,
+                received_at timestamptz NOT NULL,
+                PRIMARY KEY (provider, delivery_id)
+            );
+            CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+
+            -- How far a consumer (such as the outbound notifier) has read the event log.
+            CREATE TABLE cursors (name text PRIMARY KEY, position bigint NOT NULL, updated_at timestamptz NOT NULL);
+            """),
     ];
 }

@@ -18,7 +18,7 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     internal const long MigrationLockKey = 0x73796E63706C616E;
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly PostgresQueueListener _listener;
+    private readonly PostgresListener _listener;
 
     /// <summary>Creates a store; nothing connects until the first call.</summary>
     /// <param name="connectionString">A <c>postgres://</c> URL or an Npgsql key=value string.</param>
@@ -36,7 +36,8 @@ internal sealed class PostgresSyncStore : SqlSyncStore
 
         Description = PostgresConnectionString.Describe(builder);
         _dataSource = NpgsqlDataSource.Create(builder);
-        _listener = new PostgresQueueListener(builder, Signal, time);
+        _listener = new PostgresListener(
+            builder, new Dictionary<string, QueueSignal> { [PostgresListener.QueueChannel] = Signal, [PostgresListener.EventsChannel] = EventSignal }, time);
     }
 
     /// <summary>Where the store lives, as a URL without the password: safe for logs and status output.</summary>
@@ -66,7 +67,14 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     /// <remarks>PostgreSQL delivers the notification when the transaction commits, and not at all if it rolls back.</remarks>
     protected override async Task NotifyQueueChangedAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var notify = Command(transaction, "NOTIFY " + PostgresQueueListener.Channel);
+        await using var notify = Command(transaction, "NOTIFY " + PostgresListener.QueueChannel);
+        await notify.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override async Task NotifyEventsAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var notify = Command(transaction, "NOTIFY " + PostgresListener.EventsChannel);
         await notify.ExecuteNonQueryAsync(cancellationToken);
     }
 

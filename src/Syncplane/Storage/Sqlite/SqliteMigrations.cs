@@ -97,5 +97,52 @@ internal static class SqliteMigrations
                 updated_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(3, "events, API tokens, audit records, webhook deliveries and cursors", """
+            -- A user asked to cancel a running run; its worker sees this when it renews the lease.
+            ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+
+            -- Every state change, in the order it committed: the live stream and its replay (Last-Event-ID).
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                type TEXT NOT NULL,
+                target TEXT,
+                run_id INTEGER,
+                data TEXT NOT NULL
+            );
+            CREATE INDEX events_at ON events (at);
+
+            -- Only the SHA-256 of a token is kept; the token itself is shown once, when it is created.
+            CREATE TABLE api_tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                hash TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                last_used_at TEXT,
+                revoked_at TEXT
+            );
+
+            CREATE TABLE audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                subject TEXT,
+                details TEXT NOT NULL
+            );
+
+            -- Provider delivery ids already accepted, so a redelivery triggers nothing twice.
+            CREATE TABLE webhook_deliveries (
+                provider TEXT NOT NULL,
+                delivery_id TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                PRIMARY KEY (provider, delivery_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+
+            -- How far a consumer (such as the outbound notifier) has read the event log.
+            CREATE TABLE cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
+            """),
     ];
 }

@@ -3,30 +3,34 @@ using Npgsql;
 namespace Syncplane.Storage.Postgres;
 
 /// <summary>
-/// One dedicated connection that <c>LISTEN</c>s on <see cref="Channel"/> and pulses a <see cref="QueueSignal"/>
-/// for each notification; it reconnects when the connection drops (and pulses then, since notifications sent
-/// while it was away are lost).
+/// One dedicated connection that <c>LISTEN</c>s on the store's channels (<see cref="QueueChannel"/>,
+/// <see cref="EventsChannel"/>) and pulses the matching <see cref="QueueSignal"/> for each notification; it
+/// reconnects when the connection drops (and pulses every signal then, since notifications sent while it was
+/// away are lost).
 /// </summary>
 /// <remarks>
 /// Outside the store's pool: a listening connection must not be handed to other calls. Npgsql's keepalive
 /// makes a silently dead connection fail instead of waiting forever.
 /// </remarks>
-internal sealed class PostgresQueueListener : IAsyncDisposable
+internal sealed class PostgresListener : IAsyncDisposable
 {
     /// <summary>The channel every enqueue and requeue notifies on commit.</summary>
-    public const string Channel = "syncplane_queue";
+    public const string QueueChannel = "syncplane_queue";
+
+    /// <summary>The channel every appended event notifies on commit.</summary>
+    public const string EventsChannel = "syncplane_events";
 
     private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(1);
 
     private readonly NpgsqlDataSource _dataSource;
-    private readonly QueueSignal _signal;
+    private readonly IReadOnlyDictionary<string, QueueSignal> _signals;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _gate = new();
     private Task? _loop;
 
-    public PostgresQueueListener(NpgsqlConnectionStringBuilder connection, QueueSignal signal, TimeProvider time)
+    public PostgresListener(NpgsqlConnectionStringBuilder connection, IReadOnlyDictionary<string, QueueSignal> signals, TimeProvider time)
     {
         var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString)
         {
@@ -35,7 +39,7 @@ internal sealed class PostgresQueueListener : IAsyncDisposable
             ApplicationName = (connection.ApplicationName ?? "syncplane") + " listener",
         };
         _dataSource = NpgsqlDataSource.Create(builder);
-        _signal = signal;
+        _signals = signals;
         _time = time;
     }
 
@@ -58,16 +62,26 @@ internal sealed class PostgresQueueListener : IAsyncDisposable
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(stop);
-                connection.Notification += (_, _) => _signal.Pulse();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                connection.Notification += (_, e) =>
                 {
+                    if (_signals.TryGetValue(e.Channel, out var signal))
+                    {
+                        signal.Pulse();
+                    }
+                };
+                foreach (var channel in _signals.Keys)
+                {
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
                     await listen.ExecuteNonQueryAsync(stop);
                 }
 
                 _firstAttempt.TrySetResult();
                 if (reconnecting)
                 {
-                    _signal.Pulse();
+                    foreach (var signal in _signals.Values)
+                    {
+                        signal.Pulse();
+                    }
                 }
 
                 while (true)

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Syncplane.Access;
+using Syncplane.Server.Api;
+
+namespace Syncplane.Server.Security;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer TOKEN</c> (or <c>?access_token=TOKEN</c>, for EventSource, which cannot
+/// set headers) against the hashes in the store. Without a token the request is anonymous, with the configured
+/// anonymous role if any; a wrong or revoked token fails.
+/// </summary>
+internal sealed class TokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ServerContext context, ServerOptions server)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "SyncplaneToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = ReadToken();
+        if (token is null)
+        {
+            return server.AnonymousRole is { } anonymous ? Success("anonymous", anonymous, authenticated: false) : AuthenticateResult.NoResult();
+        }
+
+        var record = await context.Store.FindTokenAsync(ApiTokens.Hash(token), Context.RequestAborted);
+        return record is null ? AuthenticateResult.Fail("the token is unknown or revoked") : Success("token:" + record.Name, record.Role, authenticated: true);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Write(Context, 401, "Unauthorized", "this route needs an API token: send 'Authorization: Bearer TOKEN' (create one with 'syncplane token create')");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Write(Context, 403, "Forbidden", "this token's role may not use this route");
+
+    private string? ReadToken()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return Request.Query.TryGetValue("access_token", out var query) && query.Count == 1 ? query[0] : null;
+    }
+
+    private static AuthenticateResult Success(string name, ApiRole role, bool authenticated)
+    {
+        var claims = new[] { new Claim(ClaimTypes.Name, name), new Claim(Policies.RoleClaim, ((int)role).ToString(CultureInfo.InvariantCulture)) };
+        var identity = new ClaimsIdentity(claims, authenticated ? SchemeName : null, ClaimTypes.Name, null);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Syncplane.Server.Api;
+using Syncplane.Server.Security;
+
+namespace Syncplane.Server;
+
+/// <summary>Builds the ASP.NET Core host: REST API under <c>/api/v1</c>, events, webhooks, health, metrics and the dashboard.</summary>
+/// <remarks>The host stays thin: endpoints parse HTTP and call the library; the engine (workers, scheduler) runs beside it.</remarks>
+public static class SyncplaneServer
+{
+    /// <summary>The JSON spelling of the API: snake_case fields, as the seeds' APIs use.</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+    }
+
+    /// <summary>Creates the web application; start it with <c>StartAsync</c> and read the bound addresses from <c>Urls</c>.</summary>
+    public static WebApplication Build(ServerContext context, ServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(context);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(context.Time);
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSyncplaneAuthorization();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
+        HealthEndpoints.Map(app);
+        var api = app.MapGroup("/api/v1");
+        TargetsEndpoints.Map(api);
+        return app;
+    }
+}

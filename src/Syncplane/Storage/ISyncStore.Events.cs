@@ -1,0 +1,28 @@
+using Syncplane.Events;
+
+namespace Syncplane.Storage;
+
+/// <summary>
+/// The event log (issue 4). The store appends run and settings events itself, in the same transaction as
+/// the change they describe; hosts append the others (webhooks received, checks changed, progress).
+/// </summary>
+public partial interface ISyncStore
+{
+    /// <summary>Appends an event now and wakes event readers (on PostgreSQL, on every node); returns it with its id.</summary>
+    Task<SyncEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken);
+
+    /// <summary>Events with an id above <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<SyncEvent>> ReadEventsAsync(long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The highest event id, 0 when there is none.</summary>
+    Task<long> GetLastEventIdAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns when events may have been appended (PostgreSQL: a <c>NOTIFY syncplane_events</c> from any node;
+    /// SQLite: an append in this process) or after <paramref name="maxWait"/>.
+    /// </summary>
+    Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken);
+
+    /// <summary>Deletes events recorded before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneEventsAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}

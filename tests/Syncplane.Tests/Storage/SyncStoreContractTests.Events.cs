@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Syncplane.Access;
+using Syncplane.Events;
+using Syncplane.Planning;
+using Syncplane.Storage;
+using Syncplane.Storage.Postgres;
+
+namespace Syncplane.Tests.Storage;
+
+public abstract partial class SyncStoreContractTests
+{
+    [Fact]
+    public async Task Events_ARunsLife_IsRecordedInOrderWithItsCounters()
+    {
+        var queued = await Store.EnqueueAsync(Request("docs"), Ct);
+        await Store.EnqueueAsync(Request("docs", trigger: "webhook", priority: RunPriority.Event), Ct);
+        var lease = await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct);
+        await Store.CompleteRunAsync(lease!.RunId, Done(lease) with { Summary = new PlanSummary(2, 1, 0, 7, 300) }, Ct);
+
+        var events = await Store.ReadEventsAsync(0, 100, Ct);
+
+        Assert.Equal(["run.queued", "run.queued", "run.started", "run.succeeded", "items.changed"], events.Select(e => e.Type));
+        Assert.All(events, e => Assert.Equal(("docs", queued.RunId), (e.Target, e.RunId)));
+        Assert.Equal(events.OrderBy(e => e.Id).Select(e => e.Id), events.Select(e => e.Id));
+        Assert.True(JsonNode.Parse(events[1].Data)!["coalesced"]!.GetValue<bool>());
+        var succeeded = JsonNode.Parse(events[3].Data)!;
+        Assert.Equal((2, 1, 7, 1), (succeeded["creates"]!.GetValue<int>(), succeeded["updates"]!.GetValue<int>(), succeeded["unchanged"]!.GetValue<int>(), succeeded["attempt"]!.GetValue<int>()));
+        Assert.Equal(events[^1].Id, await Store.GetLastEventIdAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Events_RequeueAndSettings_AreRecorded()
+    {
+        await Store.EnqueueAsync(Request("docs"), Ct);
+        var lease = await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct);
+        await Store.RequeueAsync(lease!.RunId, lease.Fence, Time.GetUtcNow().AddSeconds(5), "retrying after: boom", countAttempt: true, Ct);
+        await Store.SetFrequencyOverrideAsync("docs", "hourly", Ct);
+        var last = await Store.GetLastEventIdAsync(Ct);
+
+        var events = await Store.ReadEventsAsync(0, 100, Ct);
+
+        Assert.Equal(["run.queued", "run.started", "run.requeued", "target.settings_changed"], events.Select(e => e.Type));
+        Assert.Equal("retrying after: boom", JsonNode.Parse(events[2].Data)!["reason"]!.GetValue<string>());
+        Assert.Equal("hourly", JsonNode.Parse(events[3].Data)!["value"]!.GetValue<string>());
+        Assert.Empty(await Store.ReadEventsAsync(last, 100, Ct));
+    }
+
+    [Fact]
+    public async Task AppendEventAsync_WakesAWaiterOnAnotherStoreOfTheSameDatabase()
+    {
+        // SQLite wakes only waiters on the same store object; other processes poll.
+        if (Open() is not PostgresSyncStore other)
+        {
+            return;
+        }
+
+        await other.StartListeningAsync(Ct);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var waiting = other.WaitForEventsAsync(TimeSpan.FromHours(1), stop.Token);
+        var appended = await Store.AppendEventAsync(new NewEvent(EventTypes.WebhookReceived, null, null, new JsonObject { ["provider"] = "github" }), Ct);
+
+        await waiting;
+        var read = Assert.Single(await other.ReadEventsAsync(appended.Id - 1, 10, Ct));
+        Assert.Equal("github", JsonDocument.Parse(read.Data).RootElement.GetProperty("provider").GetString());
+    }
+
+    [Fact]
+    public async Task PruneEventsAsync_RemovesOnlyOlderEvents()
+    {
+        await Store.AppendEventAsync(new NewEvent("x.old", null, null, []), Ct);
+        Time.Advance(TimeSpan.FromDays(8));
+        await Store.AppendEventAsync(new NewEvent("x.new", null, null, []), Ct);
+
+        Assert.Equal(1, await Store.PruneEventsAsync(Time.GetUtcNow().AddDays(-7), Ct));
+        Assert.Equal(["x.new"], (await Store.ReadEventsAsync(0, 10, Ct)).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Tokens_AreFoundByHashUntilRevokedAndNamesAreUnique()
+    {
+        var created = await Store.CreateTokenAsync("ci", ApiRole.Operator, ApiTokens.Hash("spt_secret"), Ct);
+
+        Assert.Equal(("ci", ApiRole.Operator), ((await Store.FindTokenAsync(ApiTokens.Hash("spt_secret"), Ct))!.Name, created.Role));
+        Assert.Null(await Store.FindTokenAsync(ApiTokens.Hash("spt_other"), Ct));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.CreateTokenAsync("ci", ApiRole.Admin, ApiTokens.Hash("x"), Ct));
+        Assert.True(await Store.RevokeTokenAsync("ci", Ct));
+        Assert.False(await Store.RevokeTokenAsync("ci", Ct));
+        Assert.Null(await Store.FindTokenAsync(ApiTokens.Hash("spt_secret"), Ct));
+        Assert.NotNull(Assert.Single(await Store.ListTokensAsync(Ct)).RevokedAt);
+    }
+
+    [Fact]
+    public async Task Audit_IsListedNewestFirstAndPaged()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.AppendAuditAsync("token:ops", "run.trigger", $"t{i}", "{}", Ct);
+        }
+
+        var first = await Store.ListAuditAsync(null, 2, Ct);
+        var second = await Store.ListAuditAsync(first[^1].Id, 10, Ct);
+
+        Assert.Equal(["t4", "t3"], first.Select(a => a.Subject));
+        Assert.Equal(["t2", "t1", "t0"], second.Select(a => a.Subject));
+    }
+
+    [Fact]
+    public async Task RecordDeliveryAsync_IsTrueOnlyTheFirstTimePerProvider()
+    {
+        Assert.True(await Store.RecordDeliveryAsync("github", "d-1", Ct));
+        Assert.False(await Open().RecordDeliveryAsync("github", "d-1", Ct));
+        Assert.True(await Store.RecordDeliveryAsync("gitlab", "d-1", Ct));
+    }
+
+    [Fact]
+    public async Task Cursors_AreStoredAndUpdated()
+    {
+        Assert.Null(await Store.GetCursorAsync("notifier", Ct));
+        await Store.SetCursorAsync("notifier", 5, Ct);
+        await Store.SetCursorAsync("notifier", 9, Ct);
+        Assert.Equal(9, await Store.GetCursorAsync("notifier", Ct));
+    }
+}
