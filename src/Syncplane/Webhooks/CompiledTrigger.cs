@@ -3,7 +3,8 @@ namespace Syncplane.Webhooks;
 /// <summary>A <see cref="WebhookTrigger"/> with its patterns compiled, and the target it belongs to.</summary>
 internal sealed class CompiledTrigger
 {
-    private static readonly string[] PushOnly = ["push"];
+    private static readonly string[] GitHubPushes = ["push"];
+    private static readonly string[] GitLabPushes = ["push", "tag_push"];
 
     private readonly WildcardPattern? _repository;
     private readonly WildcardPattern? _branch;
@@ -22,8 +23,13 @@ internal sealed class CompiledTrigger
         _subject = trigger.Subject is { } s ? new WildcardPattern(s, ignoreCase: false) : null;
 
         // A git matcher without events reacts to pushes only: a pull-request comment should not start a sync.
-        var events = trigger.Events.Count > 0 ? trigger.Events
-            : trigger.Provider is WebhookProviders.GitHub or WebhookProviders.GitLab ? PushOnly : [];
+        // GitLab reports tag pushes as their own kind; GitHub's are ordinary push events.
+        var events = trigger.Events.Count > 0 ? trigger.Events : trigger.Provider switch
+        {
+            WebhookProviders.GitHub => GitHubPushes,
+            WebhookProviders.GitLab => GitLabPushes,
+            _ => [],
+        };
         _events = [.. events.Select(e => new WildcardPattern(e, ignoreCase: false))];
     }
 

@@ -10,6 +10,9 @@ namespace Syncplane.Webhooks;
 /// <remarks>Secrets are resolved on every request, so a rotated <c>${file:…}</c> secret takes effect without a restart.</remarks>
 public sealed class WebhookReceiver(WebhooksConfig config, SecretResolver secrets, TimeProvider time)
 {
+    /// <summary>Longer delivery ids are refused: the host stores them to deduplicate.</summary>
+    public const int MaxDeliveryIdLength = 512;
+
     /// <summary>The host should stop reading a body larger than this and reject it with 413 straight away.</summary>
     public long MaxBodyBytes => config.MaxBodyBytes;
 
@@ -38,6 +41,11 @@ public sealed class WebhookReceiver(WebhooksConfig config, SecretResolver secret
                 WebhookProviders.CloudEvents => CloudEventPayload.Parse(request, now),
                 _ => GenericPayload.Parse(request, now),
             };
+            if (delivery.DeliveryId is { Length: > MaxDeliveryIdLength })
+            {
+                return WebhookVerdict.Reject(400, $"the delivery id is longer than {MaxDeliveryIdLength} characters");
+            }
+
             return WebhookVerdict.Accept(delivery);
         }
         catch (WebhookRejectedException ex)

@@ -31,6 +31,15 @@ public class GenericWebhookTests
     }
 
     [Fact]
+    public void Receive_OverlongDeliveryId_IsBadRequest()
+    {
+        var receiver = WebhookTestKit.Receiver("webhooks: { generic: { allow_unauthenticated: true } }");
+
+        Rejected(receiver.Receive(Request("generic", Dispatch, [("Idempotency-Key", new string('k', 513))])), 400, "longer than 512 characters");
+        Accepted(receiver.Receive(Request("generic", Dispatch, [("Idempotency-Key", new string('k', 512))])));
+    }
+
+    [Fact]
     public void Receive_EventField_FallsBackToEventThenType()
     {
         var receiver = WebhookTestKit.Receiver("webhooks: { generic: { allow_unauthenticated: true } }");

@@ -86,6 +86,18 @@ public class WebhookMatcherTests
     }
 
     [Fact]
+    public void Match_GitLabTagPush_MatchesTagMatcherWithoutEvents()
+    {
+        var targets = Targets("""
+              releases: { entrypoint: sync.sh, trigger: { webhook: { gitlab: { project: group/proj, tag: "v*" } } } }
+            """);
+        var tagPush = Push("group/proj", branch: null, tag: "v2.0") with { Provider = "gitlab", EventType = "tag_push" };
+
+        Assert.Equal(["releases"], WebhookMatcher.Match(tagPush, targets));
+        Assert.Empty(WebhookMatcher.Match(tagPush with { EventType = "merge_request" }, targets));
+    }
+
+    [Fact]
     public void Match_Ping_MatchesNothing()
     {
         Assert.Empty(WebhookMatcher.Match(Push() with { IsPing = true }, LandingZone));
