@@ -96,9 +96,23 @@ internal static class JsonPayload
         }
     }
 
-    /// <summary>Cuts user-supplied text for summaries.</summary>
-    public static string Short(string? text, int max = 80) =>
-        text is null ? "" : text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
+    /// <summary>Cuts user-supplied text for summaries and reasons, and blanks control characters so it cannot forge log lines.</summary>
+    public static string Short(string? text, int max = 80)
+    {
+        if (text is null)
+        {
+            return "";
+        }
+
+        var clean = string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        });
+        return clean.Length <= max ? clean : string.Concat(clean.AsSpan(0, max - 1), "…");
+    }
 
     public static string Count(int n, string noun) => n.ToString(CultureInfo.InvariantCulture) + " " + noun + (n == 1 ? "" : "s");
 }

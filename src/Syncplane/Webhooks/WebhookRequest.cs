@@ -21,6 +21,7 @@ public sealed class WebhookRequest
     /// <summary>Headers by case-insensitive name (the first value wins when the host passes one twice).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
+    /// <summary>Decoded query parameters. It may hold a token (<c>?token=</c>): the host must not log the query string.</summary>
     public IReadOnlyDictionary<string, string> Query { get; }
 
     /// <summary>The body exactly as received: signatures are computed over these bytes.</summary>

@@ -31,6 +31,18 @@ public class GenericWebhookTests
     }
 
     [Fact]
+    public void Receive_ControlCharactersInEventName_DoNotReachTheSummary()
+    {
+        var receiver = WebhookTestKit.Receiver("webhooks: { generic: { allow_unauthenticated: true } }");
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"event\": \"a\\nforged log line\"}");
+
+        var delivery = Accepted(receiver.Receive(Request("generic", body, [])));
+
+        Assert.Equal("a\nforged log line", delivery.EventType);
+        Assert.Equal("event a forged log line", delivery.Summary);
+    }
+
+    [Fact]
     public void Receive_OverlongDeliveryId_IsBadRequest()
     {
         var receiver = WebhookTestKit.Receiver("webhooks: { generic: { allow_unauthenticated: true } }");
