@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits"];
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -78,6 +78,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             RateLimits = rateLimits,
             StateDirectory = stateDirectory,
             Store = store,
+            Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
         };
     }
 }

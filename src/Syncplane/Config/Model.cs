@@ -40,6 +40,9 @@ public sealed record SyncplaneConfig
     /// string, usually a secret reference such as <c>${env:SYNCPLANE_STORE}</c>. Null means SQLite in <see cref="StateDirectory"/>.
     /// </summary>
     public string? Store { get; init; }
+
+    /// <summary>How inbound webhooks are authenticated (top-level <c>webhooks</c>).</summary>
+    public Webhooks.WebhooksConfig Webhooks { get; init; } = new();
 }
 
 /// <summary>Values every target inherits unless it sets its own.</summary>
@@ -145,6 +148,9 @@ public sealed record TargetConfig
 
     /// <summary>Jitter window; null for the schedule's default. Inherits <see cref="DefaultsConfig.Jitter"/>.</summary>
     public TimeSpan? Jitter { get; init; }
+
+    /// <summary>Matchers under <c>trigger.webhook</c>: deliveries that match one of them trigger a run.</summary>
+    public IReadOnlyList<Webhooks.WebhookTrigger> Webhooks { get; init; } = [];
 
     /// <summary>Where the target was declared, for error messages.</summary>
     public ConfigNode? Node { get; init; }

@@ -93,6 +93,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             GitCommit = GitCommit(node),
             Timeout = reader.Duration(node, "timeout") ?? defaults.Timeout,
             Retry = DefaultsBinder.Retry(node["retry"], reader) ?? defaults.Retry,
+            Webhooks = WebhookTriggerBinder.Bind(node["trigger"], reader),
         };
         return WithPolicies(target, node);
     }
@@ -148,7 +149,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             }
         }
 
-        if (node["trigger"] is { IsNull: false } trigger && reader.Mapping(trigger, "trigger", "every", "cron"))
+        if (node["trigger"] is { IsNull: false } trigger && reader.Mapping(trigger, "trigger", "every", "cron", "webhook"))
         {
             if (reader.Duration(trigger, "every") is not null)
             {

@@ -46,6 +46,19 @@ public partial class ConfigurationDocsTests
         Assert.Equal(new RateLimit(10, TimeSpan.FromMinutes(1), 5), config.Targets.Single(t => t.Name == "lz-docs").RateLimit);
     }
 
+    [Fact]
+    public void WebhooksExample_Loads()
+    {
+        var config = Parse(Section("Webhooks"));
+
+        Assert.Equal(1024 * 1024, config.Webhooks.MaxBodyBytes);
+        Assert.Equal(["github", "gitlab", "pubsub", "cloudevents", "generic"], config.Webhooks.Providers.Keys);
+        Assert.Equal(Syncplane.Webhooks.WebhookTokenLocation.Query, config.Webhooks.Providers["pubsub"].TokenIn);
+        Assert.Equal(ScheduleKind.Manual, config.Targets.Single(t => t.Name == "lz-releases").Schedule.Kind);
+        Assert.Equal(["github", "generic"], config.Targets.Single(t => t.Name == "lz-docs").Webhooks.Select(w => w.Provider));
+        Assert.Equal(3, config.Targets.Single(t => t.Name == "lz-releases").Webhooks.Count);
+    }
+
     [GeneratedRegex("```yaml\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex YamlBlock();
 }
