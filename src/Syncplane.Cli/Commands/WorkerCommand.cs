@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Syncplane.Connectors;
+using Syncplane.Access;
 using Syncplane.Engine;
+using Syncplane.Server;
 
 namespace Syncplane.Cli.Commands;
 
@@ -33,6 +35,21 @@ internal static class WorkerCommand
         var lease = new Option<double>("--lease-seconds") { Description = "How long a claim holds without renewal", DefaultValueFactory = _ => 30, Hidden = true };
         command.Options.Add(grace);
         command.Options.Add(lease);
+        var urls = new Option<string>("--urls") { Description = "Where the HTTP server listens (serve only; ';' between several)", DefaultValueFactory = _ => ServerOptions.DefaultUrls, HelpName = "URLS" };
+        var anonymous = new Option<string?>("--anonymous-role") { Description = "Role of requests without a token: viewer, operator or admin (default: a token is required)", HelpName = "ROLE" };
+        anonymous.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } role && !ApiRoles.TryParse(role, out _))
+            {
+                r.AddError($"--anonymous-role must be viewer, operator or admin, not '{role}'");
+            }
+        });
+        if (serve)
+        {
+            command.Options.Add(urls);
+            command.Options.Add(anonymous);
+        }
+
         command.SetAction((result, ct) =>
         {
             var options = new WorkerOptions
@@ -43,12 +60,15 @@ internal static class WorkerCommand
                 LeaseDuration = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(lease), 1, 3600)),
             };
             options = options with { RecoveryInterval = options.LeaseDuration < options.RecoveryInterval ? options.LeaseDuration : options.RecoveryInterval };
-            return RunAsync(result.GetValue(config)!, result.GetValue(store), options, serve, ct);
+            var server = serve
+                ? new ServerOptions { Urls = result.GetValue(urls)!, AnonymousRole = ApiRoles.TryParse(result.GetValue(anonymous), out var role) ? role : null }
+                : null;
+            return RunAsync(result.GetValue(config)!, result.GetValue(store), options, server, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string configPath, string? storeOption, WorkerOptions options, bool serve, CancellationToken stopping)
+    private static async Task<int> RunAsync(string configPath, string? storeOption, WorkerOptions options, ServerOptions? server, CancellationToken stopping)
     {
         // System.CommandLine installs its SIGTERM / Ctrl+C handlers only once the action has returned its task; a signal
         // before that (the work below may start synchronously) would kill the process without a graceful shutdown.
@@ -70,16 +90,40 @@ internal static class WorkerCommand
 
         var time = session.Time;
         void Log(string line) => Console.WriteLine($"{Stamp(time.GetUtcNow())} {line}");
-        var runner = new SyncRunner(session.Config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
-        var worker = new Worker(session.Config, session.Store, runner, time, options, e => Console.WriteLine($"{Stamp(e.At)} {e}"));
-        Log($"{(serve ? "serve" : "worker")}: {options.WorkerId} started with concurrency {options.Concurrency}");
+        void OnEvent(WorkerEvent e) => Console.WriteLine($"{Stamp(e.At)} {e}");
+        var name = server is null ? "worker" : "serve";
+        if (server is null)
+        {
+            var runner = new SyncRunner(session.Config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
+            Log($"worker: {options.WorkerId} started with concurrency {options.Concurrency}");
+            await new Worker(session.Config, session.Store, runner, time, options, OnEvent).RunAsync(stopping);
+            Log("worker: stopped");
+            return ExitCodes.Success;
+        }
 
-        using var stopScheduler = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var scheduler = serve ? new Scheduler(session.Config, session.Store, time, new SchedulerOptions(), Log).RunAsync(stopScheduler.Token) : Task.CompletedTask;
-        await worker.RunAsync(stopping);
-        await stopScheduler.CancelAsync();
-        await scheduler;
-        Log($"{(serve ? "serve" : "worker")}: stopped");
+        SyncplaneNode node;
+        try
+        {
+            node = await SyncplaneNode.StartAsync(session.Config, session.Secrets, session.Store, time, new NodeOptions(server, options, Scheduler: true), OnEvent, Log, stopping);
+        }
+        catch (IOException ex)
+        {
+            // Kestrel reports an address in use or a bad URL as an IOException.
+            await Console.Error.WriteLineAsync($"error: cannot listen on {server.Urls}: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+
+        await using (node)
+        {
+            Log($"{name}: listening on {string.Join(", ", node.Urls)}");
+            Log($"{name}: {options.WorkerId} started with concurrency {options.Concurrency}");
+            // Runs until stopped; with --exit-when-idle, until the node's worker has drained the queue.
+            await Task.WhenAny(node.WorkersDone, Task.Delay(Timeout.Infinite, stopping));
+
+            await node.StopAsync();
+        }
+
+        Log($"{name}: stopped");
         return ExitCodes.Success;
     }
 

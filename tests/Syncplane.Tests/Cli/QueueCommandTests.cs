@@ -141,7 +141,7 @@ public sealed class QueueCommandTests : IDisposable
     // Starts 'serve', waits for a line containing <paramref name="waitFor"/>, sends SIGTERM and waits for the exit.
     private async Task<(int ExitCode, string Stdout)> ServeUntilSigtermAsync(string waitFor, params string[] extra)
     {
-        using var serve = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, ["serve", .. extra]))!;
+        using var serve = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, ["serve", "--urls", "http://127.0.0.1:0", .. extra]))!;
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stdout = new System.Text.StringBuilder();
         serve.OutputDataReceived += (_, e) =>

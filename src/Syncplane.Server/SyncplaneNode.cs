@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Syncplane.Config;
+using Syncplane.Connectors;
+using Syncplane.Engine;
+using Syncplane.Events;
+using Syncplane.Storage;
+
+namespace Syncplane.Server;
+
+/// <summary>What a node runs beside its HTTP server.</summary>
+/// <param name="Server">Where to listen and whom to let in.</param>
+/// <param name="Worker">The workers' options; null runs no workers (an API-only node).</param>
+/// <param name="Scheduler">Whether this node competes for the scheduler lease.</param>
+internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler);
+
+/// <summary>
+/// One Syncplane node as <c>syncplane serve</c> runs it: the HTTP server, the event hub, workers and the
+/// scheduler, sharing one store. Tests start the same thing on 127.0.0.1 with port 0.
+/// </summary>
+internal sealed class SyncplaneNode : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _background = [];
+    private readonly WebApplication _app;
+
+    private SyncplaneNode(WebApplication app, ServerContext context)
+    {
+        _app = app;
+        Context = context;
+    }
+
+    public ServerContext Context { get; }
+
+    /// <summary>Completes when the node's workers stop (at shutdown, or when they drain the queue with <see cref="WorkerOptions.ExitWhenIdle"/>).</summary>
+    public Task WorkersDone { get; private set; } = Task.Delay(Timeout.Infinite);
+
+    /// <summary>The addresses the server listens on, ports resolved (for <c>:0</c>).</summary>
+    public IReadOnlyList<Uri> Urls =>
+        [.. _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a))];
+
+    public static async Task<SyncplaneNode> StartAsync(
+        SyncplaneConfig config, SecretResolver secrets, ISyncStore store, TimeProvider time, NodeOptions options, Action<WorkerEvent>? onWorkerEvent, Action<string>? log,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var hub = new EventHub(store, time);
+        var context = new ServerContext(config, secrets, store, time, hub);
+        var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server), context);
+        node._background.Add(hub.RunAsync(node._stop.Token));
+        await hub.Started.WaitAsync(cancellationToken);
+        await node._app.StartAsync(cancellationToken);
+        if (options.Worker is { } workerOptions)
+        {
+            var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, secrets);
+            node.WorkersDone = new Worker(config, store, runner, time, workerOptions, onWorkerEvent).RunAsync(node._stop.Token);
+            node._background.Add(node.WorkersDone);
+        }
+
+        if (options.Scheduler)
+        {
+            node._background.Add(new Scheduler(config, store, time, new SchedulerOptions(), log).RunAsync(node._stop.Token));
+        }
+
+        return node;
+    }
+
+    /// <summary>Stops taking requests, lets workers finish or release their runs, and stops the scheduler and hub.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_background);
+        await _app.StopAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync();
+        }
+
+        await _app.DisposeAsync();
+        _stop.Dispose();
+    }
+}
