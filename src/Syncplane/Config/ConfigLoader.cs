@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks"];
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -59,6 +59,8 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             ? map.Entries.Select(e => e.Key.Value ?? "").ToHashSet(StringComparer.Ordinal)
             : [];
         DependencyValidator.Validate(targets, declared, rateLimits, reader);
+        var checks = new ChecksBinder(reader, baseDirectory).Bind(root["checks"]);
+        ChecksBinder.ValidateRequires(targets, checks, reader);
         var safety = SafetyBinder.Bind(root["safety"], reader);
         var stateDirectory = Path.GetFullPath(reader.Text(root, "state_dir") ?? ".syncplane", baseDirectory);
         var store = reader.Text(root, "store");
@@ -79,6 +81,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             StateDirectory = stateDirectory,
             Store = store,
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
+            Checks = checks,
         };
     }
 }

@@ -43,6 +43,8 @@ public sealed record SyncplaneConfig
 
     /// <summary>How inbound webhooks are authenticated (top-level <c>webhooks</c>).</summary>
     public Webhooks.WebhooksConfig Webhooks { get; init; } = new();
+    /// <summary>Named environment checks (top-level <c>checks:</c>) and where <c>syncplane check</c> writes its status file.</summary>
+    public Checks.ChecksConfig Checks { get; init; } = new();
 }
 
 /// <summary>Values every target inherits unless it sets its own.</summary>
@@ -136,6 +138,9 @@ public sealed record TargetConfig
 
     /// <summary>The name of a shared budget in <see cref="SyncplaneConfig.RateLimits"/> (<c>rate_limit: ads-api</c>).</summary>
     public string? RateLimitBucket { get; init; }
+
+    /// <summary>Checks (names in <c>checks:</c>) that must not be down for a run to start; a run is skipped (refused) otherwise.</summary>
+    public IReadOnlyList<string> Requires { get; init; } = [];
 
     /// <summary>Targets whose newest run must have succeeded before this one starts.</summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];

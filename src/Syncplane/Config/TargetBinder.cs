@@ -10,7 +10,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
     [
         "description", "direction", "source", "destination", "entrypoint", "config", "env", "working_dir",
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
-        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter",
+        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires",
     ];
 
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
@@ -94,6 +94,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Timeout = reader.Duration(node, "timeout") ?? defaults.Timeout,
             Retry = DefaultsBinder.Retry(node["retry"], reader) ?? defaults.Retry,
             Webhooks = WebhookTriggerBinder.Bind(node["trigger"], reader),
+            Requires = reader.StringList(node, "requires"),
         };
         return WithPolicies(target, node);
     }
