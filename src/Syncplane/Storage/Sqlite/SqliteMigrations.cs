@@ -144,5 +144,18 @@ internal static class SqliteMigrations
             -- How far a consumer (such as the outbound notifier) has read the event log.
             CREATE TABLE cursors (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
             """),
+        new(4, "check results", """
+            CREATE TABLE check_results (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                status TEXT NOT NULL,
+                latency_ms INTEGER NOT NULL,
+                message TEXT NOT NULL,
+                details TEXT NOT NULL DEFAULT '{}',
+                checked_at TEXT NOT NULL
+            );
+            CREATE INDEX check_results_by_name ON check_results (name, id);
+            """),
     ];
 }
