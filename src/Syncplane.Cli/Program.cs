@@ -19,6 +19,7 @@ root.SetAction((result, ct) =>
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(ListCommand.Create());
 root.Subcommands.Add(ValidateCommand.Create());
+root.Subcommands.Add(CheckCommand.Create());
 root.Subcommands.Add(WorkerCommand.Create(serve: true));
 root.Subcommands.Add(WorkerCommand.Create(serve: false));
 root.Subcommands.Add(StatusCommand.Create());

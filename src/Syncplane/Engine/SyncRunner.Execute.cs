@@ -17,6 +17,11 @@ public sealed partial class SyncRunner
     {
         var runner = new ProcessRunner(time);
         var log = context.Log;
+        if (await new Checks.RequiredChecks(config.Checks, store, new Checks.CheckRunner(time, secrets), time).BlockerAsync(target, log, ct) is { } skipped)
+        {
+            throw new GateFailedException(Checks.RequiredChecks.Gate, skipped);
+        }
+
         await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
         await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, config.BaseDirectory, target.Timeout, log, ct));
 

@@ -98,7 +98,9 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             }
             catch (GateFailedException ex)
             {
-                outcome = new Outcome(RunStatus.Refused, $"refused by {ex.Gate}: {ex.Message}") { Plan = ex.Plan, Error = ex };
+                // A down required check skips the run: its message already says so ("skipped: required check …").
+                var refusal = ex.Gate == Checks.RequiredChecks.Gate ? ex.Message : $"refused by {ex.Gate}: {ex.Message}";
+                outcome = new Outcome(RunStatus.Refused, refusal) { Plan = ex.Plan, Error = ex };
             }
             catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using Syncplane.Checks;
+using Syncplane.Config;
+
+namespace Syncplane.Cli.Commands;
+
+/// <summary>
+/// <c>syncplane check [NAME…]</c>: runs the declared checks concurrently, prints a sectioned report (or the
+/// status JSON with <c>--json</c>), writes the status file, records every result in the store. Exit 0 when
+/// nothing is degraded or down, 1 otherwise, 2 for a bad config or an unknown check name.
+/// </summary>
+internal static class CheckCommand
+{
+    public static Command Create()
+    {
+        var config = CliOptions.Config();
+        var store = CliOptions.Store();
+        var json = CliOptions.Json();
+        var statusFile = new Option<string>("--status-file") { Description = "Write the status JSON here (default: checks.status_file, else status.json in the state directory)", HelpName = "FILE" };
+        var names = new Argument<string[]>("NAME") { Description = "Only these checks (default: all)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("check", "Run the environment checks under 'checks:' and report healthy / degraded / down") { config, store, json, statusFile, names };
+        command.SetAction((result, ct) => RunAsync(
+            result.GetValue(config)!, result.GetValue(store), result.GetValue(json), result.GetValue(statusFile), result.GetValue(names) ?? [], ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string configPath, string? storeOption, bool json, string? statusFileOption, string[] names, CancellationToken cancellationToken)
+    {
+        if (ConfigFile.LoadOrReport(configPath) is not { } config)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        if (Select(config, names) is not { } checks)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        await using var session = await CliSession.OpenAsync(config, storeOption, cancellationToken);
+        var timestamp = session.Time.GetUtcNow();
+        var results = await new CheckRunner(session.Time, session.Secrets).RunAsync(checks, cancellationToken);
+        foreach (var result in results)
+        {
+            await session.Store.RecordCheckResultAsync(result, CancellationToken.None);
+        }
+
+        var document = CheckStatusDocument.Build(results, config.Checks, timestamp).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var statusFile = Path.GetFullPath(statusFileOption ?? config.Checks.StatusFile ?? Path.Combine(config.StateDirectory, "status.json"));
+        await WriteAtomicallyAsync(statusFile, document + "\n");
+        if (json)
+        {
+            Console.WriteLine(document);
+        }
+        else
+        {
+            CheckReport.Write(Console.Out, results, config, timestamp, statusFile);
+        }
+
+        return CheckStatusText.Worst(results.Select(r => r.Status)) is CheckStatus.Degraded or CheckStatus.Down ? ExitCodes.TargetFailed : ExitCodes.Success;
+    }
+
+    private static List<CheckConfig>? Select(SyncplaneConfig config, string[] names)
+    {
+        var all = config.Checks.Items;
+        if (all.Count == 0)
+        {
+            Console.Error.WriteLine($"error: {config.File} declares no checks; add some under 'checks:' (see docs/checks.md)");
+            return null;
+        }
+
+        var unknown = names.Where(n => config.Checks.Find(n) is null).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"error: no check named {string.Join(", ", unknown.Select(n => $"'{n}'"))}; known checks: {string.Join(", ", all.Select(c => c.Name))}");
+            return null;
+        }
+
+        return names.Length == 0 ? [.. all] : all.Where(c => names.Contains(c.Name, StringComparer.Ordinal)).ToList();
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp-" + Environment.ProcessId;
+        await File.WriteAllTextAsync(temp, text, CancellationToken.None);
+        File.Move(temp, path, overwrite: true);
+    }
+}

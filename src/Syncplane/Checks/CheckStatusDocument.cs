@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Syncplane.Checks;
+
+/// <summary>
+/// The status JSON that <c>syncplane check</c> writes (and prints with <c>--json</c>), shaped like the Infinity
+/// Sync status file and its <c>/api/sync/status</c> and <c>/api/sync/heartbeat</c> responses: a
+/// <c>timestamp</c>, a <c>status</c> object with one entry per check (<c>Status</c>, <c>Details</c>, …), and a
+/// <c>heartbeats</c> array (<c>service</c>, <c>status</c>, <c>lastCheck</c>, <c>responseTime</c>).
+/// </summary>
+public static class CheckStatusDocument
+{
+    /// <summary>The document for <paramref name="results"/> (in the order given) taken at <paramref name="timestamp"/>.</summary>
+    /// <param name="results">The results.</param>
+    /// <param name="checks">The checks' config, for sections (a result without one is under its kind's heading).</param>
+    /// <param name="timestamp">When the checks were run.</param>
+    public static JsonObject Build(IReadOnlyList<CheckResult> results, ChecksConfig checks, DateTimeOffset timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(checks);
+        var status = new JsonObject();
+        var heartbeats = new JsonArray();
+        foreach (var result in results)
+        {
+            var details = new JsonObject();
+            foreach (var (key, value) in result.Details)
+            {
+                details[key] = value;
+            }
+
+            status[result.Name] = new JsonObject
+            {
+                ["Status"] = result.Status.ToText(),
+                ["State"] = result.Details.GetValueOrDefault("state"),
+                ["Kind"] = result.Kind,
+                ["Section"] = SectionOf(result, checks),
+                ["Message"] = result.Message,
+                ["Details"] = details,
+                ["LatencyMs"] = result.LatencyMs,
+                ["CheckedAt"] = Time(result.CheckedAt),
+            };
+            heartbeats.Add(new JsonObject
+            {
+                ["service"] = result.Name,
+                ["status"] = result.Status.ToText(),
+                ["lastCheck"] = Time(result.CheckedAt),
+                ["responseTime"] = result.LatencyMs,
+            });
+        }
+
+        var counts = new JsonObject();
+        foreach (var value in new[] { CheckStatus.Healthy, CheckStatus.Degraded, CheckStatus.Down, CheckStatus.Unknown })
+        {
+            counts[value.ToText()] = results.Count(r => r.Status == value);
+        }
+
+        return new JsonObject
+        {
+            ["timestamp"] = Time(timestamp),
+            ["overall"] = CheckStatusText.Worst(results.Select(r => r.Status)).ToText(),
+            ["counts"] = counts,
+            ["status"] = status,
+            ["heartbeats"] = heartbeats,
+            ["dryRun"] = false,
+        };
+    }
+
+    /// <summary>The report heading of a result: its check's <c>section</c>, else its kind's heading.</summary>
+    public static string SectionOf(CheckResult result, ChecksConfig checks)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.Find(result.Name)?.Section ?? CheckKinds.Heading(result.Kind);
+    }
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}
