@@ -56,6 +56,11 @@ internal sealed partial class ChecksBinder
             reader.Error(node["url"]!, $"check '{name}': '{text}' is not an absolute http:// or https:// URL");
             url = null;
         }
+        else if (text is not null && SecretResolver.HasReference(text))
+        {
+            reader.Error(node["url"]!, $"check '{name}': the url may not contain secret references (it is printed and stored); put credentials in 'headers'");
+            url = null;
+        }
 
         var method = reader.Text(node, "method") ?? "GET";
         if (!MethodRegex().IsMatch(method))

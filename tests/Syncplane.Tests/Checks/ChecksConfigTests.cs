@@ -77,6 +77,7 @@ public sealed class ChecksConfigTests
     [Theory]
     [InlineData("  api: { http: \"https://x\", degraded: 500ms }\n", 5, 29, "unknown key 'degraded' in check 'api'")]
     [InlineData("  api: { http: { url: \"ftp://x\" } }\n", 5, 23, "'ftp://x' is not an absolute http:// or https:// URL")]
+    [InlineData("  api: { http: \"https://x/${env:TOKEN}\" }\n", 5, 16, "the url may not contain secret references")]
     [InlineData("  api: { http: \"https://x\", timeout: soon }\n", 5, 38, "'timeout' must be a duration")]
     [InlineData("  api: { http: \"https://x\", tcp: \"a:1\" }\n", 5, 29, "must name exactly one kind")]
     [InlineData("  api: { ping: x }\n", 5, 8, "must name exactly one kind: http, dns, tcp, git, compose, command")]

@@ -147,4 +147,18 @@ public sealed class HttpCheckTests
         Assert.Equal(CheckStatus.Down, strict.Status);
         Assert.Contains("certificate expired", strict.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task HeaderSecret_IsSentButNeverInTheResult()
+    {
+        await using var server = new LoopbackHttpServer(() => new Reply(401, "token s3cret-value rejected"));
+        var check = Assert.Single(CheckTestBed.Bind($"  api: {{ http: {{ url: \"{server.Url}\", headers: {{ Authorization: \"Bearer ${{env:CHECK_TOKEN}}\" }} }} }}\n").Items);
+        var secrets = new Syncplane.Config.SecretResolver(Path.GetTempPath(), name => name == "CHECK_TOKEN" ? "s3cret-value" : null);
+
+        var result = await new CheckRunner(TimeProvider.System, secrets).RunOneAsync(check, CancellationToken.None);
+
+        Assert.Contains("Authorization: Bearer s3cret-value", server.LastRequest, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Down, result.Status);
+        Assert.DoesNotContain("s3cret-value", result.Message + string.Join(" ", result.Details.Values), StringComparison.Ordinal);
+    }
 }

@@ -30,6 +30,9 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         _loop = Task.Run(AcceptLoopAsync);
     }
 
+    /// <summary>The request line and headers of the latest request.</summary>
+    public string? LastRequest { get; private set; }
+
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public string Url => $"{(_certificate is null ? "http" : "https")}://127.0.0.1:{Port}/";
@@ -110,6 +113,8 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         {
             seen.Append((char)buffer[0]);
         }
+
+        LastRequest = seen.ToString();
     }
 
     public async ValueTask DisposeAsync()
