@@ -100,18 +100,21 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
         }
 
         var bound = BindOptions(kind, name, options);
-        var check = new CheckConfig
+        var section = reader.Text(options, "section");
+        var timeout = reader.Duration(options, "timeout") ?? CheckConfig.DefaultTimeout;
+        var degradedAfter = reader.Duration(options, "degraded_after");
+        var cacheTtl = reader.Duration(options, "cache_ttl") ?? CheckConfig.DefaultCacheTtl;
+        return bound is null ? null : new CheckConfig
         {
             Name = name,
             Kind = kind,
-            Options = bound!,
+            Options = bound,
             Node = node,
-            Section = reader.Text(options, "section"),
-            Timeout = reader.Duration(options, "timeout") ?? CheckConfig.DefaultTimeout,
-            DegradedAfter = reader.Duration(options, "degraded_after"),
-            CacheTtl = reader.Duration(options, "cache_ttl") ?? CheckConfig.DefaultCacheTtl,
+            Section = section,
+            Timeout = timeout,
+            DegradedAfter = degradedAfter,
+            CacheTtl = cacheTtl,
         };
-        return bound is null ? null : check;
     }
 
     // One mapping of every option, each node keeping its own position: the kind's scalar becomes its main key.
