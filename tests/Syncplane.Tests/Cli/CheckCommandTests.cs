@@ -124,4 +124,19 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("skipped: required check 'db' is down: cannot connect to 127.0.0.1:", result.Stdout, StringComparison.Ordinal);
         Assert.False(File.Exists(_dir["ran"]));
     }
+
+    [Fact]
+    public async Task UnknownOnly_ExitsZero_AndStatusFileFollowsChecksStatusFile()
+    {
+        Config("  status_file: readiness/infinity-sync-status.json\n  stack: { compose: docker-compose.yml }\n");
+
+        var result = await SyncplaneCli.RunAsync(_dir.Path, "check");
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("[ ?? ] stack: no compose file at", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Overall: UNKNOWN", result.Stdout, StringComparison.Ordinal);
+        using var status = JsonDocument.Parse(File.ReadAllText(_dir.Combine("readiness", "infinity-sync-status.json")));
+        Assert.Equal("NoManifest", status.RootElement.GetProperty("status").GetProperty("stack").GetProperty("State").GetString());
+        Assert.False(File.Exists(_dir.Combine(".syncplane", "status.json")));
+    }
 }
