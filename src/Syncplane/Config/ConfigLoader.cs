@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks"];
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "notifiers"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -79,6 +79,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             StateDirectory = stateDirectory,
             Store = store,
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
+            Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
         };
     }
 }

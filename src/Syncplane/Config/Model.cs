@@ -43,6 +43,9 @@ public sealed record SyncplaneConfig
 
     /// <summary>How inbound webhooks are authenticated (top-level <c>webhooks</c>).</summary>
     public Webhooks.WebhooksConfig Webhooks { get; init; } = new();
+
+    /// <summary>Where run outcomes are sent (top-level <c>notifiers</c>), in file order.</summary>
+    public IReadOnlyList<Notifications.NotifierConfig> Notifiers { get; init; } = [];
 }
 
 /// <summary>Values every target inherits unless it sets its own.</summary>
