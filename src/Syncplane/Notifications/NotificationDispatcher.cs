@@ -27,7 +27,7 @@ internal sealed class NotificationDispatcher(
     private static readonly EventFilter RunEnds = new([], RunOutcome.EventTypeNames);
     private int _active;
 
-    /// <summary>True while this dispatcher holds the lease.</summary>
+    /// <summary>True while this dispatcher holds the lease and follows the log (every event appended from now on is its to send).</summary>
     public bool IsActive => Volatile.Read(ref _active) == 1;
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
@@ -70,8 +70,6 @@ internal sealed class NotificationDispatcher(
     private async Task ActiveAsync(NotificationSender sender, TimeSpan renew, CancellationToken stopping)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Volatile.Write(ref _active, 1);
-        log?.Invoke($"notifier: active for {notifiers.Count} notifier(s)");
         var keeper = KeepLeaseAsync(renew, session);
         try
         {
@@ -124,6 +122,9 @@ internal sealed class NotificationDispatcher(
             cursor = subscription.After;
             await store.SetCursorAsync(CursorName, cursor, ct);
         }
+
+        Volatile.Write(ref _active, 1);
+        log?.Invoke($"notifier: active for {notifiers.Count} notifier(s), from event {cursor}");
 
         await foreach (var e in hub.ReplayAsync(cursor, subscription.After, RunEnds, ct))
         {
