@@ -33,7 +33,8 @@ internal sealed class NotificationDispatcher(
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
+        // No redirects: a 3xx is a final answer, and a POST is not silently turned into a GET somewhere else.
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new NotificationSender(http, secrets, time, options, log);
         var renew = options.LeaseDuration / 3;
         while (!stopping.IsCancellationRequested)
