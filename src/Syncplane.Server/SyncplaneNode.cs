@@ -6,6 +6,7 @@ using Syncplane.Config;
 using Syncplane.Connectors;
 using Syncplane.Engine;
 using Syncplane.Events;
+using Syncplane.Notifications;
 using Syncplane.Storage;
 
 namespace Syncplane.Server;
@@ -62,6 +63,11 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         if (options.Scheduler)
         {
             node._background.Add(new Scheduler(config, store, time, new SchedulerOptions(), log).RunAsync(node._stop.Token));
+        }
+
+        if (config.Notifiers.Count > 0)
+        {
+            node._background.Add(new NotificationDispatcher(config.Notifiers, store, hub, secrets, time, new NotificationOptions(), log).RunAsync(node._stop.Token));
         }
 
         return node;

@@ -20,6 +20,8 @@ public class GlobTests
 
     [Theory]
     [InlineData("docs/[abc")]
+    [InlineData("docs/[")]
+    [InlineData("[")]
     [InlineData("a**b")]
     [InlineData("{a,b")]
     [InlineData("/abs/path")]

@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks"];
+    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -82,6 +82,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Store = store,
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
             Checks = checks,
+            Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
         };
     }
 }

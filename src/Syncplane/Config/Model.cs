@@ -45,6 +45,9 @@ public sealed record SyncplaneConfig
     public Webhooks.WebhooksConfig Webhooks { get; init; } = new();
     /// <summary>Named environment checks (top-level <c>checks:</c>) and where <c>syncplane check</c> writes its status file.</summary>
     public Checks.ChecksConfig Checks { get; init; } = new();
+
+    /// <summary>Where run outcomes are sent (top-level <c>notifiers</c>), in file order.</summary>
+    public IReadOnlyList<Notifications.NotifierConfig> Notifiers { get; init; } = [];
 }
 
 /// <summary>Values every target inherits unless it sets its own.</summary>

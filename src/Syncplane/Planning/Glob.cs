@@ -157,7 +157,8 @@ public sealed class Glob
                     sb.Append("[^/]");
                     break;
                 case '[':
-                    var close = pattern.IndexOf(']', i + 2);
+                    // Searching from i + 2 lets ']' be the first member ("[]a]"); past the end there is no ']' at all ("a[").
+                    var close = i + 2 <= pattern.Length ? pattern.IndexOf(']', i + 2) : -1;
                     if (close < 0)
                     {
                         regex = null;

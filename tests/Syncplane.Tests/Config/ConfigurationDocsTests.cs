@@ -59,6 +59,19 @@ public partial class ConfigurationDocsTests
         Assert.Equal(3, config.Targets.Single(t => t.Name == "lz-releases").Webhooks.Count);
     }
 
+    [Fact]
+    public void NotificationsExample_Loads()
+    {
+        var notifiers = Parse(Section("Notifications")).Notifiers.ToDictionary(n => n.Name);
+
+        Assert.Equal(["ops", "portal", "pager"], notifiers.Keys);
+        Assert.Equal(Syncplane.Notifications.NotificationFormat.Slack, notifiers["ops"].Format);
+        Assert.Equal(["failed"], notifiers["ops"].On);
+        Assert.Equal(Syncplane.Notifications.NotificationFormat.GitHubDispatch, notifiers["portal"].Format);
+        Assert.Equal("lz-update", notifiers["portal"].EventType);
+        Assert.Equal(["failed", "refused", "recovered"], notifiers["pager"].On);
+    }
+
     [GeneratedRegex("```yaml\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex YamlBlock();
 }

@@ -1,0 +1,63 @@
+using Syncplane.Planning;
+
+namespace Syncplane.Notifications;
+
+/// <summary>How a notification's body is shaped.</summary>
+public enum NotificationFormat
+{
+    /// <summary>A flat JSON object describing the run (event, run_id, target, status, message, counts, …).</summary>
+    Json,
+
+    /// <summary>A Slack incoming-webhook body: <c>{ "text": "…" }</c>.</summary>
+    Slack,
+
+    /// <summary>A GitHub <c>repository_dispatch</c> body: <c>{ "event_type", "client_payload" }</c>.</summary>
+    GitHubDispatch,
+}
+
+/// <summary>The run outcomes a notifier can be told about (the words used in <c>on:</c>).</summary>
+public static class NotificationStatuses
+{
+    public const string Failed = "failed";
+    public const string Succeeded = "succeeded";
+    public const string Refused = "refused";
+    public const string Cancelled = "cancelled";
+
+    /// <summary>A run that succeeded when the target's previous finished run (succeeded or failed) had failed.</summary>
+    public const string Recovered = "recovered";
+
+    public static readonly string[] All = [Failed, Succeeded, Refused, Cancelled, Recovered];
+}
+
+/// <summary>One entry of the top-level <c>notifiers</c> section: where run outcomes are POSTed.</summary>
+public sealed record NotifierConfig
+{
+    /// <summary>The key in the <c>notifiers</c> mapping; the only thing logs say about the notifier besides the host.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The URL, possibly containing secret references; resolved only when a notification is sent.</summary>
+    public required string Webhook { get; init; }
+
+    /// <value>json</value>
+    public NotificationFormat Format { get; init; } = NotificationFormat.Json;
+
+    /// <summary>Outcomes that are sent (<see cref="NotificationStatuses"/>). <value>failed</value></summary>
+    public IReadOnlyList<string> On { get; init; } = [NotificationStatuses.Failed];
+
+    /// <summary>Target-name globs; empty for every target.</summary>
+    public IReadOnlyList<Glob> Targets { get; init; } = [];
+
+    /// <summary>Extra request headers; values may contain secret references.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The <c>event_type</c> of a GitHub dispatch; null for <c>syncplane.run.&lt;status&gt;</c>.</summary>
+    public string? EventType { get; init; }
+
+    /// <summary>True when this notifier wants to hear about <paramref name="outcome"/>.</summary>
+    internal bool Wants(RunOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        return (On.Contains(outcome.Status) || (outcome.Recovered && On.Contains(NotificationStatuses.Recovered)))
+            && (Targets.Count == 0 || Targets.Any(glob => glob.IsMatch(outcome.Target)));
+    }
+}
