@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Syncplane.Scheduling;
-using Syncplane.Storage;
+using Syncplane.Operations;
 
 namespace Syncplane.Cli.Commands;
 
@@ -23,15 +22,7 @@ internal static class StatusCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var states = (await session.Store.ListTargetStatesAsync(ct)).ToDictionary(s => s.Target, StringComparer.Ordinal);
-            var fired = await session.Store.GetLastFiringsAsync(ct);
-            var now = session.Time.GetUtcNow();
-            var rows = session.Config.Targets.Select(t =>
-            {
-                var state = states.GetValueOrDefault(t.Name);
-                var next = NextFiring.Of(session.Config, t, state, fired.TryGetValue(t.Name, out var slot) ? slot : null, now);
-                return Row(t.Name, t.Schedule.Text, state, next);
-            }).ToList();
+            var rows = (await TargetTelemetry.ListAsync(session.Config, session.Store, session.Time, ct)).Select(Row).ToList();
             Print(rows, result.GetValue(json));
             return ExitCodes.Success;
         });
@@ -41,21 +32,21 @@ internal static class StatusCommand
     internal static string When(DateTimeOffset? at) =>
         at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
-    private static StatusRow Row(string target, string schedule, TargetState? state, DateTimeOffset? next) => new(
-        target,
-        state?.PausedReason is null ? state?.Status ?? "idle" : "paused",
-        state?.FrequencyOverride ?? schedule,
-        state?.FrequencyOverride is not null,
-        next,
-        state?.LastAttemptedAt,
-        state?.LastCompletedAt,
-        state?.LastChangedAt,
-        state?.TotalRuns ?? 0,
-        state?.RunsWithChanges ?? 0,
-        state?.ConsecutiveFailures ?? 0,
-        state?.LastGoodRunId,
-        state?.LastError,
-        state?.PausedReason);
+    private static StatusRow Row(TargetTelemetry t) => new(
+        t.Target,
+        t.PausedReason is null ? t.SyncStatus : "paused",
+        t.SyncFrequency,
+        t.FrequencyOverridden,
+        t.NextRunAt,
+        t.LastSyncAttemptedAt,
+        t.LastSyncCompletedAt,
+        t.LastMetricsChangedAt,
+        t.TotalSyncsAttempted,
+        t.TotalSyncsWithChanges,
+        t.ConsecutiveFailures,
+        t.LastGoodRunId,
+        t.LastSyncError,
+        t.PausedReason);
 
     private static void Print(List<StatusRow> rows, bool json)
     {

@@ -30,6 +30,7 @@ internal static class TargetSettingsCommand
             }
 
             await session.Store.SetFrequencyOverrideAsync(target.Name, text, ct);
+            await Audit.RecordAsync(session.Store, "target.frequency", target.Name, new { frequency = text }, ct);
             Console.WriteLine(text is null ? $"{target.Name}: back to the config's schedule '{target.Schedule.Text}'" : $"{target.Name}: frequency is now '{text}' (config: '{target.Schedule.Text}')");
             return ExitCodes.Success;
         });
@@ -41,6 +42,7 @@ internal static class TargetSettingsCommand
         return Create("pause", "Stop scheduling a target until it is resumed (manual runs still go through)", [reason], async (session, target, result, ct) =>
         {
             await session.Store.SetPausedAsync(target.Name, result.GetValue(reason), ct);
+            await Audit.RecordAsync(session.Store, "target.pause", target.Name, new { reason = result.GetValue(reason) }, ct);
             Console.WriteLine($"{target.Name}: paused");
             return ExitCodes.Success;
         });
@@ -50,6 +52,7 @@ internal static class TargetSettingsCommand
         Create("resume", "Schedule a paused target again", [], async (session, target, _, ct) =>
         {
             await session.Store.SetPausedAsync(target.Name, null, ct);
+            await Audit.RecordAsync(session.Store, "target.resume", target.Name, new { }, ct);
             Console.WriteLine($"{target.Name}: resumed");
             return ExitCodes.Success;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Syncplane.Operations;
 using Syncplane.Storage;
 
 namespace Syncplane.Cli.Commands;
@@ -17,7 +18,7 @@ internal static class TriggerCommand
         command.SetAction(async (result, ct) =>
         {
             await using var session = await CliSession.OpenAsync(result.GetValue(config)!, result.GetValue(store), ct);
-            return session is null ? ExitCodes.InvalidInput : await QueueAsync(session, result.GetValue(target)!, "manual", result.GetValue(json), null, ct);
+            return session is null ? ExitCodes.InvalidInput : await QueueAsync(session, result.GetValue(target)!, result.GetValue(json), ct);
         });
         return command;
     }
@@ -38,24 +39,22 @@ internal static class TriggerCommand
             }
 
             var id = result.GetValue(run);
-            if (await session.Store.GetRunAsync(id, ct) is not { } failed)
+            var retried = await ManualRuns.RetryAsync(session.Config, session.Store, session.Time, id, ct);
+            if (retried.Queued is not { } queued)
             {
-                Console.Error.WriteLine($"error: no run has id {id}; 'syncplane history' lists runs");
+                Console.Error.WriteLine(retried.Refusal == RetryRefusal.NotFound ? $"error: {retried.Error}; 'syncplane history' lists runs" : $"error: {retried.Error}");
                 return ExitCodes.InvalidInput;
             }
 
-            if (failed.Status is not (RunStatus.Failed or RunStatus.Cancelled))
-            {
-                Console.Error.WriteLine($"error: run {id} is {StatusText(failed.Status)}, not failed; only failed or cancelled runs are retried (use 'syncplane trigger {failed.Target}')");
-                return ExitCodes.InvalidInput;
-            }
-
-            return await QueueAsync(session, failed.Target, "retry", result.GetValue(json), id, ct);
+            var target = retried.Target!;
+            await Audit.RecordAsync(session.Store, "run.retry", target, new { run_id = id, queued_run_id = queued.RunId }, ct);
+            Print(target, queued, result.GetValue(json), id);
+            return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task<int> QueueAsync(CliSession session, string target, string trigger, bool json, long? retryOf, CancellationToken ct)
+    private static async Task<int> QueueAsync(CliSession session, string target, bool json, CancellationToken ct)
     {
         if (session.Config.Targets.FirstOrDefault(t => t.Name == target) is not { } config)
         {
@@ -63,8 +62,14 @@ internal static class TriggerCommand
             return ExitCodes.InvalidInput;
         }
 
-        var request = new RunRequest(target, trigger, RunPriority.Manual, session.Time.GetUtcNow(), config.Direction.ToString().ToLowerInvariant(), session.Config.Defaults.DryRun);
-        var queued = await session.Store.EnqueueAsync(request, ct);
+        var queued = await ManualRuns.SyncNowAsync(session.Config, session.Store, session.Time, config, "manual", ct);
+        await Audit.RecordAsync(session.Store, "run.trigger", target, new { run_id = queued.RunId, coalesced = queued.Coalesced }, ct);
+        Print(target, queued, json, null);
+        return ExitCodes.Success;
+    }
+
+    private static void Print(string target, EnqueueResult queued, bool json, long? retryOf)
+    {
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new { run_id = queued.RunId, target, coalesced = queued.Coalesced, retry_of = retryOf }, JsonOutput.Options));
@@ -76,8 +81,6 @@ internal static class TriggerCommand
                 ? $"{target}: {what} coalesced into queued run {queued.RunId}"
                 : $"{target}: {what} queued as run {queued.RunId}");
         }
-
-        return ExitCodes.Success;
     }
 
     internal static string StatusText(RunStatus status) => status.ToString().ToLowerInvariant();

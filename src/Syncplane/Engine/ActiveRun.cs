@@ -8,6 +8,7 @@ internal sealed class ActiveRun(RunLease lease) : IDisposable
     private int _renewing;
     private volatile bool _fencedOut;
     private volatile bool _released;
+    private volatile string? _cancelledBy;
 
     public RunLease Lease { get; } = lease;
 
@@ -20,6 +21,16 @@ internal sealed class ActiveRun(RunLease lease) : IDisposable
 
     /// <summary>Cancelled by a shutdown whose grace period ran out: goes back to the queue.</summary>
     public bool Released => _released;
+
+    /// <summary>Who asked to cancel the run through the store (e.g. <c>token:NAME</c>); null when nobody did.</summary>
+    public string? CancelledBy => _cancelledBy;
+
+    /// <summary>A user asked to cancel the run: it stops and ends as cancelled, without a retry.</summary>
+    public void CancelBy(string requester)
+    {
+        _cancelledBy = requester;
+        Cancel();
+    }
 
     public void FenceOut()
     {

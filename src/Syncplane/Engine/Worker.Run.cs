@@ -58,6 +58,12 @@ internal sealed partial class Worker
             return;
         }
 
+        if (active.CancelledBy is { } requester)
+        {
+            await CompleteAsync(lease, attempt.Completion with { Status = RunStatus.Cancelled, Message = "cancelled by " + requester });
+            return;
+        }
+
         var now = time.GetUtcNow();
         if (attempt.Completion.Status == RunStatus.Cancelled && active.Released)
         {
@@ -128,6 +134,10 @@ internal sealed partial class Worker
             if (!await store.RenewLeaseAsync(active.Lease.RunId, active.Lease.Fence, options.LeaseDuration, CancellationToken.None))
             {
                 active.FenceOut();
+            }
+            else if (await store.GetCancelRequestAsync(active.Lease.RunId, CancellationToken.None) is { } requester)
+            {
+                active.CancelBy(requester);
             }
         }
         catch (Exception)

@@ -105,6 +105,7 @@ internal static class PostgresMigrations
         new(3, "events, API tokens, audit records, webhook deliveries and cursors", """
             -- A user asked to cancel a running run; its worker sees this when it renews the lease.
             ALTER TABLE runs ADD COLUMN cancel_requested_at timestamptz;
+            ALTER TABLE runs ADD COLUMN cancel_requested_by text;
 
             -- Every state change, in the order it committed: the live stream and its replay (Last-Event-ID).
             CREATE TABLE events (

@@ -57,6 +57,9 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     protected override string LockRunRowSql => " FOR NO KEY UPDATE";
 
     /// <inheritdoc />
+    protected override string SecondsBetweenSql(string from, string to) => $"EXTRACT(EPOCH FROM ({to} - {from}))";
+
+    /// <inheritdoc />
     protected override string SkipLockedSql => " FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />
