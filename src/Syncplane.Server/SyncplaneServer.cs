@@ -49,8 +49,12 @@ public static class SyncplaneServer
         app.UseAuthorization();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         HealthEndpoints.Map(app);
+        MetricsEndpoints.Map(app);
         var api = app.MapGroup("/api/v1");
         TargetsEndpoints.Map(api);
+        RunsEndpoints.Map(api);
+        OverviewEndpoints.Map(api);
+        AuditEndpoints.Map(api);
         return app;
     }
 }

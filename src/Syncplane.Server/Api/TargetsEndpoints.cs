@@ -1,29 +1,166 @@
+using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Syncplane.Config;
+using Syncplane.Operations;
+using Syncplane.Scheduling;
 using Syncplane.Server.Security;
 
 namespace Syncplane.Server.Api;
 
-/// <summary>Targets: their config (without secrets) and telemetry, sync now, frequency.</summary>
+/// <summary>Targets: their config (without secrets) and telemetry, sync now, frequency, pause and resume.</summary>
 internal static class TargetsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListTargets");
+        api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListTargets")
+            .WithSummary("Targets with their telemetry, in config order (paginated: limit, cursor)");
+        api.MapGet("/targets/{name}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetTarget")
+            .WithSummary("One target's configuration (secrets masked, env by name only) and telemetry");
+        api.MapGet("/targets/{name}/status", StatusAsync).RequireAuthorization(Policies.Viewer).WithName("GetTargetStatus")
+            .WithSummary("One target's telemetry (seed 003's sync-status fields)");
+        api.MapPost("/targets/{name}/sync", SyncAsync).RequireAuthorization(Policies.Operator).WithName("SyncTarget")
+            .WithSummary("Queue a manual run now (202 with the run id; coalesces with a queued run)");
+        api.MapPatch("/targets/{name}/frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).WithName("SetTargetFrequency")
+            .WithSummary("Override the target's schedule at run time ({\"frequency\": \"30min\"}; null goes back to the config's)");
+        api.MapPost("/targets/{name}/pause", PauseAsync).RequireAuthorization(Policies.Admin).WithName("PauseTarget")
+            .WithSummary("Stop scheduling the target (manual runs still go through)");
+        api.MapPost("/targets/{name}/resume", ResumeAsync).RequireAuthorization(Policies.Admin).WithName("ResumeTarget")
+            .WithSummary("Schedule a paused target again");
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(ServerContext context, string? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var states = (await context.Store.ListTargetStatesAsync(cancellationToken)).ToDictionary(s => s.Target, StringComparer.Ordinal);
-        return Results.Ok(new
+        if (!Paging.TryLimit(limit, out var size, out var problem))
         {
-            items = context.Config.Targets.Select(t => new
+            return problem!;
+        }
+
+        var targets = context.Config.Targets;
+        var start = 0;
+        if (cursor is not null)
+        {
+            var index = Paging.TryDecode(cursor, out var after) ? IndexOf(targets, after) : -1;
+            if (index < 0)
             {
-                name = t.Name,
-                description = t.Description,
-                status = states.TryGetValue(t.Name, out var state) ? state.Status : "idle",
-            }),
-        });
+                return Problems.BadRequest("cursor is not one this server returned (or its target left the config); pass the next_cursor of the previous page");
+            }
+
+            start = index + 1;
+        }
+
+        var telemetry = (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).ToDictionary(t => t.Target, StringComparer.Ordinal);
+        var page = targets.Skip(start).Take(size).Select(t => new { name = t.Name, description = t.Description, telemetry = telemetry[t.Name] }).ToList();
+        var next = start + size < targets.Count ? Paging.Encode(page[^1].name) : null;
+        return Results.Ok(new { items = page, next_cursor = next });
+    }
+
+    private static async Task<IResult> GetAsync(ServerContext context, string name, CancellationToken cancellationToken)
+    {
+        if (Find(context, name) is not { } target)
+        {
+            return UnknownTarget(context, name);
+        }
+
+        return Results.Ok(TargetView.Detail(target, await TelemetryAsync(context, target, cancellationToken)));
+    }
+
+    private static async Task<IResult> StatusAsync(ServerContext context, string name, CancellationToken cancellationToken) =>
+        Find(context, name) is { } target ? Results.Ok(await TelemetryAsync(context, target, cancellationToken)) : UnknownTarget(context, name);
+
+    private static async Task<IResult> SyncAsync(ServerContext context, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
+    {
+        if (Find(context, name) is not { } target)
+        {
+            return UnknownTarget(context, name);
+        }
+
+        var queued = await ManualRuns.SyncNowAsync(context.Config, context.Store, context.Time, target, "api", cancellationToken);
+        await AuditTrail.RecordAsync(context, user, "run.trigger", target.Name, new { run_id = queued.RunId, coalesced = queued.Coalesced });
+        return Results.Accepted($"/api/v1/runs/{queued.RunId}", new { run_id = queued.RunId, job_id = queued.RunId, status = "queued", coalesced = queued.Coalesced });
+    }
+
+    private static async Task<IResult> FrequencyAsync(ServerContext context, ClaimsPrincipal user, HttpRequest request, string name, CancellationToken cancellationToken)
+    {
+        if (Find(context, name) is not { } target)
+        {
+            return UnknownTarget(context, name);
+        }
+
+        const string Accepted = "accepted values: manual, realtime (30s), 5min, 10min, 30min, hourly, daily, 'every <duration>' (e.g. every 6h), a cron expression, or null for the config file's schedule";
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken)).RootElement;
+        }
+        catch (JsonException)
+        {
+            return Problems.BadRequest("the body must be a JSON object like {\"frequency\": \"30min\"}; " + Accepted);
+        }
+
+        if (body.ValueKind != JsonValueKind.Object ||
+            !(body.TryGetProperty("frequency", out var value) || body.TryGetProperty("sync_frequency", out value)) ||
+            value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            return Problems.BadRequest("the body must be {\"frequency\": VALUE} (or seed 003's {\"sync_frequency\": VALUE}); " + Accepted);
+        }
+
+        var text = value.GetString();
+        if (text is not null && !Schedule.TryParse(text, target.Schedule.TimeZone, out _, out var error))
+        {
+            return Problems.BadRequest($"invalid frequency '{text}': {error}; " + Accepted);
+        }
+
+        await context.Store.SetFrequencyOverrideAsync(target.Name, text, cancellationToken);
+        await AuditTrail.RecordAsync(context, user, "target.frequency", target.Name, new { frequency = text });
+        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+    }
+
+    private static async Task<IResult> PauseAsync(ServerContext context, ClaimsPrincipal user, string name, string? reason, CancellationToken cancellationToken)
+    {
+        if (Find(context, name) is not { } target)
+        {
+            return UnknownTarget(context, name);
+        }
+
+        var why = string.IsNullOrWhiteSpace(reason) ? "paused by " + Policies.Actor(user) : reason;
+        await context.Store.SetPausedAsync(target.Name, why, cancellationToken);
+        await AuditTrail.RecordAsync(context, user, "target.pause", target.Name, new { reason = why });
+        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+    }
+
+    private static async Task<IResult> ResumeAsync(ServerContext context, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
+    {
+        if (Find(context, name) is not { } target)
+        {
+            return UnknownTarget(context, name);
+        }
+
+        await context.Store.SetPausedAsync(target.Name, null, cancellationToken);
+        await AuditTrail.RecordAsync(context, user, "target.resume", target.Name, new { });
+        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+    }
+
+    internal static TargetConfig? Find(ServerContext context, string name) => context.Config.Targets.FirstOrDefault(t => t.Name == name);
+
+    internal static IResult UnknownTarget(ServerContext context, string name) =>
+        Problems.NotFound($"no target named '{name}'; GET /api/v1/targets lists the {context.Config.Targets.Count} configured targets");
+
+    private static async Task<TargetTelemetry> TelemetryAsync(ServerContext context, TargetConfig target, CancellationToken cancellationToken) =>
+        (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).First(t => t.Target == target.Name);
+
+    private static int IndexOf(IReadOnlyList<TargetConfig> targets, string name)
+    {
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }
