@@ -35,6 +35,9 @@ internal sealed class SyncplaneNode : IAsyncDisposable
 
     public ServerContext Context { get; }
 
+    /// <summary>The web application's services (its endpoint data source, for tests that enumerate routes).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Completes when the node's workers stop (at shutdown, or when they drain the queue with <see cref="WorkerOptions.ExitWhenIdle"/>).</summary>
     public Task WorkersDone { get; private set; } = Task.Delay(Timeout.Infinite);
 

@@ -36,13 +36,16 @@ internal sealed class TestServer : IAsyncDisposable
 
     public ServerContext Context => _node.Context;
 
+    /// <summary>The web application's services.</summary>
+    public IServiceProvider Services => _node.Services;
+
     /// <summary>The token of each role, as an operator would paste it.</summary>
     public string Token(ApiRole role) => _tokens[role];
 
     /// <summary>Starts a node on <paramref name="yaml"/>; with <paramref name="openStore"/>, on that store (e.g. PostgreSQL) instead of a fresh SQLite file.</summary>
     public static async Task<TestServer> StartAsync(
         string yaml, Func<TimeProvider, ISyncStore>? openStore = null, bool workers = true, ApiRole? anonymous = null, TimeProvider? time = null,
-        IReadOnlyDictionary<string, string>? files = null)
+        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null)
     {
         time ??= TimeProvider.System;
         var directory = new TempDirectory();
@@ -65,7 +68,7 @@ internal sealed class TestServer : IAsyncDisposable
 
         var options = new NodeOptions(
             new ServerOptions { Urls = "http://127.0.0.1:0", AnonymousRole = anonymous },
-            workers ? new WorkerOptions { IdleWait = TimeSpan.FromSeconds(1), LeaseDuration = TimeSpan.FromSeconds(30) } : null,
+            workers ? new WorkerOptions { IdleWait = TimeSpan.FromSeconds(1), LeaseDuration = lease ?? TimeSpan.FromSeconds(30) } : null,
             Scheduler: false);
         server._node = await SyncplaneNode.StartAsync(config, new SecretResolver(config.BaseDirectory), store, time, options, null, null, CancellationToken.None);
         return server;
