@@ -53,15 +53,15 @@ internal static class MetricsEndpoints
         Sample(text, "syncplane_queue_lag_seconds", statistics.OldestDueAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0);
 
         Header(text, "syncplane_target_last_success_timestamp_seconds", "gauge", "When the target's last good run finished (Unix time); absent if it never succeeded.");
-        foreach (var t in telemetry.Where(t => t.LastSyncCompletedAt is not null))
+        foreach (var t in telemetry.Where(t => t.LastSucceededAt is not null))
         {
-            Sample(text, "syncplane_target_last_success_timestamp_seconds", t.LastSyncCompletedAt!.Value.ToUnixTimeMilliseconds() / 1000.0, ("target", t.Target));
+            Sample(text, "syncplane_target_last_success_timestamp_seconds", t.LastSucceededAt!.Value.ToUnixTimeMilliseconds() / 1000.0, ("target", t.Target));
         }
 
         Header(text, "syncplane_target_freshness_seconds", "gauge", "Seconds since the target's last good run finished; absent if it never succeeded.");
-        foreach (var t in telemetry.Where(t => t.LastSyncCompletedAt is not null))
+        foreach (var t in telemetry.Where(t => t.LastSucceededAt is not null))
         {
-            Sample(text, "syncplane_target_freshness_seconds", Math.Max(0, (now - t.LastSyncCompletedAt!.Value).TotalSeconds), ("target", t.Target));
+            Sample(text, "syncplane_target_freshness_seconds", Math.Max(0, (now - t.LastSucceededAt!.Value).TotalSeconds), ("target", t.Target));
         }
 
         Header(text, "syncplane_target_consecutive_failures", "gauge", "Failed runs since the target's last good run.");

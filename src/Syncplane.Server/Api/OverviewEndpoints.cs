@@ -29,15 +29,15 @@ internal static class OverviewEndpoints
         {
             target = t.Target,
             sync_frequency = t.SyncFrequency,
-            last_sync_completed_at = t.LastSyncCompletedAt,
-            age_seconds = t.LastSyncCompletedAt is { } at ? (now - at).TotalSeconds : (double?)null,
+            last_succeeded_at = t.LastSucceededAt,
+            age_seconds = t.LastSucceededAt is { } at ? (now - at).TotalSeconds : (double?)null,
         });
         var failing = telemetry.Where(t => t.ConsecutiveFailures > 0).Select(t => new
         {
             target = t.Target,
             consecutive_failures = t.ConsecutiveFailures,
             last_sync_error = t.LastSyncError,
-            last_sync_completed_at = t.LastSyncCompletedAt,
+            last_succeeded_at = t.LastSucceededAt,
         });
         return Results.Ok(new
         {

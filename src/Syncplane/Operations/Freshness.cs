@@ -41,6 +41,6 @@ internal static class Freshness
             return false;
         }
 
-        return telemetry.LastSyncCompletedAt is not { } completed || now - completed > interval * StaleAfterIntervals;
+        return telemetry.LastSucceededAt is not { } completed || now - completed > interval * StaleAfterIntervals;
     }
 }

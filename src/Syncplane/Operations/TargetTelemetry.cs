@@ -14,7 +14,8 @@ namespace Syncplane.Operations;
 /// <param name="FrequencyOverridden">True when <paramref name="SyncFrequency"/> is a runtime override.</param>
 /// <param name="NextRunAt">When the scheduler next enqueues it; null for manual or paused targets.</param>
 /// <param name="LastSyncAttemptedAt">When the latest run started.</param>
-/// <param name="LastSyncCompletedAt">When the latest good run finished.</param>
+/// <param name="LastSyncCompletedAt">When the latest run finished, whatever its outcome.</param>
+/// <param name="LastSucceededAt">When the latest good run (succeeded, not a dry run) finished: what freshness is measured from.</param>
 /// <param name="LastMetricsChangedAt">When a run last changed the destination.</param>
 /// <param name="TotalSyncsAttempted">Finished runs.</param>
 /// <param name="TotalSyncsWithChanges">Good runs that changed something.</param>
@@ -30,6 +31,7 @@ internal sealed record TargetTelemetry(
     DateTimeOffset? NextRunAt,
     DateTimeOffset? LastSyncAttemptedAt,
     DateTimeOffset? LastSyncCompletedAt,
+    DateTimeOffset? LastSucceededAt,
     DateTimeOffset? LastMetricsChangedAt,
     int TotalSyncsAttempted,
     int TotalSyncsWithChanges,
@@ -62,6 +64,7 @@ internal sealed record TargetTelemetry(
             NextFiring.Of(config, target, state, lastSlot, now),
             state?.LastAttemptedAt,
             state?.LastCompletedAt,
+            state?.LastSucceededAt,
             state?.LastChangedAt,
             state?.TotalRuns ?? 0,
             state?.RunsWithChanges ?? 0,

@@ -49,6 +49,9 @@ public sealed record TargetState
 
     public DateTimeOffset? LastChangedAt { get; init; }
 
+    /// <summary>When the latest good run (<see cref="LastGoodRunId"/>) finished.</summary>
+    public DateTimeOffset? LastSucceededAt { get; init; }
+
     /// <summary>The latest succeeded run that was not a dry run.</summary>
     public long? LastGoodRunId { get; init; }
 

@@ -24,8 +24,10 @@ internal abstract partial class SqlSyncStore
             FROM runs GROUP BY target)
         SELECT agg.target, agg.running, agg.queued, agg.total, agg.changed, agg.last_attempted, agg.last_completed,
             agg.last_changed, agg.last_good, failed.message, finished.status,
-            (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0))
+            (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0)),
+            good.finished_at
         FROM agg
+        LEFT JOIN runs good ON good.id = agg.last_good
         LEFT JOIN runs failed ON failed.id = agg.last_failed
         LEFT JOIN runs finished ON finished.id = agg.last_finished
         """;
@@ -64,6 +66,7 @@ internal abstract partial class SqlSyncStore
                     LastGoodRunId = r.IsDBNull(8) ? null : r.GetInt64(8),
                     LastError = r.IsDBNull(9) ? null : r.GetString(9),
                     ConsecutiveFailures = ReadCount(r, 11),
+                    LastSucceededAt = r.IsDBNull(12) ? null : ReadTime(r, 12),
                 };
             }
         }

@@ -18,6 +18,9 @@ public sealed class RunsApiTests : IAsyncLifetime
             retry: { attempts: 1 }
           slow:
             entrypoint: "echo started; sleep 60"
+          nightly:
+            entrypoint: "true"
+            schedule: "0 3 * * *"
         """;
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
@@ -127,6 +130,7 @@ public sealed class RunsApiTests : IAsyncLifetime
 
         Assert.Equal(1, overview.GetProperty("runs_last_24h").GetProperty("succeeded").GetInt32());
         Assert.Equal(1, overview.GetProperty("runs_last_24h").GetProperty("failed").GetInt32());
+        Assert.Equal(["nightly"], overview.GetProperty("stale_targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()));
         Assert.Equal(["broken"], overview.GetProperty("failing_targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()));
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
         Assert.Contains("syncplane_runs_total{target=\"ok\",status=\"succeeded\"} 1\n", text, StringComparison.Ordinal);
