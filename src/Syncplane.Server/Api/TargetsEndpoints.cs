@@ -99,6 +99,10 @@ internal static class TargetsEndpoints
         {
             return Problems.BadRequest("the body must be a JSON object like {\"frequency\": \"30min\"}; " + Accepted);
         }
+        catch (BadHttpRequestException ex)
+        {
+            return Results.Problem(ex.Message, statusCode: ex.StatusCode, title: "Bad Request Body");
+        }
 
         if (body.ValueKind != JsonValueKind.Object ||
             !(body.TryGetProperty("frequency", out var value) || body.TryGetProperty("sync_frequency", out value)) ||

@@ -97,13 +97,14 @@ public sealed class TargetsApiTests : IAsyncLifetime
         var set = await client.PatchAsJsonAsync("/api/v1/targets/docs/frequency", new { frequency = "30min" });
         var seed = await client.PatchAsJsonAsync("/api/v1/targets/docs/frequency", new { sync_frequency = "realtime" });
         var bad = await client.PatchAsJsonAsync("/api/v1/targets/docs/frequency", new { frequency = "every fortnight" });
+        var huge = await client.PatchAsync("/api/v1/targets/docs/frequency", new StringContent("{\"frequency\": \"" + new string('x', 2 * 1024 * 1024) + "\"}", System.Text.Encoding.UTF8, "application/json"));
         var malformed = await client.PatchAsync("/api/v1/targets/docs/frequency", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         Assert.Equal("30min", JsonDocument.Parse(await set.Content.ReadAsStringAsync()).RootElement.GetProperty("sync_frequency").GetString());
         var now = JsonDocument.Parse(await seed.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(("realtime", true), (now.GetProperty("sync_frequency").GetString(), now.GetProperty("frequency_overridden").GetBoolean()));
-        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (bad.StatusCode, malformed.StatusCode));
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.RequestEntityTooLarge), (bad.StatusCode, malformed.StatusCode, huge.StatusCode));
         var problem = await bad.Content.ReadAsStringAsync();
         Assert.Contains("realtime", problem, StringComparison.Ordinal);
         Assert.Contains("hourly", problem, StringComparison.Ordinal);
