@@ -58,7 +58,8 @@ internal sealed partial class Worker
             return;
         }
 
-        if (active.CancelledBy is { } requester)
+        // A run that finished before the cancel reached it keeps its real outcome; one that stopped for it ends cancelled, without a retry.
+        if (active.CancelledBy is { } requester && attempt.Completion.Status is RunStatus.Cancelled or RunStatus.Failed)
         {
             await CompleteAsync(lease, attempt.Completion with { Status = RunStatus.Cancelled, Message = "cancelled by " + requester });
             return;
