@@ -29,13 +29,21 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         }
 
         RunAttempt attempt;
-        using (var renewal = time.CreateTimer(_ => _ = store.RenewLeaseAsync(runId, 0, DirectRunLease, CancellationToken.None), null, DirectRunLease / 3, DirectRunLease / 3))
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewal = new DirectRunRenewal(store, runId, DirectRunLease, cancel);
+        using (time.CreateTimer(_ => _ = renewal.RenewAsync(), null, DirectRunLease / 3, DirectRunLease / 3))
         {
-            attempt = await AttemptAsync(target, runId, options, onLog, progress, cancellationToken);
+            attempt = await AttemptAsync(target, runId, options, onLog, progress, cancel.Token);
         }
 
-        await store.CompleteRunAsync(runId, attempt.Completion with { Fence = 0 }, CancellationToken.None);
-        return attempt.Result;
+        var completion = attempt.Completion;
+        if (renewal.CancelledBy is { } requester && completion.Status is RunStatus.Cancelled or RunStatus.Failed)
+        {
+            completion = completion with { Status = RunStatus.Cancelled, Message = "cancelled by " + requester };
+        }
+
+        await store.CompleteRunAsync(runId, completion with { Fence = 0 }, CancellationToken.None);
+        return attempt.Result with { Status = completion.Status, Message = completion.Message };
     }
 
     /// <summary>How long a direct run's lease lasts without renewal.</summary>

@@ -42,6 +42,32 @@ public sealed class DirectRunTests : IAsyncLifetime
         Assert.Single(await _bed.RunsAsync("hello"));
     }
 
+    [Fact]
+    public async Task RunAsync_CancelRequestedThroughTheStore_StopsTheRunAtTheNextRenewal_AsCancelledByTheRequester()
+    {
+        await using var bed = await EngineTestBed.CreateAsync("targets:\n  slow: { entrypoint: \"while [ ! -f never ]; do sleep 0.05; done\" }\n");
+        var runner = new SyncRunner(bed.Config, bed.Store, bed.Time, ConnectorRegistry.Default, bed.Secrets);
+        var running = Task.Run(() => runner.RunAsync(bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        RunRecord? run;
+        while ((run = (await bed.RunsAsync("slow")).SingleOrDefault()) is null)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        Assert.Equal(CancelOutcome.Requested, await bed.Store.RequestCancelAsync(run.Id, "token:alice", CancellationToken.None));
+        for (var tick = 0; tick < 10 && !running.IsCompleted; tick++)
+        {
+            bed.Time.Advance(SyncRunner.DirectRunLease / 3);
+            await Task.WhenAny(running, Task.Delay(500, deadline.Token));
+        }
+
+        var result = await running.WaitAsync(deadline.Token);
+        Assert.Equal((RunStatus.Cancelled, "cancelled by token:alice"), (result.Status, result.Message));
+        var recorded = (await bed.Store.GetRunAsync(run.Id, CancellationToken.None))!;
+        Assert.Equal((RunStatus.Cancelled, "cancelled by token:alice"), (recorded.Status, recorded.Message));
+    }
+
     private SyncRunner Runner() => new(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets);
 
     private static int DeadPid()
