@@ -32,6 +32,7 @@ public static class SyncplaneServer
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, HostLifetime>();
         builder.Services.AddSingleton(context);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(context.Time);
