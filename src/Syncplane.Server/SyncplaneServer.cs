@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Syncplane.Server.Api;
+using Syncplane.Server.Dashboard;
 using Syncplane.Server.Security;
 
 namespace Syncplane.Server;
@@ -50,6 +51,7 @@ public static class SyncplaneServer
         app.UseAuthorization();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         HealthEndpoints.Map(app);
+        DashboardEndpoints.Map(app);
         MetricsEndpoints.Map(app);
         var api = app.MapGroup("/api/v1");
         TargetsEndpoints.Map(api);
