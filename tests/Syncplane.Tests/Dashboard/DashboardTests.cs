@@ -1,0 +1,180 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Syncplane.Access;
+using Syncplane.Storage;
+using Syncplane.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace Syncplane.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in headless Chromium against a real node (HTTP on 127.0.0.1, SQLite, a worker that runs the
+/// targets' entrypoints for real). Needs the API routes (targets, sync, frequency, runs) and the event stream.
+/// </summary>
+[Collection(DashboardBrowserGroup.Name)]
+public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLifetime
+{
+    private const string Yaml = """
+        targets:
+          docs:
+            description: The documentation site
+            entrypoint: "echo building docs"
+          site:
+            entrypoint: "true"
+          broken:
+            entrypoint: "echo about to fail; false"
+            retry: { attempts: 1 }
+        """;
+
+    private static readonly string[] Targets = ["docs", "site", "broken"];
+
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(Yaml);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Open_WithAViewerToken_ListsEveryTargetWithItsStatusAndNeverShowsTheToken()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Viewer);
+        await dashboard.RunAsync(nameof(Open_WithAViewerToken_ListsEveryTargetWithItsStatusAndNeverShowsTheToken), async () =>
+        {
+            foreach (var target in Targets)
+            {
+                await Expect(dashboard.Cell(target, "status")).ToHaveTextAsync("Idle");
+                await Expect(dashboard.Cell(target, "counts")).ToHaveTextAsync("0 attempts | 0 changes");
+                await Expect(dashboard.Cell(target, "attempted")).ToHaveTextAsync("never");
+            }
+
+            await Expect(dashboard.Row("docs")).ToContainTextAsync("The documentation site");
+            await Expect(dashboard.Frequency("docs")).ToHaveValueAsync("manual");
+            await Expect(dashboard.Connection).ToHaveTextAsync("live");
+            Assert.DoesNotContain(_server.Token(ApiRole.Viewer), await dashboard.Page.ContentAsync(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task Open_WithoutAToken_AsksForOne()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, role: null);
+        await dashboard.RunAsync(nameof(Open_WithoutAToken_AsksForOne), async () =>
+        {
+            await Expect(dashboard.Message).ToContainTextAsync("needs an API token");
+            await Expect(dashboard.Page.Locator("#targets tbody tr")).ToHaveCountAsync(0);
+        });
+    }
+
+    [Fact]
+    public async Task SyncNow_AsOperator_ShowsTheRunSucceedAndCountsTheAttempt_WithoutAReload()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
+        await dashboard.RunAsync(nameof(SyncNow_AsOperator_ShowsTheRunSucceedAndCountsTheAttempt_WithoutAReload), async () =>
+        {
+            await Expect(dashboard.Connection).ToHaveTextAsync("live");
+            await Expect(dashboard.Cell("docs", "counts")).ToHaveTextAsync("0 attempts | 0 changes");
+            await dashboard.MarkDocumentAsync();
+
+            await dashboard.SyncNowAsync("docs");
+
+            await Expect(dashboard.Cell("docs", "last-run")).ToContainTextAsync("Succeeded");
+            await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+            await Expect(dashboard.Cell("docs", "counts")).ToHaveTextAsync(AttemptsOne());
+            await Expect(dashboard.Cell("docs", "completed")).ToHaveTextAsync(Ago());
+            await Expect(dashboard.Page.Locator("#feed")).ToContainTextAsync("run.succeeded");
+            var run = dashboard.Page.Locator("#runs tbody tr").Filter(new() { HasText = "docs" }).First;
+            await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Succeeded");
+            Assert.True(await dashboard.IsSameDocumentAsync(), "the page reloaded; it must update live");
+
+            await run.GetByRole(AriaRole.Button, new() { Name = "Log" }).ClickAsync();
+            await Expect(dashboard.Page.Locator("#log")).ToContainTextAsync("building docs");
+            await SaveDocumentationScreenshotAsync(dashboard.Page);
+        });
+    }
+
+    [Fact]
+    public async Task Frequency_ChangedByAnOperator_IsShownAndSurvivesAReload()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
+        await dashboard.RunAsync(nameof(Frequency_ChangedByAnOperator_IsShownAndSurvivesAReload), async () =>
+        {
+            await Expect(dashboard.Frequency("site")).ToHaveValueAsync("manual");
+
+            await dashboard.Frequency("site").SelectOptionAsync("10min");
+
+            await Expect(dashboard.Message).ToContainTextAsync("Frequency of site set to 10min");
+            await dashboard.Page.ReloadAsync();
+            await Expect(dashboard.Cell("site", "status")).ToHaveTextAsync("Idle");
+            await Expect(dashboard.Frequency("site")).ToHaveValueAsync("10min");
+            await Expect(dashboard.Frequency("docs")).ToHaveValueAsync("manual");
+            var states = await _server.Store.ListTargetStatesAsync(CancellationToken.None);
+            Assert.Equal("10min", states.Single(s => s.Target == "site").FrequencyOverride);
+        });
+    }
+
+    [Fact]
+    public async Task FailingTarget_ShowsErrorAndItsLastError()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
+        await dashboard.RunAsync(nameof(FailingTarget_ShowsErrorAndItsLastError), async () =>
+        {
+            await Expect(dashboard.Cell("broken", "status")).ToHaveTextAsync("Idle");
+
+            await dashboard.SyncNowAsync("broken");
+
+            await Expect(dashboard.Cell("broken", "status")).ToHaveTextAsync("Error");
+            await Expect(dashboard.Cell("broken", "last-run")).ToContainTextAsync("Failed");
+            var state = (await _server.Store.ListTargetStatesAsync(CancellationToken.None)).Single(s => s.Target == "broken");
+            Assert.False(string.IsNullOrWhiteSpace(state.LastError));
+            await Expect(dashboard.Cell("broken", "error")).ToHaveTextAsync(state.LastError!);
+            await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+        });
+    }
+
+    [Fact]
+    public async Task SyncNow_WithAViewerToken_SaysItNeedsAnOperatorAndQueuesNothing()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Viewer);
+        await dashboard.RunAsync(nameof(SyncNow_WithAViewerToken_SaysItNeedsAnOperatorAndQueuesNothing), async () =>
+        {
+            await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+
+            await dashboard.SyncNowAsync("docs");
+
+            await Expect(dashboard.Message).ToContainTextAsync("Sync now on docs is not allowed for this token");
+            await Expect(dashboard.Message).ToContainTextAsync("operator or admin token");
+            Assert.Empty(await _server.Store.ListRunsAsync(new RunQuery("docs"), CancellationToken.None));
+        });
+    }
+
+    [Fact]
+    public async Task NarrowScreen_ShowsTheTargetsWithoutWideningThePage()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Admin, width: 390, height: 844);
+        await dashboard.RunAsync(nameof(NarrowScreen_ShowsTheTargetsWithoutWideningThePage), async () =>
+        {
+            await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+            await Expect(dashboard.Page.GetByLabel("API token")).ToBeVisibleAsync();
+            var pageWidth = await dashboard.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            Assert.True(pageWidth <= 390, $"the page is {pageWidth}px wide on a 390px screen; tables should scroll inside their panels");
+            var sync = dashboard.Row("docs").GetByRole(AriaRole.Button, new() { Name = "Sync now" });
+            await sync.ScrollIntoViewIfNeededAsync();
+            await Expect(sync).ToBeVisibleAsync();
+        });
+    }
+
+    /// <summary>With SYNCPLANE_DASHBOARD_SCREENSHOT=FILE, saves the page as docs/dashboard.md shows it.</summary>
+    private static async Task SaveDocumentationScreenshotAsync(IPage page)
+    {
+        if (Environment.GetEnvironmentVariable("SYNCPLANE_DASHBOARD_SCREENSHOT") is { Length: > 0 } file)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        }
+    }
+
+    [GeneratedRegex(@"^1 attempts \| [01] changes")]
+    private static partial Regex AttemptsOne();
+
+    [GeneratedRegex(@"\d+ s ago")]
+    private static partial Regex Ago();
+}
