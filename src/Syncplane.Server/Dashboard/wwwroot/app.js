@@ -92,6 +92,7 @@
     const seconds = Math.round((Date.now() - Date.parse(text)) / 1000);
     const future = seconds < 0;
     const s = Math.abs(seconds);
+    if (s < 5) return el('time', { datetime: text, title: new Date(text).toLocaleString() }, 'just now');
     const amount = s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : s < 86400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`;
     return el('time', { datetime: text, title: new Date(text).toLocaleString() }, future ? `in ${amount}` : `${amount} ago`);
   }
@@ -108,7 +109,8 @@
     const attempts = target.total_syncs_attempted || 0;
     const changes = target.total_syncs_with_changes || 0;
     const share = attempts ? ` (${((100 * changes) / attempts).toFixed(1)}%)` : '';
-    return `${attempts} attempts | ${changes} changes${share}`;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    return `${plural(attempts, 'attempt')} | ${plural(changes, 'change')}${share}`;
   }
 
   // ---- targets ------------------------------------------------------------------------------------------
@@ -225,7 +227,7 @@
     try {
       const payload = await api('GET', `/runs/${id}/log`);
       const lines = typeof payload === 'string' ? payload.split('\n')
-        : items(payload).map((l) => (typeof l === 'string' ? l : [l.at, l.level, l.stream, l.message ?? l.text].filter(Boolean).join('  ')));
+        : items(payload).map((l) => (typeof l === 'string' ? l : [l.at && new Date(l.at).toLocaleTimeString(), l.level, l.stream, l.message ?? l.text].filter(Boolean).join('  ')));
       $('#log').textContent = lines.join('\n') || '(no log lines)';
     } catch (error) {
       $('#log').textContent = explain(`Reading the log of run #${id}`, error);
