@@ -57,13 +57,37 @@ public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLif
     }
 
     [Fact]
-    public async Task Open_WithoutAToken_AsksForOne()
+    public async Task Open_WithoutAToken_AsksForOne_ThenWorksOnceOneIsEntered()
     {
         await using var dashboard = await DashboardPage.OpenAsync(browser, _server, role: null);
-        await dashboard.RunAsync(nameof(Open_WithoutAToken_AsksForOne), async () =>
+        await dashboard.RunAsync(nameof(Open_WithoutAToken_AsksForOne_ThenWorksOnceOneIsEntered), async () =>
         {
             await Expect(dashboard.Message).ToContainTextAsync("needs an API token");
             await Expect(dashboard.Page.Locator("#targets tbody tr")).ToHaveCountAsync(0);
+            await Expect(dashboard.Connection).ToHaveTextAsync("offline");
+
+            await dashboard.Page.GetByLabel("API token").FillAsync(_server.Token(ApiRole.Viewer));
+            await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Use token" }).ClickAsync();
+
+            await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+            await Expect(dashboard.Connection).ToHaveTextAsync("live");
+            await Expect(dashboard.Message).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
+    public async Task Open_OnAServerWithAnonymousViewers_ShowsTargetsWithoutATokenButRefusesSyncNow()
+    {
+        await using var open = await TestServer.StartAsync(Yaml, anonymous: ApiRole.Viewer);
+        await using var dashboard = await DashboardPage.OpenAsync(browser, open, role: null);
+        await dashboard.RunAsync(nameof(Open_OnAServerWithAnonymousViewers_ShowsTargetsWithoutATokenButRefusesSyncNow), async () =>
+        {
+            await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+            await Expect(dashboard.Connection).ToHaveTextAsync("live");
+
+            await dashboard.SyncNowAsync("docs");
+
+            await Expect(dashboard.Message).ToContainTextAsync("It needs an operator or admin token");
         });
     }
 

@@ -74,7 +74,7 @@
     if (!(error instanceof ApiError)) return `${action} failed: the server does not answer (${error.message}).`;
     const detail = error.detail ? `: ${error.detail}` : '';
     if (error.status === 401) return `${action} needs an API token${detail}. Paste one above; create it with "syncplane token create".`;
-    if (error.status === 403) return `${action} is not allowed for this token${detail}. It needs an operator or admin token.`;
+    if (error.status === 403) return `${action} is not allowed ${state.token ? 'for this token' : 'without a token'}${detail}. It needs an operator or admin token.`;
     return `${action} was refused (${error.status})${detail}.`;
   }
 
@@ -270,7 +270,7 @@
 
   function schedulePolling() {
     setTimeout(async () => {
-      if (!document.hidden) await refreshAll();
+      if (!document.hidden && await refreshAll() && !state.source) connect();
       schedulePolling();
     }, state.live ? REFRESH_LIVE_MS : REFRESH_OFFLINE_MS);
   }
@@ -307,8 +307,12 @@
     source.onerror = () => {
       if (state.source !== source) return;
       setConnection('reconnecting');
-      // The browser retries by itself unless the server refused the stream (e.g. 401): then retry here.
-      if (source.readyState === EventSource.CLOSED) setTimeout(() => { if (state.source === source) connect(); }, REFRESH_OFFLINE_MS);
+      // The browser retries by itself unless the server refused the stream (e.g. 401): then the poller
+      // reconnects once the API answers again.
+      if (source.readyState === EventSource.CLOSED) {
+        state.source = null;
+        setConnection('offline');
+      }
     };
   }
 
@@ -318,8 +322,10 @@
     state.token = token;
     if (token) localStorage.setItem(TOKEN_KEY, token); else localStorage.removeItem(TOKEN_KEY);
     state.lastRun.clear();
-    refreshAll();
-    connect();
+    if (state.source) state.source.close();
+    state.source = null;
+    setConnection('offline');
+    refreshAll().then((ok) => { if (ok && !state.source) connect(); });
   }
 
   document.addEventListener('DOMContentLoaded', () => {
@@ -327,9 +333,7 @@
     $('#token-form').addEventListener('submit', (e) => { e.preventDefault(); useToken($('#token').value.trim()); });
     $('#token-clear').addEventListener('click', () => { $('#token').value = ''; useToken(''); say('Token forgotten.', 'info'); });
     $('#log-close').addEventListener('click', () => { $('#log-panel').hidden = true; state.logRunId = null; });
-    setConnection('offline');
-    refreshAll();
-    connect();
+    useToken(state.token);
     schedulePolling();
     setInterval(renderTargets, 15000); // keeps "2 min ago" current
   });
