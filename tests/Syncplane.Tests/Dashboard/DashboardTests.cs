@@ -119,10 +119,10 @@ public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLif
     }
 
     [Fact]
-    public async Task Frequency_ChangedByAnOperator_IsShownAndSurvivesAReload()
+    public async Task Frequency_ChangedByAnAdmin_IsShownAndSurvivesAReload()
     {
-        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
-        await dashboard.RunAsync(nameof(Frequency_ChangedByAnOperator_IsShownAndSurvivesAReload), async () =>
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Admin);
+        await dashboard.RunAsync(nameof(Frequency_ChangedByAnAdmin_IsShownAndSurvivesAReload), async () =>
         {
             await Expect(dashboard.Frequency("site")).ToHaveValueAsync("manual");
 
@@ -135,6 +135,24 @@ public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLif
             await Expect(dashboard.Frequency("docs")).ToHaveValueAsync("manual");
             var states = await _server.Store.ListTargetStatesAsync(CancellationToken.None);
             Assert.Equal("10min", states.Single(s => s.Target == "site").FrequencyOverride);
+        });
+    }
+
+    [Fact]
+    public async Task Frequency_ChangedByAnOperator_IsRefusedWithTheProblemDetailAndNotChanged()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
+        await dashboard.RunAsync(nameof(Frequency_ChangedByAnOperator_IsRefusedWithTheProblemDetailAndNotChanged), async () =>
+        {
+            await Expect(dashboard.Frequency("site")).ToHaveValueAsync("manual");
+
+            await dashboard.Frequency("site").SelectOptionAsync("hourly");
+
+            await Expect(dashboard.Message).ToContainTextAsync("Changing the frequency of site is not allowed for this token: this token's role may not use this route");
+            await Expect(dashboard.Message).ToContainTextAsync("It needs an admin token.");
+            await Expect(dashboard.Frequency("site")).ToHaveValueAsync("manual");
+            var states = await _server.Store.ListTargetStatesAsync(CancellationToken.None);
+            Assert.Null(states.SingleOrDefault(s => s.Target == "site")?.FrequencyOverride);
         });
     }
 

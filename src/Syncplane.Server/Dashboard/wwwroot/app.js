@@ -61,6 +61,15 @@
 
   const items = (payload) => (Array.isArray(payload) ? payload : (payload && (payload.items || payload.lines)) || []);
 
+  // A target as the page uses it: the API nests seed 003's telemetry under "telemetry".
+  function flattenTarget(target) {
+    const t = { ...target, ...(target.telemetry || {}) };
+    t.name = target.name;
+    t.last_changed_at = t.last_changed_at ?? t.last_metrics_changed_at;
+    t.next_run = t.next_run ?? t.next_run_at;
+    return t;
+  }
+
   // ---- messages and connection state --------------------------------------------------------------------
 
   function say(text, kind = 'error') {
@@ -70,11 +79,12 @@
     box.hidden = !text;
   }
 
-  function explain(action, error) {
+  // role: the least role the action needs, for the 403 message.
+  function explain(action, error, role = 'viewer') {
     if (!(error instanceof ApiError)) return `${action} failed: the server does not answer (${error.message}).`;
     const detail = error.detail ? `: ${error.detail}` : '';
     if (error.status === 401) return `${action} needs an API token${detail}. Paste one above; create it with "syncplane token create".`;
-    if (error.status === 403) return `${action} is not allowed ${state.token ? 'for this token' : 'without a token'}${detail}. It needs an operator or admin token.`;
+    if (error.status === 403) return `${action} is not allowed ${state.token ? 'for this token' : 'without a token'}${detail}. It needs ${{ viewer: 'a viewer, operator or admin', operator: 'an operator or admin', admin: 'an admin' }[role]} token.`;
     return `${action} was refused (${error.status})${detail}.`;
   }
 
@@ -171,7 +181,7 @@
       say(`Sync of ${name} queued${result && result.run_id != null ? ` as run #${result.run_id}` : ''}.`, 'info');
       refreshSoon();
     } catch (error) {
-      say(explain(`Sync now on ${name}`, error));
+      say(explain(`Sync now on ${name}`, error, 'operator'));
     } finally {
       button.disabled = false;
     }
@@ -185,7 +195,7 @@
       say(`Frequency of ${name} set to ${select.value}.`, 'info');
       state.targets.get(name).sync_frequency = select.value;
     } catch (error) {
-      say(explain(`Changing the frequency of ${name}`, error));
+      say(explain(`Changing the frequency of ${name}`, error, 'admin'));
       select.value = previous;
     } finally {
       select.disabled = false;
@@ -238,8 +248,8 @@
 
   async function refreshAll() {
     try {
-      const [targets, runs] = await Promise.all([api('GET', '/targets'), api('GET', '/runs?limit=20')]);
-      state.targets = new Map(items(targets).map((t) => [t.name, t]));
+      const [targets, runs] = await Promise.all([api('GET', '/targets?limit=1000'), api('GET', '/runs?limit=20')]);
+      state.targets = new Map(items(targets).map((t) => [t.name, flattenTarget(t)]));
       state.runs = items(runs);
       for (const run of [...state.runs].reverse()) {
         const current = state.lastRun.get(run.target);
