@@ -246,28 +246,30 @@
 
   // ---- refresh ------------------------------------------------------------------------------------------
 
+  // Targets and runs load independently: runs that fail to load leave the targets table working.
   async function refreshAll() {
-    try {
-      const [targets, runs] = await Promise.all([api('GET', '/targets?limit=1000'), api('GET', '/runs?limit=20')]);
-      state.targets = new Map(items(targets).map((t) => [t.name, flattenTarget(t)]));
-      state.runs = items(runs);
+    const [targets, runs] = await Promise.allSettled([api('GET', '/targets?limit=1000'), api('GET', '/runs?limit=20')]);
+    if (runs.status === 'fulfilled') {
+      state.runs = items(runs.value);
       for (const run of [...state.runs].reverse()) {
         const current = state.lastRun.get(run.target);
         if (!current || current.id <= run.id) state.lastRun.set(run.target, { id: run.id, status: run.status });
       }
-      renderTargets();
       renderRuns();
-      if ($('#message').dataset.kind === 'auth') say('');
-      return true;
-    } catch (error) {
-      if (error.status === 401 || error.status === 403) {
-        say(explain('Viewing targets', error));
-        $('#message').dataset.kind = 'auth';
-      } else {
-        say(explain('Loading targets and runs', error));
-      }
+    }
+
+    if (targets.status === 'rejected') {
+      const error = targets.reason;
+      say(explain('Viewing targets', error));
+      if (error.status === 401 || error.status === 403) $('#message').dataset.kind = 'auth';
       return false;
     }
+
+    state.targets = new Map(items(targets.value).map((t) => [t.name, flattenTarget(t)]));
+    renderTargets();
+    if (runs.status === 'rejected') say(explain('Loading recent runs', runs.reason));
+    else if ($('#message').dataset.kind === 'auth') say('');
+    return true;
   }
 
   function refreshSoon() {
