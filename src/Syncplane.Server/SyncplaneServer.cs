@@ -37,6 +37,7 @@ public static class SyncplaneServer
         builder.Services.AddSingleton(context);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(context.Time);
+        builder.Services.AddSingleton(new WebhookIntake(context));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1");
@@ -58,6 +59,8 @@ public static class SyncplaneServer
         RunsEndpoints.Map(api);
         OverviewEndpoints.Map(api);
         AuditEndpoints.Map(api);
+        EventsEndpoints.Map(api);
+        WebhooksEndpoints.Map(api);
         return app;
     }
 }

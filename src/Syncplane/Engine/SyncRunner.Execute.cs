@@ -80,6 +80,11 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s))") { Plan = plan };
         }
 
+        if (progress is RunProgressEvents events)
+        {
+            events.Total = summary.Creates + summary.Updates + summary.Deletes;
+        }
+
         await destination.ApplyAsync(plan, source, progress, ct);
         await RecordItemIndexAsync(target.Name, plan, ct);
         var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root

@@ -88,8 +88,8 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
     /// Runs an already-claimed run (a worker holds <paramref name="lease"/>) and appends its log, but does not
     /// complete it: the caller decides between completing (with the fence) and re-queueing for a retry.
     /// </summary>
-    internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken) =>
-        AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, onLog, null, cancellationToken);
+    internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken, IProgress<int>? progress = null) =>
+        AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, onLog, progress, cancellationToken);
 
     private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
     {

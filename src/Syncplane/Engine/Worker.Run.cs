@@ -28,7 +28,8 @@ internal sealed partial class Worker
             RunAttempt attempt;
             using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
             {
-                attempt = await runner.RunClaimedAsync(target, lease, new RunOptions(Verify: config.Defaults.Verify), null, active.Cancellation.Token);
+                attempt = await runner.RunClaimedAsync(target, lease, new RunOptions(Verify: config.Defaults.Verify), null, active.Cancellation.Token,
+                    new RunProgressEvents(store, time, lease.RunId, lease.Target));
             }
 
             await FinishAsync(target, active, attempt);

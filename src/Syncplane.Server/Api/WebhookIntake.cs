@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Syncplane.Events;
+using Syncplane.Storage;
+using Syncplane.Webhooks;
+
+namespace Syncplane.Server.Api;
+
+/// <summary>
+/// What happens to an accepted delivery: deduplicated by its delivery id, recorded as a
+/// <c>webhook.received</c> event, and one run queued (or coalesced) per matched target.
+/// Built once per config: the receiver and the matcher index are reused by every request.
+/// </summary>
+internal sealed class WebhookIntake(ServerContext context)
+{
+    /// <summary>Up to this many matched targets are queued before the response (their run ids are in it); more are queued after it.</summary>
+    internal const int InlineEnqueueLimit = 100;
+
+    public WebhookReceiver Receiver { get; } = new(context.Config.Webhooks, context.Secrets, context.Time);
+
+    private readonly WebhookMatcher _matcher = new(context.Config.Targets);
+
+    /// <summary>Records and triggers an accepted delivery; null when it is a redelivery (nothing happens twice).</summary>
+    public async Task<IntakeResult?> AcceptAsync(InboundDelivery delivery, CancellationToken cancellationToken)
+    {
+        if (delivery.DeliveryId is { } id && !await context.Store.RecordDeliveryAsync(delivery.Provider, id, cancellationToken))
+        {
+            return null;
+        }
+
+        var matched = _matcher.Match(delivery);
+        await context.Store.AppendEventAsync(new NewEvent(EventTypes.WebhookReceived, matched.Count == 1 ? matched[0] : null, null, EventData(delivery, matched)), cancellationToken);
+
+        var trigger = $"webhook:{delivery.Provider}";
+        var now = context.Time.GetUtcNow();
+        var runs = new List<TriggeredRun>();
+        foreach (var target in matched.Take(InlineEnqueueLimit))
+        {
+            // The delivery is recorded: finish queueing even if the caller hangs up.
+            var queued = await context.Store.EnqueueAsync(new RunRequest(target, trigger, RunPriority.Event, now), CancellationToken.None);
+            runs.Add(new TriggeredRun(target, queued.RunId, queued.Coalesced));
+        }
+
+        if (matched.Count > InlineEnqueueLimit)
+        {
+            _ = EnqueueRestAsync(matched.Skip(InlineEnqueueLimit).ToList(), trigger, now);
+        }
+
+        return new IntakeResult(delivery.DeliveryId, matched, runs);
+    }
+
+    private async Task EnqueueRestAsync(IReadOnlyList<string> targets, string trigger, DateTimeOffset now)
+    {
+        await Task.Yield();
+        foreach (var target in targets)
+        {
+            try
+            {
+                await context.Store.EnqueueAsync(new RunRequest(target, trigger, RunPriority.Event, now), CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // The store is unreachable: the target's schedule (or the next delivery) still runs it.
+            }
+        }
+    }
+
+    // What the event log keeps: never the query string, headers or secrets.
+    private static JsonObject EventData(InboundDelivery delivery, IReadOnlyList<string> matched)
+    {
+        var data = new JsonObject
+        {
+            ["provider"] = delivery.Provider,
+            ["event"] = delivery.EventType,
+            ["delivery_id"] = delivery.DeliveryId,
+            ["repository"] = delivery.Repository,
+            ["branch"] = delivery.Branch,
+            ["tag"] = delivery.Tag,
+            ["subject"] = delivery.Subject,
+            ["summary"] = delivery.Summary,
+            ["matched"] = new JsonArray([.. matched.Select(m => (JsonNode?)JsonValue.Create(m))]),
+        };
+        foreach (var key in data.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            data.Remove(key);
+        }
+
+        return data;
+    }
+}
+
+/// <summary>A run a delivery queued, or the queued run it coalesced into.</summary>
+internal sealed record TriggeredRun(string Target, long RunId, bool Coalesced);
+
+/// <summary>What an accepted delivery did.</summary>
+internal sealed record IntakeResult(string? DeliveryId, IReadOnlyList<string> Matched, IReadOnlyList<TriggeredRun> Runs);

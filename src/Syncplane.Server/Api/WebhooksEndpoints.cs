@@ -1,0 +1,112 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Syncplane.Webhooks;
+
+namespace Syncplane.Server.Api;
+
+/// <summary>
+/// <c>POST /api/v1/webhooks/{provider}</c>: inbound triggers, authenticated by the provider's signature or
+/// token (no API token). Answers at once; the runs it queues happen after the response.
+/// </summary>
+/// <remarks>The query string may carry a token (Pub/Sub push): nothing here logs or records it.</remarks>
+internal static class WebhooksEndpoints
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/webhooks/{provider}", ReceiveAsync).AllowAnonymous().WithName("ReceiveWebhook")
+            .WithSummary("Inbound delivery from github, gitlab, pubsub, cloudevents or generic; 202 with the runs it queued");
+    }
+
+    private static async Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken)
+    {
+        var receiver = intake.Receiver;
+        var body = await ReadCappedAsync(http, receiver.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            http.Response.Headers.Connection = "close"; // the rest of the body is not read
+            return Reject(StatusCodes.Status413PayloadTooLarge, $"the body is larger than webhooks.max_body ({receiver.MaxBodyBytes} bytes)");
+        }
+
+        var request = new WebhookRequest(
+            provider,
+            http.Request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())),
+            http.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())),
+            body);
+        var verdict = receiver.Receive(request);
+        if (verdict.Delivery is not { } delivery)
+        {
+            return Reject(verdict.StatusCode, verdict.Reason);
+        }
+
+        if (delivery.IsPing)
+        {
+            return Results.Ok(new { ok = true, ping = true });
+        }
+
+        var result = await intake.AcceptAsync(delivery, cancellationToken);
+        if (result is null)
+        {
+            return Results.Ok(new { duplicate = true, delivery_id = delivery.DeliveryId });
+        }
+
+        return Results.Json(
+            new
+            {
+                delivery_id = result.DeliveryId,
+                matched = result.Matched,
+                runs = result.Runs.Select(r => new { target = r.Target, run_id = r.RunId, coalesced = r.Coalesced }),
+            },
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Reject(int status, string reason) => Results.Problem(reason, statusCode: status, title: status switch
+    {
+        StatusCodes.Status400BadRequest => "Bad Request",
+        StatusCodes.Status401Unauthorized => "Unauthorized",
+        StatusCodes.Status404NotFound => "Not Found",
+        StatusCodes.Status413PayloadTooLarge => "Payload Too Large",
+        _ => "Rejected",
+    });
+
+    /// <summary>The body, or null as soon as it passes <paramref name="limit"/> bytes (whatever Content-Length said).</summary>
+    private static async Task<byte[]?> ReadCappedAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit + 1; // webhooks.max_body rules here, not the API's general limit
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 16 * 1024, limit + 1));
+        var stream = http.Request.Body;
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(16 * 1024);
+                var read = await stream.ReadAsync(memory, cancellationToken);
+                if (read == 0)
+                {
+                    return buffer.WrittenSpan.ToArray();
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > limit)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Syncplane.Events;
+using Syncplane.Storage;
+
+namespace Syncplane.Engine;
+
+/// <summary>
+/// Turns a run's item progress (cumulative items applied) into <c>run.progress</c> events, at most one per
+/// <see cref="Interval"/>: the first report right away, then the latest count once the interval has passed.
+/// </summary>
+/// <remarks>Appends never block the sync: one append is in flight at a time, and a failed one is forgotten.</remarks>
+internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, long runId, string target) : IProgress<int>
+{
+    /// <summary>The shortest time between two progress events of a run.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private long? _lastAppendAt;
+    private bool _appending;
+
+    /// <summary>The items the plan writes, once planned; null when unknown.</summary>
+    public int? Total { get; set; }
+
+    public void Report(int value)
+    {
+        lock (_gate)
+        {
+            var now = time.GetTimestamp();
+            if (_appending || (_lastAppendAt is { } last && time.GetElapsedTime(last, now) < Interval))
+            {
+                return;
+            }
+
+            _appending = true;
+            _lastAppendAt = now;
+        }
+
+        _ = AppendAsync(value);
+    }
+
+    private async Task AppendAsync(int done)
+    {
+        try
+        {
+            var data = new JsonObject { ["run_id"] = runId, ["target"] = target, ["done"] = done };
+            if (Total is { } total)
+            {
+                data["total"] = total;
+            }
+
+            await store.AppendEventAsync(new NewEvent(EventTypes.RunProgress, target, runId, data), CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Progress is a courtesy: the run's outcome is recorded regardless.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _appending = false;
+            }
+        }
+    }
+}
