@@ -15,7 +15,8 @@ namespace Syncplane.Server;
 /// <param name="Server">Where to listen and whom to let in.</param>
 /// <param name="Worker">The workers' options; null runs no workers (an API-only node).</param>
 /// <param name="Scheduler">Whether this node competes for the scheduler lease.</param>
-internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler);
+/// <param name="Events">The event hub's tuning; null for the defaults.</param>
+internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null);
 
 /// <summary>
 /// One Syncplane node as <c>syncplane serve</c> runs it: the HTTP server, the event hub, workers and the
@@ -50,7 +51,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var hub = new EventHub(store, time);
+        var hub = new EventHub(store, time, options.Events);
         var context = new ServerContext(config, secrets, store, time, hub);
         var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server), context);
         node._background.Add(hub.RunAsync(node._stop.Token));

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Syncplane.Access;
 using Syncplane.Config;
 using Syncplane.Engine;
+using Syncplane.Events;
 using Syncplane.Server;
 using Syncplane.Storage;
 using Syncplane.Storage.Sqlite;
@@ -45,7 +46,7 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a node on <paramref name="yaml"/>; with <paramref name="openStore"/>, on that store (e.g. PostgreSQL) instead of a fresh SQLite file.</summary>
     public static async Task<TestServer> StartAsync(
         string yaml, Func<TimeProvider, ISyncStore>? openStore = null, bool workers = true, ApiRole? anonymous = null, TimeProvider? time = null,
-        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null)
+        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null, EventHubOptions? events = null)
     {
         time ??= TimeProvider.System;
         var directory = new TempDirectory();
@@ -69,7 +70,8 @@ internal sealed class TestServer : IAsyncDisposable
         var options = new NodeOptions(
             new ServerOptions { Urls = "http://127.0.0.1:0", AnonymousRole = anonymous },
             workers ? new WorkerOptions { IdleWait = TimeSpan.FromSeconds(1), LeaseDuration = lease ?? TimeSpan.FromSeconds(30) } : null,
-            Scheduler: false);
+            Scheduler: false,
+            events);
         server._node = await SyncplaneNode.StartAsync(config, new SecretResolver(config.BaseDirectory), store, time, options, null, null, CancellationToken.None);
         return server;
     }
