@@ -23,6 +23,7 @@ internal sealed class SseClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HttpResponseMessage _response;
     private readonly Task _reading;
+    private int _comments;
 
     private SseClient(HttpResponseMessage response)
     {
@@ -34,6 +35,9 @@ internal sealed class SseClient : IAsyncDisposable
 
     /// <summary>The <c>retry:</c> value the server sent, in milliseconds.</summary>
     public int? Retry { get; private set; }
+
+    /// <summary>Comment lines received (the server's keepalives).</summary>
+    public int Comments => Volatile.Read(ref _comments);
 
     /// <summary>Completes when the server ends the stream.</summary>
     public Task Ended => _reading;
@@ -81,6 +85,10 @@ internal sealed class SseClient : IAsyncDisposable
             {
                 e = await _events.Reader.ReadAsync(deadline.Token);
             }
+            catch (ChannelClosedException)
+            {
+                throw new InvalidOperationException($"the stream ended before {expecting}; got: {string.Join(", ", before.Select(b => $"{b.Id} {b.Type} {b.Target}"))}");
+            }
             catch (OperationCanceledException)
             {
                 throw new TimeoutException($"{expecting} did not arrive; got: {string.Join(", ", before.Select(b => $"{b.Id} {b.Type} {b.Target}"))}");
@@ -124,6 +132,10 @@ internal sealed class SseClient : IAsyncDisposable
 
                     (id, type, data) = (null, null, null);
                 }
+                else if (line.StartsWith(':'))
+                {
+                    Interlocked.Increment(ref _comments);
+                }
                 else if (line.StartsWith("retry: ", StringComparison.Ordinal))
                 {
                     Retry = int.Parse(line[7..], System.Globalization.CultureInfo.InvariantCulture);
@@ -159,9 +171,13 @@ internal sealed class SseClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         _response.Dispose();
         await _reading;
-        _stop.Dispose();
     }
 }
