@@ -16,7 +16,7 @@ internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, lon
 
     private readonly Lock _gate = new();
     private long? _lastAppendAt;
-    private bool _appending;
+    private Task _appending = Task.CompletedTask;
 
     /// <summary>The items the plan writes, once planned; null when unknown.</summary>
     public int? Total { get; set; }
@@ -26,20 +26,28 @@ internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, lon
         lock (_gate)
         {
             var now = time.GetTimestamp();
-            if (_appending || (_lastAppendAt is { } last && time.GetElapsedTime(last, now) < Interval))
+            if (!_appending.IsCompleted || (_lastAppendAt is { } last && time.GetElapsedTime(last, now) < Interval))
             {
                 return;
             }
 
-            _appending = true;
             _lastAppendAt = now;
+            _appending = AppendAsync(value);
         }
+    }
 
-        _ = AppendAsync(value);
+    /// <summary>Waits for the progress event in flight, so it is recorded before the run's outcome.</summary>
+    public Task FlushAsync()
+    {
+        lock (_gate)
+        {
+            return _appending;
+        }
     }
 
     private async Task AppendAsync(int done)
     {
+        await Task.Yield(); // never append on the caller's thread while it holds the gate
         try
         {
             var data = new JsonObject { ["run_id"] = runId, ["target"] = target, ["done"] = done };
@@ -53,13 +61,6 @@ internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, lon
         catch (Exception)
         {
             // Progress is a courtesy: the run's outcome is recorded regardless.
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _appending = false;
-            }
         }
     }
 }

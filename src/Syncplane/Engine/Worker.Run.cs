@@ -26,11 +26,13 @@ internal sealed partial class Worker
             Report(WorkerEventKind.Started, lease, null, lease.Trigger);
             var third = options.LeaseDuration / 3;
             RunAttempt attempt;
+            var progress = new RunProgressEvents(store, time, lease.RunId, lease.Target);
             using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
             {
-                attempt = await runner.RunClaimedAsync(target, lease, new RunOptions(Verify: config.Defaults.Verify), null, active.Cancellation.Token,
-                    new RunProgressEvents(store, time, lease.RunId, lease.Target));
+                attempt = await runner.RunClaimedAsync(target, lease, new RunOptions(Verify: config.Defaults.Verify), null, active.Cancellation.Token, progress);
             }
+
+            await progress.FlushAsync();
 
             await FinishAsync(target, active, attempt);
         }
