@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Webhook → SSE end-to-end latency (issue 4): a real `syncplane serve` (Release) on loopback, CLIENTS SSE
+# clients on GET /api/v1/events, DELIVERIES signed GitHub push deliveries posted at RATE/s to
+# POST /api/v1/webhooks/github; each delivery's latency runs from the POST being sent to each client
+# receiving the run.succeeded event of the run it queued. See docs/benchmarks.md.
+#
+#   bench/webhook-sse/run.sh                        # 2,000 deliveries at 100/s, 100 clients, SQLite
+#   STORE=postgres bench/webhook-sse/run.sh         # the same on PostgreSQL (the tests' server)
+#   MODE=entrypoint bench/webhook-sse/run.sh        # targets run `entrypoint: "true"` (a process per run)
+#
+# Environment: DELIVERIES (2000), RATE (100), CLIENTS (100), TARGETS (deliveries spread round-robin over
+# this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
+# directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
+# PORT (18471).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+DELIVERIES=${DELIVERIES:-2000}
+RATE=${RATE:-100}
+CLIENTS=${CLIENTS:-100}
+TARGETS=${TARGETS:-50}
+CONCURRENCY=${CONCURRENCY:-4}
+MODE=${MODE:-directory}
+STORE=${STORE:-sqlite}
+PORT=${PORT:-18471}
+SECRET=bench-webhook-secret
+
+say() { echo "webhook-sse: $*" >&2; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/webhook-sse.XXXXXX")
+serve_pid=
+cleanup() {
+  if [ -n "$serve_pid" ]; then kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  if [ -n "${pgdb:-}" ]; then psql_admin -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+say "building syncplane and the bench client (Release)"
+dotnet build -c Release -nologo -v q "$repo/src/Syncplane.Cli/Syncplane.Cli.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+dotnet build -c Release -nologo -v q "$here/WebhookSseBench/WebhookSseBench.csproj" >>"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+syncplane="$repo/src/Syncplane.Cli/bin/Release/net10.0/syncplane"
+bench="$here/WebhookSseBench/bin/Release/net10.0/webhooksseBench"
+
+# --- config: TARGETS no-op targets, target i matched by pushes to bench/repo-i on main ----------------
+mkdir -p "$work/cfg/empty"
+printf '%s' "$SECRET" >"$work/cfg/github-secret"
+{
+  echo 'webhooks:'
+  echo '  github: { secret: "${file:github-secret}" }'
+  echo 'targets:'
+  for i in $(seq 0 $((TARGETS - 1))); do
+    echo "  noop-$i:"
+    if [ "$MODE" = entrypoint ]; then
+      echo '    entrypoint: "true"'
+    else
+      echo '    source: { directory: { path: empty } }'
+      echo "    destination: { directory: { path: out/$i } }"
+    fi
+    echo "    trigger: { webhook: { github: { repository: bench/repo-$i, branch: main } } }"
+  done
+} >"$work/cfg/syncplane.yaml"
+
+store_args=()
+if [ "$STORE" = postgres ]; then
+  pgconn=$("$repo/scripts/postgres-for-tests")
+  pghost=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$pgconn")
+  pgport=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$pgconn")
+  pguser=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$pgconn")
+  psql_admin() { psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d postgres "$@"; }
+  pgdb=webhooksse_$$
+  psql_admin -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null
+  store_args=(--store "Host=$pghost;Port=$pgport;Username=$pguser;Database=$pgdb")
+fi
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "store: $STORE; mode: $MODE; targets: $TARGETS; serve --concurrency $CONCURRENCY; dotnet: $(dotnet --version)"
+} >&2
+
+"$syncplane" serve --config "$work/cfg/syncplane.yaml" "${store_args[@]}" --urls "http://127.0.0.1:$PORT" \
+  --anonymous-role viewer --concurrency "$CONCURRENCY" >"$work/serve.log" 2>&1 &
+serve_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$work/serve.log" >&2; exit 1; }
+
+set +e
+"$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" "$CLIENTS" "$TARGETS"
+status=$?
+set -e
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+exit $status
