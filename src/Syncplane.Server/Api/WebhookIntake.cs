@@ -19,32 +19,28 @@ internal sealed class WebhookIntake(ServerContext context)
 
     private readonly WebhookMatcher _matcher = new(context.Config.Targets);
 
-    /// <summary>Records and triggers an accepted delivery; null when it is a redelivery (nothing happens twice).</summary>
+    /// <summary>Records and triggers an accepted delivery in one store transaction; null when it is a redelivery (nothing happens twice).</summary>
     public async Task<IntakeResult?> AcceptAsync(InboundDelivery delivery, CancellationToken cancellationToken)
     {
-        if (delivery.DeliveryId is { } id && !await context.Store.RecordDeliveryAsync(delivery.Provider, id, cancellationToken))
+        var matched = _matcher.Match(delivery);
+        var trigger = $"webhook:{delivery.Provider}";
+        var now = context.Time.GetUtcNow();
+        var inline = matched.Take(InlineEnqueueLimit).Select(target => new RunRequest(target, trigger, RunPriority.Event, now)).ToList();
+        var received = new NewEvent(EventTypes.WebhookReceived, matched.Count == 1 ? matched[0] : null, null, EventData(delivery, matched));
+
+        // Once the store has it, finish even if the caller hangs up: the delivery id is spent.
+        var queued = await context.Store.AcceptDeliveryAsync(delivery.Provider, delivery.DeliveryId, received, inline, CancellationToken.None);
+        if (queued is null)
         {
             return null;
         }
 
-        var matched = _matcher.Match(delivery);
-        await context.Store.AppendEventAsync(new NewEvent(EventTypes.WebhookReceived, matched.Count == 1 ? matched[0] : null, null, EventData(delivery, matched)), cancellationToken);
-
-        var trigger = $"webhook:{delivery.Provider}";
-        var now = context.Time.GetUtcNow();
-        var runs = new List<TriggeredRun>();
-        foreach (var target in matched.Take(InlineEnqueueLimit))
-        {
-            // The delivery is recorded: finish queueing even if the caller hangs up.
-            var queued = await context.Store.EnqueueAsync(new RunRequest(target, trigger, RunPriority.Event, now), CancellationToken.None);
-            runs.Add(new TriggeredRun(target, queued.RunId, queued.Coalesced));
-        }
-
         if (matched.Count > InlineEnqueueLimit)
         {
-            _ = EnqueueRestAsync(matched.Skip(InlineEnqueueLimit).ToList(), trigger, now);
+            _ = EnqueueRestAsync([.. matched.Skip(InlineEnqueueLimit)], trigger, now);
         }
 
+        var runs = inline.Zip(queued, (request, result) => new TriggeredRun(request.Target, result.RunId, result.Coalesced)).ToList();
         return new IntakeResult(delivery.DeliveryId, matched, runs);
     }
 

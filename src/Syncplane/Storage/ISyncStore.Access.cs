@@ -27,6 +27,14 @@ public partial interface ISyncStore
     /// <summary>Remembers a provider's delivery id; false when it was seen before (a redelivery).</summary>
     Task<bool> RecordDeliveryAsync(string provider, string deliveryId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes in an accepted webhook delivery in one transaction: remembers its delivery id (when it has one),
+    /// appends <paramref name="received"/> and queues (or coalesces) <paramref name="runs"/>. Null, with nothing
+    /// changed, when the delivery id was seen before (a redelivery).
+    /// </summary>
+    Task<IReadOnlyList<EnqueueResult>?> AcceptDeliveryAsync(
+        string provider, string? deliveryId, Events.NewEvent received, IReadOnlyList<RunRequest> runs, CancellationToken cancellationToken);
+
     /// <summary>A consumer's position in the event log, or null when it has none yet.</summary>
     Task<long?> GetCursorAsync(string name, CancellationToken cancellationToken);
 

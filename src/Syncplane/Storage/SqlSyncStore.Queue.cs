@@ -39,7 +39,14 @@ internal abstract partial class SqlSyncStore
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        var result = await EnqueueAsync(transaction, request, now, cancellationToken);
+        await CommitQueueChangeAsync(transaction, cancellationToken);
+        return result;
+    }
 
+    /// <summary>Queues or coalesces within <paramref name="transaction"/>, with its run.queued event; the caller commits.</summary>
+    private async Task<EnqueueResult> EnqueueAsync(DbTransaction transaction, RunRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         // Insert unless the target has a queued run (the partial unique index says so); then coalesce into it.
         // The queued run may be claimed between the two statements: then the insert succeeds on the next turn.
         for (var turn = 0; ; turn++)
@@ -61,7 +68,6 @@ internal abstract partial class SqlSyncStore
                 {
                     var id = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
                     await AppendQueuedEventAsync(transaction, id, request, coalesced: false, cancellationToken);
-                    await CommitQueueChangeAsync(transaction, cancellationToken);
                     return new EnqueueResult(id, Coalesced: false);
                 }
             }
@@ -69,7 +75,6 @@ internal abstract partial class SqlSyncStore
             if (await CoalesceAsync(transaction, request, now, cancellationToken) is { } coalesced)
             {
                 await AppendQueuedEventAsync(transaction, coalesced, request, coalesced: true, cancellationToken);
-                await CommitQueueChangeAsync(transaction, cancellationToken);
                 return new EnqueueResult(coalesced, Coalesced: true);
             }
 
