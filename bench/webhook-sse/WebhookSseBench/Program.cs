@@ -60,6 +60,33 @@ for (var c = 0; c < clients; c++)
     }));
 }
 
+// --- a probe client: the server-side timestamps of each run's queued, started and succeeded events -------
+var stamps = new ConcurrentDictionary<(long Run, string Type), DateTimeOffset>();
+var probeRequest = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events?type=run.queued&type=run.started&type=run.succeeded");
+var probeResponse = await http.SendAsync(probeRequest, HttpCompletionOption.ResponseHeadersRead);
+readers.Add(Task.Run(async () =>
+{
+    using var reader = new StreamReader(await probeResponse.Content.ReadAsStreamAsync());
+    try
+    {
+        while (await reader.ReadLineAsync(stop.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var json = JsonDocument.Parse(line.AsMemory(6));
+                var root = json.RootElement;
+                stamps.TryAdd((root.GetProperty("run_id").GetInt64(), root.GetProperty("type").GetString()!), root.GetProperty("at").GetDateTimeOffset());
+            }
+        }
+    }
+    catch (OperationCanceledException)
+    {
+    }
+    catch (IOException)
+    {
+    }
+}));
+
 Console.Error.WriteLine($"webhook-sse: {clients} SSE clients connected; posting {deliveries} deliveries at {rate}/s to {targets} targets");
 
 // --- deliveries ------------------------------------------------------------------------------------
@@ -139,6 +166,19 @@ Console.WriteLine($"clients: {clients}; (delivery x client) pairs measured: {all
 Console.WriteLine($"POST -> 202:                              {Summary(response202)}");
 Console.WriteLine($"POST -> run.succeeded at a client (all):  {Summary(all)}");
 Console.WriteLine($"POST -> run.succeeded at the last client: {Summary(perDelivery)}");
+var queueWait = new List<double>();
+var runTime = new List<double>();
+foreach (var run in runs)
+{
+    if (stamps.TryGetValue((run, "run.queued"), out var q) && stamps.TryGetValue((run, "run.started"), out var st) && stamps.TryGetValue((run, "run.succeeded"), out var done))
+    {
+        queueWait.Add((st - q).TotalMilliseconds);
+        runTime.Add((done - st).TotalMilliseconds);
+    }
+}
+
+Console.WriteLine($"server: run.queued -> run.started (queue wait): {Summary(queueWait)}");
+Console.WriteLine($"server: run.started -> run.succeeded (run):     {Summary(runTime)}");
 foreach (var failure in failures.Take(5))
 {
     Console.WriteLine($"failure: {failure}");
