@@ -5,7 +5,7 @@
 #   bench/api/run.sh                          # 1,000 targets, wrk -t2 -c50 -d20s, SQLite store
 #   TARGETS=5000 DURATION=30s bench/api/run.sh
 #
-# Environment: TARGETS (1000), THREADS (2), CONNECTIONS (50), DURATION (20s), PORT (18472).
+# Environment: TARGETS (1000), LIMIT (page size, 1000), THREADS (2), CONNECTIONS (50), DURATION (20s), PORT (18472).
 # Authentication: a viewer token made in the store when the CLI has `syncplane token create`,
 # otherwise `serve --anonymous-role viewer` (the same authorization path, minus the token lookup).
 set -euo pipefail
@@ -17,6 +17,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-50}
 DURATION=${DURATION:-20s}
 PORT=${PORT:-18472}
+LIMIT=${LIMIT:-1000}   # page size: the whole list in one response (the API's default page is 100)
 
 say() { echo "api-bench: $*" >&2; }
 if ! command -v wrk >/dev/null 2>&1; then
@@ -46,7 +47,7 @@ mkdir -p "$work/cfg"
 
 auth=() serve_auth=(--anonymous-role viewer) how="serve --anonymous-role viewer (no token)"
 if "$syncplane" token create --help >/dev/null 2>&1; then
-  token=$("$syncplane" token create --config "$work/cfg/syncplane.yaml" --name bench --role viewer 2>/dev/null | grep -Eo 'sp_[A-Za-z0-9_-]+' | head -1 || true)
+  token=$("$syncplane" token create --config "$work/cfg/syncplane.yaml" --name bench --role viewer 2>/dev/null | head -1 || true)
   if [ -n "$token" ]; then
     auth=(-H "Authorization: Bearer $token") serve_auth=() how="viewer token (Authorization: Bearer)"
   fi
@@ -56,13 +57,13 @@ fi
 "$syncplane" serve --config "$work/cfg/syncplane.yaml" --urls "http://127.0.0.1:$PORT" "${serve_auth[@]}" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets" -o "$work/targets.json" || { cat "$work/serve.log" >&2; exit 1; }
+curl -fs "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT" -o "$work/targets.json" || { cat "$work/serve.log" >&2; exit 1; }
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "targets: $TARGETS; response: $(wc -c <"$work/targets.json") bytes; auth: $how; $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 } >&2
 say "warm-up 3s"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
