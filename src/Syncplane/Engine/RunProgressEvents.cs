@@ -6,7 +6,8 @@ namespace Syncplane.Engine;
 
 /// <summary>
 /// Turns a run's item progress (cumulative items applied) into <c>run.progress</c> events, at most one per
-/// <see cref="Interval"/>: the first report right away, then the latest count once the interval has passed.
+/// <see cref="Interval"/>, the first once the run has taken that long: a short run records no progress, only
+/// its outcome, which keeps a run to the store writes it needs (each is a commit, and on SQLite an fsync).
 /// </summary>
 /// <remarks>Appends never block the sync: one append is in flight at a time, and a failed one is forgotten.</remarks>
 internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, long runId, string target) : IProgress<int>
@@ -15,7 +16,7 @@ internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, lon
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
-    private long? _lastAppendAt;
+    private long _lastAppendAt = time.GetTimestamp();
     private Task _appending = Task.CompletedTask;
 
     /// <summary>The items the plan writes, once planned; null when unknown.</summary>
@@ -26,7 +27,7 @@ internal sealed class RunProgressEvents(ISyncStore store, TimeProvider time, lon
         lock (_gate)
         {
             var now = time.GetTimestamp();
-            if (!_appending.IsCompleted || (_lastAppendAt is { } last && time.GetElapsedTime(last, now) < Interval))
+            if (!_appending.IsCompleted || time.GetElapsedTime(_lastAppendAt, now) < Interval)
             {
                 return;
             }

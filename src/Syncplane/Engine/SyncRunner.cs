@@ -130,9 +130,9 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             log.Error(message);
         }
 
-        await store.AppendLogAsync(runId, log.Lines, CancellationToken.None);
         var completion = new RunCompletion
         {
+            Log = log.Lines,
             Status = outcome.Status,
             Message = message,
             Summary = outcome.Plan?.Summary,

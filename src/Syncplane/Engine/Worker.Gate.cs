@@ -35,7 +35,7 @@ internal sealed partial class Worker
         }
 
         var notBefore = decision.NotBefore is { } at && at > now ? at : now + options.DependencyRecheck;
-        await RequeueAsync(lease, notBefore, decision.Reason ?? "held back", countAttempt: false, WorkerEventKind.Waiting, log: false);
+        await RequeueAsync(lease, notBefore, decision.Reason ?? "held back", countAttempt: false, WorkerEventKind.Waiting, attemptLog: null);
         return true;
     }
 

@@ -57,6 +57,7 @@ internal sealed partial class Worker
         var lease = active.Lease;
         if (active.FencedOut)
         {
+            await store.AppendLogAsync(lease.RunId, attempt.Completion.Log, CancellationToken.None);
             Report(WorkerEventKind.FencedOut, lease, attempt.Completion.Status, "the lease was taken over; this attempt is not recorded");
             return;
         }
@@ -71,7 +72,7 @@ internal sealed partial class Worker
         var now = time.GetUtcNow();
         if (attempt.Completion.Status == RunStatus.Cancelled && active.Released)
         {
-            await RequeueAsync(lease, now, "released on shutdown", countAttempt: false, WorkerEventKind.Released);
+            await RequeueAsync(lease, now, "released on shutdown", countAttempt: false, WorkerEventKind.Released, attempt.Completion.Log);
             return;
         }
 
@@ -87,10 +88,10 @@ internal sealed partial class Worker
         switch (decision.Outcome)
         {
             case RetryOutcome.Retry:
-                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: true, WorkerEventKind.Retrying);
+                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: true, WorkerEventKind.Retrying, attempt.Completion.Log);
                 break;
             case RetryOutcome.Postpone:
-                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: false, WorkerEventKind.Postponed);
+                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: false, WorkerEventKind.Postponed, attempt.Completion.Log);
                 break;
             default:
                 var failed = attempt.Completion with { Message = $"{attempt.Completion.Message} ({decision.Reason})" };
@@ -115,11 +116,12 @@ internal sealed partial class Worker
         Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
     }
 
-    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, bool log = true)
+    // Records the attempt's log (if any) and the reason, then puts the run back in the queue.
+    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, IReadOnlyList<LogLine>? attemptLog)
     {
-        if (log)
+        if (attemptLog is not null)
         {
-            await store.AppendLogAsync(lease.RunId, [new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
+            await store.AppendLogAsync(lease.RunId, [.. attemptLog, new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
         }
 
         var requeued = await store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, CancellationToken.None);

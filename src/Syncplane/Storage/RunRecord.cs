@@ -1,3 +1,4 @@
+using Syncplane.Engine;
 using Syncplane.Planning;
 
 namespace Syncplane.Storage;
@@ -57,6 +58,9 @@ public sealed record RunCompletion
 
     /// <summary>The commit the git step made on the destination, if any.</summary>
     public string? CommitSha { get; init; }
+
+    /// <summary>Log lines of the attempt, appended to the run's log in the same transaction as its end.</summary>
+    public IReadOnlyList<LogLine> Log { get; init; } = [];
 
     /// <summary>
     /// The fencing token of the worker's lease (<see cref="RunLease.Fence"/>): when set, the run is recorded

@@ -111,6 +111,7 @@ internal abstract partial class SqlSyncStore
             return false;
         }
 
+        await InsertLogLinesAsync(transaction, runId, completion.Log, cancellationToken);
         await AppendRunEndedEventsAsync(transaction, runId, run.Target, run.Attempt, run.Trigger, run.StartedAt, run.DryRun, completion, cancellationToken);
         await CommitWithEventsAsync(transaction, cancellationToken);
         return true;
@@ -175,24 +176,12 @@ internal abstract partial class SqlSyncStore
         return runs;
     }
 
-    /// <inheritdoc />
-    public async Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken)
+    // Appends after the run's last line; the caller holds the run's row lock (or SQLite's write lock).
+    private async Task InsertLogLinesAsync(DbTransaction transaction, long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(lines);
         if (lines.Count == 0)
         {
             return;
-        }
-
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using (var run = Command(transaction, "SELECT id FROM runs WHERE id = @run_id" + LockRunRowSql))
-        {
-            Add(run, "@run_id", runId);
-            if (await run.ExecuteScalarAsync(cancellationToken) is null or DBNull)
-            {
-                throw new KeyNotFoundException($"run {runId} does not exist");
-            }
         }
 
         // A statement of its own, after the lock: on PostgreSQL only a new statement sees the lines
@@ -219,7 +208,29 @@ internal abstract partial class SqlSyncStore
             message.Value = line.Message;
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
 
+    /// <inheritdoc />
+    public async Task AppendLogAsync(long runId, IReadOnlyList<LogLine> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using (var run = Command(transaction, "SELECT id FROM runs WHERE id = @run_id" + LockRunRowSql))
+        {
+            Add(run, "@run_id", runId);
+            if (await run.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+            {
+                throw new KeyNotFoundException($"run {runId} does not exist");
+            }
+        }
+
+        await InsertLogLinesAsync(transaction, runId, lines, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

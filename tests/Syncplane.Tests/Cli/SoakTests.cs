@@ -33,7 +33,7 @@ public sealed class SoakTests : IDisposable
     [Fact]
     public async Task ThreeNodes_SurviveAKilledNodeAndADatabaseRestart_WithoutLosingOrDoublingRuns()
     {
-        await using var postgres = await ThrowawayPostgres.StartAsync(5491);
+        await using var postgres = await ThrowawayPostgres.StartAsync();
         var yaml = new StringBuilder("defaults:\n  retry: { attempts: 5, backoff: [1s] }\n  jitter: 2s\ntargets:\n");
         for (var i = 0; i < Targets; i++)
         {

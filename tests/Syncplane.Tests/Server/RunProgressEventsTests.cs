@@ -1,39 +1,49 @@
-using Syncplane.Access;
-using Syncplane.Storage;
+using System.Text.Json;
+using Syncplane.Engine;
+using Syncplane.Storage.Sqlite;
 using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Server;
 
-/// <summary>A run that writes items reports its progress as run.progress events on the stream.</summary>
-public sealed class RunProgressEventsTests
+/// <summary>A long run reports its progress as run.progress events, at most one per second; a short one records none.</summary>
+public sealed class RunProgressEventsTests : IAsyncLifetime
 {
-    [Fact]
-    public async Task DirectorySync_ReportsRunProgress_WithTheItemsDoneAndTheTotal_BeforeItSucceeds()
+    private readonly TempDirectory _dir = new();
+    private readonly FakeTimeProvider _time = new();
+    private SqliteSyncStore _store = null!;
+
+    public async Task InitializeAsync()
     {
-        var files = Enumerable.Range(1, 5).ToDictionary(i => $"src/file{i}.txt", i => $"content {i}");
-        await using var server = await TestServer.StartAsync("""
-            targets:
-              mirror:
-                source: { directory: { path: src } }
-                destination: { directory: { path: dst } }
-            """, files: files);
-        using var viewer = server.Client(ApiRole.Viewer);
-        await using var events = await SseClient.ConnectAsync(viewer, "/api/v1/events?target=mirror&type=run.progress&type=run.succeeded");
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (server.Context.Events.SubscriberCount == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the stream did not subscribe");
-            await Task.Delay(10);
-        }
+        _store = new SqliteSyncStore(_dir.Combine("s.db"), _time);
+        await _store.MigrateAsync(CancellationToken.None);
+    }
 
-        var queued = await server.Store.EnqueueAsync(new RunRequest("mirror", "manual", RunPriority.Manual, server.Context.Time.GetUtcNow()), CancellationToken.None);
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _dir.Dispose();
+    }
 
-        var (succeeded, before) = await events.WaitForAsync(e => e.Type == "run.succeeded", "run.succeeded");
-        Assert.Equal(queued.RunId, succeeded.RunId);
-        var progress = Assert.Single(before); // throttled: one per second at most, and this run takes far less
-        Assert.Equal(("run.progress", queued.RunId), (progress.Type, progress.RunId!.Value));
-        Assert.InRange(progress.Data.GetProperty("done").GetInt32(), 1, 5);
-        Assert.Equal(5, progress.Data.GetProperty("total").GetInt32());
-        Assert.Equal("mirror", progress.Data.GetProperty("target").GetString());
+    [Fact]
+    public async Task Reports_AreThrottledToOnePerSecond_StartingAfterTheFirstSecond()
+    {
+        var progress = new RunProgressEvents(_store, _time, 7, "mirror") { Total = 50 };
+
+        progress.Report(1);
+        await progress.FlushAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        progress.Report(10);
+        await progress.FlushAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        progress.Report(20);
+        await progress.FlushAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        progress.Report(30);
+        await progress.FlushAsync();
+
+        var events = await _store.ReadEventsAsync(0, 10, CancellationToken.None);
+        Assert.Equal([10, 30], events.Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("done").GetInt32()));
+        Assert.All(events, e => Assert.Equal(("run.progress", "mirror", 7L), (e.Type, e.Target!, e.RunId!.Value)));
+        Assert.Equal(50, JsonDocument.Parse(events[0].Data).RootElement.GetProperty("total").GetInt32());
     }
 }

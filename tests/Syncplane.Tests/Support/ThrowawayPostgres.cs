@@ -23,8 +23,10 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root, "syncplane-pg");
 
-    public static async Task<ThrowawayPostgres> StartAsync(int port)
+    /// <summary>Creates and starts a server on a free port.</summary>
+    public static async Task<ThrowawayPostgres> StartAsync()
     {
+        var port = FreePort();
         // The server runs as the postgres user when the tests run as root: its directory must be reachable.
         var root = Path.Combine("/tmp", "syncplane-pg-" + Guid.NewGuid().ToString("n")[..8]);
         Directory.CreateDirectory(root);
@@ -35,7 +37,15 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         info.Environment["SYNCPLANE_TEST_POSTGRES_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         var (code, stdout, stderr) = await RunAsync(info);
         Assert.True(code == 0, $"postgres-for-tests failed: {stderr}");
+        Assert.True(Directory.Exists(Path.Combine(root, "syncplane-pg")), $"port {port} was taken by another server");
         return new ThrowawayPostgres(root, port, stdout.Trim());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Restarts the server (fast shutdown: open connections are cut).</summary>
