@@ -28,8 +28,10 @@ internal static class ChecksEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/checks", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListChecks");
-        api.MapGet("/checks/{name}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetCheck");
+        api.MapGet("/checks", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListChecks")
+            .WithSummary("Every declared check with its newest result");
+        api.MapGet("/checks/{name}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetCheck")
+            .WithSummary("One check: newest result, history and daily uptime and latency; ?refresh=true (operator) probes a stale one");
     }
 
     private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken)
@@ -70,6 +72,10 @@ internal static class ChecksEndpoints
             }
 
             refreshed = await RefreshIfStaleAsync(context, check, cancellationToken);
+            if (refreshed)
+            {
+                await AuditTrail.RecordAsync(context, user, "check.refresh", check.Name, new { kind = check.Kind });
+            }
         }
 
         var now = context.Time.GetUtcNow();

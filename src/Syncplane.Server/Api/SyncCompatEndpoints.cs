@@ -22,10 +22,10 @@ internal static class SyncCompatEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var sync = app.MapGroup("/api/sync").RequireAuthorization(Policies.Viewer).WithTags("Infinity Sync compatibility");
-        sync.MapGet("/status", StatusAsync).WithName("SyncStatus");
-        sync.MapGet("/heartbeat", HeartbeatsAsync).WithName("SyncHeartbeats");
-        sync.MapGet("/heartbeat/{name}", HeartbeatAsync).WithName("SyncHeartbeat");
-        sync.MapGet("/overview", OverviewAsync).WithName("SyncOverview");
+        sync.MapGet("/status", StatusAsync).WithName("SyncStatus").WithSummary("Infinity Sync: the status file document with `fresh`; 404 before any result");
+        sync.MapGet("/heartbeat", HeartbeatsAsync).WithName("SyncHeartbeats").WithSummary("Infinity Sync: one heartbeat per declared check");
+        sync.MapGet("/heartbeat/{name}", HeartbeatAsync).WithName("SyncHeartbeat").WithSummary("Infinity Sync: one check's heartbeat");
+        sync.MapGet("/overview", OverviewAsync).WithName("SyncOverview").WithSummary("Infinity Sync: status, freshness and heartbeats");
     }
 
     private static async Task<IResult> StatusAsync(ServerContext context, CancellationToken cancellationToken)
