@@ -24,9 +24,11 @@ internal sealed class CheckScheduler(ChecksConfig checks, ISyncStore store, Chec
     /// <summary>The name of the lease that makes a node the one that probes.</summary>
     public const string LeaseName = "checks";
 
+    // Probes in flight, by check name: each check runs on its own, so a slow one never holds back the others.
+    private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private bool _active;
 
-    /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
+    /// <summary>Runs until <paramref name="stopping"/> is cancelled, then waits for probes in flight to stop.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
         var renew = options.LeaseDuration / 3;
@@ -46,21 +48,37 @@ internal sealed class CheckScheduler(ChecksConfig checks, ISyncStore store, Chec
                 onLog?.Invoke($"checks: {ex.Message}; retrying in {DurationParser.Format(renew)}");
             }
 
+            // Wake at the next due time, or as soon as a probe finishes (its next due time is then known).
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var delay = Task.Delay(sleep, time, wake.Token);
+            await Task.WhenAny(_running.Count == 0 ? delay : Task.WhenAny(delay, Task.WhenAny(_running.Values)));
+            await wake.CancelAsync();
             try
             {
-                await Task.Delay(sleep, time, stopping);
+                await delay;
             }
             catch (OperationCanceledException)
             {
-                break;
+                // Woken early, or stopping.
             }
         }
+
+        await WhenProbesDoneAsync();
     }
 
-    /// <summary>One pass: take or renew the lease, run the checks that are due, and return how long to sleep.</summary>
+    /// <summary>One pass: take or renew the lease, start the checks that are due, and return how long to sleep.</summary>
     internal async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var renew = options.LeaseDuration / 3;
+        foreach (var (name, probe) in _running.Where(r => r.Value.IsCompleted).ToList())
+        {
+            _running.Remove(name);
+            if (probe.Exception is { } failed && !cancellationToken.IsCancellationRequested)
+            {
+                onLog?.Invoke($"checks: could not record check '{name}': {failed.GetBaseException().Message}");
+            }
+        }
+
         if (!await store.TryAcquireLeaseAsync(LeaseName, options.Holder, options.LeaseDuration, cancellationToken))
         {
             if (_active)
@@ -80,22 +98,40 @@ internal sealed class CheckScheduler(ChecksConfig checks, ISyncStore store, Chec
 
         var latest = (await store.ListLatestCheckResultsAsync(cancellationToken)).ToDictionary(r => r.Name, StringComparer.Ordinal);
         var now = time.GetUtcNow();
-        var due = checks.Items.Where(c => !latest.TryGetValue(c.Name, out var last) || now - last.CheckedAt >= c.Interval).ToList();
-        var results = await runner.RunAsync(due, cancellationToken);
-        foreach (var result in results)
-        {
-            await CheckRecorder.RecordAsync(store, result, latest.GetValueOrDefault(result.Name), cancellationToken);
-            latest[result.Name] = result;
-        }
-
-        now = time.GetUtcNow();
         var sleep = renew;
-        foreach (var check in checks.Items)
+        foreach (var check in checks.Items.Where(c => !_running.ContainsKey(c.Name)))
         {
-            var wait = latest[check.Name].CheckedAt + check.Interval - now;
-            sleep = wait < sleep ? wait : sleep;
+            var last = latest.GetValueOrDefault(check.Name);
+            var wait = last is null ? TimeSpan.Zero : last.CheckedAt + check.Interval - now;
+            if (wait <= TimeSpan.Zero)
+            {
+                _running[check.Name] = ProbeAsync(check, last, cancellationToken);
+            }
+            else if (wait < sleep)
+            {
+                sleep = wait;
+            }
         }
 
-        return sleep > TimeSpan.Zero ? sleep : TimeSpan.Zero;
+        return sleep;
+    }
+
+    /// <summary>Completes when every probe started so far has been recorded (or has failed).</summary>
+    internal async Task WhenProbesDoneAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_running.Values);
+        }
+        catch (Exception) when (_running.Values.All(t => t.IsCompleted))
+        {
+            // Reported by the next pass; at shutdown, cancellation.
+        }
+    }
+
+    private async Task ProbeAsync(CheckConfig check, CheckResult? previous, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunOneAsync(check, cancellationToken);
+        await CheckRecorder.RecordAsync(store, result, previous, cancellationToken);
     }
 }

@@ -41,14 +41,14 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
               slow: { command: "echo ok", interval: 30s }
             """);
 
-        var sleep = await scheduler.PassAsync(CancellationToken.None);
+        var sleep = await PassAsync(scheduler);
         Assert.Equal((1, 1), await CountsAsync());
         Assert.Equal(TimeSpan.FromSeconds(5), sleep); // the lease renewal (15s / 3) comes before the fast check's 10s
 
         for (var second = 5; second <= 60; second += 5)
         {
             _time.Advance(TimeSpan.FromSeconds(5));
-            await scheduler.PassAsync(CancellationToken.None);
+            await PassAsync(scheduler);
             Assert.Equal((1 + (second / 10), 1 + (second / 30)), await CountsAsync());
         }
     }
@@ -60,12 +60,12 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
               port: { tcp: "127.0.0.1:{{OpenPort}}", interval: 10s }
             """);
 
-        await scheduler.PassAsync(CancellationToken.None);
+        await PassAsync(scheduler);
         _time.Advance(TimeSpan.FromSeconds(10));
-        await scheduler.PassAsync(CancellationToken.None);
+        await PassAsync(scheduler);
         _listener.Stop();
         _time.Advance(TimeSpan.FromSeconds(10));
-        await scheduler.PassAsync(CancellationToken.None);
+        await PassAsync(scheduler);
 
         var events = await CheckEventsAsync();
         Assert.Equal(2, events.Count);
@@ -89,13 +89,13 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
         var first = Scheduler(Yaml, "node-a");
         var second = Scheduler(Yaml, "node-b");
 
-        await first.PassAsync(CancellationToken.None);
+        await PassAsync(first);
         _time.Advance(TimeSpan.FromSeconds(10));
-        await second.PassAsync(CancellationToken.None);
+        await PassAsync(second);
         Assert.Single(await _store.ListCheckResultsAsync("echo", null, 10, CancellationToken.None));
 
         _time.Advance(TimeSpan.FromSeconds(20)); // node-a is gone: its 15 s lease lapses
-        await second.PassAsync(CancellationToken.None);
+        await PassAsync(second);
         Assert.Equal(2, (await _store.ListCheckResultsAsync("echo", null, 10, CancellationToken.None)).Count);
     }
 
@@ -110,7 +110,7 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
             CancellationToken.None);
 
         _time.Advance(TimeSpan.FromSeconds(30));
-        await scheduler.PassAsync(CancellationToken.None);
+        await PassAsync(scheduler);
 
         var only = Assert.Single(await _store.ListCheckResultsAsync("echo", null, 10, CancellationToken.None));
         Assert.Equal("from syncplane check", only.Message);
@@ -126,6 +126,43 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
         Assert.Contains("syncplane.yaml:6:", error.Message, StringComparison.Ordinal);
         Assert.Contains("'interval' must be a duration", error.Message, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(60), Assert.Single(CheckTestBed.Bind("  c: { tcp: \"127.0.0.1:1\" }\n").Items).Interval);
+    }
+
+    [Fact]
+    public async Task ASlowCheck_DoesNotHoldBackTheOthers()
+    {
+        var scheduler = Scheduler($$"""
+              slow: { command: "sleep 30", timeout: 60s, interval: 10s }
+              fast: { tcp: "127.0.0.1:{{OpenPort}}", interval: 10s }
+            """);
+        using var stop = new CancellationTokenSource();
+
+        await scheduler.PassAsync(stop.Token);
+        await WaitForResultsAsync("fast", 1);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await scheduler.PassAsync(stop.Token);
+        await WaitForResultsAsync("fast", 2);
+
+        Assert.Empty(await _store.ListCheckResultsAsync("slow", null, 10, CancellationToken.None));
+        await stop.CancelAsync();
+        await scheduler.WhenProbesDoneAsync();
+        Assert.Empty(await _store.ListCheckResultsAsync("slow", null, 10, CancellationToken.None));
+    }
+
+    private static async Task<TimeSpan> PassAsync(CheckScheduler scheduler)
+    {
+        var sleep = await scheduler.PassAsync(CancellationToken.None);
+        await scheduler.WhenProbesDoneAsync();
+        return sleep;
+    }
+
+    private async Task WaitForResultsAsync(string name, int count)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while ((await _store.ListCheckResultsAsync(name, null, 100, deadline.Token)).Count < count)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
     }
 
     private CheckScheduler Scheduler(string checksYaml, string holder = "node-a")
