@@ -46,7 +46,10 @@ public sealed class ChecksApiTests : IDisposable
         Assert.Equal("healthy", statuses["cli"]);
         Assert.Equal("down", list.GetProperty("overall").GetString());
 
+        await using var stream = await SseClient.ConnectAsync(viewer, "/api/v1/events?type=check.changed");
         _listener.Stop();
+        var (change, _) = await stream.WaitForAsync(e => e.Data.GetProperty("name").GetString() == "api-port", "api-port's check.changed", Deadline);
+        Assert.Equal(("down", "healthy"), (change.Data.GetProperty("status").GetString(), change.Data.GetProperty("previous").GetString()));
         await PollAsync(viewer, "/api/v1/checks/api-port", j => j.GetProperty("check").GetProperty("status").GetString() == "down");
 
         var changes = (await server.Store.ReadEventsAsync(0, 1000, CancellationToken.None))
