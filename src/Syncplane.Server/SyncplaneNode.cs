@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Syncplane.Checks;
 using Syncplane.Config;
 using Syncplane.Connectors;
 using Syncplane.Engine;
@@ -16,7 +17,8 @@ namespace Syncplane.Server;
 /// <param name="Worker">The workers' options; null runs no workers (an API-only node).</param>
 /// <param name="Scheduler">Whether this node competes for the scheduler lease.</param>
 /// <param name="Events">The event hub's tuning; null for the defaults.</param>
-internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null);
+/// <param name="Checks">Whether this node competes for the checks lease and runs declared checks on their intervals.</param>
+internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null, bool Checks = true);
 
 /// <summary>
 /// One Syncplane node as <c>syncplane serve</c> runs it: the HTTP server, the event hub, workers and the
@@ -67,6 +69,12 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         if (options.Scheduler)
         {
             node._background.Add(new Scheduler(config, store, time, new SchedulerOptions(), log).RunAsync(node._stop.Token));
+        }
+
+        if (options.Checks && config.Checks.Items.Count > 0)
+        {
+            var checkRunner = new CheckRunner(time, secrets);
+            node._background.Add(new CheckScheduler(config.Checks, store, checkRunner, time, new CheckSchedulerOptions(), log).RunAsync(node._stop.Token));
         }
 
         if (config.Notifiers.Count > 0)

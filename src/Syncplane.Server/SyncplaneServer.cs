@@ -61,6 +61,8 @@ public static class SyncplaneServer
         AuditEndpoints.Map(api);
         EventsEndpoints.Map(api);
         WebhooksEndpoints.Map(api);
+        ChecksEndpoints.Map(api);
+        SyncCompatEndpoints.Map(app);
         return app;
     }
 }

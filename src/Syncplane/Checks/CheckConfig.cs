@@ -39,12 +39,20 @@ public sealed record CheckConfig
     /// <summary>How old a stored result may be for <c>requires:</c> to use it instead of checking again. <value>60s</value></summary>
     public TimeSpan CacheTtl { get; init; } = DefaultCacheTtl;
 
+    /// <summary>How often <c>syncplane serve</c> runs the check: when its newest stored result is this old. <value>60s</value></summary>
+    public TimeSpan Interval { get; init; } = DefaultInterval;
+
     /// <summary>Where the check was declared, for error messages.</summary>
     public ConfigNode? Node { get; init; }
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
     public static readonly TimeSpan DefaultCacheTtl = TimeSpan.FromSeconds(60);
+
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>The shortest <c>interval</c> accepted, so a typo cannot turn a check into a flood.</summary>
+    public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Built-in check kinds, the key that names a check's kind in config.</summary>

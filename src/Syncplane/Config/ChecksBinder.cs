@@ -13,7 +13,7 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
     /// <summary>The one key of <c>checks:</c> that is not a check.</summary>
     public const string StatusFileKey = "status_file";
 
-    private static readonly string[] CommonKeys = ["timeout", "degraded_after", "cache_ttl", "section", "description"];
+    private static readonly string[] CommonKeys = ["timeout", "degraded_after", "cache_ttl", "interval", "section", "description"];
 
     public ChecksConfig Bind(ConfigNode? node)
     {
@@ -104,6 +104,11 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
         var timeout = reader.Duration(options, "timeout") ?? CheckConfig.DefaultTimeout;
         var degradedAfter = reader.Duration(options, "degraded_after");
         var cacheTtl = reader.Duration(options, "cache_ttl") ?? CheckConfig.DefaultCacheTtl;
+        var interval = reader.Duration(options, "interval") ?? CheckConfig.DefaultInterval;
+        if (interval < CheckConfig.MinimumInterval)
+        {
+            reader.Error(options["interval"]!, $"'interval' must be at least {DurationParser.Format(CheckConfig.MinimumInterval)}, found {DurationParser.Format(interval)}");
+        }
         return bound is null ? null : new CheckConfig
         {
             Name = name,
@@ -114,6 +119,7 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
             Timeout = timeout,
             DegradedAfter = degradedAfter,
             CacheTtl = cacheTtl,
+            Interval = interval,
         };
     }
 

@@ -37,6 +37,12 @@ public sealed class ApiAccessTests : IAsyncLifetime
         { "GET", "/api/v1/overview", ApiRole.Viewer },
         { "GET", "/api/v1/audit", ApiRole.Admin },
         { "GET", "/metrics", ApiRole.Viewer },
+        { "GET", "/api/v1/checks", ApiRole.Viewer },
+        { "GET", "/api/v1/checks/docs", ApiRole.Viewer },
+        { "GET", "/api/sync/status", ApiRole.Viewer },
+        { "GET", "/api/sync/heartbeat", ApiRole.Viewer },
+        { "GET", "/api/sync/heartbeat/docs", ApiRole.Viewer },
+        { "GET", "/api/sync/overview", ApiRole.Viewer },
     };
 
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(Yaml, workers: false);

@@ -46,7 +46,7 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a node on <paramref name="yaml"/>; with <paramref name="openStore"/>, on that store (e.g. PostgreSQL) instead of a fresh SQLite file.</summary>
     public static async Task<TestServer> StartAsync(
         string yaml, Func<TimeProvider, ISyncStore>? openStore = null, bool workers = true, ApiRole? anonymous = null, TimeProvider? time = null,
-        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null, EventHubOptions? events = null)
+        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null, EventHubOptions? events = null, bool checks = true)
     {
         time ??= TimeProvider.System;
         var directory = new TempDirectory();
@@ -71,7 +71,8 @@ internal sealed class TestServer : IAsyncDisposable
             new ServerOptions { Urls = "http://127.0.0.1:0", AnonymousRole = anonymous },
             workers ? new WorkerOptions { IdleWait = TimeSpan.FromSeconds(1), LeaseDuration = lease ?? TimeSpan.FromSeconds(30) } : null,
             Scheduler: false,
-            events);
+            events,
+            Checks: checks);
         server._node = await SyncplaneNode.StartAsync(config, new SecretResolver(config.BaseDirectory), store, time, options, null, null, CancellationToken.None);
         return server;
     }

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Syncplane.Checks;
+using Syncplane.Server.Security;
+
+namespace Syncplane.Server.Api;
+
+/// <summary>
+/// The Infinity Sync routes (<c>seeds/002</c>), so what polled its backend can poll Syncplane:
+/// <c>/api/sync/status</c>, <c>/api/sync/heartbeat</c>, <c>/api/sync/heartbeat/{name}</c> and <c>/api/sync/overview</c>,
+/// built from the newest stored check results. Field names are the seed's, camelCase and PascalCase included
+/// (unlike the snake_case <c>/api/v1</c>), so the bodies are JSON nodes whose keys no naming policy rewrites.
+/// </summary>
+internal static class SyncCompatEndpoints
+{
+    /// <summary>A status younger than this is <c>fresh</c>, as the seed's <c>isSyncStatusFresh</c>.</summary>
+    public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var sync = app.MapGroup("/api/sync").RequireAuthorization(Policies.Viewer).WithTags("Infinity Sync compatibility");
+        sync.MapGet("/status", StatusAsync).WithName("SyncStatus").WithSummary("Infinity Sync: the status file document with `fresh`; 404 before any result");
+        sync.MapGet("/heartbeat", HeartbeatsAsync).WithName("SyncHeartbeats").WithSummary("Infinity Sync: one heartbeat per declared check");
+        sync.MapGet("/heartbeat/{name}", HeartbeatAsync).WithName("SyncHeartbeat").WithSummary("Infinity Sync: one check's heartbeat");
+        sync.MapGet("/overview", OverviewAsync).WithName("SyncOverview").WithSummary("Infinity Sync: status, freshness and heartbeats");
+    }
+
+    private static async Task<IResult> StatusAsync(ServerContext context, CancellationToken cancellationToken)
+    {
+        var results = await DeclaredResultsAsync(context, cancellationToken);
+        return results.Count == 0
+            ? Problems.NotFound("no sync status available: no check has run yet (wait for the first interval, or run `syncplane check`)")
+            : Results.Json(StatusDocument(context, results));
+    }
+
+    private static async Task<IResult> HeartbeatsAsync(ServerContext context, CancellationToken cancellationToken)
+    {
+        var latest = await ChecksEndpoints.LatestAsync(context, cancellationToken);
+        return Results.Json(new JsonObject
+        {
+            ["timestamp"] = Time(context.Time.GetUtcNow()),
+            ["heartbeats"] = Heartbeats(context, latest),
+        });
+    }
+
+    private static async Task<IResult> HeartbeatAsync(string name, ServerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Config.Checks.Find(name) is null)
+        {
+            return Problems.NotFound($"no check named '{name}' is declared in the config");
+        }
+
+        var latest = await ChecksEndpoints.LatestAsync(context, cancellationToken);
+        return Results.Json(Heartbeat(name, latest.GetValueOrDefault(name)));
+    }
+
+    private static async Task<IResult> OverviewAsync(ServerContext context, CancellationToken cancellationToken)
+    {
+        var latest = await ChecksEndpoints.LatestAsync(context, cancellationToken);
+        var results = Declared(context, latest);
+        var status = results.Count == 0 ? null : StatusDocument(context, results);
+        return Results.Json(new JsonObject
+        {
+            ["syncStatus"] = status,
+            ["syncStatusFresh"] = status is not null && status["fresh"]!.GetValue<bool>(),
+            ["heartbeats"] = Heartbeats(context, latest),
+            ["timestamp"] = Time(context.Time.GetUtcNow()),
+        });
+    }
+
+    // The status file's document, timestamped by the newest result, plus the seed's `fresh`.
+    private static JsonObject StatusDocument(ServerContext context, IReadOnlyList<CheckResult> results)
+    {
+        var newest = results.Max(r => r.CheckedAt);
+        var document = CheckStatusDocument.Build(results, context.Config.Checks, newest);
+        document["fresh"] = context.Time.GetUtcNow() - newest < FreshFor;
+        return document;
+    }
+
+    // One heartbeat per declared check; a check without a result is `unknown` ("not yet checked", as the seed).
+    private static JsonArray Heartbeats(ServerContext context, Dictionary<string, CheckResult> latest) =>
+        [.. context.Config.Checks.Items.Select(c => (JsonNode)Heartbeat(c.Name, latest.GetValueOrDefault(c.Name)))];
+
+    private static JsonObject Heartbeat(string name, CheckResult? result) => new()
+    {
+        ["service"] = name,
+        ["status"] = (result?.Status ?? CheckStatus.Unknown).ToText(),
+        ["lastCheck"] = result is null ? null : Time(result.CheckedAt),
+        ["responseTime"] = result?.LatencyMs,
+    };
+
+    private static async Task<IReadOnlyList<CheckResult>> DeclaredResultsAsync(ServerContext context, CancellationToken cancellationToken) =>
+        Declared(context, await ChecksEndpoints.LatestAsync(context, cancellationToken));
+
+    // Results of the checks the config declares, in config order (results of removed checks stay in history only).
+    private static List<CheckResult> Declared(ServerContext context, Dictionary<string, CheckResult> latest) =>
+        [.. context.Config.Checks.Items.Select(c => latest.GetValueOrDefault(c.Name)).OfType<CheckResult>()];
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+}
