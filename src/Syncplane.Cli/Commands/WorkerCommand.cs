@@ -79,7 +79,14 @@ internal static class WorkerCommand
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
-            signals.Cancel();
+            try
+            {
+                signals.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal raced the end of the command: it is stopping already.
+            }
         }
 
         await using var session = await CliSession.OpenAsync(configPath, storeOption, CancellationToken.None);
