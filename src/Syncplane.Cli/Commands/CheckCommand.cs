@@ -45,7 +45,7 @@ internal static class CheckCommand
             await session.Store.RecordCheckResultAsync(result, CancellationToken.None);
         }
 
-        var document = CheckStatusDocument.Build(results, config.Checks, timestamp).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        var document = CheckStatusDocument.Build(results, config.Checks, timestamp).ToJsonString(JsonOutput.Options);
         var statusFile = Path.GetFullPath(statusFileOption ?? config.Checks.StatusFile ?? Path.Combine(config.StateDirectory, "status.json"));
         await WriteAtomicallyAsync(statusFile, document + "\n");
         if (json)
