@@ -52,21 +52,7 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
-    public async Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken)
-    {
-        var started = Time.GetTimestamp();
-        var listening = EnsureListeningAsync(cancellationToken);
-        if (!listening.IsCompleted)
-        {
-            using var stopDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            await Task.WhenAny(listening, Task.Delay(maxWait, Time, stopDelay.Token));
-            await stopDelay.CancelAsync();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        var left = maxWait == Timeout.InfiniteTimeSpan ? maxWait : maxWait - Time.GetElapsedTime(started);
-        await EventSignal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
-    }
+    public Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken) => WaitForSignalAsync(EventSignal, maxWait, cancellationToken);
 
     /// <inheritdoc />
     public async Task<int> PruneEventsAsync(DateTimeOffset before, CancellationToken cancellationToken)

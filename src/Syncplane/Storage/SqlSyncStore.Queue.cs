@@ -209,9 +209,12 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
-    public async Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    public Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken) => WaitForSignalAsync(Signal, maxWait, cancellationToken);
+
+    // Returns at the signal's next pulse or after maxWait. Listening (PostgreSQL) starts on first use; while the
+    // database is unreachable that must not stretch the wait.
+    private async Task WaitForSignalAsync(QueueSignal signal, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        // Listening starts on first use; while the database is unreachable that must not stretch the wait.
         var started = Time.GetTimestamp();
         var listening = EnsureListeningAsync(cancellationToken);
         if (!listening.IsCompleted)
@@ -223,7 +226,7 @@ internal abstract partial class SqlSyncStore
         }
 
         var left = maxWait == Timeout.InfiniteTimeSpan ? maxWait : maxWait - Time.GetElapsedTime(started);
-        await Signal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
+        await signal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
     }
 
     /// <summary>Notifies (the queue and the events it appended), commits, then wakes this process's waiters.</summary>
