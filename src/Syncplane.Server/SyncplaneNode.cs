@@ -57,6 +57,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         var context = new ServerContext(config, secrets, store, time, hub);
         var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server), context);
         node._background.Add(hub.RunAsync(node._stop.Token));
+        node._background.Add(new EventRetention(store, time, log).RunAsync(node._stop.Token));
         await hub.Started.WaitAsync(cancellationToken);
         await node._app.StartAsync(cancellationToken);
         if (options.Worker is { } workerOptions)
