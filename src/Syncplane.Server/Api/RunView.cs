@@ -16,7 +16,7 @@ internal static class RunView
         attempt = run.Attempt,
         direction = run.Direction,
         dry_run = run.DryRun,
-        priority = run.Priority.ToString().ToLowerInvariant(),
+        priority = StoreText.From(run.Priority),
         queued_at = run.QueuedAt,
         not_before = run.NotBefore,
         started_at = run.StartedAt,
@@ -33,7 +33,7 @@ internal static class RunView
         worker_id = run.WorkerId,
     };
 
-    public static object Of(LogLine line) => new { at = line.At, level = line.Level.ToString().ToLowerInvariant(), message = line.Message };
+    public static object Of(LogLine line) => new { at = line.At, level = StoreText.From(line.Level), message = line.Message };
 
     public static bool IsActive(RunStatus status) => status is RunStatus.Queued or RunStatus.Running;
 }
