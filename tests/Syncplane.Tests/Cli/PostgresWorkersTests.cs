@@ -43,7 +43,7 @@ public sealed class PostgresWorkersTests(PostgresDatabase database) : IClassFixt
         {
             foreach (var worker in workers)
             {
-                await StopAsync(worker.Process);
+                await SyncplaneCli.TerminateAsync(worker.Process, TimeSpan.FromSeconds(30));
             }
         }
 
@@ -102,24 +102,5 @@ public sealed class PostgresWorkersTests(PostgresDatabase database) : IClassFixt
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return (process, output);
-    }
-
-    private static async Task StopAsync(Process process)
-    {
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
     }
 }

@@ -161,13 +161,7 @@ public sealed class QueueCommandTests : IDisposable
         try
         {
             await seen.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await serve.WaitForExitAsync(timeout.Token);
+            await SyncplaneCli.TerminateAsync(serve, TimeSpan.FromSeconds(60));
         }
         finally
         {

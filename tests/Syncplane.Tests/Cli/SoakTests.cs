@@ -72,7 +72,7 @@ public sealed class SoakTests : IDisposable
 
         foreach (var node in _nodes.Where(n => !n.Process.HasExited))
         {
-            await StopAsync(node);
+            await SyncplaneCli.TerminateAsync(node.Process, TimeSpan.FromSeconds(60));
         }
 
         await using var reopened = new PostgresSyncStore(postgres.ConnectionString, TimeProvider.System); // the first store's connections died with the server
@@ -196,17 +196,6 @@ public sealed class SoakTests : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return node;
-    }
-
-    private static async Task StopAsync(Node node)
-    {
-        using (var term = Process.Start("kill", ["-TERM", node.Process.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await node.Process.WaitForExitAsync(timeout.Token);
     }
 
     private sealed record Node(Process Process, StringBuilder Output)

@@ -35,6 +35,26 @@ internal static class SyncplaneCli
         return info;
     }
 
+    /// <summary>Sends SIGTERM and waits up to <paramref name="limit"/> for the exit; kills the process tree and throws when it does not come.</summary>
+    public static async Task TerminateAsync(Process process, TimeSpan limit)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+    }
+
     public static async Task<Result> RunAsync(string workingDirectory, params string[] args) =>
         await RunAsync(workingDirectory, null, args);
 
