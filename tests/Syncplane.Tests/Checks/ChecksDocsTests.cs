@@ -2,24 +2,14 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Syncplane.Checks;
 using Syncplane.Config;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Checks;
 
 /// <summary>The examples in docs/checks.md are loaded here, so they cannot rot.</summary>
 public sealed partial class ChecksDocsTests
 {
-    private static readonly string Text = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "checks.md"));
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "docs", "checks.md")))
-        {
-            directory = directory.Parent!;
-        }
-
-        return directory.FullName;
-    }
+    private static readonly string Text = File.ReadAllText(RepositoryPaths.Combine("docs", "checks.md"));
 
     [Fact]
     public void EveryYamlExample_Loads()

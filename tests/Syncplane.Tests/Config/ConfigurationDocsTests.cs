@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Syncplane.Config;
 using Syncplane.Engine.Policies;
 using Syncplane.Scheduling;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Config;
 
@@ -10,14 +11,7 @@ public partial class ConfigurationDocsTests
 {
     private static string Section(string heading)
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "docs", "configuration.md")))
-        {
-            directory = directory.Parent;
-        }
-
-        Assert.NotNull(directory);
-        var text = File.ReadAllText(Path.Combine(directory.FullName, "docs", "configuration.md"));
+        var text = File.ReadAllText(RepositoryPaths.Combine("docs", "configuration.md"));
         var start = text.IndexOf("\n## " + heading + "\n", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no section '{heading}'");
         var end = text.IndexOf("\n## ", start + 4, StringComparison.Ordinal);

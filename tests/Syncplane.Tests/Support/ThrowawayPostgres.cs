@@ -31,7 +31,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         var root = Path.Combine("/tmp", "syncplane-pg-" + Guid.NewGuid().ToString("n")[..8]);
         Directory.CreateDirectory(root);
         File.SetUnixFileMode(root, (UnixFileMode)0x1FF);
-        var script = Path.Combine(RepositoryRoot(), "scripts", "postgres-for-tests");
+        var script = RepositoryPaths.Combine("scripts", "postgres-for-tests");
         var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["TMPDIR"] = root;
         info.Environment["SYNCPLANE_TEST_POSTGRES_PORT"] = port.ToString(CultureInfo.InvariantCulture);
@@ -91,16 +91,5 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Syncplane.slnx")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
     }
 }

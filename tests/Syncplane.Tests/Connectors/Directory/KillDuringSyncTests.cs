@@ -170,14 +170,7 @@ public sealed class KillDuringSyncTests : IDisposable
 
         var testBin = AppContext.BaseDirectory; // .../tests/Syncplane.Tests/bin/<Configuration>/net10.0/
         var configuration = new DirectoryInfo(testBin).Parent!.Name;
-        var repo = new DirectoryInfo(testBin);
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Syncplane.slnx")))
-        {
-            repo = repo.Parent;
-        }
-
-        Assert.NotNull(repo);
-        var dll = Path.Combine(repo.FullName, "src", "Syncplane.Cli", "bin", configuration, "net10.0", "syncplane.dll");
+        var dll = RepositoryPaths.Combine("src", "Syncplane.Cli", "bin", configuration, "net10.0", "syncplane.dll");
         Assert.True(File.Exists(dll), $"the CLI is not built at {dll}");
         return dll;
     }
