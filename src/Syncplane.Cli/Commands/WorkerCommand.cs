@@ -33,8 +33,10 @@ internal static class WorkerCommand
         command.Options.Add(concurrency);
         command.Options.Add(exitWhenIdle);
         var lease = new Option<double>("--lease-seconds") { Description = "How long a claim holds without renewal", DefaultValueFactory = _ => 30, Hidden = true };
+        var idle = new Option<double>("--idle-seconds") { Description = "How long an idle worker waits for a wake-up before looking at the queue again", DefaultValueFactory = _ => 5, Hidden = true };
         command.Options.Add(grace);
         command.Options.Add(lease);
+        command.Options.Add(idle);
         var urls = new Option<string>("--urls") { Description = "Where the HTTP server listens (serve only; ';' between several)", DefaultValueFactory = _ => ServerOptions.DefaultUrls, HelpName = "URLS" };
         var anonymous = new Option<string?>("--anonymous-role") { Description = "Role of requests without a token: viewer, operator or admin (default: a token is required)", HelpName = "ROLE" };
         anonymous.Validators.Add(r =>
@@ -58,6 +60,7 @@ internal static class WorkerCommand
                 ExitWhenIdle = result.GetValue(exitWhenIdle),
                 ShutdownGrace = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(grace), 0, 20)),
                 LeaseDuration = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(lease), 1, 3600)),
+                IdleWait = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(idle), 0.1, 3600)),
             };
             options = options with { RecoveryInterval = options.LeaseDuration < options.RecoveryInterval ? options.LeaseDuration : options.RecoveryInterval };
             var server = serve

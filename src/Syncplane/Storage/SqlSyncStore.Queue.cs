@@ -8,7 +8,7 @@ internal abstract partial class SqlSyncStore
 {
     private const int ClaimTries = 3;
 
-    /// <summary>Wakes this process's waiters after an enqueue or requeue (and, on PostgreSQL, on a notification).</summary>
+    /// <summary>Wakes this process's waiters after an enqueue or requeue (and on a notification from another process).</summary>
     private protected QueueSignal Signal { get; } = new();
 
     /// <summary>
@@ -27,7 +27,12 @@ internal abstract partial class SqlSyncStore
     /// <summary>Tells other nodes, on commit of <paramref name="transaction"/>, that the queue changed (PostgreSQL: NOTIFY).</summary>
     protected virtual Task NotifyQueueChangedAsync(DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Makes sure notifications from other nodes reach <see cref="Signal"/> (PostgreSQL: a LISTEN connection).</summary>
+    /// <summary>Tells other processes, once a queue change committed, that it did (SQLite: rewrites a watched wake file).</summary>
+    protected virtual void QueueChangeCommitted()
+    {
+    }
+
+    /// <summary>Makes sure notifications from other nodes reach <see cref="Signal"/> (PostgreSQL: a LISTEN connection; SQLite: a file watcher).</summary>
     protected virtual Task EnsureListeningAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
@@ -229,11 +234,12 @@ internal abstract partial class SqlSyncStore
         await signal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
     }
 
-    /// <summary>Notifies (the queue and the events it appended), commits, then wakes this process's waiters.</summary>
+    /// <summary>Notifies (the queue and the events it appended), commits, then wakes this process's waiters and tells other processes.</summary>
     private async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await NotifyQueueChangedAsync(transaction, cancellationToken);
         await CommitWithEventsAsync(transaction, cancellationToken);
         Signal.Pulse();
+        QueueChangeCommitted();
     }
 }

@@ -15,6 +15,15 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
 
     protected override ISyncStore OpenStore() => new SqliteSyncStore(DatabasePath, Time);
 
+    protected override async Task StartListeningAsync(ISyncStore store)
+    {
+        ((SqliteSyncStore)store).StartListening();
+
+        // Starting to watch wakes both kinds of waiter once (touches made before it were missed): take those.
+        await store.WaitForWorkAsync(TimeSpan.Zero, Ct);
+        await store.WaitForEventsAsync(TimeSpan.Zero, Ct);
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -35,6 +44,35 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
         Assert.Equal("docs", (await reopened.GetRunAsync(id, Ct))?.Target);
         Assert.Equal("hello", Assert.Single(await reopened.GetLogAsync(id, Ct)).Message);
         Assert.Single(await reopened.GetItemIndexAsync("docs", "destination", Ct));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_AnEnqueueOnAnotherStoreBeforeTheFirstWait_IsNotMissed()
+    {
+        await Store.EnqueueAsync(new RunRequest("docs", "cli", RunPriority.Manual, Time.UtcNow), Ct);
+        var other = Open();
+
+        // Nothing watched the wake files when the enqueue touched them: starting to watch wakes the first wait instead.
+        await other.WaitForWorkAsync(TimeSpan.FromSeconds(30), Ct).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(File.Exists(Path.Combine(DatabasePath + "-wake", "queue")));
+    }
+
+    [Fact]
+    public async Task WakeFiles_WhenTheirDirectoryCannotBeMade_EnqueueStillWorksAndWaitersFallBackToTheirMaxWait()
+    {
+        await File.WriteAllTextAsync(DatabasePath + "-wake", "a file where the wake directory would go");
+        var other = Open();
+        await StartListeningAsync(other);
+        var waiting = other.WaitForWorkAsync(TimeSpan.FromSeconds(30), Ct);
+
+        await Store.EnqueueAsync(new RunRequest("docs", "cli", RunPriority.Manual, Time.UtcNow), Ct);
+        await Task.Delay(200);
+        Assert.False(waiting.IsCompleted);
+        Time.Advance(TimeSpan.FromSeconds(30));
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("docs", (await other.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct))?.Target);
     }
 
     [Fact]

@@ -96,7 +96,10 @@ public abstract partial class SyncStoreContractTests
         }
     }
 
-    /// <summary>Makes sure a store hears other nodes before a test waits (PostgreSQL: the LISTEN connection is up).</summary>
+    /// <summary>
+    /// Makes sure a store hears other nodes before a test waits (PostgreSQL: the LISTEN connection is up; SQLite: the
+    /// wake files are watched), and takes any wake-up that starting to listen gives.
+    /// </summary>
     protected virtual Task StartListeningAsync(ISyncStore store) => Task.CompletedTask;
 
     [Fact]
@@ -110,6 +113,26 @@ public abstract partial class SyncStoreContractTests
         await Store.EnqueueAsync(Request("docs"), Ct);
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_AnEnqueueOnAnotherStoreOfTheSameDatabase_WakesItsWaiter()
+    {
+        // Two store objects share no in-process signal: they stand for two processes (SQLite) or nodes (PostgreSQL).
+        var other = Open();
+        await StartListeningAsync(other);
+        var woken = other.WaitForWorkAsync(TimeSpan.FromSeconds(30), Ct);
+        await Task.Delay(50);
+        Assert.False(woken.IsCompleted);
+
+        await Store.EnqueueAsync(Request("docs"), Ct);
+
+        // The clock is fake and never advanced: only a wake-up ends the 30 s wait.
+        await woken.WaitAsync(TimeSpan.FromSeconds(10));
+        var next = other.WaitForWorkAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal("docs", (await other.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct))?.Target);
+        await Task.Delay(200);
+        Assert.False(next.IsCompleted); // one enqueue, one wake-up: the wait does not simply return
     }
 
     [Fact]
@@ -129,6 +152,7 @@ public abstract partial class SyncStoreContractTests
     [Fact]
     public async Task WaitForWorkAsync_Cancelled_Throws()
     {
+        await StartListeningAsync(Store);
         using var cancel = new CancellationTokenSource();
         var waiting = Store.WaitForWorkAsync(TimeSpan.FromHours(1), cancel.Token);
 

@@ -14,6 +14,7 @@ namespace Syncplane.Storage.Sqlite;
 /// connection keeps the inner pages of a large item index in memory without inflating every pooled
 /// connection (index writes are sorted by key, so they touch few leaves). Write transactions start with
 /// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade.
+/// Other processes on the same file hear of enqueues and events through <see cref="SqliteWakeFiles"/>.
 /// </remarks>
 internal sealed class SqliteSyncStore : SqlSyncStore
 {
@@ -24,6 +25,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     public const string DefaultPath = ".syncplane/syncplane.db";
 
     private readonly string _connectionString;
+    private readonly SqliteWakeFiles _wake;
     private int _walEnabled;
 
     /// <summary>Creates a store on the file at <paramref name="databasePath"/>, creating its directory.</summary>
@@ -41,6 +43,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
             ForeignKeys = true,
             DefaultTimeout = BusyTimeoutMs / 1000,
         }.ToString();
+        _wake = new SqliteWakeFiles(DatabasePath, Signal, EventSignal);
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -87,6 +90,23 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     }
 
     /// <inheritdoc />
+    /// <remarks>After the commit, not inside it as PostgreSQL's NOTIFY: a reader woken earlier would find nothing new and wait again.</remarks>
+    protected override void QueueChangeCommitted() => _wake.TouchQueue();
+
+    /// <inheritdoc />
+    protected override void EventsCommitted() => _wake.TouchEvents();
+
+    /// <inheritdoc />
+    protected override Task EnsureListeningAsync(CancellationToken cancellationToken)
+    {
+        _wake.EnsureWatching();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts watching for other processes' wake-ups now (the first wait would); its first wake-up of each kind follows at once.</summary>
+    internal void StartListening() => _wake.EnsureWatching();
+
+    /// <inheritdoc />
     protected override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
@@ -115,6 +135,8 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     /// <inheritdoc />
     public override ValueTask DisposeAsync()
     {
+        _wake.Dispose();
+
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
