@@ -8,7 +8,7 @@ namespace Syncplane.Storage;
 /// </summary>
 public partial interface ISyncStore
 {
-    /// <summary>Appends an event now and wakes event readers (on PostgreSQL, on every node); returns it with its id.</summary>
+    /// <summary>Appends an event now and wakes event readers (in every process or node); returns it with its id.</summary>
     Task<SyncEvent> AppendEventAsync(NewEvent newEvent, CancellationToken cancellationToken);
 
     /// <summary>Events with an id above <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
@@ -19,7 +19,8 @@ public partial interface ISyncStore
 
     /// <summary>
     /// Returns when events may have been appended (PostgreSQL: a <c>NOTIFY syncplane_events</c> from any node;
-    /// SQLite: an append in this process) or after <paramref name="maxWait"/>.
+    /// SQLite: an append by any process on the file, through its wake files) or after <paramref name="maxWait"/>.
+    /// The first wait may return at once: it starts listening.
     /// </summary>
     Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken);
 

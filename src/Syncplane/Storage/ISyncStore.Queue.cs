@@ -47,7 +47,8 @@ public partial interface ISyncStore
 
     /// <summary>
     /// Returns when work may have been queued (PostgreSQL: a <c>NOTIFY syncplane_queue</c> from any node;
-    /// SQLite: an enqueue or requeue in this process) or after <paramref name="maxWait"/>, whichever comes first.
+    /// SQLite: an enqueue or requeue by any process on the file, through its wake files) or after
+    /// <paramref name="maxWait"/>, whichever comes first. The first wait may return at once: it starts listening.
     /// </summary>
     /// <remarks>A hint to stop idling, not a promise: claim afterwards, and poll with a bounded wait anyway.</remarks>
     Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken);
