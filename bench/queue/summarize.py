@@ -73,6 +73,8 @@ def main():
         rows[system] = (rate, p50, p99)
         print(f"| {label} | {f'{done}/{jobs}' if done else '–'} | {f'{seconds:.2f}' if done else '–'} | {f'{rate:.0f}' if done else '–'} | {p50:.1f} | {p99:.1f} | {top:.1f} | {len(latencies)}/{trickle} |")
 
+    if not all(system in rows for system in ("rq-default", "rq-simple", "syncplane-sqlite", "syncplane-postgres")):
+        return  # a phase run by hand: the table only
     pg = rows["syncplane-postgres"][0]
     print()
     for system, bar in (("rq-default", 10), ("rq-simple", 2)):
