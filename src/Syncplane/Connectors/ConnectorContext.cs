@@ -12,6 +12,9 @@ public sealed record ConnectorContext(
     IRunLog Log,
     TimeProvider Time)
 {
+    /// <summary>The target's budget of upstream calls; connectors take one token per call. <value>Unlimited</value></summary>
+    public IUpstreamBudget Budget { get; init; } = UnlimitedBudget.Instance;
+
     /// <summary>A directory private to this target (clones, caches), created on demand.</summary>
     public string TargetStateDirectory => Path.Combine(StateDirectory, "targets", TargetName);
 }

@@ -1,5 +1,6 @@
 using Syncplane.Config;
 using Syncplane.Connectors;
+using Syncplane.Engine.Policies;
 using Syncplane.Storage;
 
 namespace Syncplane.Engine;
@@ -10,6 +11,8 @@ namespace Syncplane.Engine;
 /// </summary>
 public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store, TimeProvider time, ConnectorRegistry connectors, SecretResolver secrets)
 {
+    private readonly RateLimitRegistry _rateLimits = RateLimitRegistry.FromConfig(config);
+
     /// <summary>Runs <paramref name="target"/> once and records the run; never throws for a failed sync.</summary>
     /// <remarks>
     /// The run holds a lease it renews while it works, so if this process dies a worker's lease recovery
@@ -33,7 +36,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         var renewal = new DirectRunRenewal(store, runId, DirectRunLease, cancel);
         using (time.CreateTimer(_ => _ = renewal.RenewAsync(), null, DirectRunLease / 3, DirectRunLease / 3))
         {
-            attempt = await AttemptAsync(target, runId, options, onLog, progress, cancel.Token);
+            attempt = await AttemptAsync(target, runId, options, onLog, progress, canPostpone: false, cancel.Token);
         }
 
         var completion = attempt.Completion;
@@ -89,9 +92,10 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
     /// complete it: the caller decides between completing (with the fence) and re-queueing for a retry.
     /// </summary>
     internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken, IProgress<int>? progress = null) =>
-        AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, onLog, progress, cancellationToken);
+        AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, onLog, progress, canPostpone: true, cancellationToken);
 
-    private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
+    /// <param name="canPostpone">True for a queued run: a long rate-limit wait before its first upstream call postpones it (see <see cref="UpstreamBudget"/>).</param>
+    private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, bool canPostpone, CancellationToken cancellationToken)
     {
         var startedAt = time.GetTimestamp();
         var log = new RunLog(secrets, time, onLog);
@@ -101,7 +105,10 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         {
             try
             {
-                var context = new ConnectorContext(target.Name, config.BaseDirectory, config.StateDirectory, secrets, log, time);
+                var context = new ConnectorContext(target.Name, config.BaseDirectory, config.StateDirectory, secrets, log, time)
+                {
+                    Budget = UpstreamBudget.For(_rateLimits, target.Name, store, time, log, canPostpone),
+                };
                 outcome = await ExecuteAsync(target, options, context, progress, linked.Token);
             }
             catch (GateFailedException ex)

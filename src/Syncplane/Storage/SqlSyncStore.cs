@@ -46,6 +46,13 @@ internal abstract partial class SqlSyncStore : ISyncStore
     /// </summary>
     protected virtual string LockRunRowSql => string.Empty;
 
+    /// <summary>
+    /// Appended to the query that reads a rate-limit bucket before it is debited, to lock its row until the
+    /// transaction ends (PostgreSQL: <c> FOR UPDATE</c>). Empty where a write transaction already excludes
+    /// other writers (SQLite).
+    /// </summary>
+    protected virtual string LockBucketRowSql => string.Empty;
+
     /// <summary>The value to bind for a timestamp column; kept to the microsecond (see <see cref="ToMicroseconds"/>).</summary>
     protected abstract object ToDbTime(DateTimeOffset value);
 

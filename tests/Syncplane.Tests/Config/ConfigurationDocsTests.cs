@@ -41,6 +41,16 @@ public partial class ConfigurationDocsTests
     }
 
     [Fact]
+    public void HttpSourceExample_Loads()
+    {
+        var source = Parse(Section("Connectors")).Targets.Single().Source!;
+
+        var options = Assert.IsType<Syncplane.Connectors.Http.HttpSourceOptions>(source.Options);
+        Assert.Equal(["campaign_id", "date"], options.Key);
+        Assert.Equal(("data", "paging.next"), (options.Records, options.Next));
+    }
+
+    [Fact]
     public void WebhooksExample_Loads()
     {
         var config = Parse(Section("Webhooks"));

@@ -8,21 +8,32 @@ using System.Text;
 namespace Syncplane.Tests.Support;
 
 /// <summary>
-/// A tiny HTTP/1.1 server on 127.0.0.1 for check tests: answers every request with what <c>respond</c>
-/// returns, after its delay; a null answer leaves the connection open and silent. With a certificate it
+/// A tiny HTTP/1.1 server on 127.0.0.1 for check and connector tests: answers every request with what
+/// <c>respond</c> returns for its path and query, after its delay; a null answer leaves the connection open and silent. With a certificate it
 /// speaks TLS, so tests can serve expired, soon-expiring and untrusted certificates.
 /// </summary>
 internal sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly Func<Reply?> _respond;
+    private readonly Func<string, Reply?> _respond;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
     private readonly X509Certificate2? _certificate;
     private readonly Task _loop;
 
-    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "text/plain");
+    public sealed record Reply(int Status, string Body, TimeSpan Delay = default, string ContentType = "text/plain")
+    {
+        /// <summary>Extra response headers, such as Retry-After.</summary>
+        public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    }
 
     public LoopbackHttpServer(Func<Reply?> respond, X509Certificate2? certificate = null)
+        : this(_ => respond(), certificate)
+    {
+    }
+
+    /// <summary>A server whose answer depends on the request's path and query (<c>/items?page=2</c>).</summary>
+    public LoopbackHttpServer(Func<string, Reply?> respond, X509Certificate2? certificate = null)
     {
         _respond = respond;
         _certificate = certificate;
@@ -32,6 +43,9 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
     /// <summary>The request line and headers of the latest request.</summary>
     public string? LastRequest { get; private set; }
+
+    /// <summary>The request line and headers of every request so far, in arrival order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -84,8 +98,9 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
                     stream = ssl;
                 }
 
-                await ReadHeadersAsync(stream);
-                if (_respond() is not { } reply)
+                var head = await ReadHeadersAsync(stream);
+                var target = head.Split(' ') is [_, var path, ..] ? path : "/";
+                if (_respond(target) is not { } reply)
                 {
                     await Task.Delay(Timeout.Infinite, _stop.Token);
                     return;
@@ -93,8 +108,9 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
 
                 await Task.Delay(reply.Delay, _stop.Token);
                 var body = Encoding.UTF8.GetBytes(reply.Body);
-                var head = $"HTTP/1.1 {reply.Status} Status\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(head), _stop.Token);
+                var extra = string.Concat(reply.Headers.Select(h => $"{h.Key}: {h.Value}\r\n"));
+                var response = $"HTTP/1.1 {reply.Status} Status\r\nContent-Type: {reply.ContentType}\r\nContent-Length: {body.Length}\r\n{extra}Connection: close\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(response), _stop.Token);
                 await stream.WriteAsync(body, _stop.Token);
                 await stream.FlushAsync(_stop.Token);
             }
@@ -105,7 +121,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         }
     }
 
-    private async Task ReadHeadersAsync(Stream stream)
+    private async Task<string> ReadHeadersAsync(Stream stream)
     {
         var seen = new StringBuilder();
         var buffer = new byte[1];
@@ -115,6 +131,8 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         }
 
         LastRequest = seen.ToString();
+        _requests.Enqueue(LastRequest);
+        return LastRequest;
     }
 
     public async ValueTask DisposeAsync()

@@ -14,9 +14,10 @@ namespace Syncplane.Connectors.Git;
 /// (GIT_CONFIG_COUNT/KEY/VALUE setting <c>http.&lt;url&gt;.extraHeader</c>, scoped to the configured URL),
 /// so they are neither on the command line nor written to the clone's <c>.git/config</c>. Other URLs (SSH,
 /// local paths) get no credentials: SSH uses the user's keys. Every command
-/// is logged with the URL as written in the config.
+/// is logged with the URL as written in the config. Each fetch is one call to the remote and takes one token
+/// from the target's <paramref name="budget"/> first; local commands (checkout, clean) take none.
 /// </remarks>
-internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretResolver secrets, IRunLog log)
+internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretResolver secrets, IRunLog log, IUpstreamBudget budget)
 {
     /// <summary>Updates (or creates) the clone in <paramref name="repository"/> and returns the checked-out commit SHA.</summary>
     /// <exception cref="GitException">A git command failed.</exception>
@@ -27,6 +28,7 @@ internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretRe
         await EnsureRepositoryAsync(repository, cancellationToken);
 
         var target = "FETCH_HEAD";
+        await budget.TakeAsync(cancellationToken);
         var fetch = await git.RunAsync(repository, FetchArguments(repository, options.FetchRef), log, cancellationToken, credentials);
         if (!fetch.Succeeded)
         {
@@ -40,6 +42,7 @@ internal sealed class GitCheckout(GitCli git, GitSourceOptions options, SecretRe
             var all = new List<string> { "fetch", "--quiet", "--no-tags" };
             all.AddRange(File.Exists(Path.Combine(repository, ".git", "shallow")) ? ["--unshallow"] : []);
             all.Add("origin");
+            await budget.TakeAsync(cancellationToken);
             await git.RunCheckedAsync(repository, all, log, cancellationToken, credentials);
             target = options.Commit;
         }

@@ -19,7 +19,7 @@ internal sealed class GitSource(GitSourceOptions options, ConnectorContext conte
 
     /// <summary>Clones or fetches and checks out the configured ref; returns the commit SHA.</summary>
     public Task<string> UpdateAsync(CancellationToken cancellationToken) =>
-        new GitCheckout(git, options, context.Secrets, context.Log).UpdateAsync(RepositoryDirectory, cancellationToken);
+        new GitCheckout(git, options, context.Secrets, context.Log, context.Budget).UpdateAsync(RepositoryDirectory, cancellationToken);
 
     public async Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
     {

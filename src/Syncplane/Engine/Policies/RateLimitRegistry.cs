@@ -8,19 +8,16 @@ namespace Syncplane.Engine.Policies;
 internal sealed record RateLimitBucketRef(string Key, RateLimit Limit);
 
 /// <summary>
-/// Maps targets to their token buckets — their own (<c>rate_limit: 180/hour</c>) or a named one
-/// shared with other targets (<c>rate_limit: ads-api</c>) — and holds the buckets' current state.
+/// Maps targets to their token buckets: their own (<c>rate_limit: 180/hour</c>) or a named one shared
+/// with other targets (<c>rate_limit: ads-api</c>).
 /// </summary>
 /// <remarks>
-/// Thread-safe. A bucket starts full the first time it is used unless <see cref="Restore"/> gave it a
-/// persisted state; <see cref="States"/> is what a store saves so limits hold across restarts.
+/// Immutable, so thread-safe. The buckets' state lives in the store (<see cref="Storage.ISyncStore.TakeTokensAsync"/>),
+/// the one place every node and every restart sees; connectors debit it through <see cref="UpstreamBudget"/>.
 /// </remarks>
 internal sealed class RateLimitRegistry
 {
     private readonly Dictionary<string, RateLimitBucketRef> _byTarget = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, TokenBucketState> _restored = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
 
     /// <summary>Builds the map.</summary>
     /// <param name="shared">Named budgets (the top-level <c>rate_limits</c>).</param>
@@ -54,49 +51,4 @@ internal sealed class RateLimitRegistry
 
     /// <summary>The bucket <paramref name="target"/> is debited from, or null when it has no limit.</summary>
     public RateLimitBucketRef? BucketOf(string target) => _byTarget.GetValueOrDefault(target);
-
-    /// <summary>Every bucket's state as of its last use, keyed by <see cref="RateLimitBucketRef.Key"/>.</summary>
-    public IReadOnlyDictionary<string, TokenBucketState> States
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _buckets.ToDictionary(b => b.Key, b => b.Value.State, StringComparer.Ordinal);
-            }
-        }
-    }
-
-    /// <summary>Seeds a bucket with a persisted state; ignored for keys no target uses.</summary>
-    public void Restore(string key, TokenBucketState state)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        lock (_gate)
-        {
-            if (_byTarget.Values.FirstOrDefault(b => b.Key == key) is { } bucket)
-            {
-                _buckets[key] = new TokenBucket(bucket.Limit, state);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Debits <paramref name="count"/> calls of <paramref name="target"/> at <paramref name="now"/>.
-    /// Null when the target has no limit (always allowed); otherwise granted, or when to try again.
-    /// </summary>
-    public TakeResult? TryTake(string target, DateTimeOffset now, long count = 1)
-    {
-        if (BucketOf(target) is not { } bucketRef)
-        {
-            return null;
-        }
-
-        lock (_gate)
-        {
-            var bucket = _buckets.TryGetValue(bucketRef.Key, out var current) ? current : TokenBucket.Full(bucketRef.Limit, now);
-            var result = bucket.TryTake(now, count);
-            _buckets[bucketRef.Key] = result.Bucket;
-            return result;
-        }
-    }
 }

@@ -15,7 +15,7 @@ internal sealed record StartDecision(bool CanStart, DateTimeOffset? NotBefore, s
 
 /// <summary>
 /// The checks before a run starts, in order: pause, windows, dependencies. Rate limits are not here:
-/// connectors debit them per upstream call while the run is going (see <see cref="RateLimitRegistry"/>).
+/// connectors debit them per upstream call while the run is going (see <see cref="UpstreamBudget"/>).
 /// </summary>
 internal static class StartGate
 {

@@ -163,5 +163,14 @@ internal static class PostgresMigrations
             );
             CREATE INDEX check_results_by_name ON check_results (name, id);
             """),
+        new(5, "rate-limit buckets", """
+            -- One token bucket per rate limit (target/NAME or shared/NAME): whole tokens left and the
+            -- instant they were counted at; a bucket with no row is full.
+            CREATE TABLE rate_limit_buckets (
+                key text PRIMARY KEY,
+                tokens bigint NOT NULL,
+                last_refill timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -57,6 +57,10 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     protected override string LockRunRowSql => " FOR NO KEY UPDATE";
 
     /// <inheritdoc />
+    /// <remarks>Two nodes debiting one bucket would both read the same tokens; the row lock makes the second wait.</remarks>
+    protected override string LockBucketRowSql => " FOR UPDATE";
+
+    /// <inheritdoc />
     protected override string SecondsBetweenSql(string from, string to) => $"EXTRACT(EPOCH FROM ({to} - {from}))";
 
     /// <inheritdoc />

@@ -158,5 +158,14 @@ internal static class SqliteMigrations
             );
             CREATE INDEX check_results_by_name ON check_results (name, id);
             """),
+        new(5, "rate-limit buckets", """
+            -- One token bucket per rate limit (target/NAME or shared/NAME): whole tokens left and the
+            -- instant they were counted at; a bucket with no row is full.
+            CREATE TABLE rate_limit_buckets (
+                key TEXT PRIMARY KEY,
+                tokens INTEGER NOT NULL,
+                last_refill TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

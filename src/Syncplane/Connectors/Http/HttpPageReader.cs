@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Syncplane.Config;
+using Syncplane.Engine.Policies;
+
+namespace Syncplane.Connectors.Http;
+
+/// <summary>
+/// GETs one page of JSON and turns HTTP failures into the errors the engine classifies: 429 (and 503 with
+/// <c>Retry-After</c>) → <see cref="UpstreamRateLimitedException"/> (postponed without spending an attempt);
+/// other 4xx → permanent; 5xx, network errors and timeouts → transient.
+/// </summary>
+/// <remarks>Header values are resolved from their secret references for each request; they appear in no message.</remarks>
+internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, TimeProvider time)
+{
+    /// <summary>Largest page accepted: 64 MiB.</summary>
+    public const int MaxPageBytes = 64 << 20;
+
+    /// <summary>GETs <paramref name="url"/> and parses the body as JSON.</summary>
+    public async Task<JsonDocument> GetAsync(Uri url, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("syncplane", "1"));
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, secrets.Resolve(value));
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout; a cancellation would make the engine record the run as cancelled.
+            throw new TimeoutException($"GET {url} did not answer within {DurationParser.Format(client.Timeout)}", ex);
+        }
+
+        using (response)
+        {
+            Check(url, response);
+            return await ReadJsonAsync(url, response, cancellationToken);
+        }
+    }
+
+    private void Check(Uri url, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        var what = $"GET {url} returned {status} {response.ReasonPhrase}".TrimEnd();
+        var retryAfter = RetryAfter(response);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests || (response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null))
+        {
+            throw new UpstreamRateLimitedException(what, retryAfter);
+        }
+
+        if (status is >= 300 and < 400)
+        {
+            // Not followed: the headers may carry credentials, and a redirect could send them elsewhere.
+            throw new NotSupportedException($"{what}, a redirect to {response.Headers.Location}; set 'url' to the final address");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(what, null, response.StatusCode);
+        }
+    }
+
+    /// <summary>The wait a <c>Retry-After</c> asks for, in seconds or as an HTTP date; null when absent.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static async Task<JsonDocument> ReadJsonAsync(Uri url, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength > MaxPageBytes)
+        {
+            throw new InvalidDataException($"GET {url} returned {response.Content.Headers.ContentLength} bytes, more than the {MaxPageBytes >> 20} MiB a page may have");
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxPageBytes)
+            {
+                throw new InvalidDataException($"GET {url} returned more than the {MaxPageBytes >> 20} MiB a page may have");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        try
+        {
+            return JsonDocument.Parse(buffer.ToArray());
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"GET {url} did not return JSON ({ex.Message})", ex);
+        }
+    }
+}

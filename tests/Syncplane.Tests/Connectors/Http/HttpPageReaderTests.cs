@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Net;
+using Syncplane.Config;
+using Syncplane.Connectors.Http;
+using Syncplane.Engine.Policies;
+using Syncplane.Tests.Support;
+
+namespace Syncplane.Tests.Connectors.Http;
+
+/// <summary>How HTTP answers become the errors the engine classifies (real HTTP on 127.0.0.1).</summary>
+public sealed class HttpPageReaderTests
+{
+    private static readonly FakeTimeProvider Time = new();
+
+    [Fact]
+    public async Task GetAsync_429WithRetryAfterSeconds_IsRateLimitedForThatLong()
+    {
+        var error = await Assert.ThrowsAsync<UpstreamRateLimitedException>(() => GetAsync(Reply(429, ("Retry-After", "120"))));
+
+        Assert.Equal(TimeSpan.FromSeconds(120), error.RetryAfter);
+        Assert.Equal(ErrorKind.RateLimited, ErrorClassifier.Classify(error));
+        Assert.Contains("returned 429", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_503WithRetryAfterDate_IsRateLimitedUntilThatDate()
+    {
+        var date = Time.UtcNow.AddMinutes(5).ToString("R", CultureInfo.InvariantCulture);
+
+        var error = await Assert.ThrowsAsync<UpstreamRateLimitedException>(() => GetAsync(Reply(503, ("Retry-After", date))));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), error.RetryAfter);
+    }
+
+    [Fact]
+    public async Task GetAsync_429WithoutRetryAfter_IsRateLimitedWithTheBackoff() =>
+        Assert.Null((await Assert.ThrowsAsync<UpstreamRateLimitedException>(() => GetAsync(Reply(429)))).RetryAfter);
+
+    [Theory]
+    [InlineData(404, nameof(ErrorKind.Permanent))]
+    [InlineData(401, nameof(ErrorKind.Permanent))]
+    [InlineData(500, nameof(ErrorKind.Transient))]
+    [InlineData(503, nameof(ErrorKind.Transient))] // without Retry-After: an outage, not a rate limit
+    [InlineData(302, nameof(ErrorKind.Permanent))] // redirects are not followed
+    public async Task GetAsync_OtherFailures_AreClassifiedByStatus(int status, string kind)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GetAsync(Reply(status, ("Location", "http://elsewhere.example/"))));
+
+        Assert.Equal(kind, ErrorClassifier.Classify(error).ToString());
+        Assert.Contains($"returned {status}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAsync_NothingListening_IsTransient()
+    {
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Reader().GetAsync(new Uri("http://127.0.0.1:1/"), new Dictionary<string, string>(), CancellationToken.None));
+
+        Assert.Equal(ErrorKind.Transient, ErrorClassifier.Classify(error));
+    }
+
+    private static LoopbackHttpServer.Reply Reply(int status, params (string Name, string Value)[] headers) =>
+        new(status, "{}", ContentType: "application/json") { Headers = headers.ToDictionary(h => h.Name, h => h.Value) };
+
+    private static async Task GetAsync(LoopbackHttpServer.Reply reply)
+    {
+        await using var server = new LoopbackHttpServer(() => reply);
+        using var page = await Reader().GetAsync(new Uri(server.Url), new Dictionary<string, string>(), CancellationToken.None);
+    }
+
+    private static HttpPageReader Reader() =>
+        new(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }), new SecretResolver("/", _ => null), Time);
+}
