@@ -138,7 +138,7 @@ internal abstract partial class SqlSyncStore
         {
             try
             {
-                return await TryClaimAsync(workerId, leaseDuration, cancellationToken);
+                return await TryClaimAsync(workerId, leaseDuration, Time.GetUtcNow(), cancellationToken);
             }
             catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
             {
@@ -147,18 +147,33 @@ internal abstract partial class SqlSyncStore
         }
     }
 
-    private async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    /// <summary>
+    /// The claim statement: marks the best claimable run running under a new lease and fence and returns
+    /// <c>id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at</c>; parameters
+    /// <c>@worker</c>, <c>@expires</c>, <c>@now</c>.
+    /// </summary>
+    private protected string ClaimUpdateSql =>
+        "UPDATE runs SET status = 'running', attempt = attempt + 1, fence = fence + 1, worker_id = @worker, " +
+        "lease_expires_at = @expires, started_at = @now, requeue_reason = NULL " +
+        "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
+        "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
+        "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
+        "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at";
+
+    /// <summary>Reads a row of <see cref="ClaimUpdateSql"/>'s columns.</summary>
+    private protected RunLease ReadLease(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4),
+            reader.GetString(5), reader.GetBoolean(6), ReadTime(reader, 7));
+
+    /// <summary>
+    /// One claim attempt at <paramref name="now"/>, with its run.started event, committed; null when nothing is claimable.
+    /// A dialect may do it in fewer round trips (PostgreSQL: one statement).
+    /// </summary>
+    private protected virtual async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var claim = Command(transaction,
-            "UPDATE runs SET status = 'running', attempt = attempt + 1, fence = fence + 1, worker_id = @worker, " +
-            "lease_expires_at = @expires, started_at = @now, requeue_reason = NULL " +
-            "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
-            "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
-            "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
-            "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at");
+        await using var claim = Command(transaction, ClaimUpdateSql);
         Add(claim, "@worker", workerId);
         Add(claim, "@expires", ToDbTime(now + leaseDuration));
         Add(claim, "@now", ToDbTime(now));
@@ -167,8 +182,7 @@ internal abstract partial class SqlSyncStore
         {
             if (await reader.ReadAsync(cancellationToken))
             {
-                lease = new RunLease(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetBoolean(6), ReadTime(reader, 7));
+                lease = ReadLease(reader);
             }
         }
 

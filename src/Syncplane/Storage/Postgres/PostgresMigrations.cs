@@ -172,5 +172,16 @@ internal static class PostgresMigrations
                 last_refill timestamptz NOT NULL
             );
             """),
+        new(6, "notifications sent by triggers", $"""
+            -- Whoever changes the queue or appends events (any node, any statement), listeners hear of it on commit;
+            -- PostgreSQL folds repeats within one transaction into one notification.
+            CREATE FUNCTION syncplane_notify_queue() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{PostgresListener.QueueChannel}', ''); RETURN NULL; END $$;
+            CREATE TRIGGER runs_notify_queue AFTER INSERT OR UPDATE OF status, not_before, priority ON runs
+                FOR EACH ROW WHEN (NEW.status = 'queued') EXECUTE FUNCTION syncplane_notify_queue();
+            CREATE FUNCTION syncplane_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{PostgresListener.EventsChannel}', ''); RETURN NULL; END $$;
+            CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION syncplane_notify_events();
+            """),
     ];
 }

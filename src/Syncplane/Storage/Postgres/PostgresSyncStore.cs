@@ -12,7 +12,7 @@ namespace Syncplane.Storage.Postgres;
 /// source: <c>Persist Security Info</c> is forced off (Npgsql then strips it from every
 /// connection string it hands out) and <see cref="Description"/> leaves it out.
 /// </remarks>
-internal sealed class PostgresSyncStore : SqlSyncStore
+internal sealed partial class PostgresSyncStore : SqlSyncStore
 {
     /// <summary>The one-bigint advisory lock key that migrators take ("syncplan" in ASCII).</summary>
     internal const long MigrationLockKey = 0x73796E63706C616E;
@@ -32,6 +32,12 @@ internal sealed class PostgresSyncStore : SqlSyncStore
         if (string.IsNullOrEmpty(builder.ApplicationName))
         {
             builder.ApplicationName = "syncplane";
+        }
+
+        // The queue's few statements run thousands of times a second: prepared, PostgreSQL skips parsing and planning them.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
         }
 
         Description = PostgresConnectionString.Describe(builder);
@@ -69,21 +75,6 @@ internal sealed class PostgresSyncStore : SqlSyncStore
     /// <inheritdoc />
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
-
-    /// <inheritdoc />
-    /// <remarks>PostgreSQL delivers the notification when the transaction commits, and not at all if it rolls back.</remarks>
-    protected override async Task NotifyQueueChangedAsync(DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var notify = Command(transaction, "NOTIFY " + PostgresListener.QueueChannel);
-        await notify.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <inheritdoc />
-    protected override async Task NotifyEventsAsync(DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var notify = Command(transaction, "NOTIFY " + PostgresListener.EventsChannel);
-        await notify.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     /// <inheritdoc />
     protected override Task EnsureListeningAsync(CancellationToken cancellationToken) => _listener.EnsureStartedAsync(cancellationToken);
