@@ -62,16 +62,29 @@ internal abstract partial class SqlSyncStore
             throw new ArgumentException($"a run completes as succeeded, failed, refused or cancelled, not {completion.Status}", nameof(completion));
         }
 
+        return completion.Fence is { } fence
+            ? await CompleteLeasedRunAsync(runId, fence, completion, cancellationToken)
+            : await CompleteInTransactionAsync(runId, completion, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes a run that is running under <paramref name="fence"/>: false when the fence no longer
+    /// matches. A dialect may do it in fewer round trips (PostgreSQL: one statement).
+    /// </summary>
+    private protected virtual Task<bool> CompleteLeasedRunAsync(long runId, long fence, RunCompletion completion, CancellationToken cancellationToken) =>
+        CompleteInTransactionAsync(runId, completion, cancellationToken);
+
+    /// <summary>The columns a completion sets; <see cref="AddCompletionParameters"/> binds them.</summary>
+    private protected const string CompletionSetSql =
+        "status = @status, finished_at = @now, message = @message, creates = @creates, updates = @updates, " +
+        "deletes = @deletes, unchanged = @unchanged, bytes = @bytes, source_revision = @source_revision, " +
+        "verification_passed = @verification_passed, outputs_created = @outputs_created, commit_sha = @commit_sha, " +
+        "lease_expires_at = NULL";
+
+    /// <summary>Binds <c>@id</c>, <c>@fence</c> (when set) and <see cref="CompletionSetSql"/>'s parameters.</summary>
+    private protected void AddCompletionParameters(DbCommand command, long runId, RunCompletion completion, DateTimeOffset now)
+    {
         var summary = completion.Summary;
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var command = Command(transaction,
-            "UPDATE runs SET status = @status, finished_at = @now, message = @message, creates = @creates, updates = @updates, " +
-            "deletes = @deletes, unchanged = @unchanged, bytes = @bytes, source_revision = @source_revision, " +
-            "verification_passed = @verification_passed, outputs_created = @outputs_created, commit_sha = @commit_sha, " +
-            "lease_expires_at = NULL WHERE id = @id" +
-            (completion.Fence is null ? string.Empty : " AND status = 'running' AND fence = @fence") +
-            " RETURNING target, attempt, trigger, started_at, dry_run");
         Add(command, "@id", runId);
         if (completion.Fence is { } fence)
         {
@@ -79,7 +92,7 @@ internal abstract partial class SqlSyncStore
         }
 
         Add(command, "@status", StoreText.From(completion.Status));
-        Add(command, "@now", ToDbTime(Time.GetUtcNow()));
+        Add(command, "@now", ToDbTime(now));
         Add(command, "@message", completion.Message);
         Add(command, "@creates", summary?.Creates);
         Add(command, "@updates", summary?.Updates);
@@ -90,6 +103,27 @@ internal abstract partial class SqlSyncStore
         Add(command, "@verification_passed", completion.VerificationPassed);
         Add(command, "@outputs_created", StoreText.ToJsonArray(completion.OutputsCreated));
         Add(command, "@commit_sha", completion.CommitSha);
+    }
+
+    /// <summary>False when the run exists (so a fence or status condition refused the completion); throws when it does not.</summary>
+    private protected static async Task<bool> RunMissingAsync(DbConnection connection, DbTransaction? transaction, long runId, CancellationToken cancellationToken)
+    {
+        await using var exists = transaction is null ? Command(connection, "SELECT id FROM runs WHERE id = @id") : Command(transaction, "SELECT id FROM runs WHERE id = @id");
+        Add(exists, "@id", runId);
+        return await exists.ExecuteScalarAsync(cancellationToken) is null or DBNull
+            ? throw new KeyNotFoundException($"run {runId} does not exist")
+            : false;
+    }
+
+    private async Task<bool> CompleteInTransactionAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var command = Command(transaction,
+            "UPDATE runs SET " + CompletionSetSql + " WHERE id = @id" +
+            (completion.Fence is null ? string.Empty : " AND status = 'running' AND fence = @fence") +
+            " RETURNING target, attempt, trigger, started_at, dry_run");
+        AddCompletionParameters(command, runId, completion, Time.GetUtcNow());
         (string Target, int Attempt, string Trigger, DateTimeOffset? StartedAt, bool DryRun)? ended = null;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -101,14 +135,7 @@ internal abstract partial class SqlSyncStore
 
         if (ended is not { } run)
         {
-            await using var exists = Command(transaction, "SELECT id FROM runs WHERE id = @id");
-            Add(exists, "@id", runId);
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null or DBNull)
-            {
-                throw new KeyNotFoundException($"run {runId} does not exist");
-            }
-
-            return false;
+            return await RunMissingAsync(connection, transaction, runId, cancellationToken);
         }
 
         await InsertLogLinesAsync(transaction, runId, completion.Log, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Syncplane.Access;
+using Syncplane.Engine;
 using Syncplane.Events;
 using Syncplane.Planning;
 using Syncplane.Storage;
@@ -26,6 +27,45 @@ public abstract partial class SyncStoreContractTests
         var succeeded = JsonNode.Parse(events[3].Data)!;
         Assert.Equal((2, 1, 7, 1), (succeeded["creates"]!.GetValue<int>(), succeeded["updates"]!.GetValue<int>(), succeeded["unchanged"]!.GetValue<int>(), succeeded["attempt"]!.GetValue<int>()));
         Assert.Equal(events[^1].Id, await Store.GetLastEventIdAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Events_ALeasedRunsStartAndEnd_CarryTheSameDataOnEveryStore()
+    {
+        await Store.EnqueueAsync(Request("docs \"eu\" ü"), Ct);
+        var lease = await Store.ClaimAsync("node-1/w", TimeSpan.FromMinutes(1), Ct);
+        await Store.AppendLogAsync(lease!.RunId, [new(Time.UtcNow, LogLevel.Info, "fetched")], Ct);
+        Time.Advance(TimeSpan.FromMilliseconds(1500.7));
+        var completion = Done(lease) with
+        {
+            Message = "wrote 3 \"files\" <ok>",
+            Summary = new PlanSummary(2, 1, 0, 7, 300),
+            SourceRevision = "abc123",
+            VerificationPassed = true,
+            Log = [new(Time.UtcNow, LogLevel.Warning, "slow"), new(Time.UtcNow, LogLevel.Info, "done")],
+        };
+
+        Assert.True(await Store.CompleteRunAsync(lease.RunId, completion, Ct));
+
+        var events = (await Store.ReadEventsAsync(0, 100, Ct)).Where(e => e.Type != "run.queued").ToList();
+        var id = lease.RunId;
+        var target = "docs \"eu\" ü";
+        AssertData(events[0], new JsonObject { ["run_id"] = id, ["target"] = target, ["attempt"] = 1, ["trigger"] = "schedule", ["worker"] = "node-1/w" });
+        AssertData(events[1], new JsonObject
+        {
+            ["run_id"] = id, ["target"] = target, ["status"] = "succeeded", ["attempt"] = 1, ["trigger"] = "schedule", ["dry_run"] = false,
+            ["message"] = "wrote 3 \"files\" <ok>", ["duration_ms"] = 1500, ["creates"] = 2, ["updates"] = 1, ["deletes"] = 0, ["unchanged"] = 7,
+            ["source_revision"] = "abc123", ["verification_passed"] = true,
+        });
+        AssertData(events[2], new JsonObject { ["run_id"] = id, ["target"] = target, ["creates"] = 2, ["updates"] = 1, ["deletes"] = 0, ["bytes"] = 300 });
+        Assert.Equal(["fetched", "slow", "done"], (await Store.GetLogAsync(id, Ct)).Select(l => l.Message));
+
+        static void AssertData(SyncEvent e, JsonObject expected)
+        {
+            var data = JsonNode.Parse(e.Data)!.AsObject();
+            Assert.Equal(expected.Select(p => p.Key), data.Select(p => p.Key));
+            Assert.True(JsonNode.DeepEquals(expected, data), $"{e.Type}: {e.Data}");
+        }
     }
 
     [Fact]

@@ -23,7 +23,20 @@ internal sealed partial class PostgresSyncStore
         Add(claim, "@expires", ToDbTime(now + leaseDuration));
         Add(claim, "@now", ToDbTime(now));
         Add(claim, "@type", EventTypes.RunStarted);
-        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadLease(reader) : null;
+        RunLease? lease = null;
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                lease = ReadLease(reader);
+            }
+        }
+
+        if (lease is not null)
+        {
+            EventSignal.Pulse();
+        }
+
+        return lease;
     }
 }
