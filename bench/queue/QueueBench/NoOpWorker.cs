@@ -9,9 +9,10 @@ namespace QueueBench;
 /// executor, so this repeats its queue protocol step for step on the real store:
 /// recover expired leases every 10 s; while a slot is free, ClaimAsync under a 30 s lease and start the run on
 /// the thread pool; when nothing is claimable, exit if draining and nothing is queued or running, else wait for the
-/// store's wake-up (WaitForWorkAsync, 5 s cap: PostgreSQL LISTEN/NOTIFY, SQLite in-process signal) or a freed
+/// store's wake-up (WaitForWorkAsync, 5 s cap: PostgreSQL LISTEN/NOTIFY, SQLite wake files) or a freed
 /// slot; a store error is reported and retried after 5 s. A run records its start time, arms the lease-renewal timer like the Worker does, and completes
-/// with its fence. What it leaves out: the target lookup, the run log append and the connectors — the no-op.
+/// with its fence, claiming its worker's next run in the same call unless stopping (CompleteAndClaimAsync).
+/// What it leaves out: the target lookup, the run log and the connectors — the no-op.
 /// </summary>
 internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhenIdle)
 {
@@ -22,6 +23,7 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
     private readonly string _workerId = $"{Environment.MachineName}/{Environment.ProcessId}/queuebench";
     private readonly ConcurrentDictionary<long, Task> _active = new();
     private TaskCompletionSource _wake = NewSignal();
+    private CancellationToken _stopping = new(canceled: true);
     private int _failed;
 
     public ConcurrentBag<(long RunId, double At)> Started { get; } = [];
@@ -30,6 +32,7 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
 
     public async Task RunAsync(CancellationToken stopping)
     {
+        _stopping = stopping;
         long? lastRecovery = null;
         while (!stopping.IsCancellationRequested)
         {
@@ -95,7 +98,15 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
             }
 
             var completion = new RunCompletion { Status = RunStatus.Succeeded, Message = "no-op", Fence = lease.Fence };
-            if (!await store.CompleteRunAsync(lease.RunId, completion, CancellationToken.None))
+            var (completed, next) = _stopping.IsCancellationRequested
+                ? (await store.CompleteRunAsync(lease.RunId, completion, CancellationToken.None), null)
+                : await store.CompleteAndClaimAsync(lease.RunId, completion, _workerId, Lease, CancellationToken.None);
+            if (next is not null)
+            {
+                _active[next.RunId] = Task.Run(() => ProcessAsync(next), CancellationToken.None);
+            }
+
+            if (!completed)
             {
                 Interlocked.Increment(ref _failed);
             }

@@ -100,9 +100,19 @@ internal sealed partial class Worker
         }
     }
 
+    // Records the end; a worker that is not stopping takes its next run in the same round trip (the slot this one frees).
     private async Task CompleteAsync(RunLease lease, RunCompletion completion, TargetConfig? target = null)
     {
-        if (!await store.CompleteRunAsync(lease.RunId, completion with { Fence = lease.Fence }, CancellationToken.None))
+        var fenced = completion with { Fence = lease.Fence };
+        var (completed, next) = _stopping.IsCancellationRequested
+            ? (await store.CompleteRunAsync(lease.RunId, fenced, CancellationToken.None), null)
+            : await store.CompleteAndClaimAsync(lease.RunId, fenced, options.WorkerId, options.LeaseDuration, CancellationToken.None);
+        if (next is not null)
+        {
+            Start(next);
+        }
+
+        if (!completed)
         {
             Report(WorkerEventKind.FencedOut, lease, completion.Status, "the lease was taken over; this attempt is not recorded");
             return;

@@ -16,11 +16,13 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
     private readonly Dictionary<long, ActiveRun> _active = [];
     private readonly Lock _gate = new();
     private TaskCompletionSource _wake = NewSignal();
+    private CancellationToken _stopping = new(canceled: true);
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled (or, with <see cref="WorkerOptions.ExitWhenIdle"/>, the queue drains), then shuts down gracefully.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+        _stopping = stopping;
         DateTimeOffset? lastRecovery = null;
         while (!stopping.IsCancellationRequested)
         {

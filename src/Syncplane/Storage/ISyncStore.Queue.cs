@@ -21,6 +21,14 @@ public partial interface ISyncStore
     /// </summary>
     Task<RunLease?> ClaimAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes a leased run as <see cref="ISyncStore.CompleteRunAsync"/> does (the completion must carry the
+    /// lease's fence) and claims the next run for the same worker as <see cref="ClaimAsync"/> does, in one
+    /// round trip where the store can: how a worker with a freed slot goes on. Completed is false when the
+    /// fence no longer matches; the claim happens either way.
+    /// </summary>
+    Task<(bool Completed, RunLease? Next)> CompleteAndClaimAsync(long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
     /// <summary>Extends a lease; false when the fence no longer matches (the lease expired and was taken over).</summary>
     Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken);
 

@@ -160,10 +160,10 @@ internal abstract partial class SqlSyncStore
         "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
         "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at";
 
-    /// <summary>Reads a row of <see cref="ClaimUpdateSql"/>'s columns.</summary>
-    private protected RunLease ReadLease(DbDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetString(4),
-            reader.GetString(5), reader.GetBoolean(6), ReadTime(reader, 7));
+    /// <summary>Reads <see cref="ClaimUpdateSql"/>'s columns, from <paramref name="first"/> on.</summary>
+    private protected RunLease ReadLease(DbDataReader reader, int first = 0) =>
+        new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetInt64(first + 2), reader.GetInt32(first + 3), reader.GetString(first + 4),
+            reader.GetString(first + 5), reader.GetBoolean(first + 6), ReadTime(reader, first + 7));
 
     /// <summary>
     /// One claim attempt at <paramref name="now"/>, with its run.started event, committed; null when nothing is claimable.
@@ -201,6 +201,27 @@ internal abstract partial class SqlSyncStore
     private Task<SyncEvent> AppendQueuedEventAsync(DbTransaction transaction, long runId, RunRequest request, bool coalesced, CancellationToken cancellationToken) =>
         AppendEventAsync(transaction, new NewEvent(EventTypes.RunQueued, request.Target, runId, RunData(runId, request.Target,
             ("trigger", request.Trigger), ("priority", StoreText.From(request.Priority)), ("coalesced", coalesced), ("not_before", request.NotBefore.UtcDateTime))), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<(bool Completed, RunLease? Next)> CompleteAndClaimAsync(
+        long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completion);
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        if (completion.Fence is null)
+        {
+            throw new ArgumentException("only a leased run (a completion with a fence) hands its worker the next run", nameof(completion));
+        }
+
+        ThrowIfNotAnEnd(completion);
+        return await CompleteLeasedAndClaimAsync(runId, completion, workerId, leaseDuration, cancellationToken);
+    }
+
+    /// <summary>The completion, then the claim; a dialect may do both in one round trip (PostgreSQL: one statement).</summary>
+    private protected virtual async Task<(bool Completed, RunLease? Next)> CompleteLeasedAndClaimAsync(
+        long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        (await CompleteLeasedRunAsync(runId, completion.Fence!.Value, completion, cancellationToken), await ClaimAsync(workerId, leaseDuration, cancellationToken));
 
     /// <inheritdoc />
     public async Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken)

@@ -57,14 +57,19 @@ internal abstract partial class SqlSyncStore
     public async Task<bool> CompleteRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completion);
-        if (completion.Status is RunStatus.Queued or RunStatus.Running)
-        {
-            throw new ArgumentException($"a run completes as succeeded, failed, refused or cancelled, not {completion.Status}", nameof(completion));
-        }
+        ThrowIfNotAnEnd(completion);
 
         return completion.Fence is { } fence
             ? await CompleteLeasedRunAsync(runId, fence, completion, cancellationToken)
             : await CompleteInTransactionAsync(runId, completion, cancellationToken);
+    }
+
+    private static void ThrowIfNotAnEnd(RunCompletion completion)
+    {
+        if (completion.Status is RunStatus.Queued or RunStatus.Running)
+        {
+            throw new ArgumentException($"a run completes as succeeded, failed, refused or cancelled, not {completion.Status}", nameof(completion));
+        }
     }
 
     /// <summary>

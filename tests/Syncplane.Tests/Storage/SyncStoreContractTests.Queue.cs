@@ -47,6 +47,43 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task CompleteAndClaimAsync_RecordsTheEnd_AndHandsTheWorkerItsNextRun()
+    {
+        await Store.EnqueueAsync(Request("docs"), Ct);
+        var next = await Store.EnqueueAsync(Request("site"), Ct);
+        var lease = await Store.ClaimAsync("w1", Lease, Ct);
+
+        var (completed, nextLease) = await Store.CompleteAndClaimAsync(lease!.RunId, Done(lease, message: "wrote 1") with { Log = [new(Time.UtcNow, Syncplane.Engine.LogLevel.Info, "copied a")] }, "w1", Lease, Ct);
+
+        Assert.True(completed);
+        Assert.Equal(new RunLease(next.RunId, "site", 1, 1, "schedule", "pull", false, Time.UtcNow + Lease), nextLease);
+        var done = await Store.GetRunAsync(lease.RunId, Ct);
+        Assert.Equal((RunStatus.Succeeded, "wrote 1"), (done!.Status, done.Message));
+        Assert.Equal(["copied a"], (await Store.GetLogAsync(lease.RunId, Ct)).Select(l => l.Message));
+        Assert.Equal(RunStatus.Running, (await Store.GetRunAsync(next.RunId, Ct))!.Status);
+        var events = await Store.ReadEventsAsync(0, 100, Ct);
+        Assert.Equal(["run.started", "run.succeeded", "run.started"], events.Where(e => e.Type != "run.queued").Select(e => e.Type));
+        Assert.Null((await Store.CompleteAndClaimAsync(nextLease!.RunId, Done(nextLease), "w1", Lease, Ct)).Next);
+    }
+
+    [Fact]
+    public async Task CompleteAndClaimAsync_WithAFenceThatMovedOn_RecordsNothingButStillClaims()
+    {
+        await Store.EnqueueAsync(Request("docs"), Ct);
+        var stale = await Store.ClaimAsync("w1", Lease, Ct);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await Store.RecoverExpiredLeasesAsync(Ct));
+
+        var (completed, next) = await Store.CompleteAndClaimAsync(stale!.RunId, Done(stale), "w2", Lease, Ct);
+
+        Assert.False(completed);
+        Assert.Equal((stale.RunId, stale.Fence + 2, 2), (next?.RunId, next?.Fence, next?.Attempt));
+        Assert.Equal(RunStatus.Running, (await Store.GetRunAsync(stale.RunId, Ct))!.Status);
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            Store.CompleteAndClaimAsync(next!.RunId, new RunCompletion { Status = RunStatus.Succeeded, Message = "no fence" }, "w2", Lease, Ct));
+    }
+
+    [Fact]
     public async Task ClaimAsync_SetsLeaseFenceAndAttempt_AndWaitsForNotBefore()
     {
         var queued = await Store.EnqueueAsync(Request("docs", "webhook", delay: TimeSpan.FromMinutes(2)) with { Direction = "push", DryRun = true }, Ct);

@@ -1,0 +1,165 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Syncplane.Events;
+
+namespace Syncplane.Storage.Postgres;
+
+/// <summary>
+/// The queue's hot path in single statements, each one round trip in autocommit: a claim with its
+/// run.started event; a leased run's completion with its log lines and events; or both at once, as a
+/// worker that finished a run claims its next. The events' data has the shared code's keys in its order,
+/// built here around the values that come from the rows; the events table's trigger sends the NOTIFY.
+/// </summary>
+internal sealed partial class PostgresSyncStore
+{
+    private const int StatementTries = 3;
+
+    // claimed: the run taken (parameters @worker, @expires, @now).
+    private string ClaimCte => "claimed AS (" + ClaimUpdateSql + ")";
+
+    // Its run.started event, as an events row numbered 3 (after a completion's); parameter @started_type.
+    private const string StartedEventRow =
+        "SELECT 3 AS n, @started_type AS type, target, id AS run_id, '{\"run_id\":' || id || ',\"target\":' || to_json(target)::text || " +
+        "',\"attempt\":' || attempt || ',\"trigger\":' || to_json(trigger)::text || ',\"worker\":' || to_json(@worker::text)::text || '}' AS data FROM claimed";
+
+    // done: the run completed under its fence (parameters @id, @fence and the completion's); logged: its log lines.
+    private const string CompleteCtes =
+        "done AS (UPDATE runs SET " + CompletionSetSql + " WHERE id = @id AND status = 'running' AND fence = @fence " +
+        "RETURNING target, attempt, trigger, started_at, dry_run), " +
+        "logged AS (INSERT INTO run_logs (run_id, seq, at, level, message) " +
+        "SELECT @id, (SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @id) + l.n, l.at, l.level, l.message " +
+        "FROM done, unnest(@log_at, @log_level, @log_message) WITH ORDINALITY AS l(at, level, message, n))";
+
+    // Its run.<status> (1) and items.changed (2) events.
+    private const string EndedEventRows =
+        "SELECT 1 AS n, @ended_type AS type, target, @id AS run_id, '{\"run_id\":' || @id || ',\"target\":' || to_json(target)::text || @status_members || " +
+        "',\"attempt\":' || attempt || ',\"trigger\":' || to_json(trigger)::text || ',\"dry_run\":' || dry_run::text || @message_members || " +
+        "COALESCE(',\"duration_ms\":' || GREATEST(0, floor(EXTRACT(EPOCH FROM (@now - started_at)) * 1000))::bigint, '') || @counter_members || '}' AS data FROM done " +
+        "UNION ALL SELECT 2, @changed_type, target, @id, '{\"run_id\":' || @id || ',\"target\":' || to_json(target)::text || @change_members || '}' " +
+        "FROM done WHERE @items_changed AND NOT dry_run";
+
+    // Appends event rows in their numbered order (ids follow it).
+    private static string InsertEvents(string rows) =>
+        "events_added AS (INSERT INTO events (at, type, target, run_id, data) SELECT @now, e.type, e.target, e.run_id, e.data FROM (" + rows + ") e ORDER BY e.n)";
+
+    /// <inheritdoc />
+    private protected override async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var claim = Command(connection, "WITH " + ClaimCte + ", " + InsertEvents(StartedEventRow) + " SELECT * FROM claimed");
+        AddClaimParameters(claim, workerId, leaseDuration, now);
+        RunLease? lease = null;
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                lease = ReadLease(reader);
+            }
+        }
+
+        if (lease is not null)
+        {
+            EventSignal.Pulse();
+        }
+
+        return lease;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Two appenders could number log lines alike (the statement's snapshot predates the row lock it waits
+    /// for): the key refuses the second, which tries again.
+    /// </remarks>
+    private protected override async Task<bool> CompleteLeasedRunAsync(long runId, long fence, RunCompletion completion, CancellationToken cancellationToken)
+    {
+        for (var turn = 1; ; turn++)
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var complete = Command(connection, "WITH " + CompleteCtes + ", " + InsertEvents(EndedEventRows) + " SELECT 1 FROM done");
+            AddCompleteParameters(complete, runId, completion, Time.GetUtcNow());
+            try
+            {
+                if (await complete.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+                {
+                    return await RunMissingAsync(connection, null, runId, cancellationToken);
+                }
+
+                EventSignal.Pulse();
+                return true;
+            }
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < StatementTries)
+            {
+                // Another appender numbered its lines first, or another run of the candidate's target started: the next statement sees it.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Both in one statement: they commit together, or (a unique key refused one) neither does and the statement runs again.</remarks>
+    private protected override async Task<(bool Completed, RunLease? Next)> CompleteLeasedAndClaimAsync(
+        long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        for (var turn = 1; ; turn++)
+        {
+            var now = Time.GetUtcNow();
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = Command(connection,
+                "WITH " + CompleteCtes + ", " + ClaimCte + ", " + InsertEvents(EndedEventRows + " UNION ALL " + StartedEventRow) +
+                " SELECT (SELECT count(*) FROM done), c.* FROM (SELECT 1) one LEFT JOIN claimed c ON true");
+            AddCompleteParameters(command, runId, completion, now);
+            AddClaimParameters(command, workerId, leaseDuration, now);
+            try
+            {
+                bool completed;
+                RunLease? next;
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    await reader.ReadAsync(cancellationToken);
+                    completed = reader.GetInt64(0) == 1;
+                    next = reader.IsDBNull(1) ? null : ReadLease(reader, 1);
+                }
+
+                EventSignal.Pulse();
+                return completed ? (true, next) : (await RunMissingAsync(connection, null, runId, cancellationToken), next);
+            }
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < StatementTries)
+            {
+                // As above: nothing was written; run it again.
+            }
+        }
+    }
+
+    private void AddClaimParameters(DbCommand command, string workerId, TimeSpan leaseDuration, DateTimeOffset now)
+    {
+        Add(command, "@worker", workerId);
+        Add(command, "@expires", ToDbTime(now + leaseDuration));
+        Add(command, "@now", ToDbTime(now));
+        Add(command, "@started_type", EventTypes.RunStarted);
+    }
+
+    private void AddCompleteParameters(DbCommand command, long runId, RunCompletion completion, DateTimeOffset now)
+    {
+        var summary = completion.Summary;
+        AddCompletionParameters(command, runId, completion, now);
+        Add(command, "@log_at", completion.Log.Select(l => ToMicroseconds(l.At)).ToArray());
+        Add(command, "@log_level", completion.Log.Select(l => StoreText.From(l.Level)).ToArray());
+        Add(command, "@log_message", completion.Log.Select(l => l.Message).ToArray());
+        Add(command, "@ended_type", RunEndEventType(completion.Status));
+        Add(command, "@status_members", Members(("status", StoreText.From(completion.Status))));
+        Add(command, "@message_members", Members(("message", completion.Message)));
+        Add(command, "@counter_members", Members(
+            ("creates", summary?.Creates), ("updates", summary?.Updates), ("deletes", summary?.Deletes), ("unchanged", summary?.Unchanged),
+            ("source_revision", completion.SourceRevision), ("verification_passed", completion.VerificationPassed)));
+        Add(command, "@changed_type", EventTypes.ItemsChanged);
+        Add(command, "@items_changed", completion.Status == RunStatus.Succeeded && summary is { Total: > 0 });
+        Add(command, "@change_members", Members(
+            ("creates", summary?.Creates), ("updates", summary?.Updates), ("deletes", summary?.Deletes), ("bytes", summary?.BytesToWrite)));
+    }
+
+    // The members of a JSON object as the shared code writes them (nulls left out), each after a comma.
+    private static string Members(params (string Key, JsonNode? Value)[] members)
+    {
+        const string Head = "{\"run_id\":0,\"target\":\"\"";
+        return RunData(0, "", members).ToJsonString()[Head.Length..^1];
+    }
+}
