@@ -10,9 +10,6 @@ internal abstract partial class SqlSyncStore
     /// <summary>Wakes this process's event readers after an append (and on a notification from another process).</summary>
     private protected QueueSignal EventSignal { get; } = new();
 
-    /// <summary>Tells other nodes, on commit of <paramref name="transaction"/>, that events were appended (PostgreSQL: NOTIFY).</summary>
-    protected virtual Task NotifyEventsAsync(DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
-
     /// <summary>Tells other processes, once a commit that appended events is done, that it is (SQLite: rewrites a watched wake file).</summary>
     protected virtual void EventsCommitted()
     {
@@ -86,10 +83,9 @@ internal abstract partial class SqlSyncStore
         return new SyncEvent(id, now, newEvent.Type, newEvent.Target, newEvent.RunId, data);
     }
 
-    /// <summary>Notifies other nodes, commits, then wakes this process's event readers and tells other processes.</summary>
+    /// <summary>Commits, then wakes this process's event readers and tells other processes (PostgreSQL: the events table's trigger notifies on commit).</summary>
     private protected async Task CommitWithEventsAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await NotifyEventsAsync(transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         EventSignal.Pulse();
         EventsCommitted();

@@ -24,9 +24,6 @@ internal abstract partial class SqlSyncStore
     /// <summary>True when <paramref name="exception"/> is a unique-constraint violation.</summary>
     protected abstract bool IsUniqueViolation(DbException exception);
 
-    /// <summary>Tells other nodes, on commit of <paramref name="transaction"/>, that the queue changed (PostgreSQL: NOTIFY).</summary>
-    protected virtual Task NotifyQueueChangedAsync(DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
-
     /// <summary>Tells other processes, once a queue change committed, that it did (SQLite: rewrites a watched wake file).</summary>
     protected virtual void QueueChangeCommitted()
     {
@@ -269,10 +266,9 @@ internal abstract partial class SqlSyncStore
         await signal.WaitAsync(left < TimeSpan.Zero ? TimeSpan.Zero : left, Time, cancellationToken);
     }
 
-    /// <summary>Notifies (the queue and the events it appended), commits, then wakes this process's waiters and tells other processes.</summary>
+    /// <summary>Commits, then wakes this process's waiters and tells other processes (PostgreSQL: the runs table's trigger notifies on commit).</summary>
     private async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await NotifyQueueChangedAsync(transaction, cancellationToken);
         await CommitWithEventsAsync(transaction, cancellationToken);
         Signal.Pulse();
         QueueChangeCommitted();
