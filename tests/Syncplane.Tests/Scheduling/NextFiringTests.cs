@@ -18,6 +18,15 @@ public class NextFiringTests
     }
 
     [Fact]
+    public void Of_OverdueSlot_IsNow_NotThePastSlot()
+    {
+        var target = new TargetConfig { Name = "docs", Schedule = Schedule.Parse("every 1h"), Jitter = TimeSpan.Zero };
+
+        // The latest missed slot is 11:30; a scheduler fires it when it next runs, which is no earlier than now.
+        Assert.Equal(Now, NextFiring.Of(Config, target, null, Now.AddMinutes(-210), Now));
+    }
+
+    [Fact]
     public void Of_FrequencyOverride_ReplacesTheFileSchedule()
     {
         var target = new TargetConfig { Name = "docs", Jitter = TimeSpan.Zero };
