@@ -61,7 +61,7 @@ internal sealed partial class Worker
             return;
         }
 
-        var state = (await store.ListTargetStatesAsync(CancellationToken.None)).FirstOrDefault(s => s.Target == target.Name);
+        var state = await store.GetTargetStateAsync(target.Name, CancellationToken.None);
         if (state is null)
         {
             return;

@@ -18,6 +18,9 @@ public partial interface ISyncStore
     /// <summary>Runtime settings and telemetry of every target that has any (derived from runs plus stored settings).</summary>
     Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken);
 
+    /// <summary>One target's runtime settings and telemetry, as <see cref="ListTargetStatesAsync"/> has them; null when it has neither runs nor settings.</summary>
+    Task<TargetState?> GetTargetStateAsync(string target, CancellationToken cancellationToken);
+
     /// <summary>Stores a runtime frequency that overrides the config file's schedule (null clears it).</summary>
     Task SetFrequencyOverrideAsync(string target, string? schedule, CancellationToken cancellationToken);
 

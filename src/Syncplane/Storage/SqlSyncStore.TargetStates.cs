@@ -6,7 +6,8 @@ internal abstract partial class SqlSyncStore
     /// One row per target that has runs: counts and latest instants by conditional aggregates, then the
     /// last failed and last finished runs joined back for the last error and the status.
     /// </summary>
-    private const string TargetStatesSql = """
+    /// <param name="filter">Empty for every target, or <c>WHERE target = @target</c> for one.</param>
+    private static string TargetStatesSql(string filter) => $"""
         WITH agg AS (
             SELECT target,
                 SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running,
@@ -21,7 +22,7 @@ internal abstract partial class SqlSyncStore
                 MAX(CASE WHEN status = 'succeeded' AND NOT dry_run THEN id END) AS last_good,
                 MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
                 MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished
-            FROM runs GROUP BY target)
+            FROM runs {filter} GROUP BY target)
         SELECT agg.target, agg.running, agg.queued, agg.total, agg.changed, agg.last_attempted, agg.last_completed,
             agg.last_changed, agg.last_good, failed.message, finished.status,
             (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0)),
@@ -40,23 +41,41 @@ internal abstract partial class SqlSyncStore
     /// error when the last finished run failed, else idle. Consecutive failures are failed runs since the last
     /// good run (refused and cancelled runs neither count nor reset). Ordered by target name (ordinal).
     /// </remarks>
-    public async Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken) =>
+        ReadTargetStatesAsync(target: null, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The same figures as <see cref="ListTargetStatesAsync"/>, read through the runs-by-target index for one target.</remarks>
+    public async Task<TargetState?> GetTargetStateAsync(string target, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        return (await ReadTargetStatesAsync(target, cancellationToken)).SingleOrDefault();
+    }
+
+    // Every target's state, or only that of 'target' when it is not null.
+    private async Task<IReadOnlyList<TargetState>> ReadTargetStatesAsync(string? target, CancellationToken cancellationToken)
+    {
+        var filter = target is null ? "" : "WHERE target = @target";
         var states = new SortedDictionary<string, TargetState>(StringComparer.Ordinal);
         await using var connection = await OpenAsync(cancellationToken);
-        await using (var query = Command(connection, TargetStatesSql))
+        await using (var query = Command(connection, TargetStatesSql(filter)))
         {
+            if (target is not null)
+            {
+                Add(query, "@target", target);
+            }
+
             await using var r = await query.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
-                var target = r.GetString(0);
+                var name = r.GetString(0);
                 var status = ReadCount(r, 1) > 0 ? "syncing"
                     : ReadCount(r, 2) > 0 ? "queued"
                     : !r.IsDBNull(10) && r.GetString(10) == "failed" ? "error"
                     : "idle";
-                states[target] = new TargetState
+                states[name] = new TargetState
                 {
-                    Target = target,
+                    Target = name,
                     Status = status,
                     TotalRuns = ReadCount(r, 3),
                     RunsWithChanges = ReadCount(r, 4),
@@ -71,14 +90,19 @@ internal abstract partial class SqlSyncStore
             }
         }
 
-        await using (var settings = Command(connection, "SELECT target, frequency_override, paused_reason FROM target_settings"))
+        await using (var settings = Command(connection, $"SELECT target, frequency_override, paused_reason FROM target_settings {filter}"))
         {
+            if (target is not null)
+            {
+                Add(settings, "@target", target);
+            }
+
             await using var r = await settings.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
-                var target = r.GetString(0);
-                var state = states.GetValueOrDefault(target) ?? new TargetState { Target = target, Status = "idle" };
-                states[target] = state with
+                var name = r.GetString(0);
+                var state = states.GetValueOrDefault(name) ?? new TargetState { Target = name, Status = "idle" };
+                states[name] = state with
                 {
                     FrequencyOverride = r.IsDBNull(1) ? null : r.GetString(1),
                     PausedReason = r.IsDBNull(2) ? null : r.GetString(2),
