@@ -20,9 +20,8 @@ public sealed class ConfigReader
     /// <summary>Checks that <paramref name="node"/> is a mapping whose keys are all in <paramref name="allowedKeys"/>.</summary>
     public bool Mapping(ConfigNode node, string what, params string[] allowedKeys)
     {
-        if (node.Kind != ConfigNodeKind.Mapping)
+        if (!IsMapping(node, what))
         {
-            Error(node, $"{what} must be a mapping, found {node.Describe()}");
             return false;
         }
 
@@ -32,6 +31,18 @@ public sealed class ConfigReader
             {
                 Error(key, $"unknown key '{key.Value}' in {what}; expected one of: {string.Join(", ", allowedKeys)}");
             }
+        }
+
+        return true;
+    }
+
+    /// <summary>Checks that <paramref name="node"/> is a mapping, whatever its keys (a map of user-chosen names such as <c>targets</c>).</summary>
+    public bool IsMapping(ConfigNode node, string what)
+    {
+        if (node.Kind != ConfigNodeKind.Mapping)
+        {
+            Error(node, $"{what} must be a mapping, found {node.Describe()}");
+            return false;
         }
 
         return true;

@@ -22,7 +22,9 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             return result;
         }
 
-        if (!reader.Mapping(targets, "targets", targets.Entries.Select(e => e.Key.Value ?? "").ToArray()))
+        // Any name may be a key here (the name rules are checked below); checking keys against the list of
+        // keys themselves, as reader.Mapping would, is quadratic in the number of targets.
+        if (!reader.IsMapping(targets, "targets"))
         {
             return result;
         }
