@@ -83,6 +83,23 @@ public class PolicyConfigTests
     }
 
     [Fact]
+    public void Parse_DependencyCycleThroughTwentyThousandTargets_NamesTheWholePath()
+    {
+        const int count = 20_000;
+        var yaml = new System.Text.StringBuilder("targets:\n");
+        for (var i = 0; i < count; i++)
+        {
+            yaml.Append($"  t{i}: {{ entrypoint: a.sh, depends_on: [t{(i + 1) % count}] }}\n");
+        }
+
+        var error = SingleError(yaml.ToString());
+
+        var path = string.Join(" -> ", Enumerable.Range(0, count).Select(i => $"t{i}")) + " -> t0";
+        Assert.Equal($"depends_on forms a cycle: {path}; a target cannot wait for itself", error.Message);
+        Assert.Equal((2, 40), (error.Line, error.Column));
+    }
+
+    [Fact]
     public void Parse_SelfDependency_IsACycle()
     {
         var error = SingleError("""

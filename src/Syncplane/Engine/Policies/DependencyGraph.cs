@@ -13,12 +13,48 @@ internal static class DependencyGraph
         ArgumentNullException.ThrowIfNull(edges);
         var map = edges.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = on the current path, 2 = done
+
+        // Depth first with an explicit stack: a chain of 100,000 targets would overflow the call stack.
         var path = new List<string>();
+        var nextDependency = new List<int>();
         foreach (var (start, _) in edges)
         {
-            if (Visit(start, map, state, path) is { } cycle)
+            if (state.GetValueOrDefault(start) == 2)
             {
-                return cycle;
+                continue;
+            }
+
+            state[start] = 1;
+            path.Add(start);
+            nextDependency.Add(0);
+            while (path.Count > 0)
+            {
+                var top = path.Count - 1;
+                var dependencies = map[path[top]];
+                if (nextDependency[top] == dependencies.Count)
+                {
+                    state[path[top]] = 2;
+                    path.RemoveAt(top);
+                    nextDependency.RemoveAt(top);
+                    continue;
+                }
+
+                var dependency = dependencies[nextDependency[top]++];
+                if (!map.ContainsKey(dependency))
+                {
+                    continue;
+                }
+
+                switch (state.GetValueOrDefault(dependency))
+                {
+                    case 1:
+                        return [.. path.Skip(path.IndexOf(dependency)), dependency];
+                    case 0:
+                        state[dependency] = 1;
+                        path.Add(dependency);
+                        nextDependency.Add(0);
+                        break;
+                }
             }
         }
 
@@ -37,53 +73,33 @@ internal static class DependencyGraph
         var map = edges.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         var order = new List<string>();
         var done = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<(string Name, int Next)>();
         foreach (var (name, _) in edges)
         {
-            Emit(name, map, done, order);
-        }
-
-        return order;
-    }
-
-    private static void Emit(string name, Dictionary<string, IReadOnlyList<string>> map, HashSet<string> done, List<string> order)
-    {
-        if (!map.TryGetValue(name, out var dependencies) || !done.Add(name))
-        {
-            return;
-        }
-
-        foreach (var dependency in dependencies)
-        {
-            Emit(dependency, map, done, order);
-        }
-
-        order.Add(name);
-    }
-
-    private static List<string>? Visit(string node, Dictionary<string, IReadOnlyList<string>> map, Dictionary<string, int> state, List<string> path)
-    {
-        if (!map.TryGetValue(node, out var next) || state.GetValueOrDefault(node) == 2)
-        {
-            return null;
-        }
-
-        if (state.GetValueOrDefault(node) == 1)
-        {
-            return [.. path.Skip(path.IndexOf(node)), node];
-        }
-
-        state[node] = 1;
-        path.Add(node);
-        foreach (var dependency in next)
-        {
-            if (Visit(dependency, map, state, path) is { } cycle)
+            if (!done.Add(name))
             {
-                return cycle;
+                continue;
+            }
+
+            stack.Push((name, 0));
+            while (stack.TryPop(out var top))
+            {
+                var dependencies = map[top.Name];
+                if (top.Next == dependencies.Count)
+                {
+                    order.Add(top.Name); // after all of its dependencies
+                    continue;
+                }
+
+                stack.Push((top.Name, top.Next + 1));
+                var dependency = dependencies[top.Next];
+                if (map.ContainsKey(dependency) && done.Add(dependency))
+                {
+                    stack.Push((dependency, 0));
+                }
             }
         }
 
-        path.RemoveAt(path.Count - 1);
-        state[node] = 2;
-        return null;
+        return order;
     }
 }

@@ -54,6 +54,31 @@ public class DependencyGateTests
         Assert.Equal(["base", "l", "r", "top"], order);
     }
 
+    [Fact]
+    public void FindCycle_LoopThroughAHundredThousandTargets_ReturnsTheWholePath()
+    {
+        const int count = 100_000;
+        var edges = Enumerable.Range(0, count).Select(i => ($"t{i}", new[] { $"t{(i + 1) % count}" })).ToArray();
+
+        var cycle = DependencyGraph.FindCycle(Edges(edges));
+
+        Assert.NotNull(cycle);
+        Assert.Equal(count + 1, cycle.Count);
+        Assert.Equal(["t0", "t1", "t2"], cycle.Take(3));
+        Assert.Equal(["t99999", "t0"], cycle.TakeLast(2));
+    }
+
+    [Fact]
+    public void TopologicalOrder_ChainOfAHundredThousandTargets_PutsTheLastDependencyFirst()
+    {
+        const int count = 100_000;
+        var edges = Enumerable.Range(0, count).Select(i => ($"t{i}", i + 1 < count ? new[] { $"t{i + 1}" } : [])).ToArray();
+
+        var order = DependencyGraph.TopologicalOrder(Edges(edges));
+
+        Assert.Equal(Enumerable.Range(0, count).Reverse().Select(i => $"t{i}"), order);
+    }
+
     private static List<KeyValuePair<string, IReadOnlyList<string>>> Edges(params (string Name, string[] Deps)[] edges) =>
         edges.Select(e => new KeyValuePair<string, IReadOnlyList<string>>(e.Name, e.Deps)).ToList();
 }
