@@ -18,6 +18,12 @@ public partial interface ISyncStore
     /// <summary>Runtime settings and telemetry of every target that has any (derived from runs plus stored settings).</summary>
     Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runtime settings of every target that has any, without the telemetry <see cref="ListTargetStatesAsync"/>
+    /// derives from every run: what the scheduler re-reads on each refresh.
+    /// </summary>
+    Task<IReadOnlyList<TargetSettings>> ListTargetSettingsAsync(CancellationToken cancellationToken);
+
     /// <summary>One target's runtime settings and telemetry, as <see cref="ListTargetStatesAsync"/> has them; null when it has neither runs nor settings.</summary>
     Task<TargetState?> GetTargetStateAsync(string target, CancellationToken cancellationToken);
 
@@ -27,6 +33,12 @@ public partial interface ISyncStore
     /// <summary>Pauses a target with a reason, or resumes it (null).</summary>
     Task SetPausedAsync(string target, string? reason, CancellationToken cancellationToken);
 }
+
+/// <summary>A target's settings made at run time (API, dashboard, CLI, pause_after_failures).</summary>
+/// <param name="Target">The target's name.</param>
+/// <param name="FrequencyOverride">The schedule that replaces the config file's; null when none.</param>
+/// <param name="PausedReason">Why the target is paused; null when it is not.</param>
+public sealed record TargetSettings(string Target, string? FrequencyOverride, string? PausedReason);
 
 /// <summary>Seed 003's per-target telemetry, and more.</summary>
 public sealed record TargetState

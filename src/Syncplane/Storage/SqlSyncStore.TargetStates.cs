@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
@@ -90,26 +92,39 @@ internal abstract partial class SqlSyncStore
             }
         }
 
-        await using (var settings = Command(connection, $"SELECT target, frequency_override, paused_reason FROM target_settings {filter}"))
+        foreach (var settings in await ReadSettingsAsync(connection, filter, target, cancellationToken))
         {
-            if (target is not null)
-            {
-                Add(settings, "@target", target);
-            }
-
-            await using var r = await settings.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-            {
-                var name = r.GetString(0);
-                var state = states.GetValueOrDefault(name) ?? new TargetState { Target = name, Status = "idle" };
-                states[name] = state with
-                {
-                    FrequencyOverride = r.IsDBNull(1) ? null : r.GetString(1),
-                    PausedReason = r.IsDBNull(2) ? null : r.GetString(2),
-                };
-            }
+            var state = states.GetValueOrDefault(settings.Target) ?? new TargetState { Target = settings.Target, Status = "idle" };
+            states[settings.Target] = state with { FrequencyOverride = settings.FrequencyOverride, PausedReason = settings.PausedReason };
         }
 
         return [.. states.Values];
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Ordered by target name (ordinal), as <see cref="ListTargetStatesAsync"/>.</remarks>
+    public async Task<IReadOnlyList<TargetSettings>> ListTargetSettingsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadSettingsAsync(connection, filter: "", target: null, cancellationToken);
+    }
+
+    private static async Task<List<TargetSettings>> ReadSettingsAsync(DbConnection connection, string filter, string? target, CancellationToken cancellationToken)
+    {
+        var list = new List<TargetSettings>();
+        await using var query = Command(connection, $"SELECT target, frequency_override, paused_reason FROM target_settings {filter}");
+        if (target is not null)
+        {
+            Add(query, "@target", target);
+        }
+
+        await using var r = await query.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            list.Add(new TargetSettings(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)));
+        }
+
+        list.Sort((a, b) => string.CompareOrdinal(a.Target, b.Target));
+        return list;
     }
 }

@@ -29,4 +29,22 @@ public abstract partial class SyncStoreContractTests
         Assert.Equal(("error", 3, 2, "paused after 2 consecutive failures"), (a!.Status, a.TotalRuns, a.ConsecutiveFailures, a.PausedReason));
         Assert.Null(await Store.GetTargetStateAsync("unknown", Ct));
     }
+
+    [Fact]
+    public async Task ListTargetSettingsAsync_HasTheSettingsOfListTargetStates_AndNoTargetWithRunsOnly()
+    {
+        await FinishedRun("runs-only", RunStatus.Failed, "boom", null);
+        await FinishedRun("paused", RunStatus.Failed, "boom", null);
+        await Store.SetPausedAsync("paused", "paused after 1 consecutive failure", Ct);
+        await Store.SetFrequencyOverrideAsync("B-override", "5min", Ct);
+        await Store.SetFrequencyOverrideAsync("a-override", "hourly", Ct);
+
+        var settings = await Store.ListTargetSettingsAsync(Ct);
+
+        Assert.Equal(
+            [new("B-override", "5min", null), new("a-override", "hourly", null), new TargetSettings("paused", null, "paused after 1 consecutive failure")],
+            settings);
+        var states = (await Store.ListTargetStatesAsync(Ct)).Where(s => s.FrequencyOverride is not null || s.PausedReason is not null);
+        Assert.Equal(settings, states.Select(s => new TargetSettings(s.Target, s.FrequencyOverride, s.PausedReason)));
+    }
 }
