@@ -42,7 +42,8 @@ def throughput(url, workers, jobs, worker_class):
     queue = Queue(QUEUE, connection=redis)
     batch = 1000
     for start in range(0, jobs, batch):
-        queue.enqueue_many([Queue.prepare_data(rq_jobs.noop) for _ in range(min(batch, jobs - start))])
+        # result_ttl: the finished registry would drop results older than RQ's default 500 s before they are counted
+        queue.enqueue_many([Queue.prepare_data(rq_jobs.noop, result_ttl=86400) for _ in range(min(batch, jobs - start))])
     assert queue.count == jobs, f"queued {queue.count} of {jobs}"
     started = time.perf_counter()
     processes = spawn(url, workers, worker_class, burst=True)

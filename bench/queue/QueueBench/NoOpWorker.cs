@@ -22,6 +22,7 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
 
     private readonly string _workerId = $"{Environment.MachineName}/{Environment.ProcessId}/queuebench";
     private readonly ConcurrentDictionary<long, Task> _active = new();
+    private readonly Lock _gate = new();
     private TaskCompletionSource _wake = NewSignal();
     private CancellationToken _stopping = new(canceled: true);
     private int _failed;
@@ -48,7 +49,7 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
                 var free = _active.Count < concurrency;
                 if (free && await store.ClaimAsync(_workerId, Lease, stopping) is { } lease)
                 {
-                    _active[lease.RunId] = Task.Run(() => ProcessAsync(lease), CancellationToken.None);
+                    Start(lease);
                     continue;
                 }
 
@@ -86,6 +87,15 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Under the lock, as the Worker does: a run that ends before its task is stored would otherwise stay listed as active.
+    private void Start(RunLease lease)
+    {
+        lock (_gate)
+        {
+            _active[lease.RunId] = Task.Run(() => ProcessAsync(lease), CancellationToken.None);
+        }
+    }
+
     private async Task ProcessAsync(RunLease lease)
     {
         try
@@ -103,7 +113,7 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
                 : await store.CompleteAndClaimAsync(lease.RunId, completion, _workerId, Lease, CancellationToken.None);
             if (next is not null)
             {
-                _active[next.RunId] = Task.Run(() => ProcessAsync(next), CancellationToken.None);
+                Start(next);
             }
 
             if (!completed)
@@ -118,7 +128,11 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
         }
         finally
         {
-            _active.TryRemove(lease.RunId, out _);
+            lock (_gate)
+            {
+                _active.TryRemove(lease.RunId, out _);
+            }
+
             Interlocked.Exchange(ref _wake, NewSignal()).TrySetResult();
         }
     }

@@ -118,40 +118,43 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
 
     private void Start(RunLease lease)
     {
+        // Under the lock, so a drain that lists the active runs never sees one without its task.
         var active = new ActiveRun(lease);
         lock (_gate)
         {
             _active[lease.RunId] = active;
+            active.Task = Task.Run(() => ProcessAsync(active));
         }
-
-        active.Task = Task.Run(() => ProcessAsync(active));
     }
 
+    // Lets running runs finish within the grace period, then releases the rest. Repeats while runs remain: a
+    // run that completed as the stop came may have handed its worker a next run (CompleteAndClaimAsync).
     private async Task DrainAsync()
     {
-        List<ActiveRun> running;
-        lock (_gate)
-        {
-            running = [.. _active.Values];
-        }
-
-        if (running.Count == 0)
-        {
-            return;
-        }
-
-        var all = Task.WhenAll(running.Select(r => r.Task!));
         using var graceOver = new CancellationTokenSource();
         var grace = Task.Delay(options.ShutdownGrace, time, graceOver.Token);
-        if (await Task.WhenAny(all, grace) != all)
+        while (ActiveRuns() is { Count: > 0 } running)
         {
-            foreach (var run in running)
+            var all = Task.WhenAll(running.Select(r => r.Task!));
+            if (await Task.WhenAny(all, grace) != all)
             {
-                run.Release();
+                foreach (var run in running)
+                {
+                    run.Release();
+                }
             }
+
+            await all;
         }
 
         await graceOver.CancelAsync();
-        await all;
+    }
+
+    private List<ActiveRun> ActiveRuns()
+    {
+        lock (_gate)
+        {
+            return [.. _active.Values];
+        }
     }
 }
