@@ -28,7 +28,7 @@ internal sealed partial class PostgresSyncStore
         "RETURNING target, attempt, trigger, started_at, dry_run), " +
         "logged AS (INSERT INTO run_logs (run_id, seq, at, level, message) " +
         "SELECT @id, (SELECT COALESCE(MAX(seq), 0) FROM run_logs WHERE run_id = @id) + l.n, l.at, l.level, l.message " +
-        "FROM done, unnest(@log_at, @log_level, @log_message) WITH ORDINALITY AS l(at, level, message, n))";
+        "FROM done, ROWS FROM (json_to_recordset(@log::json) AS (at timestamptz, level text, message text)) WITH ORDINALITY AS l(at, level, message, n))";
 
     // Its run.<status> (1) and items.changed (2) events.
     private const string EndedEventRows =
@@ -141,9 +141,11 @@ internal sealed partial class PostgresSyncStore
     {
         var summary = completion.Summary;
         AddCompletionParameters(command, runId, completion, now);
-        Add(command, "@log_at", completion.Log.Select(l => ToMicroseconds(l.At)).ToArray());
-        Add(command, "@log_level", completion.Log.Select(l => StoreText.From(l.Level)).ToArray());
-        Add(command, "@log_message", completion.Log.Select(l => l.Message).ToArray());
+        // One text parameter rather than three arrays: array parameters cost a fresh process ~100 ms on its first completion.
+        Add(command, "@log", new JsonArray([.. completion.Log.Select(l => new JsonObject
+        {
+            ["at"] = ToMicroseconds(l.At), ["level"] = StoreText.From(l.Level), ["message"] = l.Message,
+        })]).ToJsonString());
         Add(command, "@ended_type", RunEndEventType(completion.Status));
         Add(command, "@status_members", Members(("status", StoreText.From(completion.Status))));
         Add(command, "@message_members", Members(("message", completion.Message)));
