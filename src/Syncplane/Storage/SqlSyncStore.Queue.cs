@@ -6,7 +6,8 @@ namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
-    private const int ClaimTries = 3;
+    /// <summary>How often a statement that a unique key refused (a concurrent writer got there first) is tried in all.</summary>
+    private protected const int UniqueViolationTries = 3;
 
     /// <summary>Wakes this process's waiters after an enqueue or requeue (and on a notification from another process).</summary>
     private protected QueueSignal Signal { get; } = new();
@@ -80,7 +81,7 @@ internal abstract partial class SqlSyncStore
                 return new EnqueueResult(coalesced, Coalesced: true);
             }
 
-            if (turn == ClaimTries)
+            if (turn == UniqueViolationTries)
             {
                 throw new InvalidOperationException($"could not queue a run of target {request.Target}: its queued run kept changing");
             }
@@ -94,7 +95,7 @@ internal abstract partial class SqlSyncStore
         DateTimeOffset notBefore;
         IReadOnlyList<string> triggers;
         await using (var find = Command(transaction,
-            "SELECT id, attempt, priority, not_before, triggers FROM runs WHERE target = @target AND status = 'queued'" + LockRunRowSql))
+            "SELECT id, attempt, priority, not_before, triggers FROM runs WHERE target = @target AND status = 'queued'" + LockRowSql))
         {
             Add(find, "@target", request.Target);
             await using var reader = await find.ExecuteReaderAsync(cancellationToken);
@@ -137,7 +138,7 @@ internal abstract partial class SqlSyncStore
             {
                 return await TryClaimAsync(workerId, leaseDuration, Time.GetUtcNow(), cancellationToken);
             }
-            catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < UniqueViolationTries)
             {
                 // A run of the candidate's target started meanwhile (runs_one_running_per_target refused the claim): pick again.
             }
@@ -218,7 +219,7 @@ internal abstract partial class SqlSyncStore
     /// <summary>The completion, then the claim; a dialect may do both in one round trip (PostgreSQL: one statement).</summary>
     private protected virtual async Task<(bool Completed, RunLease? Next)> CompleteLeasedAndClaimAsync(
         long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        (await CompleteLeasedRunAsync(runId, completion.Fence!.Value, completion, cancellationToken), await ClaimAsync(workerId, leaseDuration, cancellationToken));
+        (await CompleteLeasedRunAsync(runId, completion, cancellationToken), await ClaimAsync(workerId, leaseDuration, cancellationToken));
 
     /// <inheritdoc />
     public async Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ internal abstract partial class SqlSyncStore
         }
 
         TokenBucketState stored;
-        await using (var read = Command(transaction, "SELECT tokens, last_refill FROM rate_limit_buckets WHERE key = @key" + LockBucketRowSql))
+        await using (var read = Command(transaction, "SELECT tokens, last_refill FROM rate_limit_buckets WHERE key = @key" + LockRowSql))
         {
             Add(read, "@key", bucket);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);

@@ -16,7 +16,7 @@ internal abstract partial class SqlSyncStore
             {
                 return await TryRequeueAsync(runId, fence, notBefore, reason, countAttempt, cancellationToken);
             }
-            catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < UniqueViolationTries)
             {
                 // A trigger queued a run of the target meanwhile (PostgreSQL): the next turn sees it and yields to it.
             }
@@ -32,7 +32,7 @@ internal abstract partial class SqlSyncStore
             {
                 return await TryRecoverExpiredLeasesAsync(cancellationToken);
             }
-            catch (DbException ex) when (IsUniqueViolation(ex) && turn < ClaimTries)
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < UniqueViolationTries)
             {
                 // As in RequeueAsync: a run of the target was queued meanwhile.
             }
@@ -44,7 +44,7 @@ internal abstract partial class SqlSyncStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         string target;
-        await using (var find = Command(transaction, "SELECT target FROM runs WHERE id = @id AND fence = @fence AND status = 'running'" + LockRunRowSql))
+        await using (var find = Command(transaction, "SELECT target FROM runs WHERE id = @id AND fence = @fence AND status = 'running'" + LockRowSql))
         {
             Add(find, "@id", runId);
             Add(find, "@fence", fence);
@@ -131,7 +131,7 @@ internal abstract partial class SqlSyncStore
 
     private async Task<long?> FindQueuedAsync(DbTransaction transaction, string target, CancellationToken cancellationToken)
     {
-        await using var find = Command(transaction, "SELECT id FROM runs WHERE target = @target AND status = 'queued'" + LockRunRowSql);
+        await using var find = Command(transaction, "SELECT id FROM runs WHERE target = @target AND status = 'queued'" + LockRowSql);
         Add(find, "@target", target);
         return await find.ExecuteScalarAsync(cancellationToken) is { } id and not DBNull ? Convert.ToInt64(id, CultureInfo.InvariantCulture) : null;
     }

@@ -59,8 +59,8 @@ internal abstract partial class SqlSyncStore
         ArgumentNullException.ThrowIfNull(completion);
         ThrowIfNotAnEnd(completion);
 
-        return completion.Fence is { } fence
-            ? await CompleteLeasedRunAsync(runId, fence, completion, cancellationToken)
+        return completion.Fence is not null
+            ? await CompleteLeasedRunAsync(runId, completion, cancellationToken)
             : await CompleteInTransactionAsync(runId, completion, cancellationToken);
     }
 
@@ -73,10 +73,10 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <summary>
-    /// Completes a run that is running under <paramref name="fence"/>: false when the fence no longer
+    /// Completes a run that is running under the completion's fence: false when the fence no longer
     /// matches. A dialect may do it in fewer round trips (PostgreSQL: one statement).
     /// </summary>
-    private protected virtual Task<bool> CompleteLeasedRunAsync(long runId, long fence, RunCompletion completion, CancellationToken cancellationToken) =>
+    private protected virtual Task<bool> CompleteLeasedRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken) =>
         CompleteInTransactionAsync(runId, completion, cancellationToken);
 
     /// <summary>The columns a completion sets; <see cref="AddCompletionParameters"/> binds them.</summary>
@@ -253,7 +253,7 @@ internal abstract partial class SqlSyncStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using (var run = Command(transaction, "SELECT id FROM runs WHERE id = @run_id" + LockRunRowSql))
+        await using (var run = Command(transaction, "SELECT id FROM runs WHERE id = @run_id" + LockRowSql))
         {
             Add(run, "@run_id", runId);
             if (await run.ExecuteScalarAsync(cancellationToken) is null or DBNull)

@@ -40,18 +40,12 @@ internal abstract partial class SqlSyncStore : ISyncStore
     protected virtual Task LockForMigrationAsync(DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Appended to the query that reads a run before its log grows, to lock the run's row until the
+    /// Appended to a query that reads a row before the transaction changes what depends on it (a run
+    /// before its log grows, a rate-limit bucket before it is debited), to lock the row until the
     /// transaction ends (PostgreSQL: <c> FOR NO KEY UPDATE</c>). Empty where a write transaction
     /// already excludes other writers (SQLite).
     /// </summary>
-    protected virtual string LockRunRowSql => string.Empty;
-
-    /// <summary>
-    /// Appended to the query that reads a rate-limit bucket before it is debited, to lock its row until the
-    /// transaction ends (PostgreSQL: <c> FOR UPDATE</c>). Empty where a write transaction already excludes
-    /// other writers (SQLite).
-    /// </summary>
-    protected virtual string LockBucketRowSql => string.Empty;
+    protected virtual string LockRowSql => string.Empty;
 
     /// <summary>The value to bind for a timestamp column; kept to the microsecond (see <see cref="ToMicroseconds"/>).</summary>
     protected abstract object ToDbTime(DateTimeOffset value);

@@ -12,8 +12,6 @@ namespace Syncplane.Storage.Postgres;
 /// </summary>
 internal sealed partial class PostgresSyncStore
 {
-    private const int StatementTries = 3;
-
     // claimed: the run taken (parameters @worker, @expires, @now).
     private string ClaimCte => "claimed AS (" + ClaimUpdateSql + ")";
 
@@ -70,7 +68,7 @@ internal sealed partial class PostgresSyncStore
     /// Two appenders could number log lines alike (the statement's snapshot predates the row lock it waits
     /// for): the key refuses the second, which tries again.
     /// </remarks>
-    private protected override async Task<bool> CompleteLeasedRunAsync(long runId, long fence, RunCompletion completion, CancellationToken cancellationToken)
+    private protected override async Task<bool> CompleteLeasedRunAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
     {
         for (var turn = 1; ; turn++)
         {
@@ -87,7 +85,7 @@ internal sealed partial class PostgresSyncStore
                 EventSignal.Pulse();
                 return true;
             }
-            catch (DbException ex) when (IsUniqueViolation(ex) && turn < StatementTries)
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < UniqueViolationTries)
             {
                 // Another appender numbered its lines first, or another run of the candidate's target started: the next statement sees it.
             }
@@ -122,7 +120,7 @@ internal sealed partial class PostgresSyncStore
                 EventSignal.Pulse();
                 return completed ? (true, next) : (await RunMissingAsync(connection, null, runId, cancellationToken), next);
             }
-            catch (DbException ex) when (IsUniqueViolation(ex) && turn < StatementTries)
+            catch (DbException ex) when (IsUniqueViolation(ex) && turn < UniqueViolationTries)
             {
                 // As above: nothing was written; run it again.
             }

@@ -59,12 +59,12 @@ internal sealed partial class PostgresSyncStore : SqlSyncStore
     protected override string MigrationTableSql => PostgresMigrations.MigrationTable;
 
     /// <inheritdoc />
-    /// <remarks>Two appenders to one run would read the same last line number; the row lock makes the second wait.</remarks>
-    protected override string LockRunRowSql => " FOR NO KEY UPDATE";
-
-    /// <inheritdoc />
-    /// <remarks>Two nodes debiting one bucket would both read the same tokens; the row lock makes the second wait.</remarks>
-    protected override string LockBucketRowSql => " FOR UPDATE";
+    /// <remarks>
+    /// Two appenders to one run would read the same last line number, and two nodes debiting one rate-limit
+    /// bucket the same tokens; the row lock makes the second wait. It leaves the key alone, so it blocks no
+    /// foreign-key checks.
+    /// </remarks>
+    protected override string LockRowSql => " FOR NO KEY UPDATE";
 
     /// <inheritdoc />
     protected override string SecondsBetweenSql(string from, string to) => $"EXTRACT(EPOCH FROM ({to} - {from}))";
