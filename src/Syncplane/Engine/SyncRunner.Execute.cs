@@ -77,7 +77,13 @@ public sealed partial class SyncRunner
         if (plan.IsEmpty)
         {
             await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
-            return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s))") { Plan = plan };
+            // What an earlier run wrote but could not commit or push is committed and pushed now.
+            var pending = await CommitAsync(target, destination, plan.SourceRevision, runner, context.Log, ct);
+            return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){pending?.Describe()}")
+            {
+                Plan = plan,
+                CommitSha = pending?.Commit,
+            };
         }
 
         if (progress is RunProgressEvents events)
@@ -87,15 +93,19 @@ public sealed partial class SyncRunner
 
         await destination.ApplyAsync(plan, source, progress, ct);
         await RecordItemIndexAsync(target.Name, plan, ct);
-        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
-            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, [], Template(target, plan.SourceRevision), context.Log, ct)
-            : null;
-        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}")
+        var commit = await CommitAsync(target, destination, plan.SourceRevision, runner, context.Log, ct);
+        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{commit?.Describe()}")
         {
             Plan = plan,
-            CommitSha = commit,
+            CommitSha = commit?.Commit,
         };
     }
+
+    /// <summary>The git_commit step of a pull into a local destination; null when it does not apply.</summary>
+    private async Task<GitCommitResult?> CommitAsync(TargetConfig target, IItemDestination destination, string? sourceRevision, ProcessRunner runner, IRunLog log, CancellationToken ct) =>
+        target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
+            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, null, Template(target, sourceRevision), log, ct)
+            : null;
 
     private async Task<Outcome> RunEntrypointAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, CancellationToken ct)
     {
@@ -117,11 +127,12 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Failed, $"{scan.ToGate().Message}; outputs were not committed") { OutputsCreated = result.OutputsCreated };
         }
 
-        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && result.OutputsCreated.Count > 0
+        // With push, also when nothing changed: a commit an earlier run could not push is pushed now.
+        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && (result.OutputsCreated.Count > 0 || git.Push)
             ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, config.BaseDirectory, result.OutputsCreated, Template(target, null), context.Log, ct)
             : null;
-        var message = $"synced successfully: {result.OutputsCreated.Count} output(s) created or changed{(commit is null ? "" : $", committed {commit[..Math.Min(12, commit.Length)]}")}";
-        return new Outcome(RunStatus.Succeeded, message) { OutputsCreated = result.OutputsCreated, CommitSha = commit };
+        var message = $"synced successfully: {result.OutputsCreated.Count} output(s) created or changed{commit?.Describe()}";
+        return new Outcome(RunStatus.Succeeded, message) { OutputsCreated = result.OutputsCreated, CommitSha = commit?.Commit };
     }
 
     private async Task<Outcome> VerifyAsync(TargetConfig target, RunOptions options, ProcessRunner runner, IRunLog log, Outcome outcome, CancellationToken ct)

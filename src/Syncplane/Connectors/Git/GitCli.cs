@@ -6,7 +6,8 @@ namespace Syncplane.Connectors.Git;
 /// <summary>
 /// Runs the <c>git</c> command line through <see cref="ProcessRunner"/> with an environment that can never
 /// prompt (GIT_TERMINAL_PROMPT=0, stdin closed) and never traces HTTP headers, and without inherited
-/// GIT_DIR-style variables that would point git at another repository.
+/// GIT_DIR-style variables that would point git at another repository. What git prints reaches the log and
+/// failure messages with URL credentials masked (<see cref="UrlCredentials"/>).
 /// </summary>
 internal sealed class GitCli
 {
@@ -64,7 +65,7 @@ internal sealed class GitCli
         {
             Display = ProcessSpec.Format("git", display ?? arguments),
         };
-        return _runner.RunAsync(spec, log, cancellationToken);
+        return _runner.RunAsync(spec, UrlCredentials.Masking(log), cancellationToken);
     }
 
     /// <summary>Runs git and returns its trimmed stdout.</summary>
@@ -90,8 +91,8 @@ internal sealed class GitCli
     public static GitException Failure(IReadOnlyList<string> displayArguments, ProcessResult result)
     {
         var command = ProcessSpec.Format("git", displayArguments);
-        return new GitException(result.TimedOut
+        return new GitException(UrlCredentials.Mask(result.TimedOut
             ? $"'{command}' timed out and was killed"
-            : $"'{command}' failed with exit code {result.ExitCode}: {result.Tail(5)}");
+            : $"'{command}' failed with exit code {result.ExitCode}: {result.Tail(5)}"));
     }
 }

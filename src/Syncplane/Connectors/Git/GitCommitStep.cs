@@ -19,21 +19,22 @@ internal sealed class GitCommitStep(GitCli git, TimeProvider time)
     private const int Batch = 500;
 
     /// <summary>
-    /// Stages <paramref name="pathspecs"/> (paths relative to <paramref name="path"/>, taken literally; empty
-    /// means all of <paramref name="path"/>) and commits them if anything is staged.
+    /// Stages <paramref name="pathspecs"/> and commits them if anything is staged; with <c>push</c>, then pushes
+    /// HEAD (see <see cref="GitPushStep"/>), also when there was nothing new to commit, so a commit an earlier
+    /// run could not push lands now.
     /// </summary>
     /// <param name="config">Message template, author, push settings.</param>
     /// <param name="path">The destination directory (or a file in it) inside the work tree.</param>
-    /// <param name="pathspecs">What the sync created, updated or deleted, relative to <paramref name="path"/>.</param>
+    /// <param name="pathspecs">What the sync created, updated or deleted, relative to <paramref name="path"/> and taken literally; null means all of <paramref name="path"/>, empty means commit nothing (only push).</param>
     /// <param name="templateValues">Values for the template: <c>target</c>, <c>source_sha</c> (empty → "n/a"), and any other <c>{name}</c>; <c>date</c> defaults to now (ISO-8601 UTC).</param>
     /// <param name="log">The run log.</param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
-    /// <returns>The new commit SHA, or null when nothing changed.</returns>
-    /// <exception cref="GitException"><paramref name="path"/> is not in a work tree, or a git command failed.</exception>
-    public async Task<string?> CommitAsync(
+    /// <returns>The commit made (null when nothing changed) and what was pushed.</returns>
+    /// <exception cref="GitException"><paramref name="path"/> is not in a work tree, a git command failed, or the push did not land.</exception>
+    public async Task<GitCommitResult> CommitAsync(
         GitCommitConfig config,
         string path,
-        IReadOnlyList<string> pathspecs,
+        IReadOnlyList<string>? pathspecs,
         IReadOnlyDictionary<string, string> templateValues,
         IRunLog log,
         CancellationToken cancellationToken)
@@ -46,31 +47,15 @@ internal sealed class GitCommitStep(GitCli git, TimeProvider time)
         }
 
         var root = topLevel.StandardOutput.Trim();
-        await StageAsync(directory, pathspecs.Count == 0 ? ["."] : pathspecs, log, cancellationToken);
-        var staged = await git.RunAsync(root, ["diff", "--cached", "--quiet"], log, cancellationToken);
-        if (staged.ExitCode == 0)
+        var sha = pathspecs is { Count: 0 } ? null : await CommitStagedAsync(config, root, directory, pathspecs ?? ["."], templateValues, log, cancellationToken);
+        if (!config.Push)
         {
-            log.Info($"git commit: nothing changed in {root}");
-            return null;
+            return new GitCommitResult(sha, null);
         }
 
-        var message = Message(config.Message, templateValues);
-        var identity = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["GIT_AUTHOR_NAME"] = config.AuthorName,
-            ["GIT_AUTHOR_EMAIL"] = config.AuthorEmail,
-            ["GIT_COMMITTER_NAME"] = config.AuthorName,
-            ["GIT_COMMITTER_EMAIL"] = config.AuthorEmail,
-        };
-        await git.RunCheckedAsync(root, ["-c", "commit.gpgsign=false", "commit", "--quiet", "-m", message], log, cancellationToken, identity);
-        var sha = await git.RunCheckedAsync(root, ["rev-parse", "HEAD"], log, cancellationToken);
-        log.Info($"git commit: {sha} in {root}");
-        if (config.Push)
-        {
-            await PushAsync(config, root, log, cancellationToken);
-        }
-
-        return sha;
+        var pushed = await new GitPushStep(git).PushAsync(config, root, log, cancellationToken);
+        // A rebase onto someone else's commits gives our commit a new SHA: report the one the remote has.
+        return new GitCommitResult(sha is null ? null : await git.RunCheckedAsync(root, ["rev-parse", "HEAD"], log, cancellationToken), pushed);
     }
 
     /// <summary>Fills <c>{name}</c> placeholders; unknown ones stay as written.</summary>
@@ -91,6 +76,37 @@ internal sealed class GitCommitStep(GitCli git, TimeProvider time)
         return template;
     }
 
+    private async Task<string?> CommitStagedAsync(
+        GitCommitConfig config,
+        string root,
+        string directory,
+        IReadOnlyList<string> pathspecs,
+        IReadOnlyDictionary<string, string> templateValues,
+        IRunLog log,
+        CancellationToken cancellationToken)
+    {
+        await StageAsync(directory, pathspecs, log, cancellationToken);
+        var staged = await git.RunAsync(root, ["diff", "--cached", "--quiet"], log, cancellationToken);
+        if (staged.ExitCode == 0)
+        {
+            log.Info($"git commit: nothing changed in {root}");
+            return null;
+        }
+
+        var message = Message(config.Message, templateValues);
+        var identity = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["GIT_AUTHOR_NAME"] = config.AuthorName,
+            ["GIT_AUTHOR_EMAIL"] = config.AuthorEmail,
+            ["GIT_COMMITTER_NAME"] = config.AuthorName,
+            ["GIT_COMMITTER_EMAIL"] = config.AuthorEmail,
+        };
+        await git.RunCheckedAsync(root, ["-c", "commit.gpgsign=false", "commit", "--quiet", "-m", message], log, cancellationToken, identity);
+        var sha = await git.RunCheckedAsync(root, ["rev-parse", "HEAD"], log, cancellationToken);
+        log.Info($"git commit: {sha} in {root}");
+        return sha;
+    }
+
     private async Task StageAsync(string directory, IReadOnlyList<string> pathspecs, IRunLog log, CancellationToken cancellationToken)
     {
         // 'git add' refuses a pathspec that matches nothing, which is what a deleted, never-committed file is;
@@ -106,21 +122,5 @@ internal sealed class GitCommitStep(GitCli git, TimeProvider time)
         {
             await git.RunCheckedAsync(directory, ["--literal-pathspecs", "rm", "--cached", "-r", "--quiet", "--ignore-unmatch", "--", .. chunk], log, cancellationToken);
         }
-    }
-
-    private async Task PushAsync(GitCommitConfig config, string root, IRunLog log, CancellationToken cancellationToken)
-    {
-        var remote = config.Remote ?? "origin";
-        var branch = config.Branch;
-        if (branch is null)
-        {
-            var current = await git.RunAsync(root, ["symbolic-ref", "--quiet", "--short", "HEAD"], log, cancellationToken);
-            branch = current.Succeeded
-                ? current.StandardOutput.Trim()
-                : throw new GitException($"cannot push from a detached HEAD in {root}; set git_commit.branch");
-        }
-
-        await git.RunCheckedAsync(root, ["push", "--quiet", remote, $"HEAD:refs/heads/{branch}"], log, cancellationToken);
-        log.Info($"git push: {remote} {branch}");
     }
 }

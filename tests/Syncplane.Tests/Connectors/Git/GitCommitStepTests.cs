@@ -119,8 +119,8 @@ public sealed class GitCommitStepTests : IDisposable
         Assert.Equal("x {unknown} n/a", _step.Message("x {unknown} {source_sha}", new Dictionary<string, string>()));
     }
 
-    private Task<string?> Commit(GitCommitConfig config, string path, IReadOnlyList<string> pathspecs, Dictionary<string, string> values) =>
-        _step.CommitAsync(config, path, pathspecs, values, _bed.Log, CancellationToken.None);
+    private async Task<string?> Commit(GitCommitConfig config, string path, IReadOnlyList<string> pathspecs, Dictionary<string, string> values) =>
+        (await _step.CommitAsync(config, path, pathspecs.Count == 0 ? null : pathspecs, values, _bed.Log, CancellationToken.None)).Commit;
 
     private void Write(string relative, string content)
     {
