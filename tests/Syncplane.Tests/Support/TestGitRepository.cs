@@ -37,6 +37,26 @@ internal sealed class TestGitRepository
         return repo;
     }
 
+    /// <summary>Clones <paramref name="from"/> (a path) into <paramref name="path"/>.</summary>
+    public static TestGitRepository Clone(string from, string path, string home)
+    {
+        Directory.CreateDirectory(path);
+        var repo = new TestGitRepository(path, home);
+        repo.Run(["clone", "--quiet", from, "."]);
+        return repo;
+    }
+
+    /// <summary>Installs a pre-receive hook (a bare repository's) that prints <paramref name="message"/> and refuses every push.</summary>
+    public void RefusePushes(string message)
+    {
+        var hook = System.IO.Path.Combine(Path, "hooks", "pre-receive");
+        File.WriteAllText(hook, $"#!/bin/sh\necho '{message}' >&2\nexit 1\n");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Removes the hook <see cref="RefusePushes"/> installed.</summary>
+    public void AcceptPushes() => File.Delete(System.IO.Path.Combine(Path, "hooks", "pre-receive"));
+
     /// <summary>Writes files (path → content; null deletes) and commits them all; returns the new SHA.</summary>
     public string Commit(string message, params (string Path, string? Content)[] files)
     {

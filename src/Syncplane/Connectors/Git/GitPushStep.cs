@@ -123,8 +123,8 @@ internal sealed class GitPushStep(GitCli git)
         }
 
         var common = mergeBase.StandardOutput.Trim();
-        var ours = await ChangedAsync(root, ["diff", "--name-only", "--no-renames", "-z", common, "HEAD"], log, cancellationToken);
-        var theirs = await ChangedAsync(root, ["diff", "--name-only", "--no-renames", "-z", common, upstream], log, cancellationToken);
+        var ours = await ChangedAsync(root, ["diff", "--name-only", "--no-renames", common, "HEAD"], log, cancellationToken);
+        var theirs = await ChangedAsync(root, ["diff", "--name-only", "--no-renames", common, upstream], log, cancellationToken);
         var both = ours.Intersect(theirs, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (both.Count > 0)
         {
@@ -133,7 +133,7 @@ internal sealed class GitPushStep(GitCli git)
                 $"nothing was pushed. Resolve it in {root} ('git pull --rebase {where}', fix the conflicts); the next run pushes the result");
         }
 
-        var dirty = await ChangedAsync(root, ["status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames"], log, cancellationToken);
+        var dirty = await ChangedAsync(root, ["status", "--porcelain=v1", "--untracked-files=no", "--no-renames"], log, cancellationToken);
         if (dirty.Count > 0)
         {
             var files = dirty.Select(line => line.Length > 3 ? line[3..] : line).ToList();
@@ -172,11 +172,12 @@ internal sealed class GitPushStep(GitCli git)
     /// <summary>Leaves the work tree as it was before the rebase (a no-op when none had started).</summary>
     private async Task AbortRebaseAsync(string root, IRunLog log) => await git.RunAsync(root, ["rebase", "--abort"], log, CancellationToken.None);
 
+    /// <summary>The lines a git command prints, with paths unquoted (core.quotePath off) to name them as the user sees them.</summary>
     private async Task<List<string>> ChangedAsync(string root, string[] arguments, IRunLog log, CancellationToken cancellationToken)
     {
-        var result = await git.RunAsync(root, arguments, log, cancellationToken);
+        var result = await git.RunAsync(root, ["-c", "core.quotePath=false", .. arguments], log, cancellationToken);
         return result.Succeeded
-            ? [.. result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries)]
+            ? [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)]
             : throw GitCli.Failure(arguments, result);
     }
 
