@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Syncplane.Checks;
 using Syncplane.Config;
 
@@ -10,7 +11,13 @@ internal static class CheckReport
     private static readonly string Rule = new('=', 64);
     private static readonly string Thin = new('-', 64);
 
-    public static void Write(TextWriter output, IReadOnlyList<CheckResult> results, SyncplaneConfig config, DateTimeOffset timestamp, string statusFile)
+    /// <param name="output">Where the report goes.</param>
+    /// <param name="results">The checks that ran.</param>
+    /// <param name="config">The config, for sections.</param>
+    /// <param name="timestamp">When they ran.</param>
+    /// <param name="statusFile">Where the status document was written.</param>
+    /// <param name="document">The status document, which may cover more checks than ran.</param>
+    public static void Write(TextWriter output, IReadOnlyList<CheckResult> results, SyncplaneConfig config, DateTimeOffset timestamp, string statusFile, JsonObject document)
     {
         output.WriteLine(Rule);
         output.WriteLine($"  SYNCPLANE CHECKS - {results.Count} check(s) from {config.File}");
@@ -47,6 +54,10 @@ internal static class CheckReport
         output.WriteLine($"Overall: {overall.ToText().ToUpperInvariant()} ({Count(results, CheckStatus.Healthy)} healthy, {Count(results, CheckStatus.Degraded)} degraded, {Count(results, CheckStatus.Down)} down, {Count(results, CheckStatus.Unknown)} unknown)");
         output.WriteLine($"Checked at {timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
         output.WriteLine($"Status saved to: {statusFile}");
+        if (document["status"]!.AsObject().Count is var all && all > results.Count)
+        {
+            output.WriteLine($"Overall in the status file, with the last results of the {all - results.Count} check(s) not run now: {document["overall"]!.GetValue<string>().ToUpperInvariant()}");
+        }
     }
 
     /// <summary>A fixed-width marker that reads without colour or emoji.</summary>

@@ -75,7 +75,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         if (options.Checks && config.Checks.Items.Count > 0)
         {
             var checkRunner = new CheckRunner(time, secrets);
-            node._background.Add(new CheckScheduler(config.Checks, store, checkRunner, time, new CheckSchedulerOptions(), log).RunAsync(node._stop.Token));
+            node._background.Add(new CheckScheduler(config.Checks, store, checkRunner, time, new CheckSchedulerOptions { StatusFile = CheckStatusFile.PathFor(config) }, log).RunAsync(node._stop.Token));
         }
 
         if (config.Notifiers.Count > 0)

@@ -6,8 +6,9 @@ using Syncplane.Config;
 namespace Syncplane.Cli.Commands;
 
 /// <summary>
-/// <c>syncplane check [NAME…]</c>: runs the declared checks concurrently, prints a sectioned report (or the
-/// status JSON with <c>--json</c>), writes the status file, records every result in the store. Exit 0 when
+/// <c>syncplane check [NAME…]</c>: runs the declared checks (or the named ones) concurrently, records every result
+/// in the store, writes the status file over every declared check's newest result (<see cref="CheckStatusFile"/>),
+/// and prints a sectioned report of the checks it ran (or the status JSON with <c>--json</c>). Exit 0 when
 /// nothing is degraded or down, 1 otherwise, 2 for a bad config or an unknown check name.
 /// </summary>
 internal static class CheckCommand
@@ -45,16 +46,15 @@ internal static class CheckCommand
             await session.Store.RecordCheckResultAsync(result, CancellationToken.None);
         }
 
-        var document = CheckStatusDocument.Build(results, config.Checks, timestamp).ToJsonString(JsonOutput.Options);
-        var statusFile = Path.GetFullPath(statusFileOption ?? config.Checks.StatusFile ?? Path.Combine(config.StateDirectory, "status.json"));
-        await WriteAtomicallyAsync(statusFile, document + "\n");
+        var statusFile = Path.GetFullPath(statusFileOption ?? CheckStatusFile.PathFor(config));
+        var document = await CheckStatusFile.WriteAsync(statusFile, config.Checks, session.Store, timestamp, session.Time, CancellationToken.None);
         if (json)
         {
-            Console.WriteLine(document);
+            Console.WriteLine(document.ToJsonString(JsonOutput.Options));
         }
         else
         {
-            CheckReport.Write(Console.Out, results, config, timestamp, statusFile);
+            CheckReport.Write(Console.Out, results, config, timestamp, statusFile, document);
         }
 
         return CheckStatusText.Worst(results.Select(r => r.Status)) is CheckStatus.Degraded or CheckStatus.Down ? ExitCodes.TargetFailed : ExitCodes.Success;
@@ -77,13 +77,5 @@ internal static class CheckCommand
         }
 
         return names.Length == 0 ? [.. all] : all.Where(c => names.Contains(c.Name, StringComparer.Ordinal)).ToList();
-    }
-
-    private static async Task WriteAtomicallyAsync(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp-" + Environment.ProcessId;
-        await File.WriteAllTextAsync(temp, text, CancellationToken.None);
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -11,6 +11,9 @@ internal sealed record CheckSchedulerOptions
 
     /// <summary>How long the lease holds without renewal; renewed at least every third of it.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The status file to rewrite after probes finish (see <see cref="CheckStatusFile"/>); <value>null: none</value>.</summary>
+    public string? StatusFile { get; init; }
 }
 
 /// <summary>
@@ -18,6 +21,7 @@ internal sealed record CheckSchedulerOptions
 /// newest stored result (from this scheduler, <c>syncplane check</c> or a <c>requires:</c> gate) is at least
 /// <c>interval</c> old. Each result is stored, and a status change appends a <c>check.changed</c> event.
 /// One node probes at a time — the holder of the "checks" lease; the others serve results from the store.
+/// After probes finish, the prober rewrites the status file once for all of them.
 /// </summary>
 internal sealed class CheckScheduler(ChecksConfig checks, ISyncStore store, CheckRunner runner, TimeProvider time, CheckSchedulerOptions options, Action<string>? onLog = null)
 {
@@ -70,13 +74,20 @@ internal sealed class CheckScheduler(ChecksConfig checks, ISyncStore store, Chec
     internal async Task<TimeSpan> PassAsync(CancellationToken cancellationToken)
     {
         var renew = options.LeaseDuration / 3;
+        var recorded = false;
         foreach (var (name, probe) in _running.Where(r => r.Value.IsCompleted).ToList())
         {
             _running.Remove(name);
+            recorded |= probe.IsCompletedSuccessfully;
             if (probe.Exception is { } failed && !cancellationToken.IsCancellationRequested)
             {
                 onLog?.Invoke($"checks: could not record check '{name}': {failed.GetBaseException().Message}");
             }
+        }
+
+        if (recorded)
+        {
+            await WriteStatusFileAsync(cancellationToken);
         }
 
         if (!await store.TryAcquireLeaseAsync(LeaseName, options.Holder, options.LeaseDuration, cancellationToken))
@@ -126,6 +137,23 @@ internal sealed class CheckScheduler(ChecksConfig checks, ISyncStore store, Chec
         catch (Exception) when (_running.Values.All(t => t.IsCompleted))
         {
             // Reported by the next pass; at shutdown, cancellation.
+        }
+    }
+
+    private async Task WriteStatusFileAsync(CancellationToken cancellationToken)
+    {
+        if (options.StatusFile is not { } path)
+        {
+            return;
+        }
+
+        try
+        {
+            await CheckStatusFile.WriteAsync(path, checks, store, time.GetUtcNow(), time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            onLog?.Invoke($"checks: could not write the status file {path}: {ex.Message}");
         }
     }
 

@@ -117,6 +117,30 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterProbes_TheStatusFileCoversEveryDeclaredCheck_WithResultsRecordedElsewhere()
+    {
+        var statusFile = _directory.Combine("readiness", "status.json");
+        var scheduler = Scheduler($$"""
+              port: { tcp: "127.0.0.1:{{OpenPort}}", interval: 10s }
+              repo: { command: "true", interval: 1h }
+            """, statusFile: statusFile);
+        await PassAsync(scheduler);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await _store.RecordCheckResultAsync(
+            new CheckResult { Name = "repo", Kind = "command", Status = CheckStatus.Down, Message = "from syncplane check", CheckedAt = _time.GetUtcNow() },
+            CancellationToken.None);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await PassAsync(scheduler); // probes 'port' again
+        await PassAsync(scheduler); // sees it finished and writes the file
+
+        using var file = JsonDocument.Parse(File.ReadAllText(statusFile));
+        Assert.Equal("down", file.RootElement.GetProperty("overall").GetString());
+        Assert.Equal("from syncplane check", file.RootElement.GetProperty("status").GetProperty("repo").GetProperty("Message").GetString());
+        Assert.Equal("healthy", file.RootElement.GetProperty("status").GetProperty("port").GetProperty("Status").GetString());
+    }
+
+    [Fact]
     public void Interval_BelowOneSecondOrNotADuration_IsAConfigErrorWithItsPosition()
     {
         var error = Assert.Throws<ConfigException>(() => CheckTestBed.Bind("  a: { tcp: \"127.0.0.1:1\", interval: 500ms }\n  b: { tcp: \"127.0.0.1:1\", interval: often }\n"));
@@ -171,11 +195,11 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
         }
     }
 
-    private CheckScheduler Scheduler(string checksYaml, string holder = "node-a")
+    private CheckScheduler Scheduler(string checksYaml, string holder = "node-a", string? statusFile = null)
     {
         var checks = CheckTestBed.Bind(checksYaml, _directory.Path);
         var runner = new CheckRunner(_time, new SecretResolver(_directory.Path));
-        return new CheckScheduler(checks, _store, runner, _time, new CheckSchedulerOptions { Holder = holder }, null);
+        return new CheckScheduler(checks, _store, runner, _time, new CheckSchedulerOptions { Holder = holder, StatusFile = statusFile }, null);
     }
 
     private async Task<(int Fast, int Slow)> CountsAsync() =>

@@ -139,4 +139,54 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Equal("NoManifest", status.RootElement.GetProperty("status").GetProperty("stack").GetProperty("State").GetString());
         Assert.False(File.Exists(_dir.Combine(".syncplane", "status.json")));
     }
+
+    [Fact]
+    public async Task CheckName_AfterAFullCheckWithOneDown_KeepsTheOtherChecksInTheStatusFile_AndOverallStaysDown()
+    {
+        Config($"  db: {{ tcp: \"127.0.0.1:{ClosedPort()}\", section: Databases }}\n  shell: {{ command: \"true\", section: Tools }}\n");
+        var full = await SyncplaneCli.RunAsync(_dir.Path, "check");
+
+        var one = await SyncplaneCli.RunAsync(_dir.Path, "check", "shell");
+
+        Assert.True(full.ExitCode == 1, full.All);
+        Assert.True(one.ExitCode == 0, one.All);
+        Assert.Contains("Overall in the status file, with the last results of the 1 check(s) not run now: DOWN", one.Stdout, StringComparison.Ordinal);
+        using var file = JsonDocument.Parse(File.ReadAllText(_dir.Combine(".syncplane", "status.json")));
+        var root = file.RootElement;
+        Assert.Equal("down", root.GetProperty("overall").GetString());
+        Assert.Equal((1, 1), (root.GetProperty("counts").GetProperty("down").GetInt32(), root.GetProperty("counts").GetProperty("healthy").GetInt32()));
+        Assert.Equal("Databases", root.GetProperty("status").GetProperty("db").GetProperty("Section").GetString());
+        Assert.Equal("down", root.GetProperty("status").GetProperty("db").GetProperty("Status").GetString());
+        Assert.Equal(["db", "shell"], root.GetProperty("heartbeats").EnumerateArray().Select(h => h.GetProperty("service").GetString()));
+    }
+
+    [Fact]
+    public async Task ACheckRemovedFromTheConfig_DropsOutOfTheStatusFile()
+    {
+        Config($"  db: {{ tcp: \"127.0.0.1:{ClosedPort()}\" }}\n  shell: {{ command: \"true\" }}\n");
+        await SyncplaneCli.RunAsync(_dir.Path, "check");
+        Config("  shell: { command: \"true\" }\n");
+
+        var result = await SyncplaneCli.RunAsync(_dir.Path, "check", "--json");
+
+        Assert.True(result.ExitCode == 0, result.All);
+        using var file = JsonDocument.Parse(File.ReadAllText(_dir.Combine(".syncplane", "status.json")));
+        Assert.Equal("healthy", file.RootElement.GetProperty("overall").GetString());
+        Assert.Equal(["shell"], file.RootElement.GetProperty("status").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task ConcurrentCheckNameProcesses_LeaveEveryCheckInTheStatusFile()
+    {
+        string[] names = ["a", "b", "c", "d"];
+        Config(string.Concat(names.Select(n => $"  {n}: {{ command: \"echo {n}\" }}\n")));
+        await SyncplaneCli.RunAsync(_dir.Path, "check", "a"); // creates the store, so the processes below only write
+
+        var results = await Task.WhenAll(names.Select(n => SyncplaneCli.RunAsync(_dir.Path, "check", n)));
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.All));
+        using var file = JsonDocument.Parse(File.ReadAllText(_dir.Combine(".syncplane", "status.json")));
+        Assert.Equal(names, file.RootElement.GetProperty("status").EnumerateObject().Select(p => p.Name));
+        Assert.Empty(Directory.GetFiles(_dir.Combine(".syncplane"), "*.tmp"));
+    }
 }
