@@ -98,6 +98,20 @@ public sealed class GitPushStepTests : IDisposable
     }
 
     [Fact]
+    public async Task CommitAsync_NoPathspecs_CommitsNothingButPushesAnEarlierCommit()
+    {
+        var earlier = _portal.Commit("an entrypoint's outputs, push failed", ("docs/guide.md", "v2"));
+        Write("notes.md", "staged by a human");
+        _portal.Run(["add", "notes.md"]);
+
+        var result = await _step.CommitAsync(Push, _portal.Path, [], new Dictionary<string, string>(), _bed.Log, CancellationToken.None);
+
+        Assert.Equal(new GitCommitResult(null, "1 commit(s) to origin main"), result);
+        Assert.Equal(earlier, RemoteMain);
+        Assert.Equal("A  notes.md", _portal.Run(["status", "--porcelain"]));
+    }
+
+    [Fact]
     public async Task CommitAsync_PushRefusedByAHook_FailsWithGitsMessageWithoutTheUrlsToken()
     {
         _remote.RefusePushes("policy: ask https://bot:s3cret-token@example.com/access");
