@@ -112,11 +112,9 @@ public sealed class SafetyGateRunTests : IDisposable
         Assert.False(Directory.Exists(_dir.Combine("dst")) && Directory.EnumerateFileSystemEntries(_dir.Combine("dst")).Any());
         Assert.Equal("failed", await LastRunStatusAsync());
 
-        foreach (var file in Directory.GetFiles(_dir.Combine("src")))
-        {
-            _dir.Write(Path.Combine("dst", Path.GetFileName(file)), File.ReadAllText(file));
-        }
-
+        WriteConfig("", "");
+        Assert.Equal(0, (await SyncplaneCli.RunAsync(_dir.Path, "run", "--ci")).ExitCode);
+        WriteConfig("", "defaults: { fail_on_diff: true }");
         var same = await SyncplaneCli.RunAsync(_dir.Path, "run", "--ci");
         Assert.True(same.ExitCode == 0, same.All);
     }
