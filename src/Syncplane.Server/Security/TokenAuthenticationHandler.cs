@@ -10,9 +10,9 @@ using Syncplane.Server.Api;
 namespace Syncplane.Server.Security;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer TOKEN</c> (or, on the event stream only, <c>?access_token=TOKEN</c>: EventSource
-/// cannot set headers; see <see cref="QueryTokens"/>) against the hashes in the store. Without a token the request is anonymous, with the configured
-/// anonymous role if any; a wrong or revoked token fails.
+/// Authenticates <c>Authorization: Bearer TOKEN</c> (or, on the event stream only, <c>?access_token=TOKEN</c>:
+/// EventSource cannot set headers; see <see cref="QueryTokens"/>) against the hashes in the store. Without a token
+/// the request is anonymous, with the configured anonymous role if any; a wrong or revoked token fails.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ServerContext context, ServerOptions server)
