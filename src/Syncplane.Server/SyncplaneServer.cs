@@ -48,6 +48,7 @@ public static class SyncplaneServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(QueryTokens.RefuseOutsideTheEventStream);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();

@@ -22,7 +22,7 @@ internal static class EventsEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/events", StreamAsync).RequireAuthorization(Policies.Viewer).WithName("StreamEvents")
+        api.MapGet("/events", StreamAsync).RequireAuthorization(Policies.Viewer).WithMetadata(QueryTokens.Allowed).WithName("StreamEvents")
             .WithSummary("Events as text/event-stream; resume with Last-Event-ID; filter with ?target= and ?type= (run.* for a prefix)");
         api.MapGet("/events/recent", RecentAsync).RequireAuthorization(Policies.Viewer).WithName("ListEvents")
             .WithSummary("Events after ?after= (default: the latest ?limit=), oldest first, as JSON");

@@ -10,9 +10,9 @@ using Syncplane.Server.Api;
 namespace Syncplane.Server.Security;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer TOKEN</c> (or <c>?access_token=TOKEN</c>, for EventSource, which cannot
-/// set headers) against the hashes in the store. Without a token the request is anonymous, with the configured
-/// anonymous role if any; a wrong or revoked token fails.
+/// Authenticates <c>Authorization: Bearer TOKEN</c> (or, on the event stream only, <c>?access_token=TOKEN</c>:
+/// EventSource cannot set headers; see <see cref="QueryTokens"/>) against the hashes in the store. Without a token
+/// the request is anonymous, with the configured anonymous role if any; a wrong or revoked token fails.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ServerContext context, ServerOptions server)
@@ -49,7 +49,7 @@ internal sealed class TokenAuthenticationHandler(
             return header["Bearer ".Length..].Trim();
         }
 
-        return Request.Query.TryGetValue("access_token", out var query) && query.Count == 1 ? query[0] : null;
+        return QueryTokens.AreAllowed(Context) && Request.Query.TryGetValue(QueryTokens.Parameter, out var query) && query.Count == 1 ? query[0] : null;
     }
 
     private static AuthenticateResult Success(string name, ApiRole role, bool authenticated)

@@ -108,6 +108,25 @@ public sealed class EventStreamTests
     }
 
     [Fact]
+    public async Task Stream_WithSince_ReplaysExactlyTheEventsAfterThatId_ThenGoesLive()
+    {
+        await using var server = await TestServer.StartAsync(Yaml, workers: false);
+        using var viewer = server.Client(ApiRole.Viewer);
+        var stored = new List<SyncEvent>();
+        for (var i = 0; i < 4; i++)
+        {
+            stored.Add(await AppendAsync(server, EventTypes.RunQueued, i % 2 == 0 ? "alpha" : "beta"));
+        }
+
+        await using var resumed = await SseClient.ConnectAsync(viewer, $"/api/v1/events?since={stored[1].Id}");
+        await WaitForSubscribersAsync(server, 1);
+        var live = await AppendAsync(server, EventTypes.RunStarted, "alpha");
+
+        var (last, before) = await resumed.WaitForAsync(e => e.Id == live.Id, "the live event");
+        Assert.Equal([stored[2].Id, stored[3].Id, live.Id], before.Append(last).Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task ClientThatStopsReading_IsDropped_WhileAnotherKeepsReceivingEverything()
     {
         await using var server = await TestServer.StartAsync(Yaml, workers: false, events: new EventHubOptions { SubscriberBuffer = 8 });

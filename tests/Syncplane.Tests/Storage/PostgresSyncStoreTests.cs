@@ -87,21 +87,19 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     }
 
     [Fact]
-    public async Task WaitForWorkAsync_AnEnqueueFromAnotherNode_WakesTheWaiterWellUnderASecond()
+    public async Task WaitForWorkAsync_AnEnqueueFromAnotherNode_WakesTheWaiterLongBeforeItsPollInterval()
     {
+        // The waiter polls only after an hour on a clock that never moves: only the NOTIFY can end its wait.
+        // (How fast it wakes is measured by bench/queue's idle pickup latency, not asserted here.)
         var waiter = Open();
         await StartListeningAsync(waiter);
         var waiting = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
 
-        var clock = Stopwatch.StartNew();
         await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.UtcNow), Ct);
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        clock.Stop();
 
-        output.WriteLine($"enqueue on one store to wake-up on another: {clock.Elapsed.TotalMilliseconds:0.0} ms");
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"woke after {clock.Elapsed.TotalMilliseconds:0} ms");
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
