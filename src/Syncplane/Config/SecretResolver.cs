@@ -44,7 +44,7 @@ public sealed partial class SecretResolver
                 pending.Push(item);
             }
 
-            if (node.Value is { } text)
+            if (node.Value is { } text && text.Contains("${", StringComparison.Ordinal))
             {
                 references.AddRange(ReferenceRegex().Matches(text).Select(m => m.Value).Where(seen.Add));
             }
