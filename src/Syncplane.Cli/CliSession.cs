@@ -32,7 +32,7 @@ internal sealed class CliSession : IAsyncDisposable
     public static async Task<CliSession> OpenAsync(SyncplaneConfig config, string? storeOption, CancellationToken cancellationToken)
     {
         var time = TimeProvider.System;
-        var secrets = new SecretResolver(config.BaseDirectory);
+        var secrets = SecretResolver.ForConfig(config);
         var store = StoreFactory.Open(config, storeOption, secrets, time);
         try
         {

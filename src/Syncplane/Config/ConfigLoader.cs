@@ -83,6 +83,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
             Checks = checks,
             Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
+            SecretReferences = SecretResolver.ReferencesIn(root),
         };
     }
 }

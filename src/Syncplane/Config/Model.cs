@@ -48,6 +48,9 @@ public sealed record SyncplaneConfig
 
     /// <summary>Where run outcomes are sent (top-level <c>notifiers</c>), in file order.</summary>
     public IReadOnlyList<Notifications.NotifierConfig> Notifiers { get; init; } = [];
+
+    /// <summary>Every distinct secret reference anywhere in the file (<c>${env:NAME}</c>, <c>${file:PATH}</c>), so all are masked from the start.</summary>
+    public IReadOnlyList<string> SecretReferences { get; init; } = [];
 }
 
 /// <summary>Values every target inherits unless it sets its own.</summary>

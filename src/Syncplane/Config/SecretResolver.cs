@@ -4,19 +4,72 @@ namespace Syncplane.Config;
 
 /// <summary>
 /// Resolves <c>${env:NAME}</c> and <c>${file:PATH}</c> references at the moment a connector needs the value,
-/// and remembers every value it handed out so <see cref="Redact"/> can mask it in anything printed or stored.
+/// and masks secret values in anything printed or stored (<see cref="Redact"/>).
 /// </summary>
+/// <remarks>
+/// <see cref="ForConfig"/> learns the value of every reference in the config at once, so masking never depends
+/// on which target happened to resolve a secret first; values resolved later (a rotated secret file) are
+/// learned too. See <see cref="SecretMask"/> for what is masked.
+/// </remarks>
 public sealed partial class SecretResolver
 {
     private readonly Func<string, string?> _environment;
     private readonly string _baseDirectory;
-    private readonly HashSet<string> _revealed = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly SecretMask _mask = new();
 
     public SecretResolver(string baseDirectory, Func<string, string?>? environment = null)
     {
         _baseDirectory = baseDirectory;
         _environment = environment ?? Environment.GetEnvironmentVariable;
+    }
+
+    /// <summary>A resolver that already masks the value of every secret reference in <paramref name="config"/>.</summary>
+    public static SecretResolver ForConfig(SyncplaneConfig config, Func<string, string?>? environment = null)
+    {
+        var resolver = new SecretResolver(config.BaseDirectory, environment);
+        resolver.Learn(config.SecretReferences);
+        return resolver;
+    }
+
+    /// <summary>Every distinct secret reference in the scalars under <paramref name="root"/>, in file order.</summary>
+    public static IReadOnlyList<string> ReferencesIn(ConfigNode root)
+    {
+        var references = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<ConfigNode>([root]);
+        while (pending.TryPop(out var node))
+        {
+            foreach (var item in node.Items.Concat(node.Entries.Select(e => e.Value)).Reverse())
+            {
+                pending.Push(item);
+            }
+
+            if (node.Value is { } text && text.Contains("${", StringComparison.Ordinal))
+            {
+                references.AddRange(ReferenceRegex().Matches(text).Select(m => m.Value).Where(seen.Add));
+            }
+        }
+
+        return references;
+    }
+
+    /// <summary>
+    /// Learns the values of <paramref name="references"/> for masking; a reference that cannot be resolved now
+    /// (an unset variable, a missing file) is skipped: the connector that needs it reports the error.
+    /// </summary>
+    public void Learn(IEnumerable<string> references)
+    {
+        foreach (var reference in references)
+        {
+            try
+            {
+                Resolve(reference);
+            }
+            catch (Exception ex) when (ex is SecretException or IOException or UnauthorizedAccessException)
+            {
+                // Reported by whoever needs the value.
+            }
+        }
     }
 
     /// <summary>True when <paramref name="text"/> contains at least one secret reference.</summary>
@@ -57,31 +110,13 @@ public sealed partial class SecretResolver
                     : throw new SecretException($"secret file {name} does not exist (referenced as ${{file:{name}}})");
             }
 
-            if (value.Length > 0)
-            {
-                lock (_gate)
-                {
-                    _revealed.Add(value);
-                }
-            }
-
+            _mask.Add(value);
             return value;
         });
     }
 
-    /// <summary>Masks every secret value resolved so far.</summary>
-    public string Redact(string text)
-    {
-        lock (_gate)
-        {
-            foreach (var secret in _revealed)
-            {
-                text = text.Replace(secret, "***", StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    /// <summary>Masks every secret value known so far (every line of a multi-line one) as <c>***</c>.</summary>
+    public string Redact(string text) => _mask.Apply(text);
 
     [GeneratedRegex(@"\$\{(?<kind>env|file):(?<name>[^}\s]+)\}")]
     private static partial Regex ReferenceRegex();

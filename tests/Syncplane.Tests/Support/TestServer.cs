@@ -73,7 +73,7 @@ internal sealed class TestServer : IAsyncDisposable
             Scheduler: false,
             events,
             Checks: checks);
-        server._node = await SyncplaneNode.StartAsync(config, new SecretResolver(config.BaseDirectory), store, time, options, null, null, CancellationToken.None);
+        server._node = await SyncplaneNode.StartAsync(config, SecretResolver.ForConfig(config), store, time, options, null, null, CancellationToken.None);
         return server;
     }
 

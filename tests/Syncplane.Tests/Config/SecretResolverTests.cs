@@ -1,0 +1,82 @@
+using Syncplane.Config;
+using Syncplane.Tests.Support;
+
+namespace Syncplane.Tests.Config;
+
+public sealed class SecretResolverTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void ForConfig_MasksEveryReferenceInTheFile_BeforeAnythingResolvesIt()
+    {
+        _dir.Write("secrets/hook", "webhook-secret-e4f2\n");
+        var config = ConfigLoader.Default.Parse("""
+            store: "${env:T_STORE}"
+            targets:
+              script:
+                entrypoint: "true"
+                env: { A: "${env:T_ENV}" }
+                config: { b: "prefix ${env:T_CONFIG} suffix" }
+              mirror:
+                source: { git: { url: "https://example.com/r.git", token: "${env:T_GIT}" } }
+                destination: { directory: { path: out } }
+            checks:
+              api: { http: { url: "https://example.com", headers: { X-Key: "${env:T_CHECK}" } } }
+            notifiers:
+              ops: { webhook: "${env:T_NOTIFIER}" }
+            webhooks:
+              github: { secret: "${file:secrets/hook}" }
+              generic: { token: "${env:T_UNSET}" }
+            """, _dir["syncplane.yaml"]);
+        var values = new Dictionary<string, string>
+        {
+            ["T_STORE"] = "Host=db;Password=store-pass-11", ["T_ENV"] = "env-secret-22", ["T_CONFIG"] = "config-secret-33",
+            ["T_GIT"] = "git-token-44", ["T_CHECK"] = "check-key-55", ["T_NOTIFIER"] = "https://hooks.example.com/notifier-66",
+        };
+
+        var secrets = SecretResolver.ForConfig(config, values.GetValueOrDefault);
+
+        Assert.Equal(8, config.SecretReferences.Count);
+        var text = string.Join(" | ", values.Values.Append("webhook-secret-e4f2"));
+        Assert.Equal(string.Join(" | ", Enumerable.Repeat("***", 7)), secrets.Redact(text));
+    }
+
+    [Fact]
+    public void Redact_MultiLineSecret_MasksEachLine_WithoutCarriageReturnOrSurroundingSpace()
+    {
+        var secrets = Learned("first-line-abc\r\n  second-line-def  \r\nxy");
+
+        Assert.Equal("key: ***", secrets.Redact("key: first-line-abc"));
+        Assert.Equal("[***]", secrets.Redact("[second-line-def]"));
+        Assert.Equal("***\n***", secrets.Redact("first-line-abc\n  second-line-def  "));
+        Assert.Equal("axyb", secrets.Redact("axyb")); // a 2-character line is not masked
+    }
+
+    [Fact]
+    public void Redact_ShortSecret_IsNotMasked_SoOutputStaysReadable()
+    {
+        var secrets = Learned("e");
+
+        Assert.Equal("release complete", secrets.Redact("release complete"));
+    }
+
+    [Fact]
+    public void Redact_OverlappingSecrets_AreMaskedAsOne_LeavingNoFragment()
+    {
+        var secrets = Learned("abcdef12", "ef12ghij");
+
+        Assert.Equal("x *** y", secrets.Redact("x abcdef12ghij y"));
+        Assert.Equal("*** ***", secrets.Redact("abcdef12 ef12ghij"));
+    }
+
+    private SecretResolver Learned(params string[] values)
+    {
+        var environment = values.Select((v, i) => (Name: "V" + i, Value: v)).ToDictionary(p => p.Name, p => p.Value);
+        var secrets = new SecretResolver(_dir.Path, environment.GetValueOrDefault);
+        secrets.Learn(environment.Keys.Select(name => $"${{env:{name}}}"));
+        return secrets;
+    }
+}
