@@ -39,6 +39,16 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         }
     }
 
+    /// <summary>A run waits (a rate limit): always shown, verbose or not, so a quiet pause is never a mystery.</summary>
+    public void Waiting(string message)
+    {
+        lock (_gate)
+        {
+            ClearProgress();
+            output.WriteLine($"  [{_current}] {message}");
+        }
+    }
+
     public void Finished(TargetRunResult result, bool dryRun)
     {
         lock (_gate)
