@@ -85,9 +85,12 @@ internal sealed record TargetTelemetry(
     {
         ArgumentNullException.ThrowIfNull(target);
         var current = state?.Current;
-        var retrying = current?.AttemptError is not null;
-        var failing = retrying || state?.ConsecutiveFailures > 0;
-        var (error, errorAt) = retrying ? (current!.AttemptError, current.AttemptErrorAt) : (state?.LastError, state?.LastErrorAt);
+        var good = state?.LastSucceededAt;
+        // The run in the queue (or running) failed an attempt since the last good run: it counts as a failure until it succeeds.
+        var currentFailed = current?.AttemptErrorAt is { } failedAt && (good is null || failedAt > good);
+        var (error, errorAt) = Newest(
+            (state?.LastError, state?.LastErrorAt), (state?.LastAttemptError, state?.LastAttemptErrorAt), (current?.AttemptError, current?.AttemptErrorAt));
+        var failing = errorAt is { } at && (good is null || at > good);
         return new(
             target.Name,
             state?.Status ?? "idle",
@@ -101,13 +104,13 @@ internal sealed record TargetTelemetry(
             state?.TotalRuns ?? 0,
             state?.RunsWithChanges ?? 0,
             failing ? error : null,
-            (state?.ConsecutiveFailures ?? 0) + (retrying ? 1 : 0),
+            (state?.ConsecutiveFailures ?? 0) + (currentFailed ? 1 : 0),
             state?.LastGoodRunId,
             state?.PausedReason)
         {
             LastSyncErrorAt = failing ? errorAt : null,
-            PreviousSyncError = failing ? null : state?.LastError,
-            PreviousSyncErrorAt = failing ? null : state?.LastErrorAt,
+            PreviousSyncError = failing ? null : error,
+            PreviousSyncErrorAt = failing ? null : errorAt,
             Attempt = current?.Attempt,
             MaxAttempts = current is null ? null : target.Retry.Attempts,
             NextAttemptAt = current?.NextAttemptAt,
@@ -115,4 +118,7 @@ internal sealed record TargetTelemetry(
             WaitingUntil = current?.WaitUntil,
         };
     }
+
+    private static (string? Message, DateTimeOffset? At) Newest(params (string? Message, DateTimeOffset? At)[] errors) =>
+        errors.Where(e => e is { Message: not null, At: not null }).OrderByDescending(e => e.At).FirstOrDefault();
 }

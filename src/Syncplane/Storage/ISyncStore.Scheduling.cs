@@ -82,6 +82,12 @@ public sealed record TargetState
     /// <summary>The latest failed run.</summary>
     public long? LastFailedRunId { get; init; }
 
+    /// <summary>The error of the latest failed attempt that was retried (of any run, finished or not), kept as history.</summary>
+    public string? LastAttemptError { get; init; }
+
+    /// <summary>When that attempt failed.</summary>
+    public DateTimeOffset? LastAttemptErrorAt { get; init; }
+
     /// <summary>Failed runs since the last good run (refused and cancelled runs neither count nor reset it).</summary>
     public int ConsecutiveFailures { get; init; }
 }
@@ -90,7 +96,7 @@ public sealed record TargetState
 /// <param name="Status">syncing, waiting (running and waiting in place, or queued and held back), retrying (queued after a failed attempt) or queued.</param>
 /// <param name="Attempt">The attempt running now, or the one to come for a queued run.</param>
 /// <param name="NextAttemptAt">When a retrying run is due.</param>
-/// <param name="AttemptError">The error of its latest failed attempt, when one failed.</param>
+/// <param name="AttemptError">The error of its latest failed attempt, when one failed (a run that superseded a retry keeps it).</param>
 /// <param name="AttemptErrorAt">When that attempt failed.</param>
 /// <param name="WaitReason">What a waiting run waits for.</param>
 /// <param name="WaitUntil">Until when a waiting run waits.</param>

@@ -112,17 +112,15 @@ internal abstract partial class SqlSyncStore
         var supersede = attempt > 0 && notBefore > now;
         var merged = triggers.Contains(request.Trigger, StringComparer.Ordinal) ? triggers : [.. triggers, request.Trigger];
         var sooner = supersede || request.NotBefore < notBefore;
-        // A fresh run has no failed attempt; a run due sooner no longer waits for what held it back.
+        // A run due sooner no longer waits for what held it back.
         await using var update = Command(transaction,
             "UPDATE runs SET triggers = @triggers, priority = @priority, not_before = @not_before, attempt = @attempt, " +
             "trigger = CASE WHEN @raise THEN @trigger ELSE trigger END, dry_run = (dry_run AND @dry_run), " +
             "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END, " +
-            "attempt_error = CASE WHEN @supersede THEN NULL ELSE attempt_error END, attempt_error_at = CASE WHEN @supersede THEN NULL ELSE attempt_error_at END, " +
             "wait_reason = CASE WHEN @sooner THEN NULL ELSE wait_reason END, wait_until = CASE WHEN @sooner THEN NULL ELSE wait_until END WHERE id = @id");
         Add(update, "@id", id);
         Add(update, "@triggers", StoreText.ToJsonArray(merged));
         Add(update, "@priority", Math.Max(priority, (int)request.Priority));
-        Add(update, "@supersede", supersede);
         Add(update, "@sooner", sooner);
         Add(update, "@not_before", ToDbTime(sooner ? request.NotBefore : notBefore));
         Add(update, "@attempt", supersede ? 0 : attempt);

@@ -24,18 +24,21 @@ internal abstract partial class SqlSyncStore
                 MAX(CASE WHEN status = 'succeeded' AND NOT dry_run THEN id END) AS last_good,
                 MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
                 MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished,
-                COALESCE(MAX(CASE WHEN status = 'running' THEN id END), MAX(CASE WHEN status = 'queued' THEN id END)) AS current
+                COALESCE(MAX(CASE WHEN status = 'running' THEN id END), MAX(CASE WHEN status = 'queued' THEN id END)) AS current,
+                MAX(CASE WHEN attempt_error_at IS NOT NULL THEN id END) AS last_attempt_failed
             FROM runs {filter} GROUP BY target)
         SELECT agg.target, agg.running, agg.queued, agg.total, agg.changed, agg.last_attempted, agg.last_completed,
             agg.last_changed, agg.last_good, failed.message, finished.status,
             (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0)),
             good.finished_at, failed.finished_at, failed.id,
-            cur.status, cur.attempt, cur.not_before, cur.attempt_error, cur.attempt_error_at, cur.wait_reason, cur.wait_until
+            cur.status, cur.attempt, cur.not_before, cur.attempt_error, cur.attempt_error_at, cur.wait_reason, cur.wait_until,
+            erred.attempt_error, erred.attempt_error_at
         FROM agg
         LEFT JOIN runs good ON good.id = agg.last_good
         LEFT JOIN runs failed ON failed.id = agg.last_failed
         LEFT JOIN runs finished ON finished.id = agg.last_finished
         LEFT JOIN runs cur ON cur.id = agg.current
+        LEFT JOIN runs erred ON erred.id = agg.last_attempt_failed
         """;
 
     /// <inheritdoc />
@@ -87,6 +90,8 @@ internal abstract partial class SqlSyncStore
                     Current = current,
                     LastErrorAt = r.IsDBNull(13) ? null : ReadTime(r, 13),
                     LastFailedRunId = r.IsDBNull(14) ? null : r.GetInt64(14),
+                    LastAttemptError = r.IsDBNull(22) ? null : r.GetString(22),
+                    LastAttemptErrorAt = r.IsDBNull(23) ? null : ReadTime(r, 23),
                     TotalRuns = ReadCount(r, 3),
                     RunsWithChanges = ReadCount(r, 4),
                     LastAttemptedAt = r.IsDBNull(5) ? null : ReadTime(r, 5),
@@ -133,7 +138,7 @@ internal abstract partial class SqlSyncStore
         {
             // A queued run's attempt counts those made; the next one is attempt + 1.
             attempt++;
-            status = waitReason is not null && notBefore > now ? "waiting" : error is not null && waitReason is null ? "retrying" : "queued";
+            status = waitReason is not null && notBefore > now ? "waiting" : attempt > 1 && error is not null && waitReason is null ? "retrying" : "queued";
             waitUntil = notBefore;
         }
 
