@@ -59,6 +59,7 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
 
         var postponed = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Postponed, Step);
         var waiting = await _bed.Store.GetRunAsync(queued.RunId, CancellationToken.None);
+        var state = await _bed.Store.GetTargetStateAsync("open", CancellationToken.None);
         _api.Page("/open", null, new { id = 1 });
         var restarted = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Started, Step);
         var finished = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
@@ -66,6 +67,8 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
         Assert.Contains($"rate limited by {_api.Url} (429); waiting 2m (Retry-After); attempt 1 is not spent", postponed.Message, StringComparison.Ordinal);
         Assert.Equal((RunStatus.Queued, 0), (waiting!.Status, waiting.Attempt)); // no attempt spent: the next claim is attempt 1 again
         Assert.InRange(waiting.NotBefore!.Value - postponed.At, TimeSpan.FromSeconds(119), TimeSpan.FromSeconds(120));
+        Assert.Equal(("waiting", waiting.NotBefore), (state!.Status, state.Current!.WaitUntil)); // not a silent "queued", not an error
+        Assert.StartsWith($"rate limited by {_api.Url} (429); waiting 2m (Retry-After)", state.Current.WaitReason, StringComparison.Ordinal);
         Assert.True(restarted.At >= waiting.NotBefore);
         Assert.Equal(("succeeded", 1, queued.RunId), (finished.Status, finished.Attempt, finished.RunId));
         var log = await _bed.Store.GetLogAsync(queued.RunId, CancellationToken.None);
