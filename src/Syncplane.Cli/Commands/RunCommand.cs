@@ -80,7 +80,8 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        var console = new RunConsole(options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose);
+        var console = new RunConsole(
+            options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, options.Json ? Console.Error : null);
         await using var session = await CliSession.OpenAsync(config, options.Store, cancellationToken);
         var time = session.Time;
         var runner = new SyncRunner(config, session.Store, time, ConnectorRegistry.Default, session.Secrets);

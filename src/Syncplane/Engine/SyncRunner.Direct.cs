@@ -63,7 +63,8 @@ public sealed partial class SyncRunner
 
                 if (waited + wait.Duration > options.MaxRateLimitWait)
                 {
-                    var gaveUp = $"{attempt.Completion.Message}; still rate limited after waiting {RunWaits.Format(waited)}: gave up, as syncplane run waits at most " +
+                    var why = waited > TimeSpan.Zero ? $"still rate limited after waiting {RunWaits.Format(waited)}" : $"it asks for a wait of {RunWaits.Format(wait.Duration)}";
+                    var gaveUp = $"{attempt.Completion.Message}; {why}: gave up, as syncplane run waits at most " +
                         $"{DurationParser.Format(options.MaxRateLimitWait)} (--max-wait) for rate limits; run it again later, or queue it with syncplane trigger for a worker to postpone";
                     log.Error(gaveUp);
                     attempt = attempt with { Completion = attempt.Completion with { Message = gaveUp } };
