@@ -8,7 +8,11 @@ namespace Syncplane.Cli;
 /// <summary>
 /// What <c>syncplane run</c> prints: a live progress line in a terminal, plain lines in CI or when piped.
 /// </summary>
-internal sealed class RunConsole(TextWriter output, bool interactive, bool verbose)
+/// <param name="output">Where lines go (nowhere with <c>--json</c>, whose report goes to standard output).</param>
+/// <param name="interactive">A terminal: a live progress line.</param>
+/// <param name="verbose">Every log line too.</param>
+/// <param name="notices">Where waits are told; standard error with <c>--json</c>, so they are seen without spoiling the report. Defaults to <paramref name="output"/>.</param>
+internal sealed class RunConsole(TextWriter output, bool interactive, bool verbose, TextWriter? notices = null)
 {
     private readonly Lock _gate = new();
     private string? _current;
@@ -36,6 +40,16 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         {
             ClearProgress();
             output.WriteLine($"  [{_current}] {line.Level.ToString().ToLowerInvariant()}: {line.Message}");
+        }
+    }
+
+    /// <summary>A run waits (a rate limit): always shown, verbose or not, so a quiet pause is never a mystery.</summary>
+    public void Waiting(string message)
+    {
+        lock (_gate)
+        {
+            ClearProgress();
+            (notices ?? output).WriteLine($"  [{_current}] {message}");
         }
     }
 

@@ -9,7 +9,7 @@ namespace Syncplane.Cli.Commands;
 
 internal static class RunCommand
 {
-    public sealed record Options(string Config, string? Target, string? Direction, bool DryRun, bool Verify, bool Ci, string? Report, bool Json, bool Verbose, string? Store);
+    public sealed record Options(string Config, string? Target, string? Direction, bool DryRun, bool Verify, bool Ci, string? Report, bool Json, bool Verbose, string? Store, string? MaxWait = null);
 
     public sealed class Parts
     {
@@ -34,11 +34,18 @@ internal static class RunCommand
 
         public Option<string> Store { get; } = CliOptions.Store();
 
-        public IEnumerable<Option> All => [Config, Target, Direction, DryRun, Verify, Ci, Report, Json, Verbose, Store];
+        public Option<string> MaxWait { get; } = new("--max-wait")
+        {
+            Description = "Longest time in all to wait out an upstream's rate limit (HTTP 429) per target before failing it (default 5m)",
+            HelpName = "DURATION",
+        };
+
+        public IEnumerable<Option> All => [Config, Target, Direction, DryRun, Verify, Ci, Report, Json, Verbose, Store, MaxWait];
 
         public Options Read(ParseResult result) => new(
             result.GetValue(Config)!, result.GetValue(Target), result.GetValue(Direction), result.GetValue(DryRun),
-            result.GetValue(Verify), result.GetValue(Ci), result.GetValue(Report), result.GetValue(Json), result.GetValue(Verbose), result.GetValue(Store));
+            result.GetValue(Verify), result.GetValue(Ci), result.GetValue(Report), result.GetValue(Json), result.GetValue(Verbose), result.GetValue(Store),
+            result.GetValue(MaxWait));
     }
 
     public static Command Create()
@@ -66,12 +73,20 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        var console = new RunConsole(options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose);
+        var maxWait = new RunOptions().MaxRateLimitWait;
+        if (options.MaxWait is { } waitText && (!DurationParser.TryParse(waitText, out maxWait) || maxWait < TimeSpan.Zero))
+        {
+            Console.Error.WriteLine($"error: --max-wait '{waitText}' is not a duration; use e.g. 30s or 5m");
+            return ExitCodes.InvalidInput;
+        }
+
+        var console = new RunConsole(
+            options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, options.Json ? Console.Error : null);
         await using var session = await CliSession.OpenAsync(config, options.Store, cancellationToken);
         var time = session.Time;
         var runner = new SyncRunner(config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
         var dryRun = options.DryRun || config.Defaults.DryRun;
-        var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify);
+        var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify) { MaxRateLimitWait = maxWait };
         var started = time.GetTimestamp();
         var timestamp = time.GetUtcNow();
         var results = new List<TargetRunResult>();
@@ -83,7 +98,7 @@ internal static class RunCommand
             }
 
             console.Starting(target, dryRun);
-            var result = await runner.RunAsync(target, runOptions, console.Log, console.Progress, cancellationToken);
+            var result = await runner.RunAsync(target, runOptions, console.Log, console.Waiting, console.Progress, cancellationToken);
             console.Finished(result, dryRun);
             results.Add(result);
         }
@@ -102,7 +117,8 @@ internal static class RunCommand
 
         console.Summary(results, time.GetElapsedTime(started));
         return cancellationToken.IsCancellationRequested || results.Any(r => r.Status == RunStatus.Cancelled) ? ExitCodes.Cancelled
-            : results.Any(r => r.Status == RunStatus.Failed) ? ExitCodes.TargetFailed
+            : results.Any(r => r.Status == RunStatus.Failed && !r.RateLimited) ? ExitCodes.TargetFailed
+            : results.Any(r => r.RateLimited) ? ExitCodes.RateLimited
             : results.Any(r => r.Status == RunStatus.Refused) ? ExitCodes.Refused
             : ExitCodes.Success;
     }

@@ -46,7 +46,17 @@ internal static class StatusCommand
         t.ConsecutiveFailures,
         t.LastGoodRunId,
         t.LastSyncError,
-        t.PausedReason);
+        t.PausedReason)
+    {
+        LastErrorAt = t.LastSyncErrorAt,
+        PreviousError = t.PreviousSyncError,
+        PreviousErrorAt = t.PreviousSyncErrorAt,
+        Attempt = t.Attempt,
+        MaxAttempts = t.MaxAttempts,
+        NextAttemptAt = t.NextAttemptAt,
+        WaitingReason = t.WaitingReason,
+        WaitingUntil = t.WaitingUntil,
+    };
 
     private static void Print(List<StatusRow> rows, bool json)
     {
@@ -57,14 +67,23 @@ internal static class StatusCommand
         }
 
         Table.Write(
-            ["TARGET", "STATUS", "FREQUENCY", "NEXT (UTC)", "LAST COMPLETED (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "LAST ERROR"],
+            ["TARGET", "STATUS", "FREQUENCY", "NEXT (UTC)", "LAST COMPLETED (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "DETAIL"],
             rows.Select(r => new[]
             {
                 r.Target, r.Status, r.FrequencyOverridden ? r.Frequency + " (override)" : r.Frequency, When(r.NextRunAt), When(r.LastCompletedAt), When(r.LastChangedAt),
                 r.TotalRuns.ToString(CultureInfo.InvariantCulture), r.RunsWithChanges.ToString(CultureInfo.InvariantCulture),
-                r.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), r.PausedReason ?? r.LastError ?? "",
+                r.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture), r.PausedReason ?? Now(r),
             }).ToList());
     }
+
+    // What the target is doing or what is wrong now: a wait, a retry to come, or the current error (with its time).
+    private static string Now(StatusRow r) => r.Status switch
+    {
+        "waiting" => $"{r.WaitingReason} (until {When(r.WaitingUntil)})",
+        "retrying" => $"attempt {r.Attempt} of {r.MaxAttempts} at {When(r.NextAttemptAt)}; {r.LastError} ({When(r.LastErrorAt)})",
+        _ when r.LastError is not null => $"{r.LastError} ({When(r.LastErrorAt)})",
+        _ => "",
+    };
 
     /// <summary>One target's line; the JSON shape of <c>status --json</c>.</summary>
     private sealed record StatusRow(
@@ -81,5 +100,22 @@ internal static class StatusCommand
         int ConsecutiveFailures,
         long? LastGoodRunId,
         string? LastError,
-        string? PausedReason);
+        string? PausedReason)
+    {
+        public DateTimeOffset? LastErrorAt { get; init; }
+
+        public string? PreviousError { get; init; }
+
+        public DateTimeOffset? PreviousErrorAt { get; init; }
+
+        public int? Attempt { get; init; }
+
+        public int? MaxAttempts { get; init; }
+
+        public DateTimeOffset? NextAttemptAt { get; init; }
+
+        public string? WaitingReason { get; init; }
+
+        public DateTimeOffset? WaitingUntil { get; init; }
+    }
 }

@@ -13,92 +13,23 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
 {
     private readonly RateLimitRegistry _rateLimits = RateLimitRegistry.FromConfig(config);
 
-    /// <summary>Runs <paramref name="target"/> once and records the run; never throws for a failed sync.</summary>
-    /// <remarks>
-    /// The run holds a lease it renews while it works, so if this process dies a worker's lease recovery
-    /// re-queues it; a later direct run on the same host takes over at once from a process that is gone.
-    /// </remarks>
-    public async Task<TargetRunResult> RunAsync(TargetConfig target, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken)
-    {
-        long runId;
-        try
-        {
-            runId = await StartDirectRunAsync(target, options, cancellationToken);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The target is running elsewhere right now: nothing was started, nothing is recorded.
-            return new TargetRunResult { RunId = 0, Target = target.Name, Direction = target.Direction, Status = RunStatus.Failed, Message = ex.Message, Duration = TimeSpan.Zero };
-        }
-
-        RunAttempt attempt;
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewal = new DirectRunRenewal(store, runId, DirectRunLease, cancel);
-        using (time.CreateTimer(_ => _ = renewal.RenewAsync(), null, DirectRunLease / 3, DirectRunLease / 3))
-        {
-            attempt = await AttemptAsync(target, runId, options, onLog, progress, canPostpone: false, cancel.Token);
-        }
-
-        var completion = attempt.Completion;
-        if (renewal.CancelledBy is { } requester && completion.Status is RunStatus.Cancelled or RunStatus.Failed)
-        {
-            completion = completion with { Status = RunStatus.Cancelled, Message = "cancelled by " + requester };
-        }
-
-        await store.CompleteRunAsync(runId, completion with { Fence = 0 }, CancellationToken.None);
-        return attempt.Result with { Status = completion.Status, Message = completion.Message };
-    }
-
-    /// <summary>How long a direct run's lease lasts without renewal.</summary>
-    internal static readonly TimeSpan DirectRunLease = TimeSpan.FromMinutes(1);
-
-    private async Task<long> StartDirectRunAsync(TargetConfig target, RunOptions options, CancellationToken cancellationToken)
-    {
-        var run = new NewRun(target.Name, options.Trigger, target.Direction.ToString().ToLowerInvariant(), options.DryRun, Owner: DirectRunOwner.Current, Lease: DirectRunLease);
-        try
-        {
-            return await store.StartRunAsync(run, cancellationToken);
-        }
-        catch (InvalidOperationException)
-        {
-            if (!await TakeOverFromDeadProcessAsync(target.Name, cancellationToken))
-            {
-                throw;
-            }
-        }
-
-        return await store.StartRunAsync(run, cancellationToken);
-    }
-
-    /// <summary>Ends the target's running run when the <c>syncplane run</c> process that held it died on this host.</summary>
-    private async Task<bool> TakeOverFromDeadProcessAsync(string target, CancellationToken cancellationToken)
-    {
-        var running = await store.ListRunsAsync(new RunQuery(target, RunStatus.Running, Limit: 1), cancellationToken);
-        if (running is not [var abandoned] || !DirectRunOwner.IsDeadOnThisHost(abandoned.WorkerId))
-        {
-            return false;
-        }
-
-        return await store.CompleteRunAsync(abandoned.Id, new RunCompletion
-        {
-            Status = RunStatus.Failed,
-            Message = $"abandoned: the process that ran it ({abandoned.WorkerId}) is gone",
-            Fence = abandoned.Fence,
-        }, cancellationToken);
-    }
-
     /// <summary>
     /// Runs an already-claimed run (a worker holds <paramref name="lease"/>) and appends its log, but does not
     /// complete it: the caller decides between completing (with the fence) and re-queueing for a retry.
     /// </summary>
-    internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken, IProgress<int>? progress = null) =>
-        AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, onLog, progress, canPostpone: true, cancellationToken);
+    internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken, IProgress<int>? progress = null)
+    {
+        var log = new RunLog(secrets, time, onLog);
+        var waits = new RunWaits(store, lease.RunId, log, time, onWait: null);
+        return AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, log, waits, progress, canPostpone: true, cancellationToken);
+    }
 
+    /// <param name="log">The run's log; the completion carries the lines not yet recorded.</param>
+    /// <param name="waits">Records the run's waits for rate-limit tokens as they begin.</param>
     /// <param name="canPostpone">True for a queued run: a long rate-limit wait before its first upstream call postpones it (see <see cref="UpstreamBudget"/>).</param>
-    private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, bool canPostpone, CancellationToken cancellationToken)
+    private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, RunLog log, RunWaits waits, IProgress<int>? progress, bool canPostpone, CancellationToken cancellationToken)
     {
         var startedAt = time.GetTimestamp();
-        var log = new RunLog(secrets, time, onLog);
         Outcome outcome;
         using (var timeout = new CancellationTokenSource(target.Timeout, time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
@@ -107,7 +38,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             {
                 var context = new ConnectorContext(target.Name, config.BaseDirectory, config.StateDirectory, secrets, log, time)
                 {
-                    Budget = UpstreamBudget.For(_rateLimits, target.Name, store, time, log, canPostpone),
+                    Budget = UpstreamBudget.For(_rateLimits, target.Name, store, time, log, canPostpone, waits),
                 };
                 outcome = await ExecuteAsync(target, options, context, progress, linked.Token);
             }

@@ -31,10 +31,17 @@ public sealed record TargetRunResult
     public string? CommitSha { get; init; }
 
     public bool Success => Status == RunStatus.Succeeded;
+
+    /// <summary>True when the run failed because an upstream kept rate limiting it longer than <see cref="RunOptions.MaxRateLimitWait"/>.</summary>
+    public bool RateLimited { get; init; }
 }
 
 /// <summary>What a caller wants from a run.</summary>
 /// <param name="DryRun">Plan and print, write nothing.</param>
 /// <param name="Verify">Run the target's verification even when defaults.verify is off.</param>
 /// <param name="Trigger">What started the run (cli, schedule, webhook, manual).</param>
-public sealed record RunOptions(bool DryRun = false, bool Verify = false, string Trigger = "cli");
+public sealed record RunOptions(bool DryRun = false, bool Verify = false, string Trigger = "cli")
+{
+    /// <summary>The longest a direct run (<c>syncplane run</c>) waits in all for upstreams that rate limit it (HTTP 429) before it fails. <value>5 minutes</value></summary>
+    public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromMinutes(5);
+}

@@ -88,7 +88,7 @@ internal sealed partial class Worker
         switch (decision.Outcome)
         {
             case RetryOutcome.Retry:
-                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: true, WorkerEventKind.Retrying, attempt.Completion.Log);
+                await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: true, WorkerEventKind.Retrying, attempt.Completion.Log, attempt.Completion.Message);
                 break;
             case RetryOutcome.Postpone:
                 await RequeueAsync(lease, decision.RetryAt!.Value, decision.Reason, countAttempt: false, WorkerEventKind.Postponed, attempt.Completion.Log);
@@ -126,15 +126,15 @@ internal sealed partial class Worker
         Report(WorkerEventKind.Finished, lease, completion.Status, completion.Message);
     }
 
-    // Records the attempt's log (if any) and the reason, then puts the run back in the queue.
-    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, IReadOnlyList<LogLine>? attemptLog)
+    // Records the attempt's log (if any) and the reason, then puts the run back in the queue (a retry with its attempt's error).
+    private async Task RequeueAsync(RunLease lease, DateTimeOffset notBefore, string reason, bool countAttempt, WorkerEventKind kind, IReadOnlyList<LogLine>? attemptLog, string? attemptError = null)
     {
         if (attemptLog is not null)
         {
             await store.AppendLogAsync(lease.RunId, [.. attemptLog, new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
         }
 
-        var requeued = await store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, CancellationToken.None);
+        var requeued = await store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, attemptError, CancellationToken.None);
         Report(requeued ? kind : WorkerEventKind.FencedOut, lease, null, requeued ? reason : "the lease was taken over; this attempt is not recorded");
     }
 

@@ -32,6 +32,9 @@ public static class EventTypes
     /// <summary>A running run went back to the queue: a retry after backoff, a postponement, a release or an expired lease.</summary>
     public const string RunRequeued = "run.requeued";
 
+    /// <summary>A running run waits in place for a rate-limit token or an upstream's <c>Retry-After</c>: <c>reason</c> and <c>until</c>.</summary>
+    public const string RunWaiting = "run.waiting";
+
     /// <summary>A run wrote items: the counts of creates, updates and deletes.</summary>
     public const string ItemsChanged = "items.changed";
 

@@ -9,7 +9,11 @@ namespace Syncplane.Operations;
 /// and more: what <c>syncplane status</c> and <c>GET /api/v1/targets/{name}/status</c> show.
 /// </summary>
 /// <param name="Target">Target name.</param>
-/// <param name="SyncStatus">idle, queued, syncing or error (seed 003); a paused target keeps its status and has <paramref name="PausedReason"/>.</param>
+/// <param name="SyncStatus">
+/// idle, queued, syncing or error (seed 003), and more: retrying (queued again after a failed attempt, due at
+/// <see cref="NextAttemptAt"/>) and waiting (held back without a failure: a rate-limit token, an upstream's
+/// <c>Retry-After</c>, a window or a dependency; see <see cref="WaitingReason"/>). A paused target keeps its status and has <paramref name="PausedReason"/>.
+/// </param>
 /// <param name="SyncFrequency">The effective schedule: the runtime override when set, else the config file's.</param>
 /// <param name="FrequencyOverridden">True when <paramref name="SyncFrequency"/> is a runtime override.</param>
 /// <param name="NextRunAt">When the scheduler next enqueues it; null for manual or paused targets.</param>
@@ -19,8 +23,8 @@ namespace Syncplane.Operations;
 /// <param name="LastMetricsChangedAt">When a run last changed the destination.</param>
 /// <param name="TotalSyncsAttempted">Finished runs.</param>
 /// <param name="TotalSyncsWithChanges">Good runs that changed something.</param>
-/// <param name="LastSyncError">The message of the latest failed run.</param>
-/// <param name="ConsecutiveFailures">Failed runs since the last good one.</param>
+/// <param name="LastSyncError">The current error: that of the run now retrying, or of the latest failed run while no good run came after it; null once the target recovered.</param>
+/// <param name="ConsecutiveFailures">Failed runs since the last good one, the run now retrying after a failed attempt included.</param>
 /// <param name="LastGoodRunId">The latest good run.</param>
 /// <param name="PausedReason">Why it is paused; null when it is not.</param>
 internal sealed record TargetTelemetry(
@@ -40,6 +44,30 @@ internal sealed record TargetTelemetry(
     long? LastGoodRunId,
     string? PausedReason)
 {
+    /// <summary>When the current error (<see cref="LastSyncError"/>) happened.</summary>
+    public DateTimeOffset? LastSyncErrorAt { get; init; }
+
+    /// <summary>The latest error once the target recovered from it (a good run came after it): history, not a current problem.</summary>
+    public string? PreviousSyncError { get; init; }
+
+    /// <summary>When <see cref="PreviousSyncError"/> happened.</summary>
+    public DateTimeOffset? PreviousSyncErrorAt { get; init; }
+
+    /// <summary>The attempt of the queued or running run: the one running, or the one to come.</summary>
+    public int? Attempt { get; init; }
+
+    /// <summary>Attempts the target's retry policy allows a run (with <see cref="Attempt"/>).</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>When a retrying run's next attempt is due.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>What a waiting run waits for, naming whose limit it is (our <c>rate_limit</c> or the upstream's 429).</summary>
+    public string? WaitingReason { get; init; }
+
+    /// <summary>Until when a waiting run waits.</summary>
+    public DateTimeOffset? WaitingUntil { get; init; }
+
     /// <summary>The telemetry of every configured target, in config order.</summary>
     public static async Task<IReadOnlyList<TargetTelemetry>> ListAsync(SyncplaneConfig config, ISyncStore store, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -56,6 +84,13 @@ internal sealed record TargetTelemetry(
     public static TargetTelemetry Of(SyncplaneConfig config, TargetConfig target, TargetState? state, DateTimeOffset? lastSlot, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(target);
+        var current = state?.Current;
+        var good = state?.LastSucceededAt;
+        // The run in the queue (or running) failed an attempt since the last good run: it counts as a failure until it succeeds.
+        var currentFailed = current?.AttemptErrorAt is { } failedAt && (good is null || failedAt > good);
+        var (error, errorAt) = Newest(
+            (state?.LastError, state?.LastErrorAt), (state?.LastAttemptError, state?.LastAttemptErrorAt), (current?.AttemptError, current?.AttemptErrorAt));
+        var failing = errorAt is { } at && (good is null || at > good);
         return new(
             target.Name,
             state?.Status ?? "idle",
@@ -68,9 +103,22 @@ internal sealed record TargetTelemetry(
             state?.LastChangedAt,
             state?.TotalRuns ?? 0,
             state?.RunsWithChanges ?? 0,
-            state?.LastError,
-            state?.ConsecutiveFailures ?? 0,
+            failing ? error : null,
+            (state?.ConsecutiveFailures ?? 0) + (currentFailed ? 1 : 0),
             state?.LastGoodRunId,
-            state?.PausedReason);
+            state?.PausedReason)
+        {
+            LastSyncErrorAt = failing ? errorAt : null,
+            PreviousSyncError = failing ? null : error,
+            PreviousSyncErrorAt = failing ? null : errorAt,
+            Attempt = current?.Attempt,
+            MaxAttempts = current is null ? null : target.Retry.Attempts,
+            NextAttemptAt = current?.NextAttemptAt,
+            WaitingReason = current?.WaitReason,
+            WaitingUntil = current?.WaitUntil,
+        };
     }
+
+    private static (string? Message, DateTimeOffset? At) Newest(params (string? Message, DateTimeOffset? At)[] errors) =>
+        errors.Where(e => e is { Message: not null, At: not null }).OrderByDescending(e => e.At).FirstOrDefault();
 }

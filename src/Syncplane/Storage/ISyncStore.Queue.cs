@@ -37,12 +37,25 @@ public partial interface ISyncStore
     /// rate-limit postponement, or a release on graceful shutdown). When <paramref name="countAttempt"/> is
     /// false the attempt just made does not count. False when the fence no longer matches.
     /// </summary>
+    /// <param name="attemptError">
+    /// For a retry (<paramref name="countAttempt"/>): the failed attempt's error, kept with the run (and its time) until
+    /// it ends, so status shows why it is retrying. A run put back without counting the attempt waits instead: the
+    /// reason and <paramref name="notBefore"/> are kept as what it waits for.
+    /// </param>
     /// <remarks>
     /// When a trigger queued a newer run of the target meanwhile, that run (which re-reads the source)
     /// supersedes this one: this run ends, failed when the attempt counts and cancelled otherwise, with a
     /// message naming the newer run; the result is still true.
     /// </remarks>
-    Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken);
+    Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, string? attemptError, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that a running run waits in place until <paramref name="until"/> (for a rate-limit token or an
+    /// upstream's <c>Retry-After</c>), with the log lines written so far, and appends a <c>run.waiting</c> event:
+    /// status shows it as waiting, and its log says why, at once rather than when the run ends.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No run has this id.</exception>
+    Task RecordWaitAsync(long runId, string reason, DateTimeOffset until, IReadOnlyList<Engine.LogLine> lines, CancellationToken cancellationToken);
 
     /// <summary>
     /// Returns running runs whose lease expired to the queue (attempt stays counted; the fence moves on), due

@@ -45,8 +45,11 @@ public sealed record TargetState
 {
     public required string Target { get; init; }
 
-    /// <summary>idle, queued, syncing or error.</summary>
+    /// <summary>idle, queued, syncing, waiting, retrying or error (see <see cref="ISyncStore.ListTargetStatesAsync"/>).</summary>
     public required string Status { get; init; }
+
+    /// <summary>The run that is queued or running now (the running one when both); null when none is.</summary>
+    public CurrentRun? Current { get; init; }
 
     public string? FrequencyOverride { get; init; }
 
@@ -73,6 +76,29 @@ public sealed record TargetState
     /// <summary>The message of the latest failed run, even when a later run succeeded.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>When the latest failed run (<see cref="LastError"/>) finished.</summary>
+    public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>The latest failed run.</summary>
+    public long? LastFailedRunId { get; init; }
+
+    /// <summary>The error of the latest failed attempt that was retried (of any run, finished or not), kept as history.</summary>
+    public string? LastAttemptError { get; init; }
+
+    /// <summary>When that attempt failed.</summary>
+    public DateTimeOffset? LastAttemptErrorAt { get; init; }
+
     /// <summary>Failed runs since the last good run (refused and cancelled runs neither count nor reset it).</summary>
     public int ConsecutiveFailures { get; init; }
 }
+
+/// <summary>The run of a target that is queued or running now, as status shows it.</summary>
+/// <param name="Status">syncing, waiting (running and waiting in place, or queued and held back), retrying (queued after a failed attempt) or queued.</param>
+/// <param name="Attempt">The attempt running now, or the one to come for a queued run.</param>
+/// <param name="NextAttemptAt">When a retrying run is due.</param>
+/// <param name="AttemptError">The error of its latest failed attempt, when one failed (a run that superseded a retry keeps it).</param>
+/// <param name="AttemptErrorAt">When that attempt failed.</param>
+/// <param name="WaitReason">What a waiting run waits for.</param>
+/// <param name="WaitUntil">Until when a waiting run waits.</param>
+public sealed record CurrentRun(
+    string Status, int Attempt, DateTimeOffset? NextAttemptAt, string? AttemptError, DateTimeOffset? AttemptErrorAt, string? WaitReason, DateTimeOffset? WaitUntil);

@@ -111,14 +111,18 @@ internal abstract partial class SqlSyncStore
         // A retry waiting out its backoff is superseded: the new trigger makes a fresh run that re-reads the source.
         var supersede = attempt > 0 && notBefore > now;
         var merged = triggers.Contains(request.Trigger, StringComparer.Ordinal) ? triggers : [.. triggers, request.Trigger];
+        var sooner = supersede || request.NotBefore < notBefore;
+        // A run due sooner no longer waits for what held it back.
         await using var update = Command(transaction,
             "UPDATE runs SET triggers = @triggers, priority = @priority, not_before = @not_before, attempt = @attempt, " +
             "trigger = CASE WHEN @raise THEN @trigger ELSE trigger END, dry_run = (dry_run AND @dry_run), " +
-            "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END WHERE id = @id");
+            "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END, " +
+            "wait_reason = CASE WHEN @sooner THEN NULL ELSE wait_reason END, wait_until = CASE WHEN @sooner THEN NULL ELSE wait_until END WHERE id = @id");
         Add(update, "@id", id);
         Add(update, "@triggers", StoreText.ToJsonArray(merged));
         Add(update, "@priority", Math.Max(priority, (int)request.Priority));
-        Add(update, "@not_before", ToDbTime(supersede || request.NotBefore < notBefore ? request.NotBefore : notBefore));
+        Add(update, "@sooner", sooner);
+        Add(update, "@not_before", ToDbTime(sooner ? request.NotBefore : notBefore));
         Add(update, "@attempt", supersede ? 0 : attempt);
         Add(update, "@raise", supersede || (int)request.Priority > priority);
         Add(update, "@trigger", request.Trigger);

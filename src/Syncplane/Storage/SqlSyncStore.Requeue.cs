@@ -7,14 +7,14 @@ namespace Syncplane.Storage;
 internal abstract partial class SqlSyncStore
 {
     /// <inheritdoc />
-    public async Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken)
+    public async Task<bool> RequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, string? attemptError, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reason);
         for (var turn = 1; ; turn++)
         {
             try
             {
-                return await TryRequeueAsync(runId, fence, notBefore, reason, countAttempt, cancellationToken);
+                return await TryRequeueAsync(runId, fence, notBefore, reason, countAttempt, attemptError, cancellationToken);
             }
             catch (DbException ex) when (IsUniqueViolation(ex) && turn < UniqueViolationTries)
             {
@@ -39,7 +39,7 @@ internal abstract partial class SqlSyncStore
         }
     }
 
-    private async Task<bool> TryRequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, CancellationToken cancellationToken)
+    private async Task<bool> TryRequeueAsync(long runId, long fence, DateTimeOffset notBefore, string reason, bool countAttempt, string? attemptError, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
@@ -63,13 +63,18 @@ internal abstract partial class SqlSyncStore
         }
         else
         {
+            // A retry keeps its attempt's error and waits for nothing else; a run put back without a failure waits for 'reason'.
             await using var requeue = Command(transaction,
                 "UPDATE runs SET status = 'queued', not_before = @not_before, requeue_reason = @reason, worker_id = NULL, lease_expires_at = NULL, " +
-                "attempt = CASE WHEN @count THEN attempt ELSE attempt - 1 END WHERE id = @id");
+                "attempt = CASE WHEN @count THEN attempt ELSE attempt - 1 END, " +
+                "attempt_error = CASE WHEN @count THEN @error ELSE attempt_error END, attempt_error_at = CASE WHEN @count THEN @now ELSE attempt_error_at END, " +
+                "wait_reason = CASE WHEN @count THEN NULL ELSE @reason END, wait_until = CASE WHEN @count THEN NULL ELSE @not_before END WHERE id = @id");
             Add(requeue, "@id", runId);
             Add(requeue, "@not_before", ToDbTime(notBefore));
             Add(requeue, "@reason", reason);
             Add(requeue, "@count", countAttempt);
+            Add(requeue, "@error", attemptError ?? reason);
+            Add(requeue, "@now", ToDbTime(Time.GetUtcNow()));
             await requeue.ExecuteNonQueryAsync(cancellationToken);
             await AppendEventAsync(transaction, new NewEvent(EventTypes.RunRequeued, target, runId, RunData(runId, target,
                 ("reason", reason), ("attempt_counted", countAttempt), ("not_before", notBefore.UtcDateTime))), cancellationToken);

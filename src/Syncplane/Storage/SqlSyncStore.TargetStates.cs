@@ -23,25 +23,34 @@ internal abstract partial class SqlSyncStore
                          AND (COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 OR outputs_created <> '[]') THEN finished_at END) AS last_changed,
                 MAX(CASE WHEN status = 'succeeded' AND NOT dry_run THEN id END) AS last_good,
                 MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
-                MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished
+                MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished,
+                COALESCE(MAX(CASE WHEN status = 'running' THEN id END), MAX(CASE WHEN status = 'queued' THEN id END)) AS current,
+                MAX(CASE WHEN attempt_error_at IS NOT NULL THEN id END) AS last_attempt_failed
             FROM runs {filter} GROUP BY target)
         SELECT agg.target, agg.running, agg.queued, agg.total, agg.changed, agg.last_attempted, agg.last_completed,
             agg.last_changed, agg.last_good, failed.message, finished.status,
             (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0)),
-            good.finished_at
+            good.finished_at, failed.finished_at, failed.id,
+            cur.status, cur.attempt, cur.not_before, cur.attempt_error, cur.attempt_error_at, cur.wait_reason, cur.wait_until,
+            erred.attempt_error, erred.attempt_error_at
         FROM agg
         LEFT JOIN runs good ON good.id = agg.last_good
         LEFT JOIN runs failed ON failed.id = agg.last_failed
         LEFT JOIN runs finished ON finished.id = agg.last_finished
+        LEFT JOIN runs cur ON cur.id = agg.current
+        LEFT JOIN runs erred ON erred.id = agg.last_attempt_failed
         """;
 
     /// <inheritdoc />
     /// <remarks>
     /// Total runs counts finished runs (a queued or running one is not a run yet). Runs with changes, last
     /// changed and last good count only succeeded runs that were not dry runs: a refused or dry run planned
-    /// changes but wrote none. Status: syncing when a run is running, else queued when one is queued, else
-    /// error when the last finished run failed, else idle. Consecutive failures are failed runs since the last
-    /// good run (refused and cancelled runs neither count nor reset). Ordered by target name (ordinal).
+    /// changes but wrote none. Status: for a running run, waiting while it waits in place for a rate-limit
+    /// token or a <c>Retry-After</c>, else syncing; for a queued one (when none runs), retrying after a failed
+    /// attempt, waiting while something other than a failure holds it back (a postponement, a window, a
+    /// dependency), else queued; with neither, error when the last finished run failed, else idle.
+    /// Consecutive failures are failed runs since the last good run (refused and cancelled runs neither
+    /// count nor reset). Ordered by target name (ordinal).
     /// </remarks>
     public Task<IReadOnlyList<TargetState>> ListTargetStatesAsync(CancellationToken cancellationToken) =>
         ReadTargetStatesAsync(target: null, cancellationToken);
@@ -67,18 +76,22 @@ internal abstract partial class SqlSyncStore
                 Add(query, "@target", target);
             }
 
+            var now = Time.GetUtcNow();
             await using var r = await query.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken))
             {
                 var name = r.GetString(0);
-                var status = ReadCount(r, 1) > 0 ? "syncing"
-                    : ReadCount(r, 2) > 0 ? "queued"
-                    : !r.IsDBNull(10) && r.GetString(10) == "failed" ? "error"
-                    : "idle";
+                var current = ReadCurrentRun(r, 15, now);
+                var status = current?.Status ?? (!r.IsDBNull(10) && r.GetString(10) == "failed" ? "error" : "idle");
                 states[name] = new TargetState
                 {
                     Target = name,
                     Status = status,
+                    Current = current,
+                    LastErrorAt = r.IsDBNull(13) ? null : ReadTime(r, 13),
+                    LastFailedRunId = r.IsDBNull(14) ? null : r.GetInt64(14),
+                    LastAttemptError = r.IsDBNull(22) ? null : r.GetString(22),
+                    LastAttemptErrorAt = r.IsDBNull(23) ? null : ReadTime(r, 23),
                     TotalRuns = ReadCount(r, 3),
                     RunsWithChanges = ReadCount(r, 4),
                     LastAttemptedAt = r.IsDBNull(5) ? null : ReadTime(r, 5),
@@ -99,6 +112,38 @@ internal abstract partial class SqlSyncStore
         }
 
         return [.. states.Values];
+    }
+
+    // The queued or running run's columns from 'first' on: status, attempt, not_before, attempt_error(_at), wait_reason, wait_until.
+    private CurrentRun? ReadCurrentRun(DbDataReader r, int first, DateTimeOffset now)
+    {
+        if (r.IsDBNull(first))
+        {
+            return null;
+        }
+
+        var running = r.GetString(first) == "running";
+        var attempt = r.GetInt32(first + 1);
+        var notBefore = r.IsDBNull(first + 2) ? (DateTimeOffset?)null : ReadTime(r, first + 2);
+        var error = r.IsDBNull(first + 3) ? null : r.GetString(first + 3);
+        var errorAt = r.IsDBNull(first + 4) ? (DateTimeOffset?)null : ReadTime(r, first + 4);
+        var waitReason = r.IsDBNull(first + 5) ? null : r.GetString(first + 5);
+        var waitUntil = r.IsDBNull(first + 6) ? (DateTimeOffset?)null : ReadTime(r, first + 6);
+        string status;
+        if (running)
+        {
+            status = waitReason is not null && waitUntil > now ? "waiting" : "syncing";
+        }
+        else
+        {
+            // A queued run's attempt counts those made; the next one is attempt + 1.
+            attempt++;
+            status = waitReason is not null && notBefore > now ? "waiting" : attempt > 1 && error is not null && waitReason is null ? "retrying" : "queued";
+            waitUntil = notBefore;
+        }
+
+        return new CurrentRun(status, attempt, status == "retrying" ? notBefore : null, error, errorAt,
+            status == "waiting" ? waitReason : null, status == "waiting" ? waitUntil : null);
     }
 
     /// <inheritdoc />

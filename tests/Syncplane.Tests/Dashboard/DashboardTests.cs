@@ -24,6 +24,9 @@ public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLif
           broken:
             entrypoint: "echo about to fail; false"
             retry: { attempts: 1 }
+          flaky:
+            entrypoint: "if [ -f fixed ]; then echo ok; else echo 'upstream broke' >&2; exit 3; fi"
+            retry: { attempts: 3, backoff: [1h] }
         """;
 
     private static readonly string[] Targets = ["docs", "site", "broken"];
@@ -172,6 +175,28 @@ public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLif
             Assert.False(string.IsNullOrWhiteSpace(state.LastError));
             await Expect(dashboard.Cell("broken", "error")).ToHaveTextAsync(state.LastError!);
             await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
+        });
+    }
+
+    [Fact]
+    public async Task RetryingTarget_ShowsRetryingWithTheAttemptAndError_ThenAfterRecoveryTheErrorIsResolvedNotRed()
+    {
+        await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
+        await dashboard.RunAsync(nameof(RetryingTarget_ShowsRetryingWithTheAttemptAndError_ThenAfterRecoveryTheErrorIsResolvedNotRed), async () =>
+        {
+            await dashboard.SyncNowAsync("flaky");
+
+            await Expect(dashboard.Cell("flaky", "status")).ToHaveTextAsync("Retrying");
+            await Expect(dashboard.Cell("flaky", "error")).ToContainTextAsync("Attempt 2 of 3 in 1 h after:");
+            await Expect(dashboard.Cell("flaky", "error").Locator(".error-text")).ToContainTextAsync("upstream broke");
+
+            _server.Directory.Write("fixed", "");
+            await dashboard.SyncNowAsync("flaky");
+
+            await Expect(dashboard.Cell("flaky", "status")).ToHaveTextAsync("Idle");
+            await Expect(dashboard.Cell("flaky", "error")).ToContainTextAsync("Resolved:");
+            await Expect(dashboard.Cell("flaky", "error")).ToContainTextAsync("upstream broke");
+            await Expect(dashboard.Cell("flaky", "error").Locator(".error-text")).ToHaveCountAsync(0);
         });
     }
 

@@ -73,7 +73,7 @@ public abstract partial class SyncStoreContractTests
     {
         await Store.EnqueueAsync(Request("docs"), Ct);
         var lease = await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct);
-        await Store.RequeueAsync(lease!.RunId, lease.Fence, Time.GetUtcNow().AddSeconds(5), "retrying after: boom", countAttempt: true, Ct);
+        await Store.RequeueAsync(lease!.RunId, lease.Fence, Time.GetUtcNow().AddSeconds(5), "retrying after: boom", countAttempt: true, null, Ct);
         await Store.SetFrequencyOverrideAsync("docs", "hourly", Ct);
         var last = await Store.GetLastEventIdAsync(Ct);
 

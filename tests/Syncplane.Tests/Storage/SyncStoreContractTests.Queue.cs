@@ -166,7 +166,7 @@ public abstract partial class SyncStoreContractTests
         Assert.True(fresh.Fence > old.Fence);
         Assert.False(await Store.RenewLeaseAsync(old.RunId, old.Fence, Lease, Ct));
         Assert.False(await Store.CompleteRunAsync(old.RunId, Done(old, RunStatus.Failed, "stale worker"), Ct));
-        Assert.False(await Store.RequeueAsync(old.RunId, old.Fence, Time.UtcNow, "stale", countAttempt: true, Ct));
+        Assert.False(await Store.RequeueAsync(old.RunId, old.Fence, Time.UtcNow, "stale", countAttempt: true, null, Ct));
         var run = await Store.GetRunAsync(queued.RunId, Ct);
         Assert.Equal((RunStatus.Running, fresh.Fence, 2, (string?)null), (run?.Status, run?.Fence, run?.Attempt, run?.Message));
 
@@ -186,7 +186,7 @@ public abstract partial class SyncStoreContractTests
         await Store.EnqueueAsync(Request("docs"), Ct);
         var first = (await Store.ClaimAsync("w1", Lease, Ct))!;
 
-        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", countAttempt: true, Ct));
+        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", countAttempt: true, null, Ct));
 
         Assert.Null(await Store.ClaimAsync("w1", Lease, Ct));
         Time.Advance(TimeSpan.FromSeconds(5));
@@ -200,7 +200,7 @@ public abstract partial class SyncStoreContractTests
         await Store.EnqueueAsync(Request("docs"), Ct);
         var first = (await Store.ClaimAsync("w1", Lease, Ct))!;
 
-        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.UtcNow, "shutting down", countAttempt: false, Ct));
+        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.UtcNow, "shutting down", countAttempt: false, null, Ct));
 
         Assert.Equal(0, (await Store.GetRunAsync(first.RunId, Ct))?.Attempt);
         Assert.Equal(1, (await Open().ClaimAsync("w2", Lease, Ct))?.Attempt);
@@ -211,7 +211,7 @@ public abstract partial class SyncStoreContractTests
     {
         await Store.EnqueueAsync(Request("docs"), Ct);
         var failed = (await Store.ClaimAsync("w1", Lease, Ct))!;
-        await Store.RequeueAsync(failed.RunId, failed.Fence, Time.UtcNow.AddMinutes(5), "retry after: bad revision", countAttempt: true, Ct);
+        await Store.RequeueAsync(failed.RunId, failed.Fence, Time.UtcNow.AddMinutes(5), "retry after: bad revision", countAttempt: true, null, Ct);
 
         var fix = await Store.EnqueueAsync(Request("docs", "webhook"), Ct);
 
@@ -229,7 +229,7 @@ public abstract partial class SyncStoreContractTests
         var running = (await Store.ClaimAsync("w1", Lease, Ct))!;
         var newer = await Store.EnqueueAsync(Request("docs", "webhook"), Ct);
 
-        Assert.True(await Store.RequeueAsync(running.RunId, running.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", countAttempt: true, Ct));
+        Assert.True(await Store.RequeueAsync(running.RunId, running.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", countAttempt: true, null, Ct));
 
         var ended = await Store.GetRunAsync(running.RunId, Ct);
         Assert.Equal(RunStatus.Failed, ended?.Status);

@@ -1,3 +1,5 @@
+using Syncplane.Engine;
+using Syncplane.Events;
 using Syncplane.Planning;
 using Syncplane.Storage;
 
@@ -46,5 +48,40 @@ public abstract partial class SyncStoreContractTests
             settings);
         var states = (await Store.ListTargetStatesAsync(Ct)).Where(s => s.FrequencyOverride is not null || s.PausedReason is not null);
         Assert.Equal(settings, states.Select(s => new TargetSettings(s.Target, s.FrequencyOverride, s.PausedReason)));
+    }
+
+    [Fact]
+    public async Task GetTargetStateAsync_RunRequeuedForARetry_IsRetryingWithItsAttemptsErrorAndNextAttempt()
+    {
+        await Store.EnqueueAsync(Request("flaky"), Ct);
+        var lease = await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct);
+        var failedAt = Time.UtcNow;
+        await Store.RequeueAsync(lease!.RunId, lease.Fence, failedAt.AddMinutes(5), "attempt 1 of 3 failed; retrying in 5m", countAttempt: true, "exit code 3", Ct);
+
+        var state = await Store.GetTargetStateAsync("flaky", Ct);
+
+        Assert.Equal("retrying", state!.Status);
+        Assert.Equal(new CurrentRun("retrying", 2, failedAt.AddMinutes(5), "exit code 3", failedAt, null, null), state.Current);
+        Assert.Equal(0, state.ConsecutiveFailures); // no run failed for good yet; telemetry counts the retrying one
+        Assert.Equal(("exit code 3", failedAt), (state.LastAttemptError, state.LastAttemptErrorAt));
+    }
+
+    [Fact]
+    public async Task RecordWaitAsync_RunningRunWaits_IsWaitingUntilThen_ItsLogAndARunWaitingEventAtOnce()
+    {
+        var runId = await Store.StartRunAsync(new NewRun("paced", "cli", "pull", false), Ct);
+        var until = Time.UtcNow.AddSeconds(40);
+
+        await Store.RecordWaitAsync(runId, "waiting for rate limit 'ads' (1/minute): next token in 40s", until, [new LogLine(Time.UtcNow, LogLevel.Info, "waiting for rate limit 'ads' (1/minute): next token in 40s")], Ct);
+        var waiting = await Store.GetTargetStateAsync("paced", Ct);
+        var log = await Store.GetLogAsync(runId, Ct);
+        var events = await Store.ReadEventsAsync(0, 100, Ct);
+        Time.Advance(TimeSpan.FromSeconds(41));
+        var after = await Store.GetTargetStateAsync("paced", Ct);
+
+        Assert.Equal(("waiting", "waiting for rate limit 'ads' (1/minute): next token in 40s", until), (waiting!.Status, waiting.Current!.WaitReason, waiting.Current.WaitUntil));
+        Assert.Equal("waiting for rate limit 'ads' (1/minute): next token in 40s", Assert.Single(log).Message);
+        Assert.Contains(events, e => e.Type == EventTypes.RunWaiting && e.RunId == runId);
+        Assert.Equal(("syncing", null), (after!.Status, after.Current!.WaitReason)); // the token came: it syncs again
     }
 }

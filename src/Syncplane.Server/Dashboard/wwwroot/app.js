@@ -5,7 +5,7 @@
 (() => {
   const FREQUENCIES = ['manual', 'realtime', '5min', '10min', '30min', 'hourly', 'daily'];
   const EVENT_TYPES = ['run.queued', 'run.started', 'run.progress', 'run.succeeded', 'run.failed', 'run.refused', 'run.cancelled',
-    'run.requeued', 'items.changed', 'target.settings_changed', 'webhook.received', 'check.changed'];
+    'run.requeued', 'run.waiting', 'items.changed', 'target.settings_changed', 'webhook.received', 'check.changed'];
   // What a run event says about the run, and about its target's status.
   const RUN_STATUS = { 'run.queued': 'queued', 'run.requeued': 'queued', 'run.started': 'running', 'run.progress': 'running',
     'run.succeeded': 'succeeded', 'run.failed': 'failed', 'run.refused': 'refused', 'run.cancelled': 'cancelled' };
@@ -158,11 +158,28 @@
       set('changed', ago(target.last_changed_at));
       set('counts', counts(target));
       set('next', target.next_run ? ago(target.next_run) : el('span', { class: 'muted' }, '—'));
-      set('error', target.last_sync_error ? el('span', { class: 'error-text' }, target.last_sync_error) : '');
+      set('error', ...statusDetail(target));
       const select = row.querySelector('select');
       if (document.activeElement !== select && !select.disabled) fillFrequencies(select, target.sync_frequency || 'manual');
     }
     $('#targets-empty').hidden = names.length > 0;
+  }
+
+  // What the target waits for, or its current error (red, with the retry to come), or an error it recovered from (grey).
+  function statusDetail(target) {
+    const when = (at) => (at ? new Date(at).toLocaleString() : '');
+    if (target.sync_status === 'waiting' && target.waiting_reason) {
+      return [el('span', { class: 'muted', 'data-kind': 'waiting', title: `until ${when(target.waiting_until)}` }, target.waiting_reason)];
+    }
+    if (target.last_sync_error) {
+      const retry = target.sync_status === 'retrying'
+        ? [el('span', { 'data-kind': 'retry' }, `Attempt ${target.attempt} of ${target.max_attempts} `), ago(target.next_attempt_at), ' after: '] : [];
+      return [...retry, el('span', { class: 'error-text', title: when(target.last_sync_error_at) }, target.last_sync_error)];
+    }
+    if (target.previous_sync_error) {
+      return [el('span', { class: 'muted', 'data-kind': 'previous', title: when(target.previous_sync_error_at) }, `Resolved: ${target.previous_sync_error}`)];
+    }
+    return [];
   }
 
   function fillFrequencies(select, current) {

@@ -53,7 +53,7 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         var retryAfter = RetryAfter(response);
         if (response.StatusCode == HttpStatusCode.TooManyRequests || (response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null))
         {
-            throw new UpstreamRateLimitedException(what, retryAfter);
+            throw new UpstreamRateLimitedException(what, retryAfter) { LimitedBy = $"{url.GetLeftPart(UriPartial.Authority)} ({status})" };
         }
 
         if (status is >= 300 and < 400)

@@ -37,7 +37,13 @@ internal sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? Retry
     /// dead-letter at once. A rate-limited error postpones by its <c>Retry-After</c> (capped at
     /// <see cref="MaxRetryAfter"/>; the attempt's backoff delay when absent) and keeps the attempt number.
     /// </remarks>
-    public static RetryDecision Decide(RetryPolicy policy, int attempt, ErrorKind kind, DateTimeOffset now, TimeSpan? retryAfter = null)
+    /// <param name="policy">The target's retry policy.</param>
+    /// <param name="attempt">The attempt that failed.</param>
+    /// <param name="kind">How its error was classified.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="retryAfter">A rate limit's wait, when known.</param>
+    /// <param name="limited">The rate-limit error, when there is one: the postponement's reason names whose limit it was.</param>
+    public static RetryDecision Decide(RetryPolicy policy, int attempt, ErrorKind kind, DateTimeOffset now, TimeSpan? retryAfter = null, UpstreamRateLimitedException? limited = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
@@ -47,8 +53,7 @@ internal sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? Retry
                 return new(RetryOutcome.DeadLetter, null, attempt, kind, "the error is permanent; retrying cannot fix it");
             case ErrorKind.RateLimited:
                 var wait = retryAfter is { } after ? (after > MaxRetryAfter ? MaxRetryAfter : after) : Delay(policy, attempt);
-                var said = retryAfter is null ? "without Retry-After" : $"with Retry-After {DurationParser.Format(wait)}";
-                return new(RetryOutcome.Postpone, now + wait, attempt, kind, $"the upstream is rate limiting ({said}); attempt {attempt} is not spent");
+                return new(RetryOutcome.Postpone, now + wait, attempt, kind, $"{RateLimitReason(limited, retryAfter is not null, wait)}; attempt {attempt} is not spent");
         }
 
         if (attempt >= policy.Attempts)
@@ -61,8 +66,23 @@ internal sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? Retry
     }
 
     /// <summary>Classifies <paramref name="error"/> with <see cref="ErrorClassifier"/> and decides; a <c>Retry-After</c> is read from an <see cref="UpstreamRateLimitedException"/> anywhere in the chain.</summary>
-    public static RetryDecision Decide(RetryPolicy policy, int attempt, Exception error, DateTimeOffset now) =>
-        Decide(policy, attempt, ErrorClassifier.Classify(error), now, RetryAfterOf(error));
+    public static RetryDecision Decide(RetryPolicy policy, int attempt, Exception error, DateTimeOffset now)
+    {
+        var limited = RateLimitOf(error);
+        return Decide(policy, attempt, ErrorClassifier.Classify(error), now, limited?.RetryAfter, limited);
+    }
+
+    /// <summary>
+    /// Whose limit stops the run and for how long: "waiting for rate limit 'ads-api' (180/hour): next token in 40s" (ours),
+    /// or "rate limited by https://ads.example.com (429); waiting 2m (Retry-After)" (the upstream's).
+    /// </summary>
+    public static string RateLimitReason(UpstreamRateLimitedException? limited, bool saidRetryAfter, TimeSpan wait)
+    {
+        var how = RunWaits.Format(wait);
+        return limited is { IsOwnLimit: true, LimitedBy: { } ours }
+            ? $"waiting for {ours}: next token in {how}"
+            : $"rate limited by {limited?.LimitedBy ?? "the upstream"}; waiting {how} ({(saidRetryAfter ? "Retry-After" : "no Retry-After: the retry backoff")})";
+    }
 
     /// <summary>The wait after failed attempt <paramref name="attempt"/>: <c>Backoff[attempt-1]</c>, or the last entry beyond the list (zero when it is empty).</summary>
     public static TimeSpan Delay(RetryPolicy policy, int attempt)
@@ -71,18 +91,19 @@ internal sealed record RetryDecision(RetryOutcome Outcome, DateTimeOffset? Retry
         return policy.Backoff.Count == 0 ? TimeSpan.Zero : policy.Backoff[Math.Min(attempt, policy.Backoff.Count) - 1];
     }
 
-    private static TimeSpan? RetryAfterOf(Exception? error)
+    /// <summary>The rate-limit error anywhere in the chain (of several, the one asking for the longest wait); null when none.</summary>
+    public static UpstreamRateLimitedException? RateLimitOf(Exception? error)
     {
         for (; error is not null; error = error.InnerException)
         {
             if (error is UpstreamRateLimitedException limited)
             {
-                return limited.RetryAfter;
+                return limited;
             }
 
             if (error is AggregateException aggregate)
             {
-                return aggregate.InnerExceptions.Select(RetryAfterOf).Max();
+                return aggregate.InnerExceptions.Select(RateLimitOf).OfType<UpstreamRateLimitedException>().MaxBy(l => l.RetryAfter);
             }
         }
 

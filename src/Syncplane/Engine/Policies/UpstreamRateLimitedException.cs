@@ -24,4 +24,10 @@ public sealed class UpstreamRateLimitedException : Exception
 
     /// <summary>How long the upstream asked us to wait; null when it did not say.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Whose limit it is, for messages: the upstream (<c>https://ads.example.com (429)</c>) or our own <c>rate_limit</c> (<c>rate limit 'ads-api' (180/hour)</c>); null when unknown.</summary>
+    public string? LimitedBy { get; init; }
+
+    /// <summary>True when our own <c>rate_limit</c> is spent rather than the upstream refusing a call.</summary>
+    public bool IsOwnLimit { get; init; }
 }

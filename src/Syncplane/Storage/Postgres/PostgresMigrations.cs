@@ -183,5 +183,15 @@ internal static class PostgresMigrations
             BEGIN PERFORM pg_notify('{PostgresListener.EventsChannel}', ''); RETURN NULL; END $$;
             CREATE TRIGGER events_notify AFTER INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION syncplane_notify_events();
             """),
+        new(7, "what a run waiting for a retry or a rate limit shows", """
+            -- The error of the latest failed attempt of a run that is retried, and when it failed; why and until
+            -- when a run waits without having failed (postponed or held back in the queue, or running and
+            -- waiting for a rate-limit token or an upstream's Retry-After).
+            ALTER TABLE runs
+                ADD COLUMN attempt_error text,
+                ADD COLUMN attempt_error_at timestamptz,
+                ADD COLUMN wait_reason text,
+                ADD COLUMN wait_until timestamptz;
+            """),
     ];
 }

@@ -167,5 +167,14 @@ internal static class SqliteMigrations
                 last_refill TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(6, "what a run waiting for a retry or a rate limit shows", """
+            -- The error of the latest failed attempt of a run that is retried, and when it failed.
+            ALTER TABLE runs ADD COLUMN attempt_error TEXT;
+            ALTER TABLE runs ADD COLUMN attempt_error_at TEXT;
+            -- Why and until when a run waits without having failed: postponed or held back in the queue,
+            -- or running and waiting for a rate-limit token or an upstream's Retry-After.
+            ALTER TABLE runs ADD COLUMN wait_reason TEXT;
+            ALTER TABLE runs ADD COLUMN wait_until TEXT;
+            """),
     ];
 }

@@ -59,13 +59,16 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
 
         var postponed = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Postponed, Step);
         var waiting = await _bed.Store.GetRunAsync(queued.RunId, CancellationToken.None);
+        var state = await _bed.Store.GetTargetStateAsync("open", CancellationToken.None);
         _api.Page("/open", null, new { id = 1 });
         var restarted = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Started, Step);
         var finished = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
 
-        Assert.Contains("the upstream is rate limiting (with Retry-After 2m); attempt 1 is not spent", postponed.Message, StringComparison.Ordinal);
+        Assert.Contains($"rate limited by {_api.Url} (429); waiting 2m (Retry-After); attempt 1 is not spent", postponed.Message, StringComparison.Ordinal);
         Assert.Equal((RunStatus.Queued, 0), (waiting!.Status, waiting.Attempt)); // no attempt spent: the next claim is attempt 1 again
         Assert.InRange(waiting.NotBefore!.Value - postponed.At, TimeSpan.FromSeconds(119), TimeSpan.FromSeconds(120));
+        Assert.Equal(("waiting", waiting.NotBefore), (state!.Status, state.Current!.WaitUntil)); // not a silent "queued", not an error
+        Assert.StartsWith($"rate limited by {_api.Url} (429); waiting 2m (Retry-After)", state.Current.WaitReason, StringComparison.Ordinal);
         Assert.True(restarted.At >= waiting.NotBefore);
         Assert.Equal(("succeeded", 1, queued.RunId), (finished.Status, finished.Attempt, finished.RunId));
         var log = await _bed.Store.GetLogAsync(queued.RunId, CancellationToken.None);
@@ -114,8 +117,9 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
 
         var log = await restarted.GetLogAsync(queued.RunId, CancellationToken.None);
 
-        Assert.Contains("attempt 1 is not spent", postponed.Message, StringComparison.Ordinal);
-        Assert.Contains(log, l => l.Message.Contains("rate limit 2/hour burst 2 is spent; the next call is allowed at", StringComparison.Ordinal));
+        Assert.StartsWith("waiting for rate limit of target 'hourly' (2/hour burst 2): next token in ", postponed.Message, StringComparison.Ordinal); // ours, not the upstream's
+        Assert.EndsWith("; attempt 1 is not spent", postponed.Message, StringComparison.Ordinal);
+        Assert.Contains(log, l => l.Message.Contains("rate limit of target 'hourly' (2/hour burst 2) is spent; the next call is allowed at", StringComparison.Ordinal));
         Assert.Equal((RunStatus.Queued, 0), (waiting!.Status, waiting.Attempt)); // no attempt spent: the next claim is attempt 1 again
         // 2/hour burst 2 refills one token an hour; the clock may have stepped a little before the requeue.
         Assert.InRange(waiting.NotBefore!.Value, spentAt.AddHours(1), spentAt.AddHours(1).AddSeconds(5));

@@ -43,7 +43,7 @@ public sealed class UpstreamBudgetTests : IAsyncLifetime
 
         Assert.InRange(_time.UtcNow, start.AddMinutes(1), start.AddSeconds(62));
         Assert.Equal(2, budget.Calls);
-        Assert.Contains("rate limit api (60/hour) is spent; waiting", _log.Text, StringComparison.Ordinal);
+        Assert.Contains("waiting for rate limit 'api' (60/hour): next token in 1m", _log.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +55,8 @@ public sealed class UpstreamBudgetTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<UpstreamRateLimitedException>(() => budget.TakeAsync(CancellationToken.None).AsTask());
 
         Assert.Equal(TimeSpan.FromMinutes(1), error.RetryAfter);
-        Assert.Contains("rate limit api (60/hour) is spent; the next call is allowed at 2026-01-01 00:01:00Z", error.Message, StringComparison.Ordinal);
+        Assert.Contains("rate limit 'api' (60/hour) is spent; the next call is allowed at 2026-01-01 00:01:00Z", error.Message, StringComparison.Ordinal);
+        Assert.Equal(("rate limit 'api' (60/hour)", true), (error.LimitedBy, error.IsOwnLimit));
         Assert.Equal(RetryOutcome.Postpone, RetryDecision.Decide(Syncplane.Config.RetryPolicy.Default, 1, error, _time.UtcNow).Outcome);
     }
 
