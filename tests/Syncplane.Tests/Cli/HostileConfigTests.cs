@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Cli;
@@ -37,11 +38,30 @@ public class HostileConfigTests : IDisposable
 
         string[] args = command == "serve" ? [command, "--urls", "http://127.0.0.1:0"] : [command];
 
-        var result = await SyncplaneCli.RunAsync(_dir.Path, args);
+        var (exitCode, stdout, stderr) = await RunBoundedAsync(args);
 
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(path + expected, result.Stderr);
-        Assert.DoesNotContain("valid,", result.Stdout);
+        Assert.Equal(2, exitCode);
+        Assert.Contains(path + expected, stderr);
+        Assert.DoesNotContain("valid,", stdout);
         Assert.False(Directory.Exists(_dir.Combine(".syncplane")));
+    }
+
+    /// <summary>Runs the CLI; a server that starts instead of refusing is stopped after a minute, and the test fails.</summary>
+    private async Task<(int ExitCode, string Stdout, string Stderr)> RunBoundedAsync(string[] args)
+    {
+        using var process = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"syncplane {args[0]} started instead of refusing the config");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
