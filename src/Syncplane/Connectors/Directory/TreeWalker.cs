@@ -19,7 +19,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         ReturnSpecialDirectories = false,
     };
 
-    /// <summary>The visible items, and the full paths of leftover temp files found on the way.</summary>
+    /// <summary>The visible items (with the directories to keep), and the full paths of leftover temp files found on the way.</summary>
     public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct)
     {
         var items = new List<Item>();
