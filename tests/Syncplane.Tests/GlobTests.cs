@@ -25,8 +25,29 @@ public class GlobTests
     [InlineData("a**b")]
     [InlineData("{a,b")]
     [InlineData("/abs/path")]
+    [InlineData("file[z-a].txt")]
     public void TryParse_RejectsBadPatterns(string pattern) =>
         Assert.False(Glob.TryParse(pattern, out _, out _));
+
+    [Fact]
+    public void TryParse_ReversedRange_SaysWhy()
+    {
+        Assert.False(Glob.TryParse("file[z-a].txt", out _, out var why));
+        Assert.Equal("[x-y] range in reverse order", why);
+    }
+
+    [Fact]
+    public async Task IsMatch_ManyDoubleStarsAgainstADeepKey_Finishes()
+    {
+        // A backtracking regex tries every way to spread 24 '**/' over 40 directories: days, not microseconds.
+        var glob = Glob.Parse(string.Concat(Enumerable.Repeat("**/", 24)) + "x");
+        var key = string.Concat(Enumerable.Repeat("d/", 40)) + "y";
+
+        var matched = await Task.Run(() => glob.IsMatch(key)).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.False(matched);
+        Assert.True(glob.IsMatch(string.Concat(Enumerable.Repeat("d/", 40)) + "x"));
+    }
 
     [Theory]
     [InlineData("README.md", "src", false)]

@@ -15,6 +15,12 @@ public sealed record ConnectorContext(
     /// <summary>The target's budget of upstream calls; connectors take one token per call. <value>Unlimited</value></summary>
     public IUpstreamBudget Budget { get; init; } = UnlimitedBudget.Instance;
 
+    /// <summary>
+    /// The bound options of the target's other connector (the destination's for a source, the source's for a
+    /// destination), for rules that span both sides such as the directory connector's shared <c>exclude</c>.
+    /// </summary>
+    public object? OtherSideOptions { get; init; }
+
     /// <summary>A directory private to this target (clones, caches), created on demand.</summary>
     public string TargetStateDirectory => Path.Combine(StateDirectory, "targets", TargetName);
 }

@@ -46,8 +46,8 @@ public sealed partial class SyncRunner
     {
         var sourceFactory = connectors.Find(target.Source!.Type)!;
         var destinationFactory = connectors.Find(target.Destination!.Type)!;
-        var source = sourceFactory.CreateSource(target.Source.Options, context);
-        var destination = destinationFactory.CreateDestination(target.Destination.Options, context);
+        var source = sourceFactory.CreateSource(target.Source.Options, context with { OtherSideOptions = target.Destination.Options });
+        var destination = destinationFactory.CreateDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 
         var sourceSnapshot = source.SnapshotAsync(ct);
         var destinationSnapshot = destination.SnapshotAsync(ct);

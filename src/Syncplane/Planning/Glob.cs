@@ -11,6 +11,8 @@ namespace Syncplane.Planning;
 /// </summary>
 public sealed class Glob
 {
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
     private readonly Regex _regex;
 
     /// <summary>One regex per '/'-separated segment (null for '**'); null when braces make segments ambiguous.</summary>
@@ -53,7 +55,21 @@ public sealed class Glob
             return false;
         }
 
-        glob = new Glob(pattern, new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Compiled), StaticPrefixOf(normalized), SegmentsOf(normalized));
+        Regex compiled;
+        try
+        {
+            // No backtracking: with it, a pattern like '**/**/**/…/x' takes exponential time on a deep key.
+            compiled = new Regex(regex, Options);
+        }
+        catch (ArgumentException ex)
+        {
+            // A class the regex engine refuses, such as '[z-a]'; its message ends with the reason.
+            var at = ex.Message.LastIndexOf(". ", ex.Message.Length - 2, StringComparison.Ordinal);
+            error = at < 0 ? ex.Message : ex.Message[(at + 2)..].TrimEnd('.');
+            return false;
+        }
+
+        glob = new Glob(pattern, compiled, StaticPrefixOf(normalized), SegmentsOf(normalized));
         return true;
     }
 
@@ -103,7 +119,7 @@ public sealed class Glob
 
         return pattern.Split('/')
             .Select(segment => segment == "**" ? null
-                : TryTranslate(segment, out var regex, out _) ? new Regex(regex, RegexOptions.CultureInvariant) : null)
+                : TryTranslate(segment, out var regex, out _) ? new Regex(regex, Options) : null)
             .ToArray();
     }
 

@@ -6,7 +6,8 @@ public static class Planner
     /// <summary>Diffs two snapshots into an ordered plan.</summary>
     /// <remarks>
     /// <para>Keys only in the source are created; keys only in the destination are deleted when
-    /// <paramref name="delete"/> is true. For keys on both sides see <see cref="ItemComparison"/>: a different
+    /// <paramref name="delete"/> is true, except the destination's <see cref="Snapshot.Kept"/> directories.
+    /// For keys on both sides see <see cref="ItemComparison"/>: a different
     /// kind, size, link target or hash is a content update; same size with a different mtime asks
     /// <paramref name="sameContent"/> (when given) and becomes a metadata-only update when it says the
     /// contents are equal; a mode or directory mtime difference is a metadata-only update.</para>
@@ -59,7 +60,7 @@ public static class Planner
             HashSet<string>? sourceParents = null;
             foreach (var (key, item) in destination.Items)
             {
-                if (source.Items.ContainsKey(key))
+                if (source.Items.ContainsKey(key) || (destination.Kept.Count > 0 && destination.Kept.Contains(key)))
                 {
                     continue;
                 }

@@ -23,5 +23,13 @@ public sealed class Snapshot
 
     public IReadOnlyDictionary<string, Item> Items { get; }
 
+    /// <summary>
+    /// Directory keys that must stay even when the other side lacks them, because they hold entries the
+    /// connector excludes (rsync keeps them too); the planner never deletes these.
+    /// </summary>
+    public IReadOnlySet<string> Kept { get; init; } = EmptyKeys;
+
+    private static readonly HashSet<string> EmptyKeys = [];
+
     public int Count => Items.Count;
 }

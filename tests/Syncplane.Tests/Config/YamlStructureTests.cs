@@ -49,17 +49,57 @@ public class YamlStructureTests
         Assert.Equal("duplicate key 'entrypoint'; each key may appear once in a mapping", error.Message);
     }
 
-    [Fact]
-    public void Parse_SyntaxErrorInALaterDocument_IsStillAnError()
+    [Theory]
+    [InlineData("---\ntargets:\n  more: { entrypoint: b.sh }\nbogus: 1\n")]
+    [InlineData("--- ~\n")]
+    [InlineData("---\ntargets: [\n")]
+    public void Parse_ASecondDocument_IsAnErrorAtItsStart(string secondDocument)
     {
-        var error = SingleError("""
-            targets:
-              docs: { entrypoint: a.sh }
-            ---
-            targets: [
-            """);
+        var error = SingleError("targets:\n  docs: { entrypoint: a.sh }\n" + secondDocument);
 
-        Assert.StartsWith("invalid YAML:", error.Message);
+        Assert.Equal((3, 1), (error.Line, error.Column));
+        Assert.StartsWith("a second YAML document starts here; a config file holds one document", error.Message);
+    }
+
+    [Theory]
+    [InlineData("---\n")]
+    [InlineData("---\n# nothing but a comment\n")]
+    [InlineData("...\n")]
+    [InlineData("...\n---\n...\n")]
+    public void Parse_EmptyLaterDocumentsOrAnEndMarker_AreAccepted(string tail)
+    {
+        var config = Parse("---\ntargets:\n  docs: { entrypoint: a.sh }\n" + tail);
+
+        Assert.Equal(["docs"], config.Targets.Select(t => t.Name));
+    }
+
+    public static TheoryData<string, int, int> TooDeep => new()
+    {
+        { "targets: " + new string('[', 50_000), 1, 10 + 63 },
+        { "targets: " + string.Concat(Enumerable.Repeat("{a: ", 50_000)), 1, 10 + (63 * 4) },
+        { "targets:\n  " + string.Concat(Enumerable.Repeat("- ", 50_000)) + "x", 2, 3 + (63 * 2) },
+        { "targets:\n" + string.Concat(Enumerable.Range(1, 70).Select(i => new string(' ', 2 * i) + "k:\n")), 65, 129 },
+        { "x0: &a0 [1]\n" + string.Concat(Enumerable.Range(1, 70).Select(i => $"x{i}: &a{i} [*a{i - 1}]\n")), 64, 12 },
+    };
+
+    [Theory]
+    [MemberData(nameof(TooDeep))]
+    public void Parse_NestingDeeperThanTheCap_IsAnErrorWhereItGoesTooDeep(string yaml, int line, int column)
+    {
+        var error = SingleError(yaml);
+
+        Assert.Equal((line, column), (error.Line, error.Column));
+        Assert.Equal($"invalid YAML: mappings and lists nest deeper than {ConfigNodeParser.MaxDepth} levels here; a config needs only a few", error.Message);
+    }
+
+    [Fact]
+    public void Parse_NestingAtTheCap_IsReadAsYaml()
+    {
+        // 63 lists inside the top-level mapping: as deep as allowed, so the complaint is about the value, not the depth.
+        var error = SingleError("targets: " + new string('[', 63) + new string(']', 63));
+
+        Assert.Equal((1, 10), (error.Line, error.Column));
+        Assert.Equal("targets must be a mapping, found a list", error.Message);
     }
 
     [Fact]

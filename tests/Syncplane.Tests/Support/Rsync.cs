@@ -7,10 +7,10 @@ internal static class Rsync
 {
     public const string Path = "/usr/bin/rsync";
 
-    public static async Task MirrorAsync(string source, string destination)
+    public static async Task MirrorAsync(string source, string destination, params string[] options)
     {
         var start = new ProcessStartInfo(Path) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "-a", "--delete", source.TrimEnd('/') + "/", destination.TrimEnd('/') + "/" })
+        foreach (var arg in (string[])["-a", "--delete", .. options, source.TrimEnd('/') + "/", destination.TrimEnd('/') + "/"])
         {
             start.ArgumentList.Add(arg);
         }

@@ -5,7 +5,8 @@ namespace Syncplane.Connectors.Directory;
 /// <summary>The <c>directory</c> connector: a local folder as a source or a destination.</summary>
 /// <remarks>
 /// Options: <c>path</c> (required; relative paths are resolved against the config file's directory),
-/// <c>include</c> and <c>exclude</c> (glob lists), <c>delete</c> (bool, <value>true</value>).
+/// <c>include</c> and <c>exclude</c> (glob lists; an exclude of either side of a target holds on both),
+/// <c>delete</c> (bool, <value>true</value>).
 /// </remarks>
 internal sealed class DirectoryConnectorFactory : IConnectorFactory
 {
@@ -47,8 +48,18 @@ internal sealed class DirectoryConnectorFactory : IConnectorFactory
     }
 
     public IItemSource CreateSource(object options, ConnectorContext context) =>
-        new DirectorySource((DirectoryOptions)options, context);
+        new DirectorySource(WithSharedExclude((DirectoryOptions)options, context), context);
 
     public IItemDestination CreateDestination(object options, ConnectorContext context) =>
-        new DirectoryDestination((DirectoryOptions)options, context);
+        new DirectoryDestination(WithSharedExclude((DirectoryOptions)options, context), context);
+
+    /// <summary>
+    /// An exclude on either side of a directory-to-directory target holds on both, as rsync's <c>--exclude</c>
+    /// does: what the source leaves out, the destination never deletes; what the destination leaves out, the
+    /// source never writes there.
+    /// </summary>
+    private static DirectoryOptions WithSharedExclude(DirectoryOptions options, ConnectorContext context) =>
+        context.OtherSideOptions is DirectoryOptions { Exclude.Count: > 0 } other
+            ? options with { Exclude = [.. options.Exclude, .. other.Exclude.Where(g => !options.Exclude.Any(o => o.Pattern == g.Pattern))] }
+            : options;
 }

@@ -10,7 +10,8 @@ namespace Syncplane.Connectors.Directory;
 /// links with the source's target text (never followed, like <c>rsync -a</c>); their own mtime and mode are
 /// not preserved. Directory modes and mtimes are set after their contents are written, as rsync does.
 /// Keys that would leave the root (absolute, '..', or through a symlinked directory) are refused.
-/// Excluded keys are invisible: never listed, never deleted.
+/// Excluded keys are invisible: never listed, never written, never deleted, and the directories that hold
+/// them stay.
 /// </remarks>
 internal sealed partial class DirectoryDestination(DirectoryOptions options, ConnectorContext context) : IItemDestination
 {
@@ -37,9 +38,9 @@ internal sealed partial class DirectoryDestination(DirectoryOptions options, Con
 
         return Task.Run(() =>
         {
-            var (items, temps) = new TreeWalker(options.Path, _filter).Walk(cancellationToken);
+            var (snapshot, temps) = new TreeWalker(options.Path, _filter).Walk(cancellationToken);
             _leftoverTemps = temps;
-            return new Snapshot(items);
+            return snapshot;
         }, cancellationToken);
     }
 

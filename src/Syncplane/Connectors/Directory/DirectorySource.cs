@@ -19,7 +19,7 @@ internal sealed class DirectorySource(DirectoryOptions options, ConnectorContext
             throw new DirectoryNotFoundException($"source directory {options.Path} of target '{context.TargetName}' does not exist");
         }
 
-        return Task.Run(() => new Snapshot(new TreeWalker(options.Path, _filter).Walk(cancellationToken).Items), cancellationToken);
+        return Task.Run(() => new TreeWalker(options.Path, _filter).Walk(cancellationToken).Snapshot, cancellationToken);
     }
 
     public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>

@@ -52,7 +52,8 @@ internal static class FileSystemOps
 
     /// <summary>
     /// Deletes a directory tree except entries whose keys <paramref name="keep"/> says to keep (excluded
-    /// keys, which are invisible and never deleted); our temp files always go. True when the directory is gone.
+    /// keys, which are invisible and never deleted, even when named like our temp files). True when the
+    /// directory is gone.
     /// </summary>
     public static bool DeleteTree(string path, string key, Func<string, bool> keep)
     {
@@ -60,8 +61,7 @@ internal static class FileSystemOps
         foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
         {
             var childKey = key.Length == 0 ? entry.Name : key + "/" + entry.Name;
-            var isTemp = TempFiles.IsTempName(entry.Name) && (entry.Attributes & FileAttributes.Directory) == 0;
-            if (!isTemp && keep(childKey))
+            if (keep(childKey))
             {
                 empty = false;
                 continue;

@@ -6,7 +6,8 @@ namespace Syncplane.Connectors.Directory;
 
 /// <summary>
 /// Lists a directory tree as items, one directory level at a time with the directories of a level read
-/// in parallel. Never follows symlinks.
+/// in parallel. Never follows symlinks. An excluded entry is never listed, never taken for a leftover temp
+/// file, and keeps the directories above it (<see cref="Snapshot.Kept"/>) so that no plan deletes them.
 /// </summary>
 internal sealed class TreeWalker(string root, KeyFilter filter, bool native = true)
 {
@@ -18,11 +19,12 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         ReturnSpecialDirectories = false,
     };
 
-    /// <summary>The visible items, and the full paths of leftover temp files found on the way.</summary>
-    public (List<Item> Items, List<string> TempFiles) Walk(CancellationToken ct)
+    /// <summary>The visible items (with the directories to keep), and the full paths of leftover temp files found on the way.</summary>
+    public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct)
     {
         var items = new List<Item>();
         var temps = new List<string>();
+        var holders = new List<string>();
         var level = new List<string> { "" };
         var gate = new Lock();
         var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -45,12 +47,26 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
                         items.AddRange(buffer.Items);
                         next.AddRange(buffer.Directories);
                         temps.AddRange(buffer.Temps);
+                        holders.AddRange(buffer.Holders);
                     }
                 });
             level = next;
         }
 
-        return (items, temps);
+        return (new Snapshot(items) { Kept = WithAncestors(holders) }, temps);
+    }
+
+    private static HashSet<string> WithAncestors(List<string> directories)
+    {
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var directory in directories)
+        {
+            for (var key = directory; key.Length > 0 && kept.Add(key); key = SafeKeys.Parent(key))
+            {
+            }
+        }
+
+        return kept;
     }
 
     private void ReadDirectory(string dirKey, Buffer buffer)
@@ -74,17 +90,12 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         var attributes = entry.Attributes;
         var isLink = (attributes & FileAttributes.ReparsePoint) != 0;
         var isDirectory = !isLink && entry.IsDirectory;
-        if (!isDirectory && TempFiles.IsTempName(name))
-        {
-            buffer.Temps.Add(entry.ToFullPath());
-            return false;
-        }
-
         var key = dirKey.Length == 0 ? name.ToString() : string.Concat(dirKey, "/", name);
         if (isDirectory)
         {
             if (!filter.IsVisibleDirectory(key))
             {
+                Hidden(dirKey, key, buffer);
                 return false;
             }
 
@@ -94,8 +105,15 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
             return true;
         }
 
+        if (TempFiles.IsTempName(name))
+        {
+            Temp(dirKey, key, entry.ToFullPath(), buffer);
+            return false;
+        }
+
         if (!filter.IsVisibleLeaf(key))
         {
+            Hidden(dirKey, key, buffer);
             return false;
         }
 
@@ -113,13 +131,13 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
 
     private void Add(string dirKey, string name, ItemKind kind, long size, long ticks, int mode, string? target, Buffer buffer)
     {
+        var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
         if (kind != ItemKind.Directory && TempFiles.IsTempName(name))
         {
-            buffer.Temps.Add(Path.Join(root, dirKey, name));
+            Temp(dirKey, key, Path.Join(root, dirKey, name), buffer);
             return;
         }
 
-        var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
         switch (kind)
         {
             case ItemKind.Directory when filter.IsVisibleDirectory(key):
@@ -132,6 +150,31 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
             case ItemKind.File when filter.IsVisibleLeaf(key):
                 buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode));
                 break;
+            default:
+                Hidden(dirKey, key, buffer);
+                break;
+        }
+    }
+
+    /// <summary>One of our temp files is a leftover to remove, unless an exclude covers it: then it is the user's.</summary>
+    private void Temp(string dirKey, string key, string path, Buffer buffer)
+    {
+        if (filter.IsExcluded(key))
+        {
+            buffer.Holders.Add(dirKey);
+        }
+        else
+        {
+            buffer.Temps.Add(path);
+        }
+    }
+
+    /// <summary>An entry left out by an exclude (not merely by the include list) keeps its directory.</summary>
+    private void Hidden(string dirKey, string key, Buffer buffer)
+    {
+        if (dirKey.Length > 0 && filter.IsExcluded(key))
+        {
+            buffer.Holders.Add(dirKey);
         }
     }
 
@@ -144,5 +187,8 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         public List<string> Directories { get; } = [];
 
         public List<string> Temps { get; } = [];
+
+        /// <summary>Directories that hold an excluded entry.</summary>
+        public List<string> Holders { get; } = [];
     }
 }

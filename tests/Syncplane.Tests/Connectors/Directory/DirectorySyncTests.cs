@@ -224,7 +224,8 @@ public sealed class DirectorySyncTests : IDisposable
     {
         _tmp.Write("src/a.txt", "alpha");
         await DirectorySync.MirrorAsync(Src, Dst);
-        var leftover = _tmp.Write("dst/.syncplane-1234-1.tmp", "half a fi");
+        var leftover = TempFiles.NewPath(Dst);
+        File.WriteAllText(leftover, "half a fi");
         var context = DirectorySync.Context(_tmp.Path);
         var destination = new DirectoryDestination(DirectorySync.Options(Dst), context);
         var source = new DirectorySource(DirectorySync.Options(Src), context);

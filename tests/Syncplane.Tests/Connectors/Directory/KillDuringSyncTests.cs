@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
+using Syncplane.Connectors.Directory;
 using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Connectors.Directory;
@@ -113,7 +114,7 @@ public sealed class KillDuringSyncTests : IDisposable
         foreach (var path in System.IO.Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
         {
             var key = Path.GetRelativePath(root, path);
-            if (Path.GetFileName(key).StartsWith(".syncplane-", StringComparison.Ordinal))
+            if (TempFiles.IsTempName(Path.GetFileName(key)))
             {
                 continue; // a temp file: never visible as a destination file
             }

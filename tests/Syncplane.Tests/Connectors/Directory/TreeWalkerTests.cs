@@ -23,20 +23,20 @@ public sealed class TreeWalkerTests : IDisposable
         System.IO.Directory.CreateDirectory(_tmp["t/empty"]);
         File.CreateSymbolicLink(_tmp["t/link"], "a b/ünïcødé ✓.txt");
         File.CreateSymbolicLink(_tmp["t/dangling"], "nowhere");
-        _tmp.Write("t/.syncplane-1-1.tmp", "leftover");
+        File.WriteAllText(TempFiles.NewPath(_tmp["t"]), "leftover");
         var filter = new KeyFilter([], []);
 
         var (native, nativeTemps) = new TreeWalker(_tmp["t"], filter, native: true).Walk(CancellationToken.None);
         var (managed, managedTemps) = new TreeWalker(_tmp["t"], filter, native: false).Walk(CancellationToken.None);
 
-        Assert.Equal(managed.OrderBy(i => i.Key, StringComparer.Ordinal), native.OrderBy(i => i.Key, StringComparer.Ordinal));
+        Assert.Equal(managed.Items.Values.OrderBy(i => i.Key, StringComparer.Ordinal), native.Items.Values.OrderBy(i => i.Key, StringComparer.Ordinal));
         Assert.Equal(7, native.Count);
         Assert.Equal(managedTemps, nativeTemps);
         Assert.Single(nativeTemps);
-        var exec = native.Single(i => i.Key == "exec.sh");
+        var exec = native.Items["exec.sh"];
         Assert.Equal(0x1ED, exec.Mode);
         Assert.Equal(File.GetLastWriteTimeUtc(_tmp["t/exec.sh"]).Ticks, exec.MtimeTicks);
-        Assert.Equal("nowhere", native.Single(i => i.Key == "dangling").LinkTarget);
+        Assert.Equal("nowhere", native.Items["dangling"].LinkTarget);
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class TreeWalkerTests : IDisposable
         _tmp.Write("t/src/c.md", "c");
         var filter = new KeyFilter([Glob.Parse("docs/api/*.md")], []);
 
-        var (items, _) = new TreeWalker(_tmp["t"], filter).Walk(CancellationToken.None);
+        var (snapshot, _) = new TreeWalker(_tmp["t"], filter).Walk(CancellationToken.None);
 
-        Assert.Equal(["docs", "docs/api", "docs/api/a.md"], items.Select(i => i.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["docs", "docs/api", "docs/api/a.md"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
     }
 }
