@@ -102,7 +102,8 @@ internal static class RunCommand
 
         console.Summary(results, time.GetElapsedTime(started));
         return cancellationToken.IsCancellationRequested || results.Any(r => r.Status == RunStatus.Cancelled) ? ExitCodes.Cancelled
-            : results.Any(r => r.Status == RunStatus.Failed) ? ExitCodes.TargetFailed
+            : results.Any(r => r.Status == RunStatus.Failed && !r.AlreadyRunning) ? ExitCodes.TargetFailed
+            : results.Any(r => r.AlreadyRunning) ? ExitCodes.AlreadyRunning
             : results.Any(r => r.Status == RunStatus.Refused) ? ExitCodes.Refused
             : ExitCodes.Success;
     }
