@@ -17,7 +17,7 @@ internal static class DirectRunOwner
     public static bool IsDeadOnThisHost(string? owner) =>
         ProcessOnThisHost(owner) is { } identity && ProcessIdentity.IsGone(identity);
 
-    /// <summary>Who holds a run, as a user reads it: "syncplane run (pid 123 on HOST)", or the worker's id.</summary>
+    /// <summary>Who holds a run, as a user reads it: "syncplane run pid 123 on HOST", or the worker's id.</summary>
     public static string Describe(string? owner)
     {
         if (owner is null)
@@ -27,7 +27,7 @@ internal static class DirectRunOwner
 
         if (owner.StartsWith(Prefix, StringComparison.Ordinal) && owner[Prefix.Length..].Split(':') is [var host, var pid, ..])
         {
-            return $"syncplane run (pid {pid} on {host})";
+            return $"syncplane run pid {pid} on {host}";
         }
 
         return "worker " + owner;

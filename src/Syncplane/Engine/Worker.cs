@@ -31,6 +31,8 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
                 var wake = Volatile.Read(ref _wake).Task;
                 if (lastRecovery is not { } last || time.GetUtcNow() - last >= options.RecoveryInterval)
                 {
+                    // What a dead Syncplane process on this host left running dies before its runs can run again.
+                    Process.OrphanSweep.KillOrphans();
                     await store.RecoverExpiredLeasesAsync(stopping);
                     lastRecovery = time.GetUtcNow();
                 }
