@@ -150,6 +150,15 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
         }
 
         await graceOver.CancelAsync();
+        try
+        {
+            // A last look: runs of workers that died return to the queue rather than stay "running" if this node was the last.
+            await store.RecoverExpiredLeasesAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The store is unreachable; the next node to start recovers them.
+        }
     }
 
     private List<ActiveRun> ActiveRuns()

@@ -78,7 +78,8 @@ public sealed class SoakTests : IDisposable
         await using var reopened = new PostgresSyncStore(postgres.ConnectionString, TimeProvider.System); // the first store's connections died with the server
         var runs = await reopened.ListRunsAsync(new RunQuery(Limit: 100_000), CancellationToken.None);
         var output = string.Join("\n---\n", _nodes.Select(n => n.Output.ToString()[^Math.Min(3000, n.Output.Length)..]));
-        Assert.DoesNotContain(runs, r => r.Status == RunStatus.Running);
+        var stranded = runs.Where(r => r.Status == RunStatus.Running).Select(r => $"run {r.Id} ({r.Target}, attempt {r.Attempt}, worker {r.WorkerId})").ToList();
+        Assert.True(stranded.Count == 0, $"left running after every node stopped: {string.Join(", ", stranded)}\n{output}");
         Assert.All(runs.Where(r => r.Status == RunStatus.Failed), r => Assert.Contains("superseded by queued run", r.Message, StringComparison.Ordinal));
         foreach (var killed in killedRuns)
         {
