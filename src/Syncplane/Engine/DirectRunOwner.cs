@@ -3,7 +3,7 @@ using Syncplane.Engine.Process;
 namespace Syncplane.Engine;
 
 /// <summary>
-/// Names the process that runs a target directly (<c>syncplane run</c>) as "run:HOST:PID:START" (see
+/// Names the process that runs a target directly (<c>syncplane run</c>) as "run:HOST:PID:START:NS" (see
 /// <see cref="ProcessIdentity"/>), so a later run on the same host can tell that a "running" run belongs to
 /// a process that no longer exists (killed) and take the target over instead of waiting for its lease to lapse.
 /// </summary>
