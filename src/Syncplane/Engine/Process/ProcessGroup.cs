@@ -31,6 +31,7 @@ internal static class ProcessGroup
         "wait \"$program\"\n" +
         "status=$?\n" +
         "kill \"$watcher\" 2>/dev/null\n" +
+        "wait \"$watcher\"\n" + // reaped here: an init that does not reap (some containers) would keep it a zombie
         "exit \"$status\"\n";
 
     private static readonly string? Setsid = OperatingSystem.IsLinux()
