@@ -28,10 +28,10 @@ internal static class ProcessGroup
         "(while read -r _; do :; done; kill -KILL 0) <&3 >/dev/null 2>&1 &\n" +
         "watcher=$!\n" +
         "exec 3<&-\n" +
-        "wait \"$program\"\n" +
+        "wait \"$program\" 2>/dev/null\n" +
         "status=$?\n" +
         "kill \"$watcher\" 2>/dev/null\n" +
-        "wait \"$watcher\"\n" + // reaped here: an init that does not reap (some containers) would keep it a zombie
+        "wait \"$watcher\" 2>/dev/null\n" + // reaped here: an init that does not reap (some containers) would keep it a zombie
         "exit \"$status\"\n";
 
     private static readonly string? Setsid = OperatingSystem.IsLinux()
