@@ -15,8 +15,11 @@ internal static class ExitCodes
     /// <summary>A safety gate refused at least one target before it wrote anything (and none failed).</summary>
     public const int Refused = 3;
 
+    /// <summary>At least one target was already running elsewhere and was not started (and none failed).</summary>
+    public const int AlreadyRunning = 4;
+
     /// <summary><c>run</c>: an upstream kept rate limiting at least one target (HTTP 429) past <c>--max-wait</c>, and no target failed otherwise.</summary>
-    public const int RateLimited = 4;
+    public const int RateLimited = 5;
 
     /// <summary>Interrupted (Ctrl+C / SIGTERM); runs in flight were recorded as cancelled.</summary>
     public const int Cancelled = 130;

@@ -58,7 +58,7 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         lock (_gate)
         {
             ClearProgress();
-            var mark = result.Status switch
+            var mark = result.AlreadyRunning ? "BUSY" : result.Status switch
             {
                 RunStatus.Succeeded => "ok",
                 RunStatus.Refused => "REFUSED",

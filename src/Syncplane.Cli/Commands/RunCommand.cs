@@ -117,8 +117,9 @@ internal static class RunCommand
 
         console.Summary(results, time.GetElapsedTime(started));
         return cancellationToken.IsCancellationRequested || results.Any(r => r.Status == RunStatus.Cancelled) ? ExitCodes.Cancelled
-            : results.Any(r => r.Status == RunStatus.Failed && !r.RateLimited) ? ExitCodes.TargetFailed
+            : results.Any(r => r.Status == RunStatus.Failed && !r.RateLimited && !r.AlreadyRunning) ? ExitCodes.TargetFailed
             : results.Any(r => r.RateLimited) ? ExitCodes.RateLimited
+            : results.Any(r => r.AlreadyRunning) ? ExitCodes.AlreadyRunning
             : results.Any(r => r.Status == RunStatus.Refused) ? ExitCodes.Refused
             : ExitCodes.Success;
     }

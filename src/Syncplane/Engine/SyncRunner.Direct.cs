@@ -37,10 +37,10 @@ public sealed partial class SyncRunner
         {
             runId = await StartDirectRunAsync(target, options, cancellationToken);
         }
-        catch (InvalidOperationException ex)
+        catch (TargetAlreadyRunningException ex)
         {
             // The target is running elsewhere right now: nothing was started, nothing is recorded.
-            return new TargetRunResult { RunId = 0, Target = target.Name, Direction = target.Direction, Status = RunStatus.Failed, Message = ex.Message, Duration = TimeSpan.Zero };
+            return new TargetRunResult { RunId = 0, Target = target.Name, Direction = target.Direction, Status = RunStatus.Failed, Message = ex.Message, Duration = TimeSpan.Zero, AlreadyRunning = true };
         }
 
         var startedAt = time.GetTimestamp();
@@ -124,31 +124,31 @@ public sealed partial class SyncRunner
     private async Task<long> StartDirectRunAsync(TargetConfig target, RunOptions options, CancellationToken cancellationToken)
     {
         var run = new NewRun(target.Name, options.Trigger, target.Direction.ToString().ToLowerInvariant(), options.DryRun, Owner: DirectRunOwner.Current, Lease: DirectRunLease);
-        try
+        for (var turn = 1; ; turn++)
         {
-            return await store.StartRunAsync(run, cancellationToken);
-        }
-        catch (InvalidOperationException)
-        {
-            if (!await TakeOverFromDeadProcessAsync(target.Name, cancellationToken))
+            try
             {
-                throw;
+                return await store.StartRunAsync(run, cancellationToken);
+            }
+            catch (TargetAlreadyRunningException ex) when (turn < 3 && (ex.Running is null || DirectRunOwner.IsDeadOnThisHost(ex.Running.WorkerId)))
+            {
+                // The running run ended meanwhile, or its process is gone: start again (the store lets one racer win).
+                if (ex.Running is { } abandoned)
+                {
+                    await TakeOverFromDeadProcessAsync(abandoned, cancellationToken);
+                }
             }
         }
-
-        return await store.StartRunAsync(run, cancellationToken);
     }
 
-    /// <summary>Ends the target's running run when the <c>syncplane run</c> process that held it died on this host.</summary>
-    private async Task<bool> TakeOverFromDeadProcessAsync(string target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a run whose <c>syncplane run</c> process died on this host, after killing what that process left
+    /// running, so the old run's programs never work beside the new run's.
+    /// </summary>
+    private async Task TakeOverFromDeadProcessAsync(RunRecord abandoned, CancellationToken cancellationToken)
     {
-        var running = await store.ListRunsAsync(new RunQuery(target, RunStatus.Running, Limit: 1), cancellationToken);
-        if (running is not [var abandoned] || !DirectRunOwner.IsDeadOnThisHost(abandoned.WorkerId))
-        {
-            return false;
-        }
-
-        return await store.CompleteRunAsync(abandoned.Id, new RunCompletion
+        Process.OrphanSweep.KillOrphans();
+        await store.CompleteRunAsync(abandoned.Id, new RunCompletion
         {
             Status = RunStatus.Failed,
             Message = $"abandoned: the process that ran it ({abandoned.WorkerId}) is gone",

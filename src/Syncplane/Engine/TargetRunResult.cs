@@ -30,6 +30,9 @@ public sealed record TargetRunResult
 
     public string? CommitSha { get; init; }
 
+    /// <summary>Not started: another run of the target was running (<see cref="Message"/> names it); recorded nowhere.</summary>
+    public bool AlreadyRunning { get; init; }
+
     public bool Success => Status == RunStatus.Succeeded;
 
     /// <summary>True when the run failed because an upstream kept rate limiting it longer than <see cref="RunOptions.MaxRateLimitWait"/>.</summary>

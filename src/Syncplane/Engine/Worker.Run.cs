@@ -104,9 +104,11 @@ internal sealed partial class Worker
     private async Task CompleteAsync(RunLease lease, RunCompletion completion, TargetConfig? target = null)
     {
         var fenced = completion with { Fence = lease.Fence };
-        var (completed, next) = _stopping.IsCancellationRequested
+
+        // A retry only completes: the first try may have committed its claim without our hearing of it.
+        var (completed, next) = await UntilStoreAnswersAsync(lease, async retry => _stopping.IsCancellationRequested || retry
             ? (await store.CompleteRunAsync(lease.RunId, fenced, CancellationToken.None), null)
-            : await store.CompleteAndClaimAsync(lease.RunId, fenced, options.WorkerId, options.LeaseDuration, CancellationToken.None);
+            : await store.CompleteAndClaimAsync(lease.RunId, fenced, options.WorkerId, options.LeaseDuration, CancellationToken.None));
         if (next is not null)
         {
             Start(next);
@@ -131,12 +133,41 @@ internal sealed partial class Worker
     {
         if (attemptLog is not null)
         {
-            await store.AppendLogAsync(lease.RunId, [.. attemptLog, new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)], CancellationToken.None);
+            IReadOnlyList<LogLine> lines = [.. attemptLog, new LogLine(time.GetUtcNow(), LogLevel.Warning, reason)];
+            await UntilStoreAnswersAsync(lease, async _ =>
+            {
+                await store.AppendLogAsync(lease.RunId, lines, CancellationToken.None);
+                return true;
+            });
         }
 
-        var requeued = await store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, attemptError, CancellationToken.None);
+        var requeued = await UntilStoreAnswersAsync(lease, _ => store.RequeueAsync(lease.RunId, lease.Fence, notBefore, reason, countAttempt, attemptError, CancellationToken.None));
         Report(requeued ? kind : WorkerEventKind.FencedOut, lease, null, requeued ? reason : "the lease was taken over; this attempt is not recorded");
     }
+
+    /// <summary>
+    /// Runs a store call that ends (or requeues) a run, again every <see cref="StoreRetryDelay"/> while the store is
+    /// unreachable (a database restart), for up to one lease. Given up at once, the run would stay "running" until
+    /// another node's lease recovery returned it to the queue: never, when every node stopped meanwhile.
+    /// </summary>
+    private async Task<T> UntilStoreAnswersAsync<T>(RunLease lease, Func<bool, Task<T>> call)
+    {
+        var giveUpAt = time.GetUtcNow() + options.LeaseDuration;
+        for (var retry = false; ; retry = true)
+        {
+            try
+            {
+                return await call(retry);
+            }
+            catch (Exception ex) when (ex is not (ArgumentException or KeyNotFoundException) && time.GetUtcNow() < giveUpAt)
+            {
+                Report(WorkerEventKind.StoreUnavailable, lease, null, $"{ex.Message}; recording the run's end again in {Config.DurationParser.Format(StoreRetryDelay)}");
+                await Task.Delay(StoreRetryDelay, time, CancellationToken.None);
+            }
+        }
+    }
+
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
 
     private async Task RenewAsync(ActiveRun active)
     {

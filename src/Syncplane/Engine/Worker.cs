@@ -31,6 +31,8 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
                 var wake = Volatile.Read(ref _wake).Task;
                 if (lastRecovery is not { } last || time.GetUtcNow() - last >= options.RecoveryInterval)
                 {
+                    // What a dead Syncplane process on this host left running dies before its runs can run again.
+                    Process.OrphanSweep.KillOrphans();
                     await store.RecoverExpiredLeasesAsync(stopping);
                     lastRecovery = time.GetUtcNow();
                 }
@@ -148,6 +150,15 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
         }
 
         await graceOver.CancelAsync();
+        try
+        {
+            // A last look: runs of workers that died return to the queue rather than stay "running" if this node was the last.
+            await store.RecoverExpiredLeasesAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The store is unreachable; the next node to start recovers them.
+        }
     }
 
     private List<ActiveRun> ActiveRuns()

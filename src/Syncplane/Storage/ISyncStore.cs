@@ -13,7 +13,7 @@ public partial interface ISyncStore : IAsyncDisposable
     Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>Records a run that starts now, in <see cref="RunStatus.Running"/>, outside the queue; returns its id.</summary>
-    /// <exception cref="InvalidOperationException">The target already has a running run (at most one per target).</exception>
+    /// <exception cref="TargetAlreadyRunningException">The target already has a running run (at most one per target: a unique index decides, so of two racing starts one wins).</exception>
     Task<long> StartRunAsync(NewRun run, CancellationToken cancellationToken);
 
     /// <summary>Appends lines to a run's log, after any lines appended before; order is kept.</summary>

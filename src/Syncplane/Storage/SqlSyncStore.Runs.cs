@@ -48,8 +48,7 @@ internal abstract partial class SqlSyncStore
         {
             // runs_one_running_per_target: the database refuses a second running run of one target.
             var running = await ListRunsAsync(new RunQuery(run.Target, RunStatus.Running, Limit: 1), cancellationToken);
-            var which = running.Count > 0 ? $"run {running[0].Id}" : "another run";
-            throw new InvalidOperationException($"target {run.Target} is already running ({which}); wait for it to finish", ex);
+            throw new TargetAlreadyRunningException(run.Target, running.Count > 0 ? running[0] : null, ex);
         }
     }
 

@@ -61,7 +61,7 @@ public sealed class RateLimitedRunTests : IAsyncLifetime
         var run = await SyncplaneCli.RunAsync(_dir.Path, "run", "--target", "api", "--ci", "--max-wait", "2s");
         var status = Target(await SyncplaneCli.RunAsync(_dir.Path, "status", "--json"), "api");
 
-        Assert.Equal(4, run.ExitCode);
+        Assert.Equal(5, run.ExitCode);
         var waits = run.Stdout.Split('\n').Count(l => l.Contains("rate limited by", StringComparison.Ordinal) && l.EndsWith("waiting 1s (Retry-After)…", StringComparison.Ordinal));
         Assert.Equal(2, waits);
         Assert.Equal(3, _requests); // the first try and one after each wait

@@ -142,4 +142,20 @@ public sealed class WorkerTests : IAsyncLifetime
         Assert.Contains("starting up", outage.Message, StringComparison.Ordinal);
         Assert.Equal((queued.RunId, "succeeded"), (finished.RunId, finished.Status));
     }
+
+    [Fact]
+    public async Task RunAsync_StoreUnavailableWhenTheRunEnds_RecordsTheEndOnceItAnswers_InsteadOfLeavingItRunning()
+    {
+        var flaky = new InterceptingStore(_bed.Store) { Completions = false };
+        var queued = await _bed.EnqueueAsync("mirror");
+        _bed.Start(_bed.NewWorker(store: flaky.Proxy).RunAsync);
+
+        var outage = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.StoreUnavailable, Step);
+        flaky.Completions = true;
+        var finished = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
+
+        Assert.Equal(queued.RunId, outage.RunId);
+        Assert.Equal((queued.RunId, "succeeded"), (finished.RunId, finished.Status));
+        Assert.Equal(RunStatus.Succeeded, (await _bed.Store.GetRunAsync(queued.RunId, CancellationToken.None))!.Status);
+    }
 }

@@ -39,7 +39,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
         Assert.Equal(["cli"], runs[0].Triggers);
         Assert.All(runs, r => Assert.Equal(r.QueuedAt, r.NotBefore));
         Assert.All(runs, r => Assert.Equal(0L, r.Fence));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+        await Assert.ThrowsAsync<TargetAlreadyRunningException>(() => store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
     }
 
     public async Task InitializeAsync()
@@ -99,9 +99,10 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     {
         var running = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Open().StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
+        var error = await Assert.ThrowsAsync<TargetAlreadyRunningException>(() => Open().StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct));
 
-        Assert.Contains($"target docs is already running (run {running})", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"target docs is already running (run {running}, started by ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(running, error.Running?.Id);
         await Store.CompleteRunAsync(running, new RunCompletion { Status = RunStatus.Succeeded, Message = "ok" }, Ct);
         Assert.True(await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct) > running);
     }

@@ -6,7 +6,7 @@ namespace Syncplane.Tests.Support;
 
 /// <summary>
 /// Wraps a store: records every <see cref="ISyncStore.EnqueueAsync"/> request, and while
-/// <see cref="Renewals"/> (or <see cref="Claims"/>) is false fails lease renewals (claims) as if the database were unreachable.
+/// <see cref="Renewals"/> (or <see cref="Claims"/>, <see cref="Completions"/>) is false fails lease renewals (claims, completions) as if the database were unreachable.
 /// Everything else passes through.
 /// </summary>
 internal sealed class InterceptingStore
@@ -28,6 +28,9 @@ internal sealed class InterceptingStore
     /// <summary>While false, claims fail as if the database were restarting.</summary>
     public bool Claims { get; set; } = true;
 
+    /// <summary>While false, completions fail as if the database were restarting.</summary>
+    public bool Completions { get; set; } = true;
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy generates a subclass of it")]
     public class Forwarder : DispatchProxy
     {
@@ -44,6 +47,10 @@ internal sealed class InterceptingStore
                     return Task.FromException<bool>(new IOException("connection to the store lost"));
                 case nameof(ISyncStore.ClaimAsync) when !Owner.Claims:
                     return Task.FromException<RunLease?>(new IOException("the database system is starting up"));
+                case nameof(ISyncStore.CompleteAndClaimAsync) when !Owner.Completions:
+                    return Task.FromException<(bool, RunLease?)>(new IOException("the database system is shutting down"));
+                case nameof(ISyncStore.CompleteRunAsync) when !Owner.Completions:
+                    return Task.FromException<bool>(new IOException("the database system is shutting down"));
                 case nameof(ISyncStore.EnqueueAsync):
                     Owner.Enqueued.Enqueue((RunRequest)args![0]!);
                     break;

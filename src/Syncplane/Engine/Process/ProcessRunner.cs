@@ -8,11 +8,12 @@ namespace Syncplane.Engine.Process;
 /// <summary>
 /// Runs programs for connectors, checks and verification: streams every stdout line to the run log as
 /// Info and every stderr line as Warning while the program runs, enforces the timeout, and kills the
-/// whole process tree on timeout or cancellation.
+/// whole process tree and its process group on timeout or cancellation.
 /// </summary>
 /// <remarks>
 /// The command line is logged as <see cref="ProcessSpec.DisplayText"/>, never built from resolved
-/// secrets by this class. Standard input is closed at once so nothing can wait for a terminal.
+/// secrets by this class. Standard input reads as empty so nothing can wait for a terminal. Every program
+/// runs in a process group of its own that dies with this process (see <see cref="ProcessGroup"/>).
 /// </remarks>
 internal sealed class ProcessRunner(TimeProvider time)
 {
@@ -30,7 +31,14 @@ internal sealed class ProcessRunner(TimeProvider time)
     {
         cancellationToken.ThrowIfCancellationRequested();
         log.Info($"$ {spec.DisplayText}");
-        using var process = new SystemProcess { StartInfo = StartInfo(spec) };
+        var info = StartInfo(spec);
+        if (ProcessGroup.Enabled)
+        {
+            info.FileName = ProgramPath.Resolve(spec);
+        }
+
+        ProcessGroup.Wrap(info);
+        using var process = new SystemProcess { StartInfo = info };
         var started = time.GetTimestamp();
         try
         {
@@ -42,7 +50,12 @@ internal sealed class ProcessRunner(TimeProvider time)
                 $"cannot run '{spec.FileName}' in '{spec.WorkingDirectory}': {ex.Message}", ex);
         }
 
-        process.StandardInput.Close();
+        if (!ProcessGroup.Enabled)
+        {
+            process.StandardInput.Close();
+        }
+
+        // Else stdin stays open until the process is disposed: the shim's watcher reads its closing as this process's end.
         var stdout = new OutputBuffer();
         var stderr = new OutputBuffer();
         var pumps = Task.WhenAll(
@@ -153,5 +166,8 @@ internal sealed class ProcessRunner(TimeProvider time)
         {
             // Part of the tree was already gone; what is left has been signalled.
         }
+
+        // Descendants whose parent died meanwhile are no longer in the tree, but still in the group.
+        ProcessGroup.Kill(process.Id);
     }
 }
