@@ -119,6 +119,9 @@ public sealed record TargetConfig
 
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Names (globs such as <c>GITHUB_*</c>) of Syncplane's own environment variables the entrypoint inherits as they are, besides the baseline; not secrets, so not masked.</summary>
+    public IReadOnlyList<Glob> PassEnv { get; init; } = [];
+
     public string? WorkingDirectory { get; init; }
 
     /// <summary>Globs (relative to the base directory) of what a push reads.</summary>

@@ -8,7 +8,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
 {
     private static readonly string[] TargetKeys =
     [
-        "description", "direction", "source", "destination", "entrypoint", "config", "env", "working_dir",
+        "description", "direction", "source", "destination", "entrypoint", "config", "env", "pass_env", "working_dir",
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
         "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires",
     ];
@@ -86,6 +86,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Entrypoint = entrypoint,
             Config = config,
             Env = env,
+            PassEnv = reader.Globs(node, "pass_env"),
             WorkingDirectory = reader.Text(node, "working_dir") is { } wd ? Path.GetFullPath(wd, baseDirectory) : null,
             Inputs = reader.Globs(node, "inputs"),
             Outputs = reader.Globs(node, "outputs"),

@@ -120,6 +120,32 @@ public class SecretHandlingTests : IDisposable
         new SecretProbe(Other, Unreferenced).AssertAbsentFromFiles(_dir[".syncplane"]);
     }
 
+    [Fact]
+    public async Task PassEnv_NamesAndGlobs_AreInheritedUnmasked_AndNothingElse()
+    {
+        _dir.Write("syncplane.yaml", """
+            targets:
+              reader:
+                entrypoint: scripts/reader.sh
+                pass_env: [CI, "GITHUB_*"]
+            """);
+        Executable("scripts/reader.sh", """
+            echo "ci=[$CI] repo=[$GITHUB_REPOSITORY] sha=[$GITHUB_SHA] other=[$SYNCPLANE_TEST_UNPASSED]"
+            """);
+        var env = new Dictionary<string, string>
+        {
+            ["CI"] = "true",
+            ["GITHUB_REPOSITORY"] = "acme/portal",
+            ["GITHUB_SHA"] = "0123abcd",
+            ["SYNCPLANE_TEST_UNPASSED"] = "not-for-scripts",
+        };
+
+        var result = await SyncplaneCli.RunAsync(_dir.Path, env, "run", "--target", "reader", "--verbose", "--ci");
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("ci=[true] repo=[acme/portal] sha=[0123abcd] other=[]", result.Stdout, StringComparison.Ordinal);
+    }
+
     private void Executable(string path, string script)
     {
         var file = _dir.Write(path, "#!/bin/sh\n" + script + "\n");

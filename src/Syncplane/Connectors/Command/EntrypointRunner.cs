@@ -12,7 +12,7 @@ namespace Syncplane.Connectors.Command;
 /// </summary>
 /// <remarks>
 /// The environment is the <see cref="ScriptEnvironment"/> baseline of Syncplane's own (PATH, HOME, LANG, …;
-/// nothing else is inherited) plus the target's <c>env</c> (secret references resolved now),
+/// and the variables the target's <c>pass_env</c> names; nothing else is inherited) plus the target's <c>env</c> (secret references resolved now),
 /// <c>SYNCPLANE_CONFIG_&lt;KEY&gt;</c> for each <c>config</c> entry (key upper-cased, other characters than
 /// A-Z and 0-9 replaced by '_'), <c>SYNCPLANE_TARGET</c>, <c>SYNCPLANE_DIRECTION</c> (pull, push,
 /// bidirectional), <c>SYNCPLANE_DRY_RUN</c> (1 or 0) and <c>SYNCPLANE_BASE_DIR</c>. For push and bidirectional
@@ -120,7 +120,7 @@ internal sealed class EntrypointRunner(ProcessRunner runner)
 
     private static Dictionary<string, string?> Environment(TargetConfig target, SyncDirection direction, bool dryRun, ConnectorContext context)
     {
-        var environment = ScriptEnvironment.Start(System.Environment.GetEnvironmentVariables());
+        var environment = ScriptEnvironment.Start(System.Environment.GetEnvironmentVariables(), target.PassEnv);
         foreach (var (key, value) in target.Config)
         {
             environment[ConfigVariable(key)] = context.Secrets.Resolve(value);

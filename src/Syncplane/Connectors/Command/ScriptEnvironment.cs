@@ -1,4 +1,5 @@
 using System.Collections;
+using Syncplane.Planning;
 
 namespace Syncplane.Connectors.Command;
 
@@ -16,16 +17,19 @@ internal static class ScriptEnvironment
         "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR",
     };
 
-    /// <summary>True when an inherited variable named <paramref name="name"/> is passed on.</summary>
+    /// <summary>True when an inherited variable named <paramref name="name"/> is passed on without being asked for.</summary>
     public static bool Inherits(string name) => Baseline.Contains(name) || name.StartsWith("LC_", StringComparison.Ordinal);
 
-    /// <summary>Changes to the inherited environment that remove every variable outside the baseline (null removes).</summary>
-    public static Dictionary<string, string?> Start(IDictionary inherited)
+    /// <summary>
+    /// Changes to the inherited environment that remove every variable outside the baseline and the target's
+    /// <c>pass_env</c> names (null removes).
+    /// </summary>
+    public static Dictionary<string, string?> Start(IDictionary inherited, IReadOnlyList<Glob> passed)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (string name in inherited.Keys)
         {
-            if (!Inherits(name))
+            if (!Inherits(name) && !passed.Any(glob => glob.IsMatch(name)))
             {
                 environment[name] = null;
             }
