@@ -76,7 +76,7 @@ public sealed class DriftGatesTests : IDisposable
             Gate("touch ran-all; echo 0", max: 0),
         ];
 
-        var result = await _gates.RunAsync(gates, "oca_repos", _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+        var result = await _gates.RunAsync(gates, "oca_repos", firstSync: false, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
 
         Assert.True(result.Passed, result.Message);
         Assert.True(File.Exists(_dir["ran-oca"]));
@@ -89,7 +89,7 @@ public sealed class DriftGatesTests : IDisposable
     {
         DriftGate[] gates = [Gate("echo 5", max: 1) with { Name = "first" }, Gate("touch second; echo 0", max: 0)];
 
-        var result = await _gates.RunAsync(gates, "t", _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+        var result = await _gates.RunAsync(gates, "t", firstSync: false, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
 
         Assert.False(result.Passed);
         Assert.Equal("drift gate 'first'", result.Gate);
