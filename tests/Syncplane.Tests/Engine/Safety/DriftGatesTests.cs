@@ -96,6 +96,29 @@ public sealed class DriftGatesTests : IDisposable
         Assert.False(File.Exists(_dir["second"]));
     }
 
+    [Fact]
+    public async Task RunAsync_OnAFirstSync_AFailingGateIsSkippedWithAWarning_AndTheOthersStillRun()
+    {
+        DriftGate[] gates = [Gate("echo 0", min: 100) with { Name = "module count" }, Gate("touch second; echo 0", max: 0)];
+
+        var result = await _gates.RunAsync(gates, "oca_repos", firstSync: true, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+
+        Assert.True(result.Passed, result.Message);
+        Assert.Equal("first sync: drift gate 'module count' skipped", result.Note);
+        Assert.Contains(_log.Lines, l => l.Level == Syncplane.Engine.LogLevel.Warning
+            && l.Message == "drift gate 'module count' skipped: value 0 is below the minimum 100, but this is oca_repos's first sync (none of its outputs exists yet)");
+        Assert.True(File.Exists(_dir["second"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_GatesThatPass_LeaveNoNote()
+    {
+        var result = await _gates.RunAsync([Gate("echo 0", max: 0)], "t", firstSync: true, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+
+        Assert.True(result.Passed, result.Message);
+        Assert.Null(result.Note);
+    }
+
     private static DriftGate Gate(string command, double? min = null, double? max = null, string[]? targets = null) =>
         new("g", command, min, max, (targets ?? []).Select(Glob.Parse).ToList());
 
