@@ -24,6 +24,10 @@ public sealed partial class SyncRunner
 
         await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
         var drift = await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, IsFirstSync(target), config.BaseDirectory, target.Timeout, log, ct));
+        if (!options.DryRun)
+        {
+            OutputDirectories.Create(config);
+        }
 
         var outcome = target.Entrypoint is null
             ? await SyncItemsAsync(target, options, context, runner, progress, ct)

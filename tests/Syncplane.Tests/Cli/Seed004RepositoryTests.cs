@@ -98,12 +98,13 @@ public sealed class Seed004RepositoryTests : IDisposable
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Equal(100, Directory.GetFiles(Path.Combine(Root, OcaDirectory), "__manifest__.py", SearchOption.AllDirectories).Length);
         Assert.False(Directory.Exists(Path.Combine(Root, ".insightpulse", "insightpulse_odoo")));
+        Assert.True(Directory.Exists(Path.Combine(Root, "docs", "runtime"))); // outputs' directories exist, so the seed's 'find docs/runtime' check passes
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "out", "report.json")));
         var oca = report.RootElement.GetProperty("results")[0];
         Assert.True(oca.GetProperty("success").GetBoolean());
         Assert.True(oca.GetProperty("verification_passed").GetBoolean());
         Assert.Contains("first sync: drift gate 'OCA module count' skipped", oca.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.StartsWith("sync oca_repos", _clone.Run(["log", "-1", "--format=%s"]), StringComparison.Ordinal);
+        Assert.StartsWith("syncplane: sync oca_repos", _clone.Run(["log", "-1", "--format=%s"]), StringComparison.Ordinal);
         Assert.Equal("", _clone.Run(["status", "--porcelain", "--untracked-files=no"]));
 
         Assert.True(File.Exists(Path.Combine(Root, ".syncplane", "syncplane.db")));
