@@ -7,14 +7,14 @@ internal static class CliOptions
 {
     public static Option<string> Config() => new("--config", "-c")
     {
-        Description = "The config file",
-        DefaultValueFactory = _ => "syncplane.yaml",
+        Description = "The config file (default: ./syncplane.yaml, or ./.insightpulse/sync.yaml when only that exists)",
+        DefaultValueFactory = _ => ConfigFile.DefaultPath(),
         HelpName = "FILE",
     };
 
     public static Option<string> Store() => new("--store")
     {
-        Description = "The store: a postgres:// URL or Npgsql connection string, or a SQLite file path (default: .syncplane/syncplane.db next to the config)",
+        Description = "The store: a postgres:// URL or Npgsql connection string, or a SQLite file path (default: syncplane.db in the config's state_dir, .syncplane/ under its root)",
         HelpName = "STORE",
     };
 

@@ -13,6 +13,7 @@ internal static class StoreFactory
     /// </summary>
     public static ISyncStore Open(SyncplaneConfig config, string? storeOption, SecretResolver secrets, TimeProvider time)
     {
+        CreateIgnoredByGit(config.StateDirectory);
         var location = storeOption ?? config.Store;
         if (location is null)
         {
@@ -28,5 +29,19 @@ internal static class StoreFactory
 
         var path = resolved.StartsWith("sqlite:", StringComparison.Ordinal) ? resolved["sqlite:".Length..] : resolved;
         return new SqliteSyncStore(Path.GetFullPath(path, config.BaseDirectory), time);
+    }
+
+    /// <summary>
+    /// A state directory Syncplane creates ignores itself: at a repository's root (seed 004) a <c>git add -A</c>
+    /// must never commit the store, or a "Git clean" pre-sync check would fail on every later run. A directory
+    /// that exists already is the user's and left as it is.
+    /// </summary>
+    private static void CreateIgnoredByGit(string stateDirectory)
+    {
+        if (!Directory.Exists(stateDirectory))
+        {
+            Directory.CreateDirectory(stateDirectory);
+            File.WriteAllText(Path.Combine(stateDirectory, ".gitignore"), "# Syncplane's state: the store, clones, caches\n*\n");
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers"];
+    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -18,7 +18,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
         var fullPath = Path.GetFullPath(path);
         if (!File.Exists(fullPath))
         {
-            throw new ConfigException([new ConfigError(path, 0, 0, "config file not found; pass --config FILE or create ./syncplane.yaml")]);
+            throw new ConfigException([new ConfigError(path, 0, 0, "config file not found; pass --config FILE or create ./syncplane.yaml (or ./.insightpulse/sync.yaml)")]);
         }
 
         return Parse(File.ReadAllText(fullPath), fullPath);
@@ -45,7 +45,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             return null;
         }
 
-        var baseDirectory = Path.GetDirectoryName(fullPath)!;
+        var baseDirectory = ConfigRoot.Resolve(root, reader, Path.GetDirectoryName(fullPath)!);
         var version = reader.Text(root, "version") ?? "1";
         if (version is not ("1" or "1.0"))
         {

@@ -17,7 +17,10 @@ public sealed record SyncplaneConfig
     /// <summary>Full path of the file this was loaded from.</summary>
     public required string File { get; init; }
 
-    /// <summary>The directory relative paths in the file are resolved against (the file's directory).</summary>
+    /// <summary>
+    /// The directory relative paths in the file are resolved against and commands run in: <c>root:</c>, else the
+    /// file's directory, or its parent when the file sits in a dot-directory such as <c>.insightpulse/</c>.
+    /// </summary>
     public required string BaseDirectory { get; init; }
 
     public string Version { get; init; } = "1";
@@ -32,7 +35,7 @@ public sealed record SyncplaneConfig
     /// <summary>Named rate-limit budgets (top-level <c>rate_limits</c>) that targets share by name.</summary>
     public IReadOnlyDictionary<string, RateLimit> RateLimits { get; init; } = new Dictionary<string, RateLimit>();
 
-    /// <summary>Where Syncplane keeps its state; <value>.syncplane</value> next to the config file by default.</summary>
+    /// <summary>Where Syncplane keeps its state; <value>.syncplane</value> in <see cref="BaseDirectory"/> by default.</summary>
     public required string StateDirectory { get; init; }
 
     /// <summary>

@@ -23,11 +23,20 @@ public sealed partial class SyncRunner
         }
 
         await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
-        await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, config.BaseDirectory, target.Timeout, log, ct));
+        var drift = await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, IsFirstSync(target), config.BaseDirectory, target.Timeout, log, ct));
+        if (!options.DryRun)
+        {
+            OutputDirectories.Create(config);
+        }
 
         var outcome = target.Entrypoint is null
             ? await SyncItemsAsync(target, options, context, runner, progress, ct)
             : await RunEntrypointAsync(target, options, context, runner, ct);
+        if (drift.Note is { } note)
+        {
+            outcome = outcome with { Message = $"{outcome.Message} ({note})" };
+        }
+
         if (outcome.Status != RunStatus.Succeeded || options.DryRun)
         {
             return await VerifyAsync(target, options, runner, log, outcome, ct);
@@ -41,6 +50,13 @@ public sealed partial class SyncRunner
 
         return await VerifyAsync(target, options, runner, log, outcome, ct);
     }
+
+    /// <summary>
+    /// None of the target's outputs exists yet (a fresh repository, a new target): drift gates that judge what it
+    /// produces cannot pass before its first sync, so they are skipped then rather than block it forever.
+    /// </summary>
+    private bool IsFirstSync(TargetConfig target) =>
+        target.Outputs.Count > 0 && FileStamps.List(config.BaseDirectory, target.Outputs).Count == 0;
 
     private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, CancellationToken ct)
     {
@@ -189,12 +205,14 @@ public sealed partial class SyncRunner
         ? $"{s.Creates} created, {s.Updates} updated, {s.Deletes} deleted, {s.Unchanged} unchanged"
         : $"{s.Creates} to create, {s.Updates} to update, {s.Deletes} to delete, {s.Unchanged} unchanged";
 
-    private static async Task RequireAsync(Task<GateResult> gate)
+    private static async Task<GateResult> RequireAsync(Task<GateResult> gate)
     {
         var result = await gate;
         if (!result.Passed)
         {
             throw new GateFailedException(result.Gate, result.Message);
         }
+
+        return result;
     }
 }

@@ -13,29 +13,44 @@ internal sealed class DriftGates(ProcessRunner runner)
     public static bool AppliesTo(DriftGate gate, string targetName) =>
         gate.Targets.Count == 0 || gate.Targets.Any(g => g.IsMatch(targetName));
 
-    /// <summary>Runs every gate that applies to <paramref name="targetName"/>, stopping at the first failure.</summary>
+    /// <summary>
+    /// Runs every gate that applies to <paramref name="targetName"/>, stopping at the first failure. On the target's
+    /// <paramref name="firstSync"/> (none of its outputs exists yet) a failing gate is skipped with a warning and a
+    /// note instead: a gate on what the sync produces cannot pass before the sync has produced it once.
+    /// </summary>
     public async Task<GateResult> RunAsync(
         IReadOnlyList<DriftGate> gates,
         string targetName,
+        bool firstSync,
         string baseDirectory,
         TimeSpan timeout,
         IRunLog log,
         CancellationToken cancellationToken)
     {
         var ran = 0;
+        var skipped = new List<string>();
         foreach (var gate in gates.Where(g => AppliesTo(g, targetName)))
         {
             var result = await RunOneAsync(gate, baseDirectory, timeout, log, cancellationToken);
             ran++;
-            if (!result.Passed)
+            if (result.Passed)
+            {
+                log.Info($"{result.Gate}: {result.Message}");
+            }
+            else if (firstSync)
+            {
+                log.Warn($"{result.Gate} skipped: {result.Message}, but this is {targetName}'s first sync (none of its outputs exists yet)");
+                skipped.Add(result.Gate);
+            }
+            else
             {
                 return result;
             }
-
-            log.Info($"{result.Gate}: {result.Message}");
         }
 
-        return GateResult.Pass("drift gates", $"{ran} drift gates apply to {targetName} and passed");
+        return skipped.Count == 0
+            ? GateResult.Pass("drift gates", $"{ran} drift gates apply to {targetName} and passed")
+            : GateResult.Pass("drift gates", $"{ran - skipped.Count} of {ran} drift gates passed") with { Note = $"first sync: {string.Join(", ", skipped)} skipped" };
     }
 
     /// <summary>Runs one gate regardless of its <c>targets</c>.</summary>

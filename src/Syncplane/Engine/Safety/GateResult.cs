@@ -8,6 +8,9 @@ internal sealed record GateResult(bool Passed, string Gate, string Message)
 {
     public static GateResult Pass(string gate, string message) => new(true, gate, message);
 
+    /// <summary>What the run's result should mention although the gate passed (a drift gate skipped on a first sync).</summary>
+    public string? Note { get; init; }
+
     public static GateResult Fail(string gate, string message) => new(false, gate, message);
 
     public override string ToString() => $"{Gate}: {Message}";

@@ -76,7 +76,7 @@ public sealed class DriftGatesTests : IDisposable
             Gate("touch ran-all; echo 0", max: 0),
         ];
 
-        var result = await _gates.RunAsync(gates, "oca_repos", _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+        var result = await _gates.RunAsync(gates, "oca_repos", firstSync: false, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
 
         Assert.True(result.Passed, result.Message);
         Assert.True(File.Exists(_dir["ran-oca"]));
@@ -89,11 +89,34 @@ public sealed class DriftGatesTests : IDisposable
     {
         DriftGate[] gates = [Gate("echo 5", max: 1) with { Name = "first" }, Gate("touch second; echo 0", max: 0)];
 
-        var result = await _gates.RunAsync(gates, "t", _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+        var result = await _gates.RunAsync(gates, "t", firstSync: false, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
 
         Assert.False(result.Passed);
         Assert.Equal("drift gate 'first'", result.Gate);
         Assert.False(File.Exists(_dir["second"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_OnAFirstSync_AFailingGateIsSkippedWithAWarning_AndTheOthersStillRun()
+    {
+        DriftGate[] gates = [Gate("echo 0", min: 100) with { Name = "module count" }, Gate("touch second; echo 0", max: 0)];
+
+        var result = await _gates.RunAsync(gates, "oca_repos", firstSync: true, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+
+        Assert.True(result.Passed, result.Message);
+        Assert.Equal("first sync: drift gate 'module count' skipped", result.Note);
+        Assert.Contains(_log.Lines, l => l.Level == Syncplane.Engine.LogLevel.Warning
+            && l.Message == "drift gate 'module count' skipped: value 0 is below the minimum 100, but this is oca_repos's first sync (none of its outputs exists yet)");
+        Assert.True(File.Exists(_dir["second"]));
+    }
+
+    [Fact]
+    public async Task RunAsync_GatesThatPass_LeaveNoNote()
+    {
+        var result = await _gates.RunAsync([Gate("echo 0", max: 0)], "t", firstSync: true, _dir.Path, TimeSpan.FromSeconds(30), _log, CancellationToken.None);
+
+        Assert.True(result.Passed, result.Message);
+        Assert.Null(result.Note);
     }
 
     private static DriftGate Gate(string command, double? min = null, double? max = null, string[]? targets = null) =>
