@@ -42,10 +42,14 @@ internal sealed partial class ChecksBinder
         },
         CheckKinds.Compose => new ComposeCheckOptions(Path.GetFullPath(reader.Text(node, "file") ?? "docker-compose.yml", baseDirectory))
         {
-            Docker = reader.Text(node, "docker") ?? "docker",
+            Docker = Program(reader.Text(node, "docker") ?? "docker"),
         },
         _ => Command(node),
     };
+
+    // A program given as a path is relative to the config file, like every path in it; a bare name is looked up on PATH.
+    private string Program(string program) =>
+        program.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(program, baseDirectory) : program;
 
     private HttpCheckOptions? Http(string name, ConfigNode node)
     {
