@@ -13,6 +13,7 @@ namespace Syncplane.Checks;
 /// <item><c>git</c> (Git Sync): <c>Synced</c> (in sync, also with uncommitted changes or on another branch), <c>Diverged</c>
 /// (ahead, behind or both), <c>Failed</c>.</item>
 /// <item><c>compose</c> (Docker Sync): <c>Synced</c>, <c>OutOfSync</c>, <c>NoManifest</c>, <c>Failed</c>.</item>
+/// <item><c>cloud_run</c> (GCP Sync): <c>Synced</c>, <c>NotDeployed</c>, <c>NotConfigured</c>, <c>Failed</c>.</item>
 /// <item><c>command</c> (Authentication Check): <c>Success</c> when every command check of the section passed,
 /// <c>Partial</c> when some did, <c>Failed</c> when none did; <c>Details</c> is then an object of check name → passed.</item>
 /// <item><c>dns</c>, <c>http</c>, <c>tcp</c> (Cloudflare Check): <c>Reachable</c> when every one answered (healthy or
@@ -84,7 +85,7 @@ public static class SeedSections
             "Ahead" or "Behind" or "Diverged" => "Diverged",
             _ => "Failed",
         },
-        CheckKinds.Compose => State(result) ?? "Failed",
+        CheckKinds.Compose or CheckKinds.CloudRun => State(result) ?? "Failed",
         CheckKinds.Command => IsUp(result) ? "Success" : "Failed",
         _ => IsUp(result) ? "Reachable" : "Unreachable",
     };
@@ -95,6 +96,11 @@ public static class SeedSections
         if (result.Kind == CheckKinds.Dns && result.Status == CheckStatus.Healthy)
         {
             return ["DNS resolved", $"IPs: {result.Details.GetValueOrDefault("addresses")}"];
+        }
+
+        if (result.Kind == CheckKinds.CloudRun && result.Status == CheckStatus.Healthy)
+        {
+            return [$"Service URL: {result.Details.GetValueOrDefault("url")}"];
         }
 
         if (result.Kind == CheckKinds.Command && result.Status == CheckStatus.Healthy)

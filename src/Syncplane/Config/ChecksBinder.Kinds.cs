@@ -15,6 +15,7 @@ internal sealed partial class ChecksBinder
         CheckKinds.Tcp => "address",
         CheckKinds.Git => "path",
         CheckKinds.Compose => "file",
+        CheckKinds.CloudRun => "service",
         _ => "run",
     };
 
@@ -25,6 +26,7 @@ internal sealed partial class ChecksBinder
         CheckKinds.Tcp => ["address"],
         CheckKinds.Git => ["path", "remote", "branch", "fetch", "fast_forward"],
         CheckKinds.Compose => ["file", "docker"],
+        CheckKinds.CloudRun => ["service", "region", "project", "gcloud"],
         _ => ["run", "expected_exit_code", "output_pattern", "working_dir"],
     };
 
@@ -44,6 +46,14 @@ internal sealed partial class ChecksBinder
         {
             Docker = Program(reader.Text(node, "docker") ?? "docker"),
         },
+        CheckKinds.CloudRun => reader.Text(node, "service", required: true) is { } service
+            ? new CloudRunCheckOptions(service, baseDirectory)
+            {
+                Region = reader.Text(node, "region"),
+                Project = reader.Text(node, "project"),
+                Gcloud = Program(reader.Text(node, "gcloud") ?? "gcloud"),
+            }
+            : null,
         _ => Command(node),
     };
 

@@ -25,11 +25,13 @@ public sealed class InfinitySyncCheckTests : IDisposable
         _dir.Write("project/docker-compose.yml", "services:\n  api: { image: api }\n  db: { image: db }\n");
         Executable("project/bin/docker", """printf '{"Service":"api","State":"running"}\n{"Service":"db","State":"running"}\n'""");
         Executable("project/bin/gh-status.sh", "echo 'Logged in to github.com'");
+        Executable("project/bin/gcloud", """echo '{"status":{"url":"https://cp-abc-uc.a.run.app","latestReadyRevisionName":"cp-00123-abc"}}'""");
         _dir.Write("project/syncplane.yaml", """
             checks:
               GitHubCLI: { command: bin/gh-status.sh, section: AuthCheck }
               repo: { git: work, branch: main, section: GitSync }
               stack: { compose: docker-compose.yml, docker: bin/docker, section: DockerSync }
+              cloud-run: { cloud_run: cp, project: p, gcloud: bin/gcloud, section: GCPSync }
             """);
         var elsewhere = Directory.CreateDirectory(_dir["elsewhere"]).FullName;
 
@@ -43,6 +45,8 @@ public sealed class InfinitySyncCheckTests : IDisposable
         Assert.Equal("Synced", status.GetProperty("DockerSync").GetProperty("Status").GetString());
         Assert.Equal(0, status.GetProperty("DockerSync").GetProperty("Details").GetArrayLength());
         Assert.Equal("Synced", file.RootElement.GetProperty("checks").GetProperty("stack").GetProperty("State").GetString());
+        Assert.Equal("Synced", status.GetProperty("GCPSync").GetProperty("Status").GetString());
+        Assert.Equal("Service URL: https://cp-abc-uc.a.run.app", Assert.Single(status.GetProperty("GCPSync").GetProperty("Details").EnumerateArray()).GetString());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Syncplane.Checks;
+using Syncplane.Storage;
 using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Notifications;
@@ -46,6 +48,41 @@ public sealed class CheckNotificationTests : IDisposable
         var seen = Results(server, "repo");
         await NotificationBed.WaitUntilAsync(() => Results(server, "repo") >= seen + 2, "two more checks of the diverged repository");
         Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task CheckWords_SelectChangesByStatusAndName_InJsonAndGitHubDispatch_AndNoRunOutcomes()
+    {
+        await using var receiver = await NotificationReceiver.StartAsync();
+        await using var bed = await NotificationBed.SqliteAsync();
+        await bed.StartAsync($$"""
+            notifiers:
+              json: { webhook: "{{receiver.Url("/json")}}", on: [check.down], checks: ["repo*"] }
+              dispatch: { webhook: "{{receiver.Url("/dispatch")}}", format: github_dispatch, on: [check.healthy] }
+            """);
+        var at = TimeProvider.System.GetUtcNow();
+        CheckResult Result(string name, CheckStatus status, string state) =>
+            new() { Name = name, Kind = "git", Status = status, Message = $"{name} is {state}", Details = new Dictionary<string, string> { ["state"] = state }, CheckedAt = at };
+
+        var synced = Result("repo", CheckStatus.Healthy, "Synced");
+        await CheckRecorder.RecordAsync(bed.Store, synced, null, CancellationToken.None); // a first healthy result: nothing
+        await CheckRecorder.RecordAsync(bed.Store, Result("site", CheckStatus.Down, "Failed"), null, CancellationToken.None); // not repo*
+        var diverged = Result("repo", CheckStatus.Down, "Diverged");
+        await CheckRecorder.RecordAsync(bed.Store, diverged, synced, CancellationToken.None);
+        await bed.RunEndsAsync("docs", RunStatus.Failed);
+        await CheckRecorder.RecordAsync(bed.Store, synced, diverged, CancellationToken.None);
+
+        var requests = await receiver.WaitForAsync(2);
+        var json = Assert.Single(requests, r => r.Path == "/json").Json;
+        Assert.Equal(("check.changed", "repo", "down", "healthy", "Diverged", "repo is Diverged"), (
+            json.GetProperty("event").GetString(), json.GetProperty("check").GetString(), json.GetProperty("status").GetString(),
+            json.GetProperty("previous").GetString(), json.GetProperty("state").GetString(), json.GetProperty("message").GetString()));
+        var dispatch = Assert.Single(requests, r => r.Path == "/dispatch").Json;
+        Assert.Equal("syncplane.check.healthy", dispatch.GetProperty("event_type").GetString());
+        Assert.Equal("down", dispatch.GetProperty("client_payload").GetProperty("previous").GetString());
+        await bed.RunEndsAsync("docs", RunStatus.Failed);
+        await Task.Delay(500);
+        Assert.Equal(2, receiver.Requests.Count);
     }
 
     private static int Results(TestServer server, string name) =>
