@@ -54,7 +54,7 @@ internal static class CheckReport
         output.WriteLine($"Overall: {overall.ToText().ToUpperInvariant()} ({Count(results, CheckStatus.Healthy)} healthy, {Count(results, CheckStatus.Degraded)} degraded, {Count(results, CheckStatus.Down)} down, {Count(results, CheckStatus.Unknown)} unknown)");
         output.WriteLine($"Checked at {timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
         output.WriteLine($"Status saved to: {statusFile}");
-        if (document["status"]!.AsObject().Count is var all && all > results.Count)
+        if (document["checks"]!.AsObject().Count is var all && all > results.Count)
         {
             output.WriteLine($"Overall in the status file, with the last results of the {all - results.Count} check(s) not run now: {document["overall"]!.GetValue<string>().ToUpperInvariant()}");
         }

@@ -16,7 +16,7 @@ namespace Syncplane.Server.Api;
 /// </summary>
 internal static class SyncCompatEndpoints
 {
-    /// <summary>A status younger than this is <c>fresh</c>, as the seed's <c>isSyncStatusFresh</c>.</summary>
+    /// <summary>A status whose oldest result is younger than this is <c>fresh</c>, as the seed's <c>isSyncStatusFresh</c>.</summary>
     public static readonly TimeSpan FreshFor = TimeSpan.FromMinutes(5);
 
     public static void Map(IEndpointRouteBuilder app)
@@ -71,12 +71,12 @@ internal static class SyncCompatEndpoints
         });
     }
 
-    // The status file's document, timestamped by the newest result, plus the seed's `fresh`.
+    // The status file's document, timestamped by the newest result, plus the seed's `fresh`: the whole snapshot is
+    // under 5 minutes old, so every declared check has a result and the oldest of them is that young.
     private static JsonObject StatusDocument(ServerContext context, IReadOnlyList<CheckResult> results)
     {
-        var newest = results.Max(r => r.CheckedAt);
-        var document = CheckStatusDocument.Build(results, context.Config.Checks, newest);
-        document["fresh"] = context.Time.GetUtcNow() - newest < FreshFor;
+        var document = CheckStatusDocument.Build(results, context.Config.Checks, results.Max(r => r.CheckedAt));
+        document["fresh"] = results.Count == context.Config.Checks.Items.Count && context.Time.GetUtcNow() - results.Min(r => r.CheckedAt) < FreshFor;
         return document;
     }
 

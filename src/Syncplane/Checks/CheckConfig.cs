@@ -64,8 +64,9 @@ public static class CheckKinds
     public const string Git = "git";
     public const string Compose = "compose";
     public const string Command = "command";
+    public const string CloudRun = "cloud_run";
 
-    public static IReadOnlyList<string> All { get; } = [Http, Dns, Tcp, Git, Compose, Command];
+    public static IReadOnlyList<string> All { get; } = [Http, Dns, Tcp, Git, Compose, Command, CloudRun];
 
     /// <summary>The report heading of a kind.</summary>
     public static string Heading(string kind) => kind switch
@@ -76,6 +77,7 @@ public static class CheckKinds
         Git => "Git",
         Compose => "Containers",
         Command => "Commands",
+        CloudRun => "Cloud Run",
         _ => kind,
     };
 }

@@ -73,3 +73,18 @@ public sealed record CommandCheckOptions(string Command, string WorkingDirectory
     /// <summary>A regular expression that stdout or stderr must match.</summary>
     public System.Text.RegularExpressions.Regex? OutputPattern { get; init; }
 }
+
+/// <summary>Options of a <c>cloud_run</c> check.</summary>
+/// <param name="Service">The Cloud Run service name.</param>
+/// <param name="WorkingDirectory">Where gcloud runs: the config's directory.</param>
+public sealed record CloudRunCheckOptions(string Service, string WorkingDirectory)
+{
+    /// <summary>The region; <value>null: gcloud's run/region setting</value>.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>The project; <value>null: gcloud's current project (<c>gcloud config get-value project</c>)</value>.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>The gcloud program. <value>gcloud</value></summary>
+    public string Gcloud { get; init; } = "gcloud";
+}

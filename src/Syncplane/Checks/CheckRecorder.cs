@@ -29,6 +29,7 @@ internal static class CheckRecorder
             ["kind"] = result.Kind,
             ["status"] = result.Status.ToText(),
             ["previous"] = before.ToText(),
+            ["state"] = result.Details.GetValueOrDefault("state"),
             ["message"] = result.Message,
             ["latency_ms"] = result.LatencyMs,
             ["checked_at"] = result.CheckedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),

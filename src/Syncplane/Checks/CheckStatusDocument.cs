@@ -6,8 +6,9 @@ namespace Syncplane.Checks;
 /// <summary>
 /// The status JSON that <c>syncplane check</c> writes (and prints with <c>--json</c>), shaped like the Infinity
 /// Sync status file and its <c>/api/sync/status</c> and <c>/api/sync/heartbeat</c> responses: a
-/// <c>timestamp</c>, a <c>status</c> object with one entry per check (<c>Status</c>, <c>Details</c>, …), and a
-/// <c>heartbeats</c> array (<c>service</c>, <c>status</c>, <c>lastCheck</c>, <c>responseTime</c>).
+/// <c>timestamp</c>, the seed's <c>status</c> sections (<see cref="SeedSections"/>), a <c>heartbeats</c> array
+/// (<c>service</c>, <c>status</c>, <c>lastCheck</c>, <c>responseTime</c>), and Syncplane's own view: <c>overall</c>,
+/// <c>counts</c> and <c>checks</c> (one entry per check with its health, state, message and details).
 /// </summary>
 public static class CheckStatusDocument
 {
@@ -19,7 +20,7 @@ public static class CheckStatusDocument
     {
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(checks);
-        var status = new JsonObject();
+        var entries = new JsonObject();
         var heartbeats = new JsonArray();
         foreach (var result in results)
         {
@@ -29,7 +30,7 @@ public static class CheckStatusDocument
                 details[key] = value;
             }
 
-            status[result.Name] = new JsonObject
+            entries[result.Name] = new JsonObject
             {
                 ["Status"] = result.Status.ToText(),
                 ["State"] = result.Details.GetValueOrDefault("state"),
@@ -58,11 +59,12 @@ public static class CheckStatusDocument
         return new JsonObject
         {
             ["timestamp"] = Time(timestamp),
+            ["status"] = SeedSections.Build(results, checks),
+            ["dryRun"] = false,
             ["overall"] = CheckStatusText.Worst(results.Select(r => r.Status)).ToText(),
             ["counts"] = counts,
-            ["status"] = status,
             ["heartbeats"] = heartbeats,
-            ["dryRun"] = false,
+            ["checks"] = entries,
         };
     }
 

@@ -38,7 +38,7 @@ internal sealed class CheckRegistry
     }
 
     /// <summary>The built-in kinds.</summary>
-    public static CheckRegistry Default { get; } = new([new HttpCheck(), new DnsCheck(), new TcpCheck(), new GitCheck(), new ComposeCheck(), new CommandCheck()]);
+    public static CheckRegistry Default { get; } = new([new HttpCheck(), new DnsCheck(), new TcpCheck(), new GitCheck(), new ComposeCheck(), new CommandCheck(), new CloudRunCheck()]);
 
     public ICheck? Find(string kind) => _checks.GetValueOrDefault(kind);
 }

@@ -15,6 +15,7 @@ internal sealed partial class ChecksBinder
         CheckKinds.Tcp => "address",
         CheckKinds.Git => "path",
         CheckKinds.Compose => "file",
+        CheckKinds.CloudRun => "service",
         _ => "run",
     };
 
@@ -25,6 +26,7 @@ internal sealed partial class ChecksBinder
         CheckKinds.Tcp => ["address"],
         CheckKinds.Git => ["path", "remote", "branch", "fetch", "fast_forward"],
         CheckKinds.Compose => ["file", "docker"],
+        CheckKinds.CloudRun => ["service", "region", "project", "gcloud"],
         _ => ["run", "expected_exit_code", "output_pattern", "working_dir"],
     };
 
@@ -42,10 +44,22 @@ internal sealed partial class ChecksBinder
         },
         CheckKinds.Compose => new ComposeCheckOptions(Path.GetFullPath(reader.Text(node, "file") ?? "docker-compose.yml", baseDirectory))
         {
-            Docker = reader.Text(node, "docker") ?? "docker",
+            Docker = Program(reader.Text(node, "docker") ?? "docker"),
         },
+        CheckKinds.CloudRun => reader.Text(node, "service", required: true) is { } service
+            ? new CloudRunCheckOptions(service, baseDirectory)
+            {
+                Region = reader.Text(node, "region"),
+                Project = reader.Text(node, "project"),
+                Gcloud = Program(reader.Text(node, "gcloud") ?? "gcloud"),
+            }
+            : null,
         _ => Command(node),
     };
+
+    // A program given as a path is relative to the config file, like every path in it; a bare name is looked up on PATH.
+    private string Program(string program) =>
+        program.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(program, baseDirectory) : program;
 
     private HttpCheckOptions? Http(string name, ConfigNode node)
     {

@@ -9,7 +9,7 @@ namespace Syncplane.Config;
 /// </summary>
 internal static partial class NotifiersBinder
 {
-    private static readonly string[] Keys = ["webhook", "format", "on", "targets", "headers", "event_type"];
+    private static readonly string[] Keys = ["webhook", "format", "on", "targets", "checks", "headers", "event_type"];
 
     private static readonly Dictionary<string, NotificationFormat> Formats = new(StringComparer.Ordinal)
     {
@@ -80,6 +80,7 @@ internal static partial class NotifiersBinder
             Format = format,
             On = Statuses(node, reader, what),
             Targets = reader.Globs(node, "targets"),
+            Checks = reader.Globs(node, "checks"),
             Headers = Headers(node, reader, what),
             EventType = eventType,
         };
@@ -95,10 +96,10 @@ internal static partial class NotifiersBinder
         var statuses = reader.StringList(node, "on");
         for (var i = 0; i < statuses.Count; i++)
         {
-            if (!NotificationStatuses.All.Contains(statuses[i]))
+            if (!NotificationStatuses.All.Contains(statuses[i]) && !CheckNotifications.All.Contains(statuses[i]))
             {
                 var at = node["on"]!.Kind == ConfigNodeKind.Sequence ? node["on"]!.Items[i] : node["on"]!;
-                reader.Error(at, $"unknown status '{statuses[i]}' in {what}.on; expected any of: {string.Join(", ", NotificationStatuses.All)}");
+                reader.Error(at, $"unknown status '{statuses[i]}' in {what}.on; expected any of: {string.Join(", ", NotificationStatuses.All.Concat(CheckNotifications.All))}");
             }
         }
 

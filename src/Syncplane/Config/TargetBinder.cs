@@ -18,7 +18,12 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
         var result = new List<TargetConfig>();
         if (targets is null || targets.IsNull)
         {
-            reader.Error(root, "missing required key 'targets'; declare at least one target");
+            // A file of environment checks only (the Infinity Sync use) needs no target.
+            if (root["checks"] is not { IsNull: false })
+            {
+                reader.Error(root, "missing required key 'targets'; declare at least one target, or checks under 'checks:'");
+            }
+
             return result;
         }
 

@@ -5,7 +5,7 @@ using Syncplane.Storage;
 namespace Syncplane.Notifications;
 
 /// <summary>
-/// Sends run outcomes to the configured notifiers. One dispatcher is active per store: it holds the "notifier" lease
+/// Sends run outcomes and check changes to the configured notifiers. One dispatcher is active per store: it holds the "notifier" lease
 /// (renewed every third of its duration; standby nodes keep trying), and follows the event log from the durable
 /// "notifier" cursor, so a restart or a takeover resumes where the last active dispatcher stopped.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class NotificationDispatcher(
     /// <summary>The event-log cursor of the last event whose notifications are done.</summary>
     public const string CursorName = "notifier";
 
-    private static readonly EventFilter RunEnds = new([], RunOutcome.EventTypeNames);
+    private static readonly EventFilter RunEnds = new([], [.. RunOutcome.EventTypeNames, EventTypes.CheckChanged]);
     private int _active;
 
     /// <summary>True while this dispatcher holds the lease and follows the log (every event appended from now on is its to send).</summary>
@@ -154,6 +154,10 @@ internal sealed class NotificationDispatcher(
             }
 
             await Task.WhenAll(notifiers.Where(n => n.Wants(outcome)).Select(n => sender.SendAsync(n, outcome, ct)));
+        }
+        else if (CheckChange.From(e) is { } change)
+        {
+            await Task.WhenAll(notifiers.Where(n => n.Wants(change)).Select(n => sender.SendAsync(n, change, ct)));
         }
 
         if (e.Id > cursor)

@@ -13,16 +13,21 @@ namespace Syncplane.Notifications;
 internal sealed class NotificationSender(HttpClient http, SecretResolver secrets, TimeProvider time, NotificationOptions options, Action<string>? log)
 {
     /// <summary>Sends <paramref name="outcome"/> to <paramref name="notifier"/>; false when it was given up.</summary>
-    public async Task<bool> SendAsync(NotifierConfig notifier, RunOutcome outcome, CancellationToken cancellationToken)
+    public Task<bool> SendAsync(NotifierConfig notifier, RunOutcome outcome, CancellationToken cancellationToken) =>
+        SendAsync(notifier, NotificationPayloads.Build(notifier, outcome), $"run {outcome.RunId} ({outcome.Target} {outcome.Status})", cancellationToken);
+
+    /// <summary>Sends <paramref name="change"/> to <paramref name="notifier"/>; false when it was given up.</summary>
+    public Task<bool> SendAsync(NotifierConfig notifier, CheckChange change, CancellationToken cancellationToken) =>
+        SendAsync(notifier, CheckChangePayloads.Build(notifier, change), $"check {change.Name} ({change.Status})", cancellationToken);
+
+    private async Task<bool> SendAsync(NotifierConfig notifier, string body, string what, CancellationToken cancellationToken)
     {
-        var what = $"run {outcome.RunId} ({outcome.Target} {outcome.Status})";
         if (Resolve(notifier) is not { } resolved)
         {
             return false;
         }
 
         var (url, headers) = resolved;
-        var body = NotificationPayloads.Build(notifier, outcome);
         var attempts = options.Backoff.Count + 1;
         var last = "";
         for (var attempt = 1; attempt <= attempts; attempt++)

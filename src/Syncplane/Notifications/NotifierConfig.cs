@@ -29,6 +29,16 @@ public static class NotificationStatuses
     public static readonly string[] All = [Failed, Succeeded, Refused, Cancelled, Recovered];
 }
 
+/// <summary>The check changes a notifier can be told about (more words for <c>on:</c>).</summary>
+public static class CheckNotifications
+{
+    /// <summary>Every change of a check's status.</summary>
+    public const string Changed = "check.changed";
+
+    /// <summary><c>check.down</c>, <c>check.degraded</c>, <c>check.healthy</c>: a change to that status.</summary>
+    public static readonly string[] All = [Changed, "check.down", "check.degraded", "check.healthy"];
+}
+
 /// <summary>One entry of the top-level <c>notifiers</c> section: where run outcomes are POSTed.</summary>
 public sealed record NotifierConfig
 {
@@ -47,6 +57,9 @@ public sealed record NotifierConfig
     /// <summary>Target-name globs; empty for every target.</summary>
     public IReadOnlyList<Glob> Targets { get; init; } = [];
 
+    /// <summary>Check-name globs for check changes; empty for every check.</summary>
+    public IReadOnlyList<Glob> Checks { get; init; } = [];
+
     /// <summary>Extra request headers; values may contain secret references.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
@@ -59,5 +72,17 @@ public sealed record NotifierConfig
         ArgumentNullException.ThrowIfNull(outcome);
         return (On.Contains(outcome.Status) || (outcome.Recovered && On.Contains(NotificationStatuses.Recovered)))
             && (Targets.Count == 0 || Targets.Any(glob => glob.IsMatch(outcome.Target)));
+    }
+
+    /// <summary>
+    /// True when this notifier wants to hear about <paramref name="change"/>: <c>on:</c> has <c>check.changed</c> or
+    /// <c>check.&lt;status&gt;</c>, the check matches <c>checks:</c>, and it is not a first result that is healthy (nothing happened).
+    /// </summary>
+    internal bool Wants(CheckChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return (On.Contains(CheckNotifications.Changed) || On.Contains($"check.{change.Status}"))
+            && !(change.Previous == "unknown" && change.Status == "healthy")
+            && (Checks.Count == 0 || Checks.Any(glob => glob.IsMatch(change.Name)));
     }
 }

@@ -136,8 +136,9 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
 
         using var file = JsonDocument.Parse(File.ReadAllText(statusFile));
         Assert.Equal("down", file.RootElement.GetProperty("overall").GetString());
-        Assert.Equal("from syncplane check", file.RootElement.GetProperty("status").GetProperty("repo").GetProperty("Message").GetString());
-        Assert.Equal("healthy", file.RootElement.GetProperty("status").GetProperty("port").GetProperty("Status").GetString());
+        Assert.Equal("from syncplane check", file.RootElement.GetProperty("checks").GetProperty("repo").GetProperty("Message").GetString());
+        Assert.Equal("healthy", file.RootElement.GetProperty("checks").GetProperty("port").GetProperty("Status").GetString());
+        Assert.Equal("Reachable", file.RootElement.GetProperty("status").GetProperty("port").GetProperty("Status").GetString());
     }
 
     [Fact]

@@ -16,13 +16,17 @@ public sealed partial class ChecksDocsTests
     {
         var blocks = Block("yaml").ToList();
 
-        Assert.Equal(3, blocks.Count);
+        Assert.Equal(4, blocks.Count);
         var configs = blocks.Select(yaml => ConfigLoader.Default.Parse(yaml, "/work/cfg/syncplane.yaml")).ToList();
         var (shortForm, longForm) = (configs[0].Checks.Find("github-api")!, configs[0].Checks.Find("github-api-long")!);
         Assert.Equal((((HttpCheckOptions)shortForm.Options).Url, shortForm.DegradedAfter), (((HttpCheckOptions)longForm.Options).Url, longForm.DegradedAfter));
-        Assert.Equal(["github-cli", "gcloud-auth"], configs[1].Targets[0].Requires);
-        Assert.Equal("gh auth status", ((CommandCheckOptions)configs[1].Checks.Find("github-cli")!.Options).Command);
+        Assert.Empty(configs[1].Targets);
+        Assert.Equal(["AuthCheck", "AuthCheck", "GitSync", "DockerSync", "GCPSync", "CloudflareCheck", "CloudflareCheck"], configs[1].Checks.Items.Select(c => c.Section));
+        Assert.Equal("gh auth status", ((CommandCheckOptions)configs[1].Checks.Find("GitHubCLI")!.Options).Command);
         Assert.Equal(TimeSpan.FromMinutes(5), configs[2].Checks.Find("repo")!.CacheTtl);
+        var slack = Assert.Single(configs[3].Notifiers);
+        Assert.Equal(["check.changed"], slack.On);
+        Assert.Equal("repo", slack.Checks.Single().Pattern);
     }
 
     [Fact]
@@ -33,7 +37,8 @@ public sealed partial class ChecksDocsTests
         using var written = JsonDocument.Parse(CheckStatusDocument.Build([result], new ChecksConfig(), result.CheckedAt).ToJsonString());
 
         Assert.Equal(Keys(written.RootElement), Keys(documented.RootElement));
-        Assert.Equal(Keys(written.RootElement.GetProperty("status").GetProperty("repo")), Keys(documented.RootElement.GetProperty("status").GetProperty("repo")));
+        Assert.Equal(Keys(written.RootElement.GetProperty("status").GetProperty("repo")), Keys(documented.RootElement.GetProperty("status").GetProperty("GitSync")));
+        Assert.Equal(Keys(written.RootElement.GetProperty("checks").GetProperty("repo")), Keys(documented.RootElement.GetProperty("checks").GetProperty("repo")));
         Assert.Equal(Keys(written.RootElement.GetProperty("heartbeats")[0]), Keys(documented.RootElement.GetProperty("heartbeats")[0]));
         Assert.Equal(Keys(written.RootElement.GetProperty("counts")), Keys(documented.RootElement.GetProperty("counts")));
     }

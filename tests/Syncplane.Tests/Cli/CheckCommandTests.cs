@@ -59,8 +59,10 @@ public sealed class CheckCommandTests : IDisposable
         using var printed = JsonDocument.Parse(result.Stdout);
         var root = printed.RootElement;
         Assert.Equal("down", root.GetProperty("overall").GetString());
-        Assert.Equal("down", root.GetProperty("status").GetProperty("db").GetProperty("Status").GetString());
-        Assert.Equal("Tools", root.GetProperty("status").GetProperty("shell").GetProperty("Section").GetString());
+        Assert.Equal("down", root.GetProperty("checks").GetProperty("db").GetProperty("Status").GetString());
+        Assert.Equal("Tools", root.GetProperty("checks").GetProperty("shell").GetProperty("Section").GetString());
+        Assert.Equal("Unreachable", root.GetProperty("status").GetProperty("db").GetProperty("Status").GetString());
+        Assert.Equal("Success", root.GetProperty("status").GetProperty("Tools").GetProperty("Status").GetString());
         Assert.Equal(["db", "shell"], root.GetProperty("heartbeats").EnumerateArray().Select(h => h.GetProperty("service").GetString()));
         Assert.True(root.TryGetProperty("timestamp", out _));
         using var file = JsonDocument.Parse(File.ReadAllText(_dir.Combine(".syncplane", "status.json")));
@@ -136,7 +138,7 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("[ ?? ] stack: no compose file at", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Overall: UNKNOWN", result.Stdout, StringComparison.Ordinal);
         using var status = JsonDocument.Parse(File.ReadAllText(_dir.Combine("readiness", "infinity-sync-status.json")));
-        Assert.Equal("NoManifest", status.RootElement.GetProperty("status").GetProperty("stack").GetProperty("State").GetString());
+        Assert.Equal("NoManifest", status.RootElement.GetProperty("checks").GetProperty("stack").GetProperty("State").GetString());
         Assert.False(File.Exists(_dir.Combine(".syncplane", "status.json")));
     }
 
@@ -155,8 +157,8 @@ public sealed class CheckCommandTests : IDisposable
         var root = file.RootElement;
         Assert.Equal("down", root.GetProperty("overall").GetString());
         Assert.Equal((1, 1), (root.GetProperty("counts").GetProperty("down").GetInt32(), root.GetProperty("counts").GetProperty("healthy").GetInt32()));
-        Assert.Equal("Databases", root.GetProperty("status").GetProperty("db").GetProperty("Section").GetString());
-        Assert.Equal("down", root.GetProperty("status").GetProperty("db").GetProperty("Status").GetString());
+        Assert.Equal("Databases", root.GetProperty("checks").GetProperty("db").GetProperty("Section").GetString());
+        Assert.Equal("down", root.GetProperty("checks").GetProperty("db").GetProperty("Status").GetString());
         Assert.Equal(["db", "shell"], root.GetProperty("heartbeats").EnumerateArray().Select(h => h.GetProperty("service").GetString()));
     }
 
@@ -172,7 +174,7 @@ public sealed class CheckCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.All);
         using var file = JsonDocument.Parse(File.ReadAllText(_dir.Combine(".syncplane", "status.json")));
         Assert.Equal("healthy", file.RootElement.GetProperty("overall").GetString());
-        Assert.Equal(["shell"], file.RootElement.GetProperty("status").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["shell"], file.RootElement.GetProperty("checks").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
@@ -186,7 +188,7 @@ public sealed class CheckCommandTests : IDisposable
 
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.All));
         using var file = JsonDocument.Parse(File.ReadAllText(_dir.Combine(".syncplane", "status.json")));
-        Assert.Equal(names, file.RootElement.GetProperty("status").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(names, file.RootElement.GetProperty("checks").EnumerateObject().Select(p => p.Name));
         Assert.Empty(Directory.GetFiles(_dir.Combine(".syncplane"), "*.tmp"));
     }
 }
