@@ -77,7 +77,7 @@ public sealed class SoakTests : IDisposable
 
         await using var reopened = new PostgresSyncStore(postgres.ConnectionString, TimeProvider.System); // the first store's connections died with the server
         var runs = await reopened.ListRunsAsync(new RunQuery(Limit: 100_000), CancellationToken.None);
-        var output = string.Join("\n---\n", _nodes.Select(n => n.Output.ToString()[^Math.Min(3000, n.Output.Length)..]));
+        var output = NodesOutput();
         var stranded = runs.Where(r => r.Status == RunStatus.Running).Select(r => $"run {r.Id} ({r.Target}, attempt {r.Attempt}, worker {r.WorkerId})").ToList();
         Assert.True(stranded.Count == 0, $"left running after every node stopped: {string.Join(", ", stranded)}\n{output}");
         Assert.All(runs.Where(r => r.Status == RunStatus.Failed), r => Assert.Contains("superseded by queued run", r.Message, StringComparison.Ordinal));
@@ -178,15 +178,24 @@ public sealed class SoakTests : IDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan limit)
+    private async Task WaitUntilAsync(string what, Func<Task<bool>> condition, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(clock.Elapsed < limit, $"timed out waiting until {what}");
+            Assert.True(clock.Elapsed < limit, $"timed out waiting until {what}\n{NodesOutput()}");
             await Task.Delay(200);
         }
     }
+
+    // The last lines each node printed, for a failure message.
+    private string NodesOutput() => string.Join("\n---\n", _nodes.Select(n =>
+    {
+        lock (n.Output)
+        {
+            return n.Output.ToString()[^Math.Min(3000, n.Output.Length)..];
+        }
+    }));
 
     private Node StartNode(string connection)
     {

@@ -23,10 +23,14 @@ public sealed class CheckNotificationTests : IDisposable
         work.Commit("first", ("README.md", "hello\n"));
         work.Run(["remote", "add", "origin", origin.Path]);
         work.Run(["push", "--quiet", "-u", "origin", "main"]);
+        // The check reads the repository through a symbolic link, so the diverged copy replaces it in one rename
+        // and no check sees a half-made state (only ahead, or only behind).
+        var link = Path.Combine(_repos.Path, "repo");
+        File.CreateSymbolicLink(link, work.Path);
         await using var receiver = await NotificationReceiver.StartAsync();
         await using var server = await TestServer.StartAsync($$"""
             checks:
-              repo: { git: "{{work.Path}}", branch: main, interval: 1s }
+              repo: { git: "{{link}}", branch: main, interval: 1s }
               other: { command: "exit 1", interval: 1h }
             notifiers:
               slack: { webhook: "{{receiver.Url("/services/T000/B000/XXX")}}", format: slack, on: [check.changed], checks: [repo] }
@@ -35,10 +39,19 @@ public sealed class CheckNotificationTests : IDisposable
             () => server.Store.GetCursorAsync("notifier", CancellationToken.None).GetAwaiter().GetResult() is not null, "the dispatcher to start");
         await NotificationBed.WaitUntilAsync(() => Results(server, "repo") >= 2, "the synced repository to be checked twice");
 
-        work.Commit("local", ("local.txt", "x"));
-        var other = TestGitRepository.Clone(origin.Path, _repos["other"], home);
+        work.Run(["clone", "--quiet", "--bare", origin.Path, _repos["moved.git"]]);
+        var other = TestGitRepository.Clone(_repos["moved.git"], _repos["other"], home);
         other.Commit("upstream", ("upstream.txt", "y"));
         other.Run(["push", "--quiet", "origin", "main"]);
+        var diverged = TestGitRepository.Clone(origin.Path, _repos["diverged"], home);
+        diverged.Commit("local", ("local.txt", "x"));
+        diverged.Run(["remote", "set-url", "origin", _repos["moved.git"]]);
+        File.CreateSymbolicLink(link + ".new", diverged.Path);
+        using (var rename = System.Diagnostics.Process.Start("mv", ["-T", link + ".new", link]))
+        {
+            await rename.WaitForExitAsync();
+            Assert.Equal(0, rename.ExitCode);
+        }
 
         var message = Assert.Single(await receiver.WaitForAsync(1));
         Assert.Equal("/services/T000/B000/XXX", message.Path);
