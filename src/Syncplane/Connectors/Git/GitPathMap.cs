@@ -1,3 +1,5 @@
+using Syncplane.Planning;
+
 namespace Syncplane.Connectors.Git;
 
 /// <summary>One entry of a git source's <c>map</c>: a repository file or folder and where it lands in the destination.</summary>
@@ -15,6 +17,8 @@ internal sealed record GitPathMapping(string Source, string Destination);
 /// </summary>
 internal sealed class GitPathMap(IReadOnlyList<GitPathMapping> entries)
 {
+    private static readonly System.Buffers.SearchValues<char> GlobCharacters = System.Buffers.SearchValues.Create("*?[]{}\\!");
+
     public IReadOnlyList<GitPathMapping> Entries => entries;
 
     /// <summary>The destination paths, for the git commit step's pathspecs.</summary>
@@ -33,6 +37,15 @@ internal sealed class GitPathMap(IReadOnlyList<GitPathMapping> entries)
 
         return false;
     }
+
+    /// <summary>
+    /// Include globs that select exactly the scope, so a destination walks only the mapped paths (not the rest of a
+    /// work tree, its .git, or a state directory inside it); null when a path holds a glob character.
+    /// </summary>
+    public IReadOnlyList<Glob>? ScopeGlobs() =>
+        DestinationScope.Any(d => d.AsSpan().IndexOfAny(GlobCharacters) >= 0)
+            ? null
+            : [.. DestinationScope.SelectMany(d => new[] { Glob.Parse(d), Glob.Parse(d + "/**") })];
 
     /// <summary>
     /// Checks a relative path written in <c>root</c> or <c>map</c>: '/'-separated, not absolute, no '.' or '..' segments,
