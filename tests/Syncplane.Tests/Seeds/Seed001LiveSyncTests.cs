@@ -28,7 +28,7 @@ public sealed partial class Seed001LiveSyncTests : IAsyncLifetime
     internal static string DocExample()
     {
         var text = File.ReadAllText(RepositoryPaths.Combine("docs", "configuration.md"));
-        var start = text.IndexOf("#### Seed 001", StringComparison.Ordinal);
+        var start = text.IndexOf("\n## Seed 001", StringComparison.Ordinal);
         Assert.True(start >= 0, "no seed 001 example in docs/configuration.md");
         return YamlBlock().Match(text[start..]).Groups[1].Value;
     }
