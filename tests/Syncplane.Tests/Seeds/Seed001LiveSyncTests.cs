@@ -105,6 +105,27 @@ public sealed partial class Seed001LiveSyncTests : IAsyncLifetime
         Assert.All(requests, r => Assert.Equal("token s3cret-token", r.Headers["Authorization"]));
     }
 
+    [Fact]
+    public async Task ReadmeLzDocsExample_PutsTheContentsOfDocsIntoLzReference_AndCommitsThem()
+    {
+        var home = _dir.Combine("home");
+        Directory.CreateDirectory(home);
+        var lz = TestGitRepository.Init(_dir.Combine("lz"), home);
+        lz.Commit("lz", ("docs/guide.md", "# Guide"), ("docs/api/index.md", "# API"), ("pmo.yaml", "pmo: 1\n"));
+        var readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
+        var yaml = YamlBlock().Matches(readme).Select(m => m.Groups[1].Value).Single(y => y.Contains("lz-docs:", StringComparison.Ordinal))
+            .Replace("https://github.com/acme/landing-zone.git", lz.Path, StringComparison.Ordinal);
+        var site = TestGitRepository.Init(_dir.Combine("site"), home);
+        site.Commit("site", ("README.md", "site"), ("syncplane.yaml", yaml), (".gitignore", ".syncplane/\n"));
+        var environment = new Dictionary<string, string> { ["HOME"] = home, ["GIT_CONFIG_NOSYSTEM"] = "1", ["XDG_CONFIG_HOME"] = home, ["GIT_TOKEN"] = "unused-for-a-local-path" };
+
+        var run = await SyncplaneCli.RunAsync(site.Path, environment, "run", "--target", "lz-docs", "--ci");
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.Equal(["portal/docs/lz-reference/api/index.md", "portal/docs/lz-reference/guide.md"], Changed(site, "HEAD"));
+        Assert.False(Directory.Exists(Path.Combine(site.Path, "portal/docs/lz-reference/docs")));
+    }
+
     private static List<string> Changed(TestGitRepository repository, string commit) =>
         [.. repository.Run(["show", "--name-only", "--format=", commit]).Split('\n').Order(StringComparer.Ordinal)];
 
