@@ -68,6 +68,39 @@ public sealed class RunRevisionTests
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
+    private static readonly string[] Ours = ["config/app.yaml", "notes/1.md", "notes/2.md", "notes/3.md", "lz-other.md"];
+
+    [Fact]
+    public async Task MappedSource_MaxDeleteAndDeleteCountOnlyTheMappedPaths()
+    {
+        var upstream = new TempDirectory();
+        var home = upstream.Combine("home");
+        Directory.CreateDirectory(home);
+        var lz = TestGitRepository.Init(upstream.Combine("lz"), home);
+        lz.Commit("one", ("docs/a.md", "a"), ("docs/old.md", "old"), ("pmo.yaml", "p"));
+        await using var bed = await EngineTestBed.CreateAsync($$"""
+            targets:
+              lz:
+                source: { git: { url: "{{lz.Path}}", map: { docs: lz, pmo.yaml: config/lz-pmo.yaml } } }
+                destination: { directory: { path: ., delete: true } }
+                safety: { max_delete: 1 }
+            """);
+        foreach (var name in Ours)
+        {
+            bed.Directory.Write(name, "ours");
+        }
+
+        await RunAsync(bed, "lz");
+        lz.Commit("two", ("docs/old.md", null));
+        var second = await RunAsync(bed, "lz");
+
+        Assert.Equal((0, 0, 1), (second.Creates, second.Updates, second.Deletes));
+        Assert.False(File.Exists(bed.Directory.Combine("lz", "old.md")));
+        Assert.Equal("a", File.ReadAllText(bed.Directory.Combine("lz", "a.md")));
+        Assert.All(Ours, name => Assert.True(File.Exists(bed.Directory.Combine(name)), name));
+        upstream.Dispose();
+    }
+
     private static async Task<RunOutcome> RunAsync(EngineTestBed bed, string target)
     {
         var runner = new SyncRunner(bed.Config, bed.Store, bed.Time, ConnectorRegistry.Default, bed.Secrets);
