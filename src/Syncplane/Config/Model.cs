@@ -189,8 +189,8 @@ public sealed record MaxDelete(long? Count, double? Percent)
 /// <summary>Commit what a pull wrote into the git work tree that holds it.</summary>
 public sealed record GitCommitConfig
 {
-    /// <value>"syncplane: {target} at {date} from {source_sha}"</value>
-    public string Message { get; init; } = "syncplane: sync {target} at {date} from {source_sha}";
+    /// <value>"syncplane: sync {target} at {datetime} from {source_sha}"</value>
+    public string Message { get; init; } = "syncplane: sync {target} at {datetime} from {source_sha}";
 
     /// <value>Syncplane</value>
     public string AuthorName { get; init; } = "Syncplane";

@@ -5,11 +5,11 @@ namespace Syncplane.Config;
 
 /// <summary>
 /// Binds the top-level <c>notifiers</c> section: name → <c>webhook</c>, <c>format</c>, <c>on</c>, <c>targets</c>,
-/// <c>headers</c> and (github_dispatch) <c>event_type</c>. Secret references are checked for syntax, never resolved.
+/// <c>headers</c> and (github_dispatch) <c>event_type</c> and <c>client_payload</c>. Secret references are checked for syntax, never resolved.
 /// </summary>
 internal static partial class NotifiersBinder
 {
-    private static readonly string[] Keys = ["webhook", "format", "on", "targets", "checks", "headers", "event_type"];
+    private static readonly string[] Keys = ["webhook", "format", "on", "targets", "checks", "headers", "event_type", "client_payload"];
 
     private static readonly Dictionary<string, NotificationFormat> Formats = new(StringComparer.Ordinal)
     {
@@ -73,6 +73,19 @@ internal static partial class NotifiersBinder
             reader.Error(node["event_type"]!, $"{what}.event_type must be 1 to 100 characters (GitHub's limit)");
         }
 
+        PayloadTemplate? clientPayload = null;
+        if (node["client_payload"] is { IsNull: false } payload)
+        {
+            if (format != NotificationFormat.GitHubDispatch)
+            {
+                reader.Error(payload, $"{what}.client_payload applies to format: github_dispatch only");
+            }
+            else if ((clientPayload = PayloadTemplate.Bind(payload, reader, $"{what}.client_payload")) is { Count: > 10 })
+            {
+                reader.Error(payload, $"{what}.client_payload has {clientPayload.Count} top-level properties; GitHub accepts at most 10");
+            }
+        }
+
         return new NotifierConfig
         {
             Name = name,
@@ -83,6 +96,7 @@ internal static partial class NotifiersBinder
             Checks = reader.Globs(node, "checks"),
             Headers = Headers(node, reader, what),
             EventType = eventType,
+            ClientPayload = clientPayload,
         };
     }
 

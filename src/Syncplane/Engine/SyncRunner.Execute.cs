@@ -69,6 +69,13 @@ public sealed partial class SyncRunner
         var destinationSnapshot = destination.SnapshotAsync(ct);
         await Task.WhenAll(sourceSnapshot, destinationSnapshot);
         var (from, to) = (await sourceSnapshot, await destinationSnapshot);
+        var scope = (source as IScopedSource)?.DestinationScope;
+        if (scope is not null)
+        {
+            // A mapped source owns only its destination paths: nothing else there is compared, deleted or counted.
+            to = new Snapshot(to.Items.Values.Where(i => scope.InScope(i.Key))) { Kept = to.Kept, Revision = to.Revision };
+        }
+
         var plan = await Planner.DiffAsync(from, to, destination.Delete, (a, b, c) => destination.SameContentAsync(a, b, source, c), ct);
         plan = plan with { SourceRevision = from.Revision };
         var summary = plan.Summary;
@@ -94,11 +101,13 @@ public sealed partial class SyncRunner
         {
             await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
             // What an earlier run wrote but could not commit or push is committed and pushed now.
-            var pending = await CommitAsync(target, destination, plan.SourceRevision, runner, context.Log, ct);
+            var pending = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
             return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){pending?.Describe()}")
             {
                 Plan = plan,
                 CommitSha = pending?.Commit,
+                Revision = RunRevision.Of(from, pending?.Commit),
+                Changed = pending?.Commit is not null,
             };
         }
 
@@ -109,18 +118,20 @@ public sealed partial class SyncRunner
 
         await destination.ApplyAsync(plan, source, progress, ct);
         await RecordItemIndexAsync(target.Name, plan, ct);
-        var commit = await CommitAsync(target, destination, plan.SourceRevision, runner, context.Log, ct);
+        var commit = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
         return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{commit?.Describe()}")
         {
             Plan = plan,
             CommitSha = commit?.Commit,
+            Revision = RunRevision.Of(from, commit?.Commit),
+            Changed = true,
         };
     }
 
-    /// <summary>The git_commit step of a pull into a local destination; null when it does not apply.</summary>
-    private async Task<GitCommitResult?> CommitAsync(TargetConfig target, IItemDestination destination, string? sourceRevision, ProcessRunner runner, IRunLog log, CancellationToken ct) =>
+    /// <summary>The git_commit step of a pull into a local destination (only the mapped paths of a scoped source); null when it does not apply.</summary>
+    private async Task<GitCommitResult?> CommitAsync(TargetConfig target, IItemDestination destination, string? sourceRevision, GitPathMap? scope, ProcessRunner runner, IRunLog log, CancellationToken ct) =>
         target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
-            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, null, Template(target, sourceRevision), log, ct)
+            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, scope?.DestinationScope, Template(target, sourceRevision), log, ct)
             : null;
 
     private async Task<Outcome> RunEntrypointAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, CancellationToken ct)
@@ -148,7 +159,13 @@ public sealed partial class SyncRunner
             ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, config.BaseDirectory, result.OutputsCreated, Template(target, null), context.Log, ct)
             : null;
         var message = $"synced successfully: {result.OutputsCreated.Count} output(s) created or changed{commit?.Describe()}";
-        return new Outcome(RunStatus.Succeeded, message) { OutputsCreated = result.OutputsCreated, CommitSha = commit?.Commit };
+        return new Outcome(RunStatus.Succeeded, message)
+        {
+            OutputsCreated = result.OutputsCreated,
+            CommitSha = commit?.Commit,
+            Revision = commit?.Commit ?? await RunRevision.OfFilesAsync(config.BaseDirectory, target.Outputs, ct),
+            Changed = result.OutputsCreated.Count > 0 || commit?.Commit is not null,
+        };
     }
 
     private async Task<Outcome> VerifyAsync(TargetConfig target, RunOptions options, ProcessRunner runner, IRunLog log, Outcome outcome, CancellationToken ct)

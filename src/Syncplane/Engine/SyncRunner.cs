@@ -78,6 +78,8 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
             VerificationPassed = outcome.VerificationPassed,
             OutputsCreated = outcome.OutputsCreated,
             CommitSha = outcome.CommitSha,
+            Revision = outcome.Revision,
+            Changed = outcome.Changed && !options.DryRun && outcome.Status == RunStatus.Succeeded,
         };
         var result = new TargetRunResult
         {
@@ -105,6 +107,12 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         public bool? VerificationPassed { get; init; }
 
         public string? CommitSha { get; init; }
+
+        /// <summary>What the run synced, identified (see <see cref="RunRevision"/>).</summary>
+        public string? Revision { get; init; }
+
+        /// <summary>True when the run wrote, deleted or committed something.</summary>
+        public bool Changed { get; init; }
 
         /// <summary>The exception the attempt ended with, for error classification; null when none was thrown.</summary>
         public Exception? Error { get; init; }

@@ -6,11 +6,11 @@ namespace Syncplane.Notifications;
 /// <summary>Builds the request body a notifier sends for a run outcome, in its <see cref="NotificationFormat"/>.</summary>
 /// <remarks>
 /// json: <c>{ "event", "run_id", "target", "status", "recovered", "message", "attempt", "trigger", "dry_run", "creates", "updates",
-/// "deletes", "duration_ms", "source_revision", "at", "event_id" }</c>;
+/// "deletes", "duration_ms", "source_revision", "revision", "commit_sha", "changed", "at", "event_id" }</c>;
 /// slack: <c>{ "text": "Syncplane: target *docs* failed (run 12, attempt 3): …" }</c> (Slack's incoming-webhook format, with
 /// <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> escaped as Slack asks);
 /// github_dispatch: <c>{ "event_type": "syncplane.run.failed", "client_payload": { … } }</c> with at most 10 top-level
-/// properties in <c>client_payload</c>, GitHub's limit.
+/// properties in <c>client_payload</c>, GitHub's limit, or the notifier's own <c>client_payload</c> template filled in.
 /// </remarks>
 internal static class NotificationPayloads
 {
@@ -57,6 +57,9 @@ internal static class NotificationPayloads
         ["deletes"] = outcome.Deletes,
         ["duration_ms"] = outcome.DurationMs,
         ["source_revision"] = outcome.SourceRevision,
+        ["revision"] = outcome.Revision,
+        ["commit_sha"] = outcome.CommitSha,
+        ["changed"] = outcome.Changed,
         ["at"] = outcome.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
         ["event_id"] = outcome.EventId,
     };
@@ -64,7 +67,7 @@ internal static class NotificationPayloads
     private static JsonObject GitHubDispatch(NotifierConfig notifier, RunOutcome outcome) => new()
     {
         ["event_type"] = DispatchEventType(notifier, outcome),
-        ["client_payload"] = new JsonObject
+        ["client_payload"] = notifier.ClientPayload?.Render(outcome) ?? new JsonObject
         {
             ["run_id"] = outcome.RunId,
             ["target"] = outcome.Target,
@@ -95,6 +98,6 @@ internal static class NotificationPayloads
     private static string SlackEscape(string text) =>
         text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    private static string? Cut(string? message) =>
+    internal static string? Cut(string? message) =>
         message is { Length: > MaxMessageLength } ? message[..MaxMessageLength] + "…" : message;
 }

@@ -26,7 +26,10 @@ public static class NotificationStatuses
     /// <summary>A run that succeeded when the target's previous finished run (succeeded or failed) had failed.</summary>
     public const string Recovered = "recovered";
 
-    public static readonly string[] All = [Failed, Succeeded, Refused, Cancelled, Recovered];
+    /// <summary>A real (not dry) run that succeeded and wrote, deleted or committed something.</summary>
+    public const string Changed = "changed";
+
+    public static readonly string[] All = [Failed, Succeeded, Refused, Cancelled, Recovered, Changed];
 }
 
 /// <summary>The check changes a notifier can be told about (more words for <c>on:</c>).</summary>
@@ -66,11 +69,16 @@ public sealed record NotifierConfig
     /// <summary>The <c>event_type</c> of a GitHub dispatch; null for <c>syncplane.run.&lt;status&gt;</c>.</summary>
     public string? EventType { get; init; }
 
+    /// <summary>The github_dispatch <c>client_payload</c> written in the config; null for the built-in one.</summary>
+    internal PayloadTemplate? ClientPayload { get; init; }
+
     /// <summary>True when this notifier wants to hear about <paramref name="outcome"/>.</summary>
     internal bool Wants(RunOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return (On.Contains(outcome.Status) || (outcome.Recovered && On.Contains(NotificationStatuses.Recovered)))
+        return (On.Contains(outcome.Status)
+                || (outcome.Recovered && On.Contains(NotificationStatuses.Recovered))
+                || (outcome.Changed && On.Contains(NotificationStatuses.Changed)))
             && (Targets.Count == 0 || Targets.Any(glob => glob.IsMatch(outcome.Target)));
     }
 

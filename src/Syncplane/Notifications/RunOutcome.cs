@@ -42,6 +42,15 @@ internal sealed record RunOutcome
     /// <summary>The source's revision (git commit SHA), when it has one.</summary>
     public string? SourceRevision { get; init; }
 
+    /// <summary>What the run synced: the git source's SHA, the commit git_commit made, or a content hash.</summary>
+    public string? Revision { get; init; }
+
+    /// <summary>The commit the git_commit step made in this run.</summary>
+    public string? CommitSha { get; init; }
+
+    /// <summary>A real run that succeeded and wrote, deleted or committed something.</summary>
+    public bool Changed { get; init; }
+
     /// <summary>A success after the target's previous finished run failed (filled in by the dispatcher).</summary>
     public bool Recovered { get; init; }
 
@@ -73,6 +82,9 @@ internal sealed record RunOutcome
             Deletes = (int?)Number(data, "deletes"),
             DurationMs = Number(data, "duration_ms"),
             SourceRevision = Text(data, "source_revision"),
+            Revision = Text(data, "revision"),
+            CommitSha = Text(data, "commit_sha"),
+            Changed = data.TryGetProperty("changed", out var changed) && changed.ValueKind == JsonValueKind.True,
         };
     }
 

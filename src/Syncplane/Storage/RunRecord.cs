@@ -59,6 +59,15 @@ public sealed record RunCompletion
     /// <summary>The commit the git step made on the destination, if any.</summary>
     public string? CommitSha { get; init; }
 
+    /// <summary>
+    /// What a successful run synced: the git source's commit SHA, else the commit the git step made, else a content
+    /// hash (see <c>RunRevision</c>). Sent in the run's end event for notifiers; not a column.
+    /// </summary>
+    public string? Revision { get; init; }
+
+    /// <summary>True when a successful real run wrote, deleted or committed something (the <c>changed</c> of notifiers). Event only.</summary>
+    public bool Changed { get; init; }
+
     /// <summary>Log lines of the attempt, appended to the run's log in the same transaction as its end.</summary>
     public IReadOnlyList<LogLine> Log { get; init; } = [];
 

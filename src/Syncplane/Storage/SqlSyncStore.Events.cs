@@ -112,7 +112,8 @@ internal abstract partial class SqlSyncStore
             ("status", StoreText.From(completion.Status)), ("attempt", attempt), ("trigger", trigger), ("dry_run", dryRun),
             ("message", completion.Message), ("duration_ms", duration),
             ("creates", summary?.Creates), ("updates", summary?.Updates), ("deletes", summary?.Deletes), ("unchanged", summary?.Unchanged),
-            ("source_revision", completion.SourceRevision), ("verification_passed", completion.VerificationPassed))), cancellationToken);
+            ("source_revision", completion.SourceRevision), ("verification_passed", completion.VerificationPassed),
+            ("revision", completion.Revision), ("commit_sha", completion.CommitSha), ("changed", completion.Changed))), cancellationToken);
         if (completion.Status == RunStatus.Succeeded && !dryRun && summary is { Total: > 0 })
         {
             await AppendEventAsync(transaction, new NewEvent(EventTypes.ItemsChanged, target, runId, RunData(runId, target,

@@ -42,6 +42,9 @@ public abstract partial class SyncStoreContractTests
             Summary = new PlanSummary(2, 1, 0, 7, 300),
             SourceRevision = "abc123",
             VerificationPassed = true,
+            Revision = "abc123",
+            CommitSha = "c0ffee",
+            Changed = true,
             Log = [new(Time.UtcNow, LogLevel.Warning, "slow"), new(Time.UtcNow, LogLevel.Info, "done")],
         };
 
@@ -55,7 +58,7 @@ public abstract partial class SyncStoreContractTests
         {
             ["run_id"] = id, ["target"] = target, ["status"] = "succeeded", ["attempt"] = 1, ["trigger"] = "schedule", ["dry_run"] = false,
             ["message"] = "wrote 3 \"files\" <ok>", ["duration_ms"] = 1500, ["creates"] = 2, ["updates"] = 1, ["deletes"] = 0, ["unchanged"] = 7,
-            ["source_revision"] = "abc123", ["verification_passed"] = true,
+            ["source_revision"] = "abc123", ["verification_passed"] = true, ["revision"] = "abc123", ["commit_sha"] = "c0ffee", ["changed"] = true,
         });
         AssertData(events[2], new JsonObject { ["run_id"] = id, ["target"] = target, ["creates"] = 2, ["updates"] = 1, ["deletes"] = 0, ["bytes"] = 300 });
         Assert.Equal(["fetched", "slow", "done"], (await Store.GetLogAsync(id, Ct)).Select(l => l.Message));

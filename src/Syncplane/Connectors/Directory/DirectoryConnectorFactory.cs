@@ -51,7 +51,16 @@ internal sealed class DirectoryConnectorFactory : IConnectorFactory
         new DirectorySource(WithSharedExclude((DirectoryOptions)options, context), context);
 
     public IItemDestination CreateDestination(object options, ConnectorContext context) =>
-        new DirectoryDestination(WithSharedExclude((DirectoryOptions)options, context), context);
+        new DirectoryDestination(WithSourceScope(WithSharedExclude((DirectoryOptions)options, context), context), context);
+
+    /// <summary>
+    /// A git source with <c>map</c> writes only its mapped paths: the destination then walks only those (the engine
+    /// limits the plan to them in any case), unless it has an <c>include</c> of its own.
+    /// </summary>
+    private static DirectoryOptions WithSourceScope(DirectoryOptions options, ConnectorContext context) =>
+        options.Include.Count == 0 && context.OtherSideOptions is Git.GitSourceOptions { Map: { } map } && map.ScopeGlobs() is { } globs
+            ? options with { Include = globs }
+            : options;
 
     /// <summary>
     /// An exclude on either side of a directory-to-directory target holds on both, as rsync's <c>--exclude</c>

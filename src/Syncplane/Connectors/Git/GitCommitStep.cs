@@ -26,7 +26,7 @@ internal sealed class GitCommitStep(GitCli git, TimeProvider time)
     /// <param name="config">Message template, author, push settings.</param>
     /// <param name="path">The destination directory (or a file in it) inside the work tree.</param>
     /// <param name="pathspecs">What the sync created, updated or deleted, relative to <paramref name="path"/> and taken literally; null means all of <paramref name="path"/>, empty means commit nothing (only push).</param>
-    /// <param name="templateValues">Values for the template: <c>target</c>, <c>source_sha</c> (empty → "n/a"), and any other <c>{name}</c>; <c>date</c> defaults to now (ISO-8601 UTC).</param>
+    /// <param name="templateValues">Values for the template: <c>target</c>, <c>source_sha</c> (empty → "n/a"), and any other <c>{name}</c>; <c>date</c> defaults to today (UTC, <c>date -I</c>'s 2026-12-06) and <c>datetime</c> to now (ISO-8601 UTC, 2026-12-06T14:03:06Z).</param>
     /// <param name="log">The run log.</param>
     /// <param name="cancellationToken">Kills git when cancelled.</param>
     /// <returns>The commit made (null when nothing changed) and what was pushed.</returns>
@@ -62,7 +62,9 @@ internal sealed class GitCommitStep(GitCli git, TimeProvider time)
     public string Message(string template, IReadOnlyDictionary<string, string> values)
     {
         var all = new Dictionary<string, string>(values, StringComparer.Ordinal);
-        all.TryAdd("date", time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        var now = time.GetUtcNow();
+        all.TryAdd("date", now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        all.TryAdd("datetime", now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
         if (!all.TryGetValue("source_sha", out var sha) || string.IsNullOrEmpty(sha))
         {
             all["source_sha"] = "n/a";

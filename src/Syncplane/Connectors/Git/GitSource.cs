@@ -6,13 +6,15 @@ namespace Syncplane.Connectors.Git;
 /// <summary>
 /// The git source: updates a private clone under the target's state directory, then reads its checkout
 /// as a directory (limited to <see cref="GitSourceOptions.Paths"/>, never <c>.git</c>, and only directories
-/// that hold a selected file). The snapshot's
+/// that hold a selected file), below <see cref="GitSourceOptions.Root"/> when set; or, with
+/// <see cref="GitSourceOptions.Map"/>, only the mapped files and folders under their destination paths. The snapshot's
 /// <see cref="Snapshot.Revision"/> is the commit SHA.
 /// </summary>
-internal sealed class GitSource(GitSourceOptions options, ConnectorContext context, GitCli git) : IItemSource
+internal sealed class GitSource(GitSourceOptions options, ConnectorContext context, GitCli git) : IScopedSource
 {
     private static readonly IReadOnlyList<Glob> GitMetadata = [Glob.Parse(".git"), Glob.Parse(".git/**")];
     private DirectorySource? _files;
+    private GitMappedFiles.Result? _mapped;
 
     /// <summary>The clone: <c>&lt;state&gt;/targets/&lt;target&gt;/repo</c>.</summary>
     public string RepositoryDirectory => Path.Combine(context.TargetStateDirectory, "repo");
@@ -24,6 +26,17 @@ internal sealed class GitSource(GitSourceOptions options, ConnectorContext conte
     public async Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
         var sha = await UpdateAsync(cancellationToken);
+        if (options.Map is { } map)
+        {
+            _mapped = await new GitMappedFiles(map, RepositoryDirectory, context).SnapshotAsync($"{options.DisplayUrl} at {sha[..Math.Min(12, sha.Length)]}", cancellationToken);
+            return new Snapshot(_mapped.Items) { Revision = sha };
+        }
+
+        if (options.Root is { } root && !System.IO.Directory.Exists(Path.Combine(RepositoryDirectory, root)))
+        {
+            throw new DirectoryNotFoundException($"git source {options.DisplayUrl}: 'root' {root} is not a folder of the repository at {sha[..Math.Min(12, sha.Length)]}");
+        }
+
         var files = await Files.SnapshotAsync(cancellationToken);
         return new Snapshot(WithoutEmptyDirectories(files.Items.Values)) { Revision = sha };
     }
@@ -50,9 +63,16 @@ internal sealed class GitSource(GitSourceOptions options, ConnectorContext conte
         return all.Where(i => i.Kind != ItemKind.Directory || parents.Contains(i.Key));
     }
 
-    public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) => Files.OpenReadAsync(item, cancellationToken);
+    public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>
+        _mapped is null
+            ? Files.OpenReadAsync(item, cancellationToken)
+            : Task.FromResult<Stream>(new FileStream(_mapped.LocalPath(item), FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan));
 
-    public string? TryGetLocalPath(Item item) => Files.TryGetLocalPath(item);
+    public string? TryGetLocalPath(Item item) => _mapped is null ? Files.TryGetLocalPath(item) : _mapped.LocalPath(item);
 
-    private DirectorySource Files => _files ??= new DirectorySource(new DirectoryOptions(RepositoryDirectory, options.Paths, GitMetadata), context);
+    /// <summary>With <c>map</c>, the mapped destination paths; otherwise null (the whole destination).</summary>
+    public GitPathMap? DestinationScope => options.Map;
+
+    private DirectorySource Files => _files ??= new DirectorySource(
+        new DirectoryOptions(options.Root is null ? RepositoryDirectory : Path.Combine(RepositoryDirectory, options.Root), options.Paths, GitMetadata), context);
 }

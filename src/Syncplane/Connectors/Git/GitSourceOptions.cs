@@ -19,6 +19,15 @@ internal sealed record GitSourceOptions(string Url, string DisplayUrl)
     /// <summary>Globs of the repository paths that form the snapshot; empty means everything but <c>.git</c>.</summary>
     public IReadOnlyList<Glob> Paths { get; init; } = [];
 
+    /// <summary>
+    /// A folder of the repository whose contents form the snapshot (<c>root: docs</c>: <c>docs/a.md</c> arrives as
+    /// <c>a.md</c>, like <c>cp -r docs/* DEST/</c>); <see cref="Paths"/> then match below it. Null for the whole repository.
+    /// </summary>
+    public string? Root { get; init; }
+
+    /// <summary>Explicit file and folder mappings; when set, only they form the snapshot (see <see cref="GitPathMap"/>).</summary>
+    public GitPathMap? Map { get; init; }
+
     /// <summary>History depth to fetch. <value>1 (shallow)</value>; 0 fetches the full history.</summary>
     public int Depth { get; init; } = 1;
 

@@ -11,7 +11,7 @@ internal static partial class GitSourceOptionsBinder
     public static GitSourceOptions? Bind(ConfigNode node, ConfigReader reader)
     {
         var errors = reader.Errors.Count;
-        if (!reader.Mapping(node, What, "url", "branch", "tag", "commit", "paths", "depth", "username", "password", "token"))
+        if (!reader.Mapping(node, What, "url", "branch", "tag", "commit", "paths", "root", "map", "depth", "username", "password", "token"))
         {
             return null;
         }
@@ -31,6 +31,13 @@ internal static partial class GitSourceOptionsBinder
         }
 
         var paths = reader.Globs(node, "paths");
+        var root = Root(node, reader);
+        var map = Map(node, reader);
+        if (map is not null && (root is not null || paths.Count > 0))
+        {
+            reader.Error(node["map"]!, "'map' names every file and folder to sync: it cannot be combined with 'root' or 'paths'");
+        }
+
         var depth = reader.WholeNumber(node, "depth", min: 0);
         var username = Secret(node, reader, "username", mustBeReference: false);
         var password = Secret(node, reader, "password", mustBeReference: true);
@@ -64,6 +71,8 @@ internal static partial class GitSourceOptionsBinder
             Tag = tag,
             Commit = commit?.ToLowerInvariant(),
             Paths = paths,
+            Root = root,
+            Map = map,
             Depth = (int)(depth ?? 1),
             Username = username,
             Password = password,
@@ -92,6 +101,65 @@ internal static partial class GitSourceOptionsBinder
         }
 
         return true;
+    }
+
+    private static string? Root(ConfigNode node, ConfigReader reader)
+    {
+        if (reader.Text(node, "root") is not { } root)
+        {
+            return null;
+        }
+
+        var normalized = GitPathMap.Normalize(root, out var error);
+        if (error is not null)
+        {
+            reader.Error(node["root"]!, $"'root' {error}: it names a folder of the repository, such as 'docs'; found '{root}'");
+        }
+
+        return normalized;
+    }
+
+    private static GitPathMap? Map(ConfigNode node, ConfigReader reader)
+    {
+        if (node["map"] is not { } map || map.IsNull)
+        {
+            return null;
+        }
+
+        if (map.Kind != ConfigNodeKind.Mapping || map.Entries.Count == 0)
+        {
+            reader.Error(map, $"'map' must map repository paths to destination paths (pmo.yaml: config/lz-pmo.yaml), found {map.Describe()}");
+            return null;
+        }
+
+        var entries = new List<GitPathMapping>();
+        foreach (var (key, value) in map.Entries)
+        {
+            var source = GitPathMap.Normalize(key.Value ?? "", out var sourceError);
+            if (source is null)
+            {
+                reader.Error(key, $"'map': the repository path '{key.Value}' {sourceError}");
+                continue;
+            }
+
+            if (value.Kind != ConfigNodeKind.Scalar || value.Value is not { } written)
+            {
+                reader.Error(value, $"'map': the destination of '{source}' must be a path, found {value.Describe()}");
+                continue;
+            }
+
+            var destination = GitPathMap.Normalize(written, out var destinationError);
+            if (destination is null)
+            {
+                reader.Error(value, $"'map': the destination '{written}' of '{source}' {destinationError}; to take a folder's contents as the whole snapshot use 'root'");
+                continue;
+            }
+
+            // 'DIR/' is a folder the source goes into under its own name, as with 'cp SRC DIR/'.
+            entries.Add(new GitPathMapping(source!, written.TrimEnd().EndsWith('/') ? $"{destination}/{source[(source.LastIndexOf('/') + 1)..]}" : destination));
+        }
+
+        return new GitPathMap(entries);
     }
 
     private static string? RefName(ConfigNode node, ConfigReader reader, string key)

@@ -149,7 +149,8 @@ internal sealed partial class PostgresSyncStore
         Add(command, "@message_members", Members(("message", completion.Message)));
         Add(command, "@counter_members", Members(
             ("creates", summary?.Creates), ("updates", summary?.Updates), ("deletes", summary?.Deletes), ("unchanged", summary?.Unchanged),
-            ("source_revision", completion.SourceRevision), ("verification_passed", completion.VerificationPassed)));
+            ("source_revision", completion.SourceRevision), ("verification_passed", completion.VerificationPassed),
+            ("revision", completion.Revision), ("commit_sha", completion.CommitSha), ("changed", completion.Changed)));
         Add(command, "@changed_type", EventTypes.ItemsChanged);
         Add(command, "@items_changed", completion.Status == RunStatus.Succeeded && summary is { Total: > 0 });
         Add(command, "@change_members", Members(

@@ -28,7 +28,7 @@ public sealed class GitCommitStepTests : IDisposable
         var noIdentity = await _bed.Git.RunAsync(_work.Path, ["config", "user.name"], _bed.Log, CancellationToken.None);
         Assert.NotEqual(0, noIdentity.ExitCode);
         Write("portal/docs/a.md", "a");
-        var config = new GitCommitConfig { Message = "sync {target} at {date} from {source_sha}", AuthorName = "Sync Bot", AuthorEmail = "bot@example.invalid" };
+        var config = new GitCommitConfig { Message = "sync {target} at {datetime} from {source_sha}", AuthorName = "Sync Bot", AuthorEmail = "bot@example.invalid" };
 
         var sha = await Commit(config, Docs, [], new() { ["target"] = "lz-docs", ["source_sha"] = "" });
 
@@ -111,6 +111,14 @@ public sealed class GitCommitStepTests : IDisposable
         var sha = await Commit(new GitCommitConfig { Push = true, Remote = "mirror", Branch = "sync/docs" }, Docs, [], []);
 
         Assert.Equal(sha, remote.Run(["rev-parse", "refs/heads/sync/docs"]));
+    }
+
+    [Fact]
+    public void Message_SeedTemplate_DateIsTheDayAsDateDashI()
+    {
+        // Seed 001: git commit -m "chore(sync): update from landing zone [$(date -I)]"
+        Assert.Equal("chore(sync): update from landing zone [2026-01-02]", _step.Message("chore(sync): update from landing zone [{date}]", new Dictionary<string, string>()));
+        Assert.Equal("at 2026-01-02T03:04:05Z", _step.Message("at {datetime}", new Dictionary<string, string>()));
     }
 
     [Fact]

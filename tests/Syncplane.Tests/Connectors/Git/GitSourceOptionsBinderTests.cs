@@ -29,6 +29,36 @@ public class GitSourceOptionsBinderTests
         Assert.Equal("refs/heads/main", options.FetchRef);
     }
 
+    [Theory]
+    [InlineData("root: ../up", "'root' must not contain empty, '.' or '..' segments")]
+    [InlineData("root: /etc", "'root' must be a relative path")]
+    [InlineData("map: { pmo.yaml: config/x.yaml }\nroot: docs", "'map' names every file and folder to sync: it cannot be combined with 'root' or 'paths'")]
+    [InlineData("map: { ../pmo.yaml: x.yaml }", "'map': the repository path '../pmo.yaml' must not contain")]
+    [InlineData("map: { pmo.yaml: / }", "'map': the destination '/' of 'pmo.yaml' must not be empty")]
+    [InlineData("map: { .git/config: x }", "must not point into .git")]
+    [InlineData("map: [pmo.yaml]", "'map' must map repository paths to destination paths")]
+    public void Bind_BadRootOrMap_IsAnErrorThatSaysWhy(string yaml, string expected)
+    {
+        var options = Bind("url: https://example.com/r.git\n" + yaml, out var errors);
+
+        Assert.Null(options);
+        Assert.Contains(errors, e => e.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_MapDestinationEndingInSlash_IsAFolderTheSourceGoesIntoUnderItsName()
+    {
+        var options = Bind("""
+            url: https://example.com/r.git
+            map: { docs/: docs/lz-reference, ENFORCEMENT_GATES.md: docs/lz-reference/, a/b/c.md: x/ }
+            """, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(
+            [new GitPathMapping("docs", "docs/lz-reference"), new GitPathMapping("ENFORCEMENT_GATES.md", "docs/lz-reference/ENFORCEMENT_GATES.md"), new GitPathMapping("a/b/c.md", "x/c.md")],
+            options!.Map!.Entries);
+    }
+
     [Fact]
     public void Bind_Defaults_ShallowRemoteHeadAllPaths()
     {

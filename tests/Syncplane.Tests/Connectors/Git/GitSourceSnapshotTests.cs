@@ -53,4 +53,44 @@ public sealed class GitSourceSnapshotTests : IDisposable
         Assert.Equal(["a.txt", "dir/b.txt"], files);
         Assert.DoesNotContain(snapshot.Items.Keys, k => k.StartsWith(".git", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task SnapshotAsync_Root_TakesTheFoldersContentsWithoutItsName()
+    {
+        _bed.Upstream.Commit("one", ("docs/guide.md", "g"), ("docs/api/index.md", "i"), ("pmo.yaml", "p"));
+        var source = _bed.Source(_bed.Options(o => o with { Root = "docs" }));
+
+        var snapshot = await source.SnapshotAsync(CancellationToken.None);
+
+        Assert.Equal(["api", "api/index.md", "guide.md"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
+        await using var content = await source.OpenReadAsync(snapshot.Items["api/index.md"], CancellationToken.None);
+        Assert.Equal("i", await new StreamReader(content).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task SnapshotAsync_Map_FilesAndFoldersUnderTheirDestinations_LaterEntryWins()
+    {
+        _bed.Upstream.Commit("one", ("docs/guide.md", "g"), ("docs/RUNBOOKS.md", "old"), ("RUNBOOKS.md", "top"), ("pmo.yaml", "p"), ("src/x.c", "x"));
+        var map = new GitPathMap([new("docs", "lz"), new("pmo.yaml", "config/lz-pmo.yaml"), new("RUNBOOKS.md", "lz/RUNBOOKS.md")]);
+        var source = _bed.Source(_bed.Options(o => o with { Map = map }));
+
+        var snapshot = await source.SnapshotAsync(CancellationToken.None);
+
+        Assert.Equal(["config/lz-pmo.yaml", "lz/RUNBOOKS.md", "lz/guide.md"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
+        await using var content = await source.OpenReadAsync(snapshot.Items["lz/RUNBOOKS.md"], CancellationToken.None);
+        Assert.Equal("top", await new StreamReader(content).ReadToEndAsync());
+        Assert.True(map.InScope("lz/a/b.md") && map.InScope("config/lz-pmo.yaml"));
+        Assert.False(map.InScope("config/app.yaml") || map.InScope("config") || map.InScope("lzx/a.md"));
+    }
+
+    [Fact]
+    public async Task SnapshotAsync_MappedPathMissing_FailsNamingIt()
+    {
+        _bed.Upstream.Commit("one", ("docs/guide.md", "g"));
+        var source = _bed.Source(_bed.Options(o => o with { Map = new GitPathMap([new("pmo.yaml", "config/lz-pmo.yaml")]) }));
+
+        var ex = await Assert.ThrowsAsync<FileNotFoundException>(() => source.SnapshotAsync(CancellationToken.None));
+
+        Assert.Contains("'pmo.yaml' is not in", ex.Message, StringComparison.Ordinal);
+    }
 }
