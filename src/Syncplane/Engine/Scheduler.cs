@@ -114,8 +114,8 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         }
 
         // That run started after the previous firing was due (else this firing would not be due yet), so only it counts.
+        // A scheduled run that started a moment after its firing moves the next one by that moment, as "from the last run" says.
         queue.Set(scheduled with { LastSlot = null, LastRunAt = started }, now);
-        onLog?.Invoke($"scheduler: {name} ran at {started.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z; next run one interval after that");
         return true;
     }
 
