@@ -16,12 +16,13 @@ namespace Syncplane.Server;
 /// <remarks>The host stays thin: endpoints parse HTTP and call the library; the engine (workers, scheduler) runs beside it.</remarks>
 public static class SyncplaneServer
 {
-    /// <summary>The JSON spelling of the API: snake_case fields, as the seeds' APIs use.</summary>
+    /// <summary>The JSON spelling of the API: snake_case fields, as the seeds' APIs use; timestamps in UTC with a <c>Z</c>.</summary>
     public static void ConfigureJson(JsonSerializerOptions json)
     {
         ArgumentNullException.ThrowIfNull(json);
         json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         json.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        json.Converters.Add(new UtcTimestampConverter());
     }
 
     /// <summary>Creates the web application; start it with <c>StartAsync</c> and read the bound addresses from <c>Urls</c>.</summary>
@@ -64,6 +65,7 @@ public static class SyncplaneServer
         WebhooksEndpoints.Map(api);
         ChecksEndpoints.Map(api);
         SyncCompatEndpoints.Map(app);
+        ConnectionsEndpoints.Map(app);
         return app;
     }
 }

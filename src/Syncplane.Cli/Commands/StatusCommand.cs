@@ -39,7 +39,7 @@ internal static class StatusCommand
         t.FrequencyOverridden,
         t.NextRunAt,
         t.LastSyncAttemptedAt,
-        t.LastSyncCompletedAt,
+        t.LastFinishedAt,
         t.LastMetricsChangedAt,
         t.TotalSyncsAttempted,
         t.TotalSyncsWithChanges,

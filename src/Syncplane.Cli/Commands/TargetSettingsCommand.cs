@@ -23,10 +23,15 @@ internal static class TargetSettingsCommand
                 return ExitCodes.InvalidInput;
             }
 
-            if (text is not null && !Schedule.TryParse(text, target.Schedule.TimeZone, out _, out var error))
+            if (text is not null)
             {
-                Console.Error.WriteLine($"error: invalid frequency '{text}': {error}");
-                return ExitCodes.InvalidInput;
+                if (!Schedule.TryParse(text, target.Schedule.TimeZone, out var schedule, out var error))
+                {
+                    Console.Error.WriteLine($"error: invalid frequency '{text}': {error}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                text = schedule.Text; // presets in their canonical spelling: Realtime → realtime
             }
 
             await session.Store.SetFrequencyOverrideAsync(target.Name, text, ct);

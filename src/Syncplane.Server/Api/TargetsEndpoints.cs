@@ -7,6 +7,7 @@ using Syncplane.Config;
 using Syncplane.Operations;
 using Syncplane.Scheduling;
 using Syncplane.Server.Security;
+using Syncplane.Storage;
 
 namespace Syncplane.Server.Api;
 
@@ -77,9 +78,16 @@ internal static class TargetsEndpoints
             return UnknownTarget(context, name);
         }
 
+        var queued = await SyncNowAsync(context, user, target, cancellationToken);
+        return Results.Accepted($"/api/v1/runs/{queued.RunId}", new { run_id = queued.RunId, job_id = queued.RunId, status = "queued", coalesced = queued.Coalesced });
+    }
+
+    /// <summary>Queues a manual run (trigger <c>api</c>) and audits who asked.</summary>
+    internal static async Task<EnqueueResult> SyncNowAsync(ServerContext context, ClaimsPrincipal user, TargetConfig target, CancellationToken cancellationToken)
+    {
         var queued = await ManualRuns.SyncNowAsync(context.Config, context.Store, context.Time, target, "api", cancellationToken);
         await AuditTrail.RecordAsync(context, user, "run.trigger", target.Name, new { run_id = queued.RunId, coalesced = queued.Coalesced });
-        return Results.Accepted($"/api/v1/runs/{queued.RunId}", new { run_id = queued.RunId, job_id = queued.RunId, status = "queued", coalesced = queued.Coalesced });
+        return queued;
     }
 
     private static async Task<IResult> FrequencyAsync(ServerContext context, ClaimsPrincipal user, HttpRequest request, string name, CancellationToken cancellationToken)
@@ -89,7 +97,24 @@ internal static class TargetsEndpoints
             return UnknownTarget(context, name);
         }
 
+        var (frequency, problem) = await ReadFrequencyAsync(request, target, seedOnly: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        await SetFrequencyAsync(context, user, target, frequency, cancellationToken);
+        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads <c>{"frequency": VALUE}</c> or seed 003's <c>{"sync_frequency": VALUE}</c> (only the latter when
+    /// <paramref name="seedOnly"/>); answers the value's canonical spelling (<c>Realtime</c> → <c>realtime</c>), null to clear, or a 400.
+    /// </summary>
+    internal static async Task<(string? Frequency, IResult? Problem)> ReadFrequencyAsync(HttpRequest request, TargetConfig target, bool seedOnly, CancellationToken cancellationToken)
+    {
         const string Accepted = "accepted values: manual, realtime (30s), 5min, 10min, 30min, hourly, daily, 'every <duration>' (e.g. every 6h), a cron expression, or null for the config file's schedule";
+        var shape = seedOnly ? "{\"sync_frequency\": VALUE}" : "{\"frequency\": VALUE} (or seed 003's {\"sync_frequency\": VALUE})";
         JsonElement body;
         try
         {
@@ -97,29 +122,36 @@ internal static class TargetsEndpoints
         }
         catch (JsonException)
         {
-            return Problems.BadRequest("the body must be a JSON object like {\"frequency\": \"30min\"}; " + Accepted);
+            return (null, Problems.BadRequest($"the body must be a JSON object like {shape}; " + Accepted));
         }
         catch (BadHttpRequestException ex)
         {
-            return Results.Problem(ex.Message, statusCode: ex.StatusCode, title: "Bad Request Body");
+            return (null, Results.Problem(ex.Message, statusCode: ex.StatusCode, title: "Bad Request Body"));
         }
 
         if (body.ValueKind != JsonValueKind.Object ||
-            !(body.TryGetProperty("frequency", out var value) || body.TryGetProperty("sync_frequency", out value)) ||
+            !((!seedOnly && body.TryGetProperty("frequency", out var value)) || body.TryGetProperty("sync_frequency", out value)) ||
             value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
         {
-            return Problems.BadRequest("the body must be {\"frequency\": VALUE} (or seed 003's {\"sync_frequency\": VALUE}); " + Accepted);
+            return (null, Problems.BadRequest($"the body must be {shape}; " + Accepted));
         }
 
         var text = value.GetString();
-        if (text is not null && !Schedule.TryParse(text, target.Schedule.TimeZone, out _, out var error))
+        if (text is null)
         {
-            return Problems.BadRequest($"invalid frequency '{text}': {error}; " + Accepted);
+            return (null, null);
         }
 
-        await context.Store.SetFrequencyOverrideAsync(target.Name, text, cancellationToken);
-        await AuditTrail.RecordAsync(context, user, "target.frequency", target.Name, new { frequency = text });
-        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+        return Schedule.TryParse(text, target.Schedule.TimeZone, out var schedule, out var error)
+            ? (schedule.Text, null)
+            : (null, Problems.BadRequest($"invalid frequency '{text}': {error}; " + Accepted));
+    }
+
+    /// <summary>Stores the runtime frequency (null clears it) and audits who set it.</summary>
+    internal static async Task SetFrequencyAsync(ServerContext context, ClaimsPrincipal user, TargetConfig target, string? frequency, CancellationToken cancellationToken)
+    {
+        await context.Store.SetFrequencyOverrideAsync(target.Name, frequency, cancellationToken);
+        await AuditTrail.RecordAsync(context, user, "target.frequency", target.Name, new { frequency });
     }
 
     private static async Task<IResult> PauseAsync(ServerContext context, ClaimsPrincipal user, string name, string? reason, CancellationToken cancellationToken)
@@ -152,7 +184,7 @@ internal static class TargetsEndpoints
     internal static IResult UnknownTarget(ServerContext context, string name) =>
         Problems.NotFound($"no target named '{name}'; GET /api/v1/targets lists the {context.Config.Targets.Count} configured targets");
 
-    private static async Task<TargetTelemetry> TelemetryAsync(ServerContext context, TargetConfig target, CancellationToken cancellationToken) =>
+    internal static async Task<TargetTelemetry> TelemetryAsync(ServerContext context, TargetConfig target, CancellationToken cancellationToken) =>
         (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).First(t => t.Target == target.Name);
 
     private static int IndexOf(IReadOnlyList<TargetConfig> targets, string name)

@@ -84,6 +84,11 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
 
         foreach (var firing in _queue.TakeDue(now))
         {
+            if (await RanWithinIntervalAsync(_queue, firing.Target, now, ct))
+            {
+                continue;
+            }
+
             if (await store.RecordFiringAsync(firing.Target, firing.Slot, ct))
             {
                 var target = _targets[firing.Target];
@@ -97,15 +102,35 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         return wake is { } w && w < renew ? (w < TimeSpan.Zero ? TimeSpan.Zero : w) : renew;
     }
 
+    // An interval counts from the last run, which a manual sync or a webhook may have started since the last
+    // firing: when one started less than an interval ago, the firing is skipped and re-planned from that start.
+    private async Task<bool> RanWithinIntervalAsync(DueQueue queue, string name, DateTimeOffset now, CancellationToken ct)
+    {
+        if (queue.Get(name) is not { Effective.Interval: { } interval } scheduled ||
+            (await store.GetTargetStateAsync(name, ct))?.LastAttemptedAt is not { } started ||
+            started + interval <= now)
+        {
+            return false;
+        }
+
+        // That run started after the previous firing was due (else this firing would not be due yet), so only it counts.
+        // A scheduled run that started a moment after its firing moves the next one by that moment, as "from the last run" says.
+        queue.Set(scheduled with { LastSlot = null, LastRunAt = started }, now);
+        return true;
+    }
+
     private async Task<DueQueue> LoadAsync(CancellationToken ct)
     {
         var last = await store.GetLastFiringsAsync(ct);
+        // Once per activation: intervals count from the last run, which need not be a firing (RanWithinIntervalAsync keeps it current).
+        var ran = (await store.ListTargetStatesAsync(ct)).ToDictionary(s => s.Target, s => s.LastAttemptedAt, StringComparer.Ordinal);
         var queue = new DueQueue();
         var now = time.GetUtcNow();
         _known.Clear();
         foreach (var target in config.Targets)
         {
-            queue.Set(new ScheduledTarget(target.Name, target.Schedule, last.TryGetValue(target.Name, out var slot) ? slot : null, target.Jitter ?? config.Defaults.Jitter), now);
+            var slot = last.TryGetValue(target.Name, out var s) ? s : (DateTimeOffset?)null;
+            queue.Set(new ScheduledTarget(target.Name, target.Schedule, slot, target.Jitter ?? config.Defaults.Jitter, LastRunAt: ran.GetValueOrDefault(target.Name)), now);
             _known[target.Name] = (null, false);
         }
 

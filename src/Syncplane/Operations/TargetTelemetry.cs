@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Syncplane.Config;
 using Syncplane.Scheduling;
 using Syncplane.Storage;
@@ -8,6 +9,10 @@ namespace Syncplane.Operations;
 /// One target's telemetry, with seed 003's field names (<c>sync_frequency</c>, <c>last_sync_attempted_at</c>, …)
 /// and more: what <c>syncplane status</c> and <c>GET /api/v1/targets/{name}/status</c> show.
 /// </summary>
+/// <remarks>
+/// Seed 003's eight fields mean what they mean there and are always written, as null when unknown
+/// (<see cref="JsonIgnoreCondition.Never"/>), even where the API leaves other null fields out.
+/// </remarks>
 /// <param name="Target">Target name.</param>
 /// <param name="SyncStatus">
 /// idle, queued, syncing or error (seed 003), and more: retrying (queued again after a failed attempt, due at
@@ -18,8 +23,8 @@ namespace Syncplane.Operations;
 /// <param name="FrequencyOverridden">True when <paramref name="SyncFrequency"/> is a runtime override.</param>
 /// <param name="NextRunAt">When the scheduler next enqueues it; null for manual or paused targets.</param>
 /// <param name="LastSyncAttemptedAt">When the latest run started.</param>
-/// <param name="LastSyncCompletedAt">When the latest run finished, whatever its outcome.</param>
-/// <param name="LastSucceededAt">When the latest good run (succeeded, not a dry run) finished: what freshness is measured from.</param>
+/// <param name="LastSyncCompletedAt">When the latest good run (succeeded, not a dry run) finished: seed 003's "last successful completion".</param>
+/// <param name="LastSucceededAt">The same instant as <paramref name="LastSyncCompletedAt"/> (the older name): what freshness is measured from.</param>
 /// <param name="LastMetricsChangedAt">When a run last changed the destination.</param>
 /// <param name="TotalSyncsAttempted">Finished runs.</param>
 /// <param name="TotalSyncsWithChanges">Good runs that changed something.</param>
@@ -29,21 +34,24 @@ namespace Syncplane.Operations;
 /// <param name="PausedReason">Why it is paused; null when it is not.</param>
 internal sealed record TargetTelemetry(
     string Target,
-    string SyncStatus,
-    string SyncFrequency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncStatus,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncFrequency,
     bool FrequencyOverridden,
     DateTimeOffset? NextRunAt,
-    DateTimeOffset? LastSyncAttemptedAt,
-    DateTimeOffset? LastSyncCompletedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncAttemptedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncCompletedAt,
     DateTimeOffset? LastSucceededAt,
-    DateTimeOffset? LastMetricsChangedAt,
-    int TotalSyncsAttempted,
-    int TotalSyncsWithChanges,
-    string? LastSyncError,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastMetricsChangedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsAttempted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsWithChanges,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastSyncError,
     int ConsecutiveFailures,
     long? LastGoodRunId,
     string? PausedReason)
 {
+    /// <summary>When the latest run finished, whatever its outcome (<see cref="LastSyncCompletedAt"/> counts good runs only).</summary>
+    public DateTimeOffset? LastFinishedAt { get; init; }
+
     /// <summary>When the current error (<see cref="LastSyncError"/>) happened.</summary>
     public DateTimeOffset? LastSyncErrorAt { get; init; }
 
@@ -94,11 +102,11 @@ internal sealed record TargetTelemetry(
         return new(
             target.Name,
             state?.Status ?? "idle",
-            state?.FrequencyOverride ?? target.Schedule.Text,
+            Canonical(state?.FrequencyOverride, target) ?? target.Schedule.Text,
             state?.FrequencyOverride is not null,
             NextFiring.Of(config, target, state, lastSlot, now),
             state?.LastAttemptedAt,
-            state?.LastCompletedAt,
+            state?.LastSucceededAt,
             state?.LastSucceededAt,
             state?.LastChangedAt,
             state?.TotalRuns ?? 0,
@@ -108,6 +116,7 @@ internal sealed record TargetTelemetry(
             state?.LastGoodRunId,
             state?.PausedReason)
         {
+            LastFinishedAt = state?.LastCompletedAt,
             LastSyncErrorAt = failing ? errorAt : null,
             PreviousSyncError = failing ? null : error,
             PreviousSyncErrorAt = failing ? null : errorAt,
@@ -118,6 +127,10 @@ internal sealed record TargetTelemetry(
             WaitingUntil = current?.WaitUntil,
         };
     }
+
+    // An override stored before presets were normalised ("Realtime") reads in the canonical spelling.
+    private static string? Canonical(string? frequency, TargetConfig target) =>
+        frequency is not null && Schedule.TryParse(frequency, target.Schedule.TimeZone, out var schedule, out _) ? schedule.Text : frequency;
 
     private static (string? Message, DateTimeOffset? At) Newest(params (string? Message, DateTimeOffset? At)[] errors) =>
         errors.Where(e => e is { Message: not null, At: not null }).OrderByDescending(e => e.At).FirstOrDefault();

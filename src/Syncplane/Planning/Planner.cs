@@ -41,7 +41,7 @@ public static class Planner
             switch (ItemComparison.Compare(item, existing))
             {
                 case ItemDifference.None:
-                    unchanged++;
+                    unchanged += Counted(item);
                     break;
                 case ItemDifference.Metadata:
                     writes.Add(new Change(ChangeKind.Update, key, item, existing, ContentChanged: false));
@@ -68,7 +68,6 @@ public static class Planner
                 // Sources without directory items (a git tree lists files only) still imply their parents.
                 if (item.Kind == ItemKind.Directory && (sourceParents ??= ParentsOf(source)).Contains(key))
                 {
-                    unchanged++;
                     continue;
                 }
 
@@ -114,22 +113,27 @@ public static class Planner
         return parents;
     }
 
+    // The summary counts items (records, files, links), never directories: 3 records are "3 unchanged", whatever folders hold them.
+    private static int Counted(Item item) => item.Kind == ItemKind.Directory ? 0 : 1;
+
     private static PlanSummary Summarize(List<Change> changes, int unchanged)
     {
         int creates = 0, updates = 0, deletes = 0;
         long bytes = 0;
         foreach (var change in changes)
         {
+            // A kind change (a file replaced by a directory, or back) is one item updated.
+            var counted = change.Source is { Kind: not ItemKind.Directory } || change.Destination is { Kind: not ItemKind.Directory } ? 1 : 0;
             switch (change.Kind)
             {
                 case ChangeKind.Create:
-                    creates++;
+                    creates += counted;
                     break;
                 case ChangeKind.Update:
-                    updates++;
+                    updates += counted;
                     break;
                 default:
-                    deletes++;
+                    deletes += counted;
                     break;
             }
 

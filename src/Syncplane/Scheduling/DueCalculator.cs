@@ -22,25 +22,34 @@ internal static class DueCalculator
     /// <param name="lastSlot">The slot of its last firing; null when it never fired.</param>
     /// <param name="now">The current time.</param>
     /// <param name="jitter">The configured jitter window; null for the default (<see cref="ScheduleJitter"/>).</param>
+    /// <param name="lastRunAt">When its latest run started, whatever started it; null when unknown.</param>
     /// <remarks>
-    /// A target that never fired: an interval schedule is due at once, its slot the start of the
+    /// <para>An interval counts from the last run: when a run started later than the last firing (a manual sync, a
+    /// webhook), the next firing is that start plus the interval, with no jitter offset on top (the target
+    /// keeps the phase that run gave it). A cron schedule keeps its wall-clock times.
+    /// </para>
+    /// <para>A target that never fired: an interval schedule is due at once, its slot the start of the
     /// current jitter-window-long stretch of time, so a fleet of new targets still spreads over the
     /// window; a cron schedule's first slot is its first occurrence at or after <c>now - window</c>,
-    /// so a scheduler that wakes a little late does not skip it.
+    /// so a scheduler that wakes a little late does not skip it.</para>
     /// </remarks>
-    public static DueSlot? Next(Schedule schedule, string target, DateTimeOffset? lastSlot, DateTimeOffset now, TimeSpan? jitter = null)
+    public static DueSlot? Next(Schedule schedule, string target, DateTimeOffset? lastSlot, DateTimeOffset now, TimeSpan? jitter = null, DateTimeOffset? lastRunAt = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         var window = ScheduleJitter.Window(schedule, jitter);
         var offset = ScheduleJitter.Offset(target, window);
         var slot = schedule.Kind switch
         {
-            ScheduleKind.Interval => IntervalSlot(schedule.Interval!.Value, lastSlot, now, window, offset),
+            ScheduleKind.Interval => IntervalSlot(schedule.Interval!.Value, CountFrom(lastSlot, lastRunAt, offset), now, window, offset),
             ScheduleKind.Cron => CronSlot(schedule, lastSlot, now, window, offset),
             _ => null,
         };
         return slot is { } s ? new DueSlot(s, s + offset) : null;
     }
+
+    // The slot an interval counts from: the last firing's, or the last run's start (less the offset the slot gets back) when later.
+    private static DateTimeOffset? CountFrom(DateTimeOffset? lastSlot, DateTimeOffset? lastRunAt, TimeSpan offset) =>
+        lastRunAt is { } run && (lastSlot is not { } slot || run - offset > slot) ? run - offset : lastSlot;
 
     private static DateTimeOffset IntervalSlot(TimeSpan interval, DateTimeOffset? lastSlot, DateTimeOffset now, TimeSpan window, TimeSpan offset)
     {

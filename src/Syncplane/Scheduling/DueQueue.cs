@@ -34,7 +34,7 @@ internal sealed class DueQueue
     {
         ArgumentNullException.ThrowIfNull(target);
         var version = ++_version;
-        var next = target.Paused ? null : DueCalculator.Next(target.Effective, target.Name, target.LastSlot, now, target.Jitter);
+        var next = target.Paused ? null : DueCalculator.Next(target.Effective, target.Name, target.LastSlot, now, target.Jitter, target.LastRunAt);
         _entries[target.Name] = new Entry(target, next, version);
         if (next is { } slot)
         {
@@ -74,7 +74,7 @@ internal sealed class DueQueue
             var entry = _entries[top.Name];
 
             // The heap entry may predate 'now' by a lot (a long pause of the scheduler): re-plan from the last slot.
-            var firing = DueCalculator.Next(entry.Target.Effective, entry.Target.Name, entry.Target.LastSlot, now, entry.Target.Jitter);
+            var firing = DueCalculator.Next(entry.Target.Effective, entry.Target.Name, entry.Target.LastSlot, now, entry.Target.Jitter, entry.Target.LastRunAt);
             if (firing is { } f && f.IsDue(now))
             {
                 due.Add(new DueFiring(top.Name, f.Slot, f.FireAt));

@@ -26,7 +26,7 @@ internal static class NextFiring
         }
 
         var schedule = state?.FrequencyOverride is { } text && Schedule.TryParse(text, target.Schedule.TimeZone, out var parsed, out _) ? parsed : target.Schedule;
-        var fireAt = DueCalculator.Next(schedule, target.Name, lastSlot, now, target.Jitter ?? config.Defaults.Jitter)?.FireAt;
+        var fireAt = DueCalculator.Next(schedule, target.Name, lastSlot, now, target.Jitter ?? config.Defaults.Jitter, state?.LastAttemptedAt)?.FireAt;
         return fireAt < now ? now : fireAt;
     }
 }

@@ -47,7 +47,10 @@ public sealed class Schedule
     /// <summary>Manual, interval or cron.</summary>
     public ScheduleKind Kind { get; }
 
-    /// <summary>The schedule as the user wrote it.</summary>
+    /// <summary>
+    /// The schedule as the user wrote it, except that presets and macros are normalised to their canonical
+    /// lower-case spelling without surrounding spaces (<c>Realtime</c> → <c>realtime</c>, <c>@Daily</c> → <c>@daily</c>).
+    /// </summary>
     public string Text { get; }
 
     /// <summary>The interval, for <see cref="ScheduleKind.Interval"/> schedules; otherwise null.</summary>
@@ -79,7 +82,7 @@ public sealed class Schedule
         TryParse(text, zone, out var schedule, out var error) ? schedule : throw new FormatException(error);
 
     /// <summary>Parses a preset, <c>every &lt;duration&gt;</c>, a cron macro or a 5-field cron expression.</summary>
-    /// <param name="text">What the user wrote; surrounding spaces and the case of presets do not matter.</param>
+    /// <param name="text">What the user wrote; surrounding spaces and the case of presets and macros do not matter (<see cref="Text"/> is the canonical spelling).</param>
     /// <param name="zone">The zone cron expressions are read in; UTC when null. Intervals ignore it.</param>
     /// <param name="schedule">The schedule, or <see cref="Manual"/> on failure.</param>
     /// <param name="error">What is wrong and where, or null on success.</param>
@@ -95,19 +98,19 @@ public sealed class Schedule
         switch (lower)
         {
             case "manual":
-                schedule = new(ScheduleKind.Manual, text, null, null, zone);
+                schedule = new(ScheduleKind.Manual, lower, null, null, zone);
                 return true;
             case "realtime":
-                schedule = Every(TimeSpan.FromSeconds(30), text);
+                schedule = Every(TimeSpan.FromSeconds(30), lower);
                 return true;
             case "5min" or "10min" or "30min":
-                schedule = Every(TimeSpan.FromMinutes(int.Parse(lower[..^3], System.Globalization.CultureInfo.InvariantCulture)), text);
+                schedule = Every(TimeSpan.FromMinutes(int.Parse(lower[..^3], System.Globalization.CultureInfo.InvariantCulture)), lower);
                 return true;
             case "hourly":
-                schedule = Every(TimeSpan.FromHours(1), text);
+                schedule = Every(TimeSpan.FromHours(1), lower);
                 return true;
             case "daily":
-                schedule = Every(TimeSpan.FromDays(1), text);
+                schedule = Every(TimeSpan.FromDays(1), lower);
                 return true;
         }
 
@@ -118,7 +121,7 @@ public sealed class Schedule
 
         if (lower.StartsWith('@'))
         {
-            return TryParseMacro(text, lower, zone, out schedule, out error);
+            return TryParseMacro(lower, zone, out schedule, out error);
         }
 
         if (!CronExpression.TryParse(trimmed, out var cron, out error))
@@ -177,7 +180,7 @@ public sealed class Schedule
         return true;
     }
 
-    private static bool TryParseMacro(string text, string macro, TimeZoneInfo zone, out Schedule schedule, [NotNullWhen(false)] out string? error)
+    private static bool TryParseMacro(string macro, TimeZoneInfo zone, out Schedule schedule, [NotNullWhen(false)] out string? error)
     {
         schedule = Manual;
         var expression = macro switch
@@ -195,7 +198,7 @@ public sealed class Schedule
             return false;
         }
 
-        schedule = FromCron(CronExpression.Parse(expression), zone, text);
+        schedule = FromCron(CronExpression.Parse(expression), zone, macro);
         error = null;
         return true;
     }

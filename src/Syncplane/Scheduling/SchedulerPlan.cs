@@ -7,7 +7,9 @@ namespace Syncplane.Scheduling;
 /// <param name="Jitter">The configured jitter window; null for the default.</param>
 /// <param name="FrequencyOverride">The frequency set at run time (API, dashboard); replaces <paramref name="Schedule"/> when present.</param>
 /// <param name="Paused">True while the target is paused; it does not fire.</param>
-internal sealed record ScheduledTarget(string Name, Schedule Schedule, DateTimeOffset? LastSlot = null, TimeSpan? Jitter = null, Schedule? FrequencyOverride = null, bool Paused = false)
+/// <param name="LastRunAt">When its latest run started, whatever started it (a manual sync, a webhook); interval schedules count from it.</param>
+internal sealed record ScheduledTarget(
+    string Name, Schedule Schedule, DateTimeOffset? LastSlot = null, TimeSpan? Jitter = null, Schedule? FrequencyOverride = null, bool Paused = false, DateTimeOffset? LastRunAt = null)
 {
     /// <summary>The schedule in force: the runtime override when set, otherwise the file's.</summary>
     public Schedule Effective => FrequencyOverride ?? Schedule;
@@ -32,7 +34,7 @@ internal sealed record SchedulerPlan(IReadOnlyList<DueFiring> Due, DateTimeOffse
         DateTimeOffset? wake = null;
         foreach (var target in targets)
         {
-            if (target.Paused || DueCalculator.Next(target.Effective, target.Name, target.LastSlot, now, target.Jitter) is not { } next)
+            if (target.Paused || DueCalculator.Next(target.Effective, target.Name, target.LastSlot, now, target.Jitter, target.LastRunAt) is not { } next)
             {
                 continue;
             }

@@ -43,6 +43,21 @@ public sealed class TargetSettingsCommandTests : IDisposable
         Assert.Equal(("idle", "daily"), (status.GetProperty("status").GetString(), status.GetProperty("frequency").GetString()));
     }
 
+    [Fact]
+    public async Task Frequency_PresetInAnyCase_IsStoredInItsCanonicalSpelling_AsInTheConfigFile()
+    {
+        _dir.Write("syncplane.yaml", "targets:\n  docs: { entrypoint: \"true\", schedule: Daily }\n");
+
+        var before = Status(await SyncplaneCli.RunAsync(_dir.Path, "status", "--json"));
+        var set = await SyncplaneCli.RunAsync(_dir.Path, "frequency", "docs", "Realtime");
+        var after = Status(await SyncplaneCli.RunAsync(_dir.Path, "status", "--json"));
+
+        Assert.Equal("daily", before.GetProperty("frequency").GetString());
+        Assert.Equal(0, set.ExitCode);
+        Assert.Contains("frequency is now 'realtime'", set.Stdout, StringComparison.Ordinal);
+        Assert.Equal("realtime", after.GetProperty("frequency").GetString());
+    }
+
     private static JsonElement Status(SyncplaneCli.Result result) =>
         JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray().Single(t => t.GetProperty("target").GetString() == "docs").Clone();
 }

@@ -128,6 +128,26 @@ public sealed class SchedulerTests : IAsyncLifetime
         Assert.Empty(await _bed.RunsAsync());
     }
 
+    [Fact]
+    public async Task RunAsync_FrequencySetRightAfterAManualSync_CountsTheIntervalFromThatRun()
+    {
+        _bed.Start(NewScheduler("node-1").RunAsync);
+        _bed.Start(_bed.NewWorker(new WorkerOptions { IdleWait = TimeSpan.FromSeconds(5), LeaseDuration = TimeSpan.FromMinutes(10) }).RunAsync);
+        await _bed.EnqueueAsync("by-hand"); // "Sync Now"
+        await _bed.NextEventAsync(e => e is { Kind: WorkerEventKind.Finished, Target: "by-hand" }, TimeSpan.FromSeconds(1));
+        var ranAt = (await _bed.RunsAsync("by-hand")).Single().StartedAt!.Value;
+
+        await _bed.Store.SetFrequencyOverrideAsync("by-hand", "30min", CancellationToken.None);
+        await _bed.AdvanceAsync(ranAt + TimeSpan.FromMinutes(30) - TimeSpan.FromSeconds(10) - _bed.Time.GetUtcNow(), TimeSpan.FromSeconds(10));
+        var beforeInterval = await _bed.RunsAsync("by-hand");
+        await _bed.AdvanceAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+        var runs = await _bed.RunsAsync("by-hand");
+
+        Assert.Single(beforeInterval); // not again at once, nor before 30 minutes
+        var scheduled = Assert.Single(runs, r => r.Trigger == "schedule");
+        Assert.InRange(scheduled.QueuedAt - ranAt, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(10));
+    }
+
     private Scheduler NewScheduler(string holder, ISyncStore? store = null) =>
         new(_bed.Config, store ?? _bed.Store, _bed.Time, new SchedulerOptions { Holder = holder });
 }

@@ -1,6 +1,5 @@
 using Syncplane.Engine;
 using Syncplane.Operations;
-using Syncplane.Scheduling;
 using Syncplane.Storage;
 using Syncplane.Tests.Support;
 
@@ -8,7 +7,6 @@ namespace Syncplane.Tests.Operations;
 
 public sealed class TargetTelemetryTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
     private static readonly CancellationToken Ct = CancellationToken.None;
     private EngineTestBed _bed = null!;
 
@@ -23,12 +21,10 @@ public sealed class TargetTelemetryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _bed.DisposeAsync();
 
     [Fact]
-    public async Task NextRunAt_TargetRunOnlyThroughTheCli_IsWhenASchedulerWouldEnqueueIt_NotBeforeItsLastCompletion()
+    public async Task NextRunAt_TargetRunOnlyThroughTheCli_IsOneIntervalAfterThatRun_WhenASchedulerEnqueuesIt()
     {
-        // The clock starts on a jitter-window boundary; the run below ends inside that window, after the target's offset.
-        var offset = ScheduleJitter.Offset("reports", Window);
-        Assert.True(offset < TimeSpan.FromMinutes(4), $"the test needs an offset under 4 minutes, got {offset}");
-        _bed.Time.Advance(offset + TimeSpan.FromSeconds(20));
+        _bed.Time.Advance(TimeSpan.FromSeconds(20));
+        var started = _bed.Time.GetUtcNow();
         var run = await _bed.Store.StartRunAsync(new NewRun("reports", "cli", "pull", false), Ct);
         _bed.Time.Advance(TimeSpan.FromSeconds(10));
         await _bed.Store.CompleteRunAsync(run, new RunCompletion { Status = RunStatus.Succeeded, Message = "ok" }, Ct);
@@ -36,11 +32,19 @@ public sealed class TargetTelemetryTests : IAsyncLifetime
 
         var telemetry = Assert.Single(await TargetTelemetry.ListAsync(_bed.Config, _bed.Store, _bed.Time, Ct));
 
-        Assert.True(telemetry.NextRunAt >= telemetry.LastSyncCompletedAt, $"next run {telemetry.NextRunAt:O} lies before the last completion {telemetry.LastSyncCompletedAt:O}");
+        // "hourly" counts from the last run, whatever started it: not at once because the scheduler never fired it.
+        Assert.Equal(started + TimeSpan.FromHours(1), telemetry.NextRunAt);
 
         // What a scheduler taking over now actually does with this target.
         var spy = new InterceptingStore(_bed.Store);
-        await new Scheduler(_bed.Config, spy.Proxy, _bed.Time, new SchedulerOptions { Holder = "node-1" }).PassAsync(TimeSpan.FromSeconds(10), Ct);
+        var scheduler = new Scheduler(_bed.Config, spy.Proxy, _bed.Time, new SchedulerOptions { Holder = "node-1" });
+        await scheduler.PassAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Empty(spy.Enqueued);
+        _bed.Time.Advance(telemetry.NextRunAt!.Value - _bed.Time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        await scheduler.PassAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Empty(spy.Enqueued);
+        _bed.Time.Advance(TimeSpan.FromSeconds(1));
+        await scheduler.PassAsync(TimeSpan.FromSeconds(10), Ct);
         var fired = Assert.Single(spy.Enqueued);
         Assert.Equal(fired.NotBefore, telemetry.NextRunAt);
     }

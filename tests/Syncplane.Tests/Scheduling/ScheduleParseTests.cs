@@ -11,7 +11,6 @@ public class ScheduleParseTests
     [InlineData("30min", 1800)]
     [InlineData("hourly", 3600)]
     [InlineData("daily", 86400)]
-    [InlineData(" Daily ", 86400)]
     [InlineData("every 6h", 21600)]
     [InlineData("every: 6h", 21600)]
     [InlineData("every:90m", 5400)]
@@ -54,6 +53,21 @@ public class ScheduleParseTests
         Assert.Equal(expression, schedule.CronExpression?.Text);
         Assert.Same(berlin, schedule.TimeZone);
         Assert.Equal(text, schedule.Text);
+    }
+
+    [Theory]
+    [InlineData("Realtime", "realtime", 30)]
+    [InlineData("REALTIME", "realtime", 30)]
+    [InlineData(" Daily ", "daily", 86400)]
+    [InlineData("30MIN", "30min", 1800)]
+    [InlineData("Manual", "manual", null)]
+    [InlineData("@Daily", "@daily", null)]
+    public void TryParse_PresetsInAnyCase_AreNormalisedToTheCanonicalSpelling(string text, string canonical, int? seconds)
+    {
+        Assert.True(Schedule.TryParse(text, null, out var schedule, out var error), error);
+
+        Assert.Equal(canonical, schedule.Text);
+        Assert.Equal(seconds, (int?)schedule.Interval?.TotalSeconds);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class TargetStatusTruthTests
         var cliAfter = await CliStatusAsync(server);
         var metricsAfter = await viewer.GetStringAsync("/metrics");
 
-        Assert.False(recovered.TryGetProperty("last_sync_error", out _));
+        Assert.Equal(JsonValueKind.Null, recovered.GetProperty("last_sync_error").ValueKind); // a seed 003 field: present, null
         Assert.False(recovered.TryGetProperty("last_sync_error_at", out _));
         Assert.EndsWith("upstream broke", recovered.GetProperty("previous_sync_error").GetString(), StringComparison.Ordinal);
         Assert.Equal(failedAt, recovered.GetProperty("previous_sync_error_at").GetDateTimeOffset());

@@ -96,6 +96,23 @@ public sealed class HttpSourceTests : IAsyncLifetime
         Assert.Equal("{\"campaign\":\"c1\",\"clicks\":5,\"date\":\"2026-01-02\"}\n", Read("insights/c1/2026-01-02.json"));
     }
 
+    [Fact]
+    public async Task RunAsync_RecordsInFolders_CountRecordsNeverFolders()
+    {
+        _api.Pages["/v1/insights"] = FakeApi.Json("""
+            { "result": { "rows": [ { "campaign": "c1", "date": "2026-01-01", "clicks": 3 }, { "campaign": "c1", "date": "2026-01-02", "clicks": 5 }, { "campaign": 7, "date": "2026-01-01", "clicks": 0 } ] } }
+            """);
+
+        var first = await RunAsync("insights");
+        var second = await RunAsync("insights");
+
+        Assert.Equal((3, 0, 0, 0), (first.Plan!.Summary.Creates, first.Plan.Summary.Updates, first.Plan.Summary.Deletes, first.Plan.Summary.Unchanged));
+        Assert.Equal((0, 0, 0, 3), (second.Plan!.Summary.Creates, second.Plan.Summary.Updates, second.Plan.Summary.Deletes, second.Plan.Summary.Unchanged));
+        Assert.Contains("(3 item(s))", second.Message, StringComparison.Ordinal);
+        var stored = await _bed.Store.GetRunAsync(second.RunId, CancellationToken.None);
+        Assert.Equal(3, stored!.Summary!.Unchanged);
+    }
+
     [Theory]
     [InlineData("""{ "result": { "rows": [ { "campaign": "c1", "clicks": 3 } ] } }""", "record 1 of page 1 (URL/v1/insights) has no field 'date', which 'key' names")]
     [InlineData("""{ "result": { "rows": [ { "campaign": "../x", "date": "d" } ] } }""", "key field 'campaign' is '../x', which cannot name a file")]

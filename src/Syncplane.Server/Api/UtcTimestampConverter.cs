@@ -1,0 +1,26 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Syncplane.Server.Api;
+
+/// <summary>
+/// Writes every timestamp of the API in one format: ISO 8601 in UTC with a <c>Z</c>, fractional seconds only
+/// when there are any (<c>2026-03-01T12:00:03Z</c>, <c>2026-03-01T12:00:03.25Z</c>); reads any ISO 8601 offset.
+/// </summary>
+internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    /// <summary>The format, for endpoints that write timestamps as strings themselves.</summary>
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+
+    /// <summary><paramref name="at"/> in the API's timestamp format.</summary>
+    public static string Text(DateTimeOffset at) => at.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(Text(value));
+    }
+}
