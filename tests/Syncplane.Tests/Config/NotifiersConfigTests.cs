@@ -56,7 +56,7 @@ public sealed class NotifiersConfigTests
     [InlineData("ops: { webhook: https://x.example/h, format: teams }", 3, 48, "format must be one of: json, slack, github_dispatch; found 'teams'")]
     [InlineData("ops: { webhook: https://x.example/h, on: [failed, broken] }", 3, 53, "unknown status 'broken' in notifiers.ops.on")]
     [InlineData("ops: { webhook: https://x.example/h, on: [] }", 3, 44, "is empty")]
-    [InlineData("ops: { webhook: https://x.example/h, on: [check.broken] }", 3, 45, "unknown status 'check.broken' in notifiers.ops.on; expected any of: failed, succeeded, refused, cancelled, recovered, check.changed")]
+    [InlineData("ops: { webhook: https://x.example/h, on: [check.broken] }", 3, 45, "unknown status 'check.broken' in notifiers.ops.on; expected any of: failed, succeeded, refused, cancelled, recovered, changed, check.changed")]
     [InlineData("ops: { webhook: https://x.example/h, checks: [\"[\"] }", 3, 49, "invalid glob")]
     [InlineData("ops: { webhook: https://x.example/h, event_type: x }", 3, 52, "event_type applies to format: github_dispatch only")]
     [InlineData("ops: { webhook: https://x.example/h, headers: { \"Bad Header\": x } }", 3, 51, "not a valid HTTP header name")]
