@@ -24,7 +24,6 @@ namespace Syncplane.Operations;
 /// <param name="NextRunAt">When the scheduler next enqueues it; null for manual or paused targets.</param>
 /// <param name="LastSyncAttemptedAt">When the latest run started.</param>
 /// <param name="LastSyncCompletedAt">When the latest good run (succeeded, not a dry run) finished: seed 003's "last successful completion".</param>
-/// <param name="LastSucceededAt">The same instant as <paramref name="LastSyncCompletedAt"/> (the older name): what freshness is measured from.</param>
 /// <param name="LastMetricsChangedAt">When a run last changed the destination.</param>
 /// <param name="TotalSyncsAttempted">Finished runs.</param>
 /// <param name="TotalSyncsWithChanges">Good runs that changed something.</param>
@@ -40,7 +39,6 @@ internal sealed record TargetTelemetry(
     DateTimeOffset? NextRunAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncAttemptedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncCompletedAt,
-    DateTimeOffset? LastSucceededAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastMetricsChangedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsAttempted,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsWithChanges,
@@ -49,6 +47,9 @@ internal sealed record TargetTelemetry(
     long? LastGoodRunId,
     string? PausedReason)
 {
+    /// <summary><see cref="LastSyncCompletedAt"/> by its older name (kept in the API): what freshness is measured from.</summary>
+    public DateTimeOffset? LastSucceededAt => LastSyncCompletedAt;
+
     /// <summary>When the latest run finished, whatever its outcome (<see cref="LastSyncCompletedAt"/> counts good runs only).</summary>
     public DateTimeOffset? LastFinishedAt { get; init; }
 
@@ -106,7 +107,6 @@ internal sealed record TargetTelemetry(
             state?.FrequencyOverride is not null,
             NextFiring.Of(config, target, state, lastSlot, now),
             state?.LastAttemptedAt,
-            state?.LastSucceededAt,
             state?.LastSucceededAt,
             state?.LastChangedAt,
             state?.TotalRuns ?? 0,

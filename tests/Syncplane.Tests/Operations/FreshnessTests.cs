@@ -34,5 +34,5 @@ public sealed class FreshnessTests
     }
 
     private static TargetTelemetry Telemetry(string frequency, bool overridden, DateTimeOffset? lastSucceeded) =>
-        new("t", "idle", frequency, overridden, null, null, lastSucceeded, lastSucceeded, null, 0, 0, null, 0, null, null);
+        new("t", "idle", frequency, overridden, null, null, lastSucceeded, null, 0, 0, null, 0, null, null);
 }
