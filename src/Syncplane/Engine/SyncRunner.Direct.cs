@@ -10,10 +10,6 @@ public sealed partial class SyncRunner
     internal static readonly TimeSpan DirectRunLease = TimeSpan.FromMinutes(1);
 
     /// <summary>Runs <paramref name="target"/> now and records the run; never throws for a failed sync.</summary>
-    public Task<TargetRunResult> RunAsync(TargetConfig target, RunOptions options, Action<LogLine>? onLog, IProgress<int>? progress, CancellationToken cancellationToken) =>
-        RunAsync(target, options, onLog, onWait: null, progress, cancellationToken);
-
-    /// <summary>Runs <paramref name="target"/> now and records the run; never throws for a failed sync.</summary>
     /// <remarks>
     /// The run holds a lease it renews while it works, so if this process dies a worker's lease recovery
     /// re-queues it; a later direct run on the same host takes over at once from a process that is gone.

@@ -21,7 +21,7 @@ public sealed class DirectRunTests : IAsyncLifetime
     {
         var abandoned = await _bed.Store.StartRunAsync(new NewRun("hello", "cli", "pull", false, Owner: $"run:{Environment.MachineName}:{DeadPid()}:1", Lease: TimeSpan.FromMinutes(1)), CancellationToken.None);
 
-        var result = await Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None);
+        var result = await Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, result.Status);
         var old = await _bed.Store.GetRunAsync(abandoned, CancellationToken.None);
@@ -34,7 +34,7 @@ public sealed class DirectRunTests : IAsyncLifetime
     {
         var running = await _bed.Store.StartRunAsync(new NewRun("hello", "cli", "pull", false, Owner: DirectRunOwner.Current, Lease: TimeSpan.FromMinutes(1)), CancellationToken.None);
 
-        var result = await Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None);
+        var result = await Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Failed, result.Status);
         Assert.Contains("already running", result.Message);
@@ -47,7 +47,7 @@ public sealed class DirectRunTests : IAsyncLifetime
     {
         await using var bed = await EngineTestBed.CreateAsync("targets:\n  slow: { entrypoint: \"while [ ! -f never ]; do sleep 0.05; done\" }\n");
         var runner = new SyncRunner(bed.Config, bed.Store, bed.Time, ConnectorRegistry.Default, bed.Secrets);
-        var running = Task.Run(() => runner.RunAsync(bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None));
+        var running = Task.Run(() => runner.RunAsync(bed.Config.Targets[0], new RunOptions(), null, null, null, CancellationToken.None));
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         RunRecord? run;
         while ((run = (await bed.RunsAsync("slow")).SingleOrDefault()) is null)

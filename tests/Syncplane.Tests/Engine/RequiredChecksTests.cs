@@ -26,7 +26,7 @@ public sealed class RequiredChecksTests : IAsyncLifetime
 
     private SyncRunner Runner() => new(_bed.Config, _bed.Store, _bed.Time, Syncplane.Connectors.ConnectorRegistry.Default, _bed.Secrets);
 
-    private Task<TargetRunResult> RunAsync() => Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, CancellationToken.None);
+    private Task<TargetRunResult> RunAsync() => Runner().RunAsync(_bed.Config.Targets[0], new RunOptions(), null, null, null, CancellationToken.None);
 
     [Fact]
     public async Task RequiredCheckDown_SkipsTheRunAsRefused_AndRecordsTheCheck()

@@ -104,7 +104,7 @@ public sealed class RunRevisionTests
     private static async Task<RunOutcome> RunAsync(EngineTestBed bed, string target)
     {
         var runner = new SyncRunner(bed.Config, bed.Store, bed.Time, ConnectorRegistry.Default, bed.Secrets);
-        var result = await runner.RunAsync(bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, CancellationToken.None);
+        var result = await runner.RunAsync(bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
         Assert.True(result.Status == Syncplane.Storage.RunStatus.Succeeded, result.Message);
         var events = await bed.Store.ReadEventsAsync(0, 1000, CancellationToken.None);
         return RunOutcome.From(events.Last(e => e.Type == EventTypes.RunSucceeded && e.RunId == result.RunId))!;

@@ -101,11 +101,11 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
     public async Task SpentBudget_KeptInTheStore_PostponesARunOnAnotherStoreInstanceUntilTheNextToken()
     {
         var direct = await new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
-            .RunAsync(_bed.Config.Targets.Single(t => t.Name == "hourly"), new RunOptions(), null, null, CancellationToken.None);
+            .RunAsync(_bed.Config.Targets.Single(t => t.Name == "hourly"), new RunOptions(), null, null, null, CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, direct.Status);
         var spentAt = _bed.Time.UtcNow;
         var again = await new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
-            .RunAsync(_bed.Config.Targets.Single(t => t.Name == "hourly"), new RunOptions(), null, null, CancellationToken.None);
+            .RunAsync(_bed.Config.Targets.Single(t => t.Name == "hourly"), new RunOptions(), null, null, null, CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, again.Status); // burst 2: both calls went at once
 
         // A restarted node: a new store on the same database file, a new worker.

@@ -147,7 +147,7 @@ public sealed class HttpSourceTests : IAsyncLifetime
 
     private Task<TargetRunResult> RunAsync(string target) =>
         new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
-            .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, CancellationToken.None);
+            .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
 
     private List<string> Files(string root)
     {
