@@ -30,10 +30,19 @@ internal sealed class RunWaits(ISyncStore store, long runId, RunLog log, TimePro
             // The store is unreachable: the wait goes on, and the lines are recorded with the run's end.
         }
 
+        await DelayUntilAsync(until, time, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="until"/>, never less: timers count whole milliseconds and would cut the rest
+    /// off, waking a run just before its rate-limit token exists (and so waiting a second time).
+    /// </summary>
+    public static async Task DelayUntilAsync(DateTimeOffset until, TimeProvider time, CancellationToken cancellationToken)
+    {
         var wait = until - time.GetUtcNow();
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, time, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken);
         }
     }
 

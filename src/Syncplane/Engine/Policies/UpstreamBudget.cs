@@ -74,7 +74,7 @@ internal sealed class UpstreamBudget(ISyncStore store, RateLimitBucketRef bucket
             else
             {
                 log.Info(reason);
-                await Task.Delay(wait, time, cancellationToken);
+                await RunWaits.DelayUntilAsync(retryAt, time, cancellationToken);
             }
         }
     }
