@@ -19,9 +19,13 @@ REPO=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$(mktemp -d /tmp/syncplane-dirsync.XXXXXX)}
 RESULTS="$WORK/results.tsv"
 
-if [[ ! -x /usr/bin/time ]]; then
-  echo "installing GNU time" >&2
-  apt-get install -y -qq time >/dev/null
+missing=()
+[[ -x /usr/bin/time ]] || missing+=(time)
+command -v rsync >/dev/null || missing+=(rsync)
+command -v rclone >/dev/null || missing+=(rclone)
+if (( ${#missing[@]} )); then
+  echo "installing ${missing[*]}" >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 for tool in rsync rclone python3 dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
