@@ -7,7 +7,7 @@ namespace Syncplane.Storage.Sqlite;
 /// The copy is one read transaction on the source: in WAL mode it holds every commit made before it began and
 /// none after, and it blocks no writer, so <c>serve</c>, workers and runs go on meanwhile. It is written to a
 /// temporary file beside the destination, switched to a rollback journal (one self-contained file, no
-/// <c>-wal</c>), checked with <c>PRAGMA quick_check</c>, and only then given the destination's name; a file
+/// <c>-wal</c>), checked with <c>PRAGMA quick_check</c>, made readable by its owner only, and only then given the destination's name; a file
 /// already at that name is never replaced. The source is opened without create: a missing store stays missing.
 /// </remarks>
 internal static class SqliteBackup
@@ -29,6 +29,12 @@ internal static class SqliteBackup
                 {
                     throw new IOException($"the copy failed SQLite's quick_check: {problem}");
                 }
+            }
+
+            if (!OperatingSystem.IsWindows())
+            {
+                // Runs, logs and token hashes: readable by the store's owner only, as the 0750 state directory keeps the store.
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
 
             File.Move(temporary, destination, overwrite: false);
