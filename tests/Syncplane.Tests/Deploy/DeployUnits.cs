@@ -10,7 +10,7 @@ internal static class DeployUnits
 
     public static string Directory => RepositoryPaths.Combine("deploy");
 
-    public static IReadOnlyList<string> Services => [.. System.IO.Directory.GetFiles(Directory, "*.service").Select(Path.GetFileName).Order()!];
+    public static IReadOnlyList<string> Services => [.. System.IO.Directory.GetFiles(Directory, "*.service").Select(f => Path.GetFileName(f)).Order()];
 
     /// <summary>Every value of <paramref name="key"/> in the unit (comments and other sections' keys alike are plain lines).</summary>
     public static IReadOnlyList<string> Values(string unit, string key) =>
@@ -23,7 +23,8 @@ internal static class DeployUnits
         Assert.DoesNotContain('"', exec);
         Assert.DoesNotContain('\'', exec);
         var words = exec.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["/usr/bin/env", "syncplane"], words[..2]);
+        Assert.Equal("/usr/bin/env", words[0]);
+        Assert.Equal("syncplane", words[1]);
         return words[2..];
     }
 

@@ -40,7 +40,7 @@ public sealed partial class DeploymentDocsTests(PostgresDatabase database) : ICl
             var config = ConfigLoader.Default.Parse(yaml, InstalledConfig);
             Assert.Equal("/var/lib/syncplane", config.StateDirectory);
             Assert.NotEmpty(config.Targets);
-            Assert.All(SecretReference().Matches(yaml).Select(m => m.Groups[1].Value), name => Assert.Contains(name, defined));
+            Assert.All(SecretReference().Matches(yaml).Select(m => m.Groups[1].Value), name => Assert.True(defined.Contains(name), $"${{env:{name}}} is in no environment file block"));
         }
 
         Assert.Equal("${env:SYNCPLANE_STORE}", ConfigLoader.Default.Parse(configs[1], InstalledConfig).Store);
@@ -133,7 +133,7 @@ public sealed partial class DeploymentDocsTests(PostgresDatabase database) : ICl
 
         Assert.True(await reader.ReadAsync());
         Assert.Equal(("scheduler", "node-1"), (reader.GetString(0), reader.GetString(1)));
-        Assert.True(reader.GetDateTime(2) > DateTime.UtcNow);
+        Assert.True(reader.GetFieldValue<DateTimeOffset>(2) > TimeProvider.System.GetUtcNow());
     }
 
     [Fact]

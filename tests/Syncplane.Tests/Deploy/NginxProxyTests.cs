@@ -20,7 +20,7 @@ public sealed class NginxProxyTests : IDisposable
     [Fact]
     public async Task NginxConfig_PassesNginxT_AndProxiesServeOverTls_HealthzAndLiveEvents()
     {
-        var certificate = await SelfSignedCertificateAsync();
+        using var certificate = await SelfSignedCertificateAsync();
         _dir.Write("syncplane.yaml", "targets:\n  docs: { entrypoint: \"true\" }\n");
         var token = (await SyncplaneCli.RunAsync(_dir.Path, "token", "create", "--name", "dashboard", "--role", "operator")).Stdout.Trim();
         using var serve = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, "serve", "--urls", "http://127.0.0.1:0"))!;
@@ -88,21 +88,24 @@ public sealed class NginxProxyTests : IDisposable
         var made = await ExternalTool.RunAsync(
             "openssl", _dir.Path, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=localhost");
         Assert.True(made.ExitCode == 0, made.All);
-        return X509Certificate2.CreateFromPemFile(_dir.Combine("cert.pem"));
+        return X509Certificate2.CreateFromPem(File.ReadAllText(_dir.Combine("cert.pem")));
     }
 
     // The shipped file with only what a test machine needs changed: certificate paths, loopback ports, no IPv6.
     private string WriteNginxConfig(int upstream, int https, int http)
     {
         var site = File.ReadAllText(RepositoryPaths.Combine("deploy", "nginx-syncplane.conf"));
-        foreach (var (from, to) in (string[][])[
-            ["/etc/ssl/syncplane/fullchain.pem", _dir.Combine("cert.pem")],
-            ["/etc/ssl/syncplane/privkey.pem", _dir.Combine("key.pem")],
-            ["server 127.0.0.1:8470;", $"server 127.0.0.1:{upstream};"],
-            ["listen 443 ssl http2;", $"listen 127.0.0.1:{https} ssl http2;"],
-            ["listen [::]:443 ssl http2;", string.Empty],
-            ["listen 80;", $"listen 127.0.0.1:{http};"],
-            ["listen [::]:80;", string.Empty]])
+        (string From, string To)[] changes =
+        [
+            ("/etc/ssl/syncplane/fullchain.pem", _dir.Combine("cert.pem")),
+            ("/etc/ssl/syncplane/privkey.pem", _dir.Combine("key.pem")),
+            ("server 127.0.0.1:8470;", $"server 127.0.0.1:{upstream};"),
+            ("listen 443 ssl http2;", $"listen 127.0.0.1:{https} ssl http2;"),
+            ("listen [::]:443 ssl http2;", string.Empty),
+            ("listen 80;", $"listen 127.0.0.1:{http};"),
+            ("listen [::]:80;", string.Empty),
+        ];
+        foreach (var (from, to) in changes)
         {
             Assert.Contains(from, site, StringComparison.Ordinal);
             site = site.Replace(from, to, StringComparison.Ordinal);
