@@ -63,7 +63,7 @@ public sealed class NginxProxyTests : IDisposable
                 Assert.Equal(HttpStatusCode.Accepted, sync.StatusCode);
             }
 
-            // With nginx buffering the stream these would wait for a full buffer, not arrive one by one.
+            // The run's events arrive live through the proxy, each on its own, while the stream stays open.
             await events.WaitForAsync(e => e.Type == "run.started", "run.started through nginx", TimeSpan.FromSeconds(30));
             await events.WaitForAsync(e => e.Type == "run.succeeded", "run.succeeded through nginx", TimeSpan.FromSeconds(30));
         }
