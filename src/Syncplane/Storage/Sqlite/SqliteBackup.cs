@@ -7,8 +7,8 @@ namespace Syncplane.Storage.Sqlite;
 /// The copy is one read transaction on the source: in WAL mode it holds every commit made before it began and
 /// none after, and it blocks no writer, so <c>serve</c>, workers and runs go on meanwhile. It is written to a
 /// temporary file beside the destination, switched to a rollback journal (one self-contained file, no
-/// <c>-wal</c>), checked with <c>PRAGMA quick_check</c>, made readable by its owner only, and only then given the destination's name; a file
-/// already at that name is never replaced. The source is opened without create: a missing store stays missing.
+/// <c>-wal</c>), readable by its owner only, checked with <c>PRAGMA quick_check</c>, and only then given the destination's
+/// name; a file already at that name is never replaced. The source is opened without create: a missing store stays missing.
 /// </remarks>
 internal static class SqliteBackup
 {
@@ -20,6 +20,12 @@ internal static class SqliteBackup
         var temporary = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Guid.NewGuid():n}.partial");
         try
         {
+            // Runs, logs and token hashes: readable by the store's owner only from the first byte on (an empty file
+            // is an empty database to SQLite, and its journal takes the file's mode).
+            using (File.Open(temporary, OwnerOnly()))
+            {
+            }
+
             using (var source = Open(databasePath, SqliteOpenMode.ReadWrite))
             using (var copy = Open(temporary, SqliteOpenMode.ReadWriteCreate))
             {
@@ -31,12 +37,6 @@ internal static class SqliteBackup
                 }
             }
 
-            if (!OperatingSystem.IsWindows())
-            {
-                // Runs, logs and token hashes: readable by the store's owner only, as the 0750 state directory keeps the store.
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
             File.Move(temporary, destination, overwrite: false);
             return new FileInfo(destination).Length;
         }
@@ -44,6 +44,17 @@ internal static class SqliteBackup
         {
             File.Delete(temporary);
         }
+    }
+
+    private static FileStreamOptions OwnerOnly()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
     }
 
     private static SqliteConnection Open(string path, SqliteOpenMode mode)
