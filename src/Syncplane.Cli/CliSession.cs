@@ -25,7 +25,21 @@ internal sealed class CliSession : IAsyncDisposable
     /// <summary>Loads the config and opens the store, or reports why not (to stderr) and returns null.</summary>
     public static async Task<CliSession?> OpenAsync(string configPath, string? storeOption, CancellationToken cancellationToken)
     {
-        return ConfigFile.LoadOrReport(configPath) is { } config ? await OpenAsync(config, storeOption, cancellationToken) : null;
+        if (ConfigFile.LoadOrReport(configPath) is not { } config)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await OpenAsync(config, storeOption, cancellationToken);
+        }
+        catch (SchemaTooNewException ex)
+        {
+            // An older node restarted after a newer one migrated the store (docs/deployment.md, "Upgrades").
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>Opens (and migrates) the store for an already loaded config.</summary>

@@ -30,6 +30,7 @@ root.Subcommands.Add(TargetSettingsCommand.CreateFrequency());
 root.Subcommands.Add(TargetSettingsCommand.CreatePause());
 root.Subcommands.Add(TargetSettingsCommand.CreateResume());
 root.Subcommands.Add(TokenCommand.Create());
+root.Subcommands.Add(BackupCommand.Create());
 
 var parsed = root.Parse(args);
 // serve and worker give running runs a grace period on SIGTERM / Ctrl+C before releasing them (WorkerOptions.ShutdownGrace).

@@ -14,21 +14,28 @@ internal static class StoreFactory
     public static ISyncStore Open(SyncplaneConfig config, string? storeOption, SecretResolver secrets, TimeProvider time)
     {
         CreateIgnoredByGit(config.StateDirectory);
+        var location = Locate(config, storeOption, secrets);
+        return location.SqlitePath is { } path ? new SqliteSyncStore(path, time) : new PostgresSyncStore(location.Postgres!, time);
+    }
+
+    /// <summary>Where <see cref="Open"/> would open the store, without opening or creating anything.</summary>
+    public static StoreLocation Locate(SyncplaneConfig config, string? storeOption, SecretResolver secrets)
+    {
         var location = storeOption ?? config.Store;
         if (location is null)
         {
-            return new SqliteSyncStore(Path.Combine(config.StateDirectory, "syncplane.db"), time);
+            return new StoreLocation(Path.Combine(config.StateDirectory, "syncplane.db"), null);
         }
 
         var resolved = secrets.Resolve(location);
         if (resolved.StartsWith("postgres://", StringComparison.Ordinal) || resolved.StartsWith("postgresql://", StringComparison.Ordinal)
             || resolved.Contains("Host=", StringComparison.OrdinalIgnoreCase))
         {
-            return new PostgresSyncStore(resolved, time);
+            return new StoreLocation(null, resolved);
         }
 
         var path = resolved.StartsWith("sqlite:", StringComparison.Ordinal) ? resolved["sqlite:".Length..] : resolved;
-        return new SqliteSyncStore(Path.GetFullPath(path, config.BaseDirectory), time);
+        return new StoreLocation(Path.GetFullPath(path, config.BaseDirectory), null);
     }
 
     /// <summary>
@@ -45,3 +52,6 @@ internal static class StoreFactory
         }
     }
 }
+
+/// <summary>A SQLite file's full path, or a PostgreSQL connection string (a secret: never print it).</summary>
+internal sealed record StoreLocation(string? SqlitePath, string? Postgres);

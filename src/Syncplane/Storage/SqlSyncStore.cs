@@ -85,8 +85,7 @@ internal abstract partial class SqlSyncStore : ISyncStore
         var current = await ReadVersionAsync(transaction, cancellationToken);
         if (current > migrations.Count)
         {
-            throw new InvalidOperationException(
-                $"the database schema is at version {current}, newer than this Syncplane knows ({migrations.Count}); upgrade Syncplane or use another database");
+            throw new SchemaTooNewException(current, migrations.Count);
         }
 
         foreach (var migration in migrations.Skip(current))
