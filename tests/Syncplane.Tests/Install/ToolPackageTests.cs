@@ -18,8 +18,8 @@ public sealed class ToolPackageTests : IDisposable
         var environment = PackedTool.UserEnvironment(home);
         var config = QuickstartCopy.Create(_dir["clone"], _dir["git-home"]);
 
-        var version = await Command.RunAsync("syncplane", home, environment, "--version");
-        var run = await Command.RunAsync("syncplane", _dir["clone"], environment, "run", "--config", config, "--verify", "--ci", "--report", _dir["report.json"]);
+        var version = await OnPathAsync(home, environment, "--version");
+        var run = await OnPathAsync(_dir["clone"], environment, "run", "--config", config, "--verify", "--ci", "--report", _dir["report.json"]);
 
         Assert.True(version.ExitCode == 0, version.All);
         Assert.Equal(ExpectedVersion(), version.Stdout.Trim());
@@ -39,6 +39,10 @@ public sealed class ToolPackageTests : IDisposable
 
         Assert.Equal([$"Syncplane.{ExpectedVersion()}.nupkg"], Directory.GetFiles(folder, "*.nupkg").Select(Path.GetFileName));
     }
+
+    /// <summary>Runs <c>syncplane</c> as a shell finds it on the user's PATH.</summary>
+    private static Task<SyncplaneCli.Result> OnPathAsync(string workingDirectory, Dictionary<string, string?> environment, params string[] args) =>
+        Command.RunAsync("/bin/sh", workingDirectory, environment, ["-c", "exec syncplane \"$@\"", "syncplane", .. args]);
 
     /// <summary>The one version, as Directory.Build.props sets it.</summary>
     internal static string ExpectedVersion()
