@@ -33,11 +33,16 @@ public sealed class ToolPackageTests : IDisposable
     }
 
     [Fact]
-    public async Task ThePackage_IsNamedSyncplane_WithTheVersionFromDirectoryBuildProps()
+    public async Task ThePackage_IsNamedSyncplane_WithTheVersionFromDirectoryBuildProps_AsTheReadmeSays()
     {
         var folder = await PackedTool.FolderAsync();
+        var readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
 
         Assert.Equal([$"Syncplane.{ExpectedVersion()}.nupkg"], Directory.GetFiles(folder, "*.nupkg").Select(Path.GetFileName));
+        // The README's commands are the ones these tests run (here with the packed folder, and a config file that lists no feed).
+        Assert.Contains("./scripts/pack ", readme, StringComparison.Ordinal);
+        Assert.Contains("dotnet " + string.Join(' ', PackedTool.InstallArguments("artifacts/package", "X")).Replace(" --configfile X", "", StringComparison.Ordinal), readme, StringComparison.Ordinal);
+        Assert.Contains("./scripts/publish ", readme, StringComparison.Ordinal);
     }
 
     /// <summary>Runs <c>syncplane</c> as a shell finds it on the user's PATH.</summary>
