@@ -64,6 +64,12 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         lock (_gate)
         {
             ClearProgress();
+            if (LogOutput.Json)
+            {
+                LogOutput.Write(output, "", time.GetUtcNow(), Level(result), result.Message, Fields(result));
+                return;
+            }
+
             var mark = result.AlreadyRunning ? "BUSY" : result.Status switch
             {
                 RunStatus.Succeeded => "ok",
@@ -71,12 +77,6 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
                 RunStatus.Cancelled => "CANCELLED",
                 _ => "FAILED",
             };
-            if (LogOutput.Json)
-            {
-                LogOutput.Write(output, "", time.GetUtcNow(), Level(result), result.Message, Fields(result));
-                return;
-            }
-
             output.WriteLine($"{mark,-9} {result.Target} ({result.Duration.TotalSeconds:0.00}s): {result.Message}");
             if (dryRun && result.Plan is { IsEmpty: false } plan)
             {
