@@ -23,10 +23,11 @@ internal static class ConfigFile
         {
             foreach (var error in ex.Errors)
             {
-                Console.Error.WriteLine($"error: {error}");
+                LogOutput.Error($"{error}");
             }
 
-            Console.Error.WriteLine($"{ex.Errors.Count} error(s); nothing was run.");
+            var summary = $"{ex.Errors.Count} error(s); nothing was run.";
+            LogOutput.Write(Console.Error, summary, TimeProvider.System.GetUtcNow(), "error", summary);
             return null;
         }
     }

@@ -32,7 +32,10 @@ root.Subcommands.Add(TargetSettingsCommand.CreateResume());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 
+root.Options.Add(LogOutput.FormatOption);
+
 var parsed = root.Parse(args);
+LogOutput.Json = parsed.GetResult(LogOutput.FormatOption) is { } format && !format.Errors.Any() && format.GetValueOrDefault<string>() == "json";
 // serve and worker give running runs a grace period on SIGTERM / Ctrl+C before releasing them (WorkerOptions.ShutdownGrace).
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
 return parsed.Errors.Count > 0 ? Usage(parsed) : await parsed.InvokeAsync(invocation);
@@ -41,9 +44,13 @@ static int Usage(ParseResult parsed)
 {
     foreach (var error in parsed.Errors)
     {
-        Console.Error.WriteLine($"error: {error.Message}");
+        LogOutput.Error(error.Message);
     }
 
-    Console.Error.WriteLine("Run 'syncplane --help' for usage.");
+    if (!LogOutput.Json)
+    {
+        Console.Error.WriteLine("Run 'syncplane --help' for usage.");
+    }
+
     return ExitCodes.InvalidInput;
 }

@@ -6,14 +6,17 @@ using Syncplane.Storage;
 namespace Syncplane.Cli;
 
 /// <summary>
-/// What <c>syncplane run</c> prints: a live progress line in a terminal, plain lines in CI or when piped.
+/// What <c>syncplane run</c> prints: a live progress line in a terminal, plain lines in CI or when piped,
+/// one JSON object per line with <c>--log-format json</c> (see <see cref="LogOutput"/>).
 /// </summary>
 /// <param name="output">Where lines go (nowhere with <c>--json</c>, whose report goes to standard output).</param>
-/// <param name="interactive">A terminal: a live progress line.</param>
+/// <param name="interactive">A terminal: a live progress line (never with JSON logs).</param>
 /// <param name="verbose">Every log line too.</param>
 /// <param name="notices">Where waits are told; standard error with <c>--json</c>, so they are seen without spoiling the report. Defaults to <paramref name="output"/>.</param>
-internal sealed class RunConsole(TextWriter output, bool interactive, bool verbose, TextWriter? notices = null)
+/// <param name="time">The clock that stamps JSON lines.</param>
+internal sealed class RunConsole(TextWriter output, bool interactive, bool verbose, TimeProvider time, TextWriter? notices = null)
 {
+    private readonly bool _interactive = interactive && !LogOutput.Json;
     private readonly Lock _gate = new();
     private string? _current;
     private bool _progressShown;
@@ -23,9 +26,11 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
     public void Starting(TargetConfig target, bool dryRun)
     {
         _current = target.Name;
-        if (!interactive)
+        if (!_interactive)
         {
-            output.WriteLine($"[{target.Name}] {(dryRun ? "planning" : "running")} ({target.Direction.ToString().ToLowerInvariant()})");
+            var direction = target.Direction.ToString().ToLowerInvariant();
+            var doing = dryRun ? "planning" : "running";
+            LogOutput.Write(output, $"[{target.Name}] {doing} ({direction})", time.GetUtcNow(), "info", doing, ("target", target.Name), ("direction", direction), ("dry_run", dryRun));
         }
     }
 
@@ -39,7 +44,8 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         lock (_gate)
         {
             ClearProgress();
-            output.WriteLine($"  [{_current}] {line.Level.ToString().ToLowerInvariant()}: {line.Message}");
+            var level = line.Level.ToString().ToLowerInvariant();
+            LogOutput.Write(output, $"  [{_current}] {level}: {line.Message}", line.At, level, line.Message, ("target", _current));
         }
     }
 
@@ -49,7 +55,7 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         lock (_gate)
         {
             ClearProgress();
-            (notices ?? output).WriteLine($"  [{_current}] {message}");
+            LogOutput.Write(notices ?? output, $"  [{_current}] {message}", time.GetUtcNow(), "warning", message, ("target", _current));
         }
     }
 
@@ -58,6 +64,12 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         lock (_gate)
         {
             ClearProgress();
+            if (LogOutput.Json)
+            {
+                LogOutput.Write(output, "", time.GetUtcNow(), Level(result), result.Message, Fields(result));
+                return;
+            }
+
             var mark = result.AlreadyRunning ? "BUSY" : result.Status switch
             {
                 RunStatus.Succeeded => "ok",
@@ -78,14 +90,38 @@ internal sealed class RunConsole(TextWriter output, bool interactive, bool verbo
         }
     }
 
-    public void Summary(IReadOnlyList<TargetRunResult> results, TimeSpan elapsed) =>
-        output.WriteLine($"{results.Count(r => r.Success)}/{results.Count} target(s) succeeded in {elapsed.TotalSeconds:0.00}s");
+    public void Summary(IReadOnlyList<TargetRunResult> results, TimeSpan elapsed)
+    {
+        var line = $"{results.Count(r => r.Success)}/{results.Count} target(s) succeeded in {elapsed.TotalSeconds:0.00}s";
+        LogOutput.Write(output, line, time.GetUtcNow(), results.All(r => r.Success) ? "info" : "error", line,
+            ("succeeded", results.Count(r => r.Success)), ("total", results.Count), ("duration_s", Math.Round(elapsed.TotalSeconds, 3)));
+    }
+
+    private static string Level(TargetRunResult result) => result.Status switch
+    {
+        RunStatus.Succeeded => "info",
+        RunStatus.Failed when !result.AlreadyRunning => "error",
+        _ => "warning",
+    };
+
+    /// <summary>The JSON line of a finished target: what the text line and its plan and verification lines say.</summary>
+    private static (string, object?)[] Fields(TargetRunResult result) =>
+    [
+        ("target", result.Target),
+        ("run_id", result.RunId == 0 ? null : result.RunId),
+        ("status", result.AlreadyRunning ? "busy" : result.Status.ToString().ToLowerInvariant()),
+        ("duration_s", Math.Round(result.Duration.TotalSeconds, 3)),
+        ("created", result.Plan?.Summary.Creates),
+        ("updated", result.Plan?.Summary.Updates),
+        ("deleted", result.Plan?.Summary.Deletes),
+        ("verification_passed", result.VerificationPassed),
+    ];
 
     private static string Indent(string text) => string.Join('\n', text.Split('\n').Select(l => "          " + l));
 
     private void ShowProgress(int applied)
     {
-        if (!interactive)
+        if (!_interactive)
         {
             return;
         }

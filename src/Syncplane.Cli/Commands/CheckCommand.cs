@@ -65,14 +65,14 @@ internal static class CheckCommand
         var all = config.Checks.Items;
         if (all.Count == 0)
         {
-            Console.Error.WriteLine($"error: {config.File} declares no checks; add some under 'checks:' (see docs/checks.md)");
+            LogOutput.Error($"{config.File} declares no checks; add some under 'checks:' (see docs/checks.md)");
             return null;
         }
 
         var unknown = names.Where(n => config.Checks.Find(n) is null).ToList();
         if (unknown.Count > 0)
         {
-            Console.Error.WriteLine($"error: no check named {string.Join(", ", unknown.Select(n => $"'{n}'"))}; known checks: {string.Join(", ", all.Select(c => c.Name))}");
+            LogOutput.Error($"no check named {string.Join(", ", unknown.Select(n => $"'{n}'"))}; known checks: {string.Join(", ", all.Select(c => c.Name))}");
             return null;
         }
 

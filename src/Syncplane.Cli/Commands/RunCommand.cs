@@ -76,14 +76,14 @@ internal static class RunCommand
         var maxWait = new RunOptions().MaxRateLimitWait;
         if (options.MaxWait is { } waitText && (!DurationParser.TryParse(waitText, out maxWait) || maxWait < TimeSpan.Zero))
         {
-            Console.Error.WriteLine($"error: --max-wait '{waitText}' is not a duration; use e.g. 30s or 5m");
+            LogOutput.Error($"--max-wait '{waitText}' is not a duration; use e.g. 30s or 5m");
             return ExitCodes.InvalidInput;
         }
 
-        var console = new RunConsole(
-            options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, options.Json ? Console.Error : null);
         await using var session = await CliSession.OpenAsync(config, options.Store, cancellationToken);
         var time = session.Time;
+        var console = new RunConsole(
+            options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, time, options.Json ? Console.Error : null);
         var runner = new SyncRunner(config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
         var dryRun = options.DryRun || config.Defaults.DryRun;
         var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify) { MaxRateLimitWait = maxWait };
@@ -129,7 +129,7 @@ internal static class RunCommand
         Glob? pattern = null;
         if (options.Target is { } text && !Glob.TryParse(text, out pattern, out var why))
         {
-            Console.Error.WriteLine($"error: --target '{text}' is not a valid glob: {why}");
+            LogOutput.Error($"--target '{text}' is not a valid glob: {why}");
             return null;
         }
 
@@ -139,7 +139,7 @@ internal static class RunCommand
             .ToList();
         if (targets.Count == 0)
         {
-            Console.Error.WriteLine($"error: no target matches{(options.Target is null ? "" : $" --target '{options.Target}'")}{(options.Direction is null ? "" : $" --direction {options.Direction}")}; known targets: {string.Join(", ", config.Targets.Select(t => t.Name))}");
+            LogOutput.Error($"no target matches{(options.Target is null ? "" : $" --target '{options.Target}'")}{(options.Direction is null ? "" : $" --direction {options.Direction}")}; known targets: {string.Join(", ", config.Targets.Select(t => t.Name))}");
             return null;
         }
 

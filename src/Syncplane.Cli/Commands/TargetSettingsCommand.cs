@@ -19,7 +19,7 @@ internal static class TargetSettingsCommand
             var text = result.GetValue(value);
             if (result.GetValue(clear) == (text is not null))
             {
-                Console.Error.WriteLine("error: give either a VALUE or --clear");
+                LogOutput.Error("give either a VALUE or --clear");
                 return ExitCodes.InvalidInput;
             }
 
@@ -27,7 +27,7 @@ internal static class TargetSettingsCommand
             {
                 if (!Schedule.TryParse(text, target.Schedule.TimeZone, out var schedule, out var error))
                 {
-                    Console.Error.WriteLine($"error: invalid frequency '{text}': {error}");
+                    LogOutput.Error($"invalid frequency '{text}': {error}");
                     return ExitCodes.InvalidInput;
                 }
 
@@ -91,7 +91,7 @@ internal static class TargetSettingsCommand
             var wanted = result.GetValue(targetName)!;
             if (session.Config.Targets.FirstOrDefault(t => t.Name == wanted) is not { } target)
             {
-                Console.Error.WriteLine($"error: no target named '{wanted}' in {session.Config.File}; known targets: {string.Join(", ", session.Config.Targets.Select(t => t.Name))}");
+                LogOutput.Error($"no target named '{wanted}' in {session.Config.File}; known targets: {string.Join(", ", session.Config.Targets.Select(t => t.Name))}");
                 return ExitCodes.InvalidInput;
             }
 

@@ -38,7 +38,7 @@ internal static class TokenCommand
             var tokenName = result.GetValue(name)!.Trim();
             if (!ApiRoles.TryParse(result.GetValue(role), out var parsed) || tokenName.Length == 0)
             {
-                Console.Error.WriteLine("error: --name must not be empty and --role must be viewer, operator or admin");
+                LogOutput.Error("--name must not be empty and --role must be viewer, operator or admin");
                 return ExitCodes.InvalidInput;
             }
 
@@ -49,7 +49,7 @@ internal static class TokenCommand
             }
             catch (InvalidOperationException)
             {
-                Console.Error.WriteLine($"error: a token named '{tokenName}' exists; revoke it or choose another name");
+                LogOutput.Error($"a token named '{tokenName}' exists; revoke it or choose another name");
                 return ExitCodes.InvalidInput;
             }
 
@@ -109,7 +109,7 @@ internal static class TokenCommand
             var tokenName = result.GetValue(name)!;
             if (!await session.Store.RevokeTokenAsync(tokenName, ct))
             {
-                Console.Error.WriteLine($"error: no live token is named '{tokenName}'; 'syncplane token list' shows them");
+                LogOutput.Error($"no live token is named '{tokenName}'; 'syncplane token list' shows them");
                 return ExitCodes.InvalidInput;
             }
 

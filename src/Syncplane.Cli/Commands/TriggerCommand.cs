@@ -42,7 +42,7 @@ internal static class TriggerCommand
             var retried = await ManualRuns.RetryAsync(session.Config, session.Store, session.Time, id, ct);
             if (retried.Queued is not { } queued)
             {
-                Console.Error.WriteLine(retried.Refusal == RetryRefusal.NotFound ? $"error: {retried.Error}; 'syncplane history' lists runs" : $"error: {retried.Error}");
+                LogOutput.Error(retried.Refusal == RetryRefusal.NotFound ? $"{retried.Error}; 'syncplane history' lists runs" : retried.Error!);
                 return ExitCodes.InvalidInput;
             }
 
@@ -58,7 +58,7 @@ internal static class TriggerCommand
     {
         if (session.Config.Targets.FirstOrDefault(t => t.Name == target) is not { } config)
         {
-            Console.Error.WriteLine($"error: no target named '{target}' in {session.Config.File}; known targets: {string.Join(", ", session.Config.Targets.Select(t => t.Name))}");
+            LogOutput.Error($"no target named '{target}' in {session.Config.File}; known targets: {string.Join(", ", session.Config.Targets.Select(t => t.Name))}");
             return ExitCodes.InvalidInput;
         }
 

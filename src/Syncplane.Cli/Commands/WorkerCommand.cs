@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Syncplane.Connectors;
 using Syncplane.Access;
@@ -99,8 +98,8 @@ internal static class WorkerCommand
         }
 
         var time = session.Time;
-        void Log(string line) => Console.WriteLine($"{Stamp(time.GetUtcNow())} {line}");
-        void OnEvent(WorkerEvent e) => Console.WriteLine($"{Stamp(e.At)} {e}");
+        void Log(string line) => LogOutput.Host(time.GetUtcNow(), line);
+        void OnEvent(WorkerEvent e) => LogOutput.Host(e.At, e.ToString(), Level(e), "worker", Fields(e));
         var name = server is null ? "worker" : "serve";
         if (server is null)
         {
@@ -119,7 +118,7 @@ internal static class WorkerCommand
         catch (IOException ex)
         {
             // Kestrel reports an address in use or a bad URL as an IOException.
-            await Console.Error.WriteLineAsync($"error: cannot listen on {server.Urls}: {ex.Message}");
+            LogOutput.Error($"cannot listen on {server.Urls}: {ex.Message}");
             return ExitCodes.InvalidInput;
         }
 
@@ -137,5 +136,18 @@ internal static class WorkerCommand
         return ExitCodes.Success;
     }
 
-    private static string Stamp(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private static string Level(WorkerEvent e) => e.Kind switch
+    {
+        WorkerEventKind.StoreUnavailable or WorkerEventKind.Error => "error",
+        WorkerEventKind.Retrying or WorkerEventKind.FencedOut => "warning",
+        WorkerEventKind.Finished when e.Status is "failed" => "error",
+        WorkerEventKind.Finished when e.Status is "refused" or "cancelled" => "warning",
+        _ => "info",
+    };
+
+    private static (string, object?)[] Fields(WorkerEvent e) => e.RunId == 0
+        ? [("event", Name(e.Kind))]
+        : [("event", Name(e.Kind)), ("run_id", e.RunId), ("target", e.Target), ("attempt", e.Attempt), ("status", e.Status)];
+
+    private static string Name(WorkerEventKind kind) => kind.ToString().ToLowerInvariant();
 }
