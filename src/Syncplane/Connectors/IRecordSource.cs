@@ -29,8 +29,8 @@ internal interface IRecordDestinationFactory
 internal interface IRecordDestination
 {
     /// <summary>
-    /// Opens one run against the destination: nothing is visible to others until <see cref="IRecordRun.CommitAsync"/>,
-    /// and disposing without committing leaves the destination as it was.
+    /// Opens one run against the destination: nothing is visible to others until <see cref="IRecordRun.ApplyAsync"/>
+    /// commits, and disposing before leaves the destination as it was.
     /// </summary>
     /// <param name="key">The record fields that identify a record.</param>
     /// <param name="write">False for a dry run: compare and plan, write nothing.</param>
@@ -44,10 +44,10 @@ internal interface IRecordRun : IAsyncDisposable
     /// <summary>Records held before the run (what <c>max_delete</c> percentages are taken of).</summary>
     long ExistingCount { get; }
 
-    /// <summary>Compares every record with what the destination holds and (unless a dry run) writes the difference.</summary>
+    /// <summary>Compares every record with what the destination holds; writes nothing yet.</summary>
     /// <returns>The plan: exact counts, and the first changes in detail (the fields that changed, old → new).</returns>
-    Task<Plan> SyncAsync(IAsyncEnumerable<SourceRecord> records, CancellationToken cancellationToken);
+    Task<Plan> PlanAsync(IAsyncEnumerable<SourceRecord> records, CancellationToken cancellationToken);
 
-    /// <summary>Makes the run's writes visible, all at once.</summary>
-    Task CommitAsync(CancellationToken cancellationToken);
+    /// <summary>Writes the plan (schema changes, then rows) and commits, all in the run's one transaction.</summary>
+    Task ApplyAsync(CancellationToken cancellationToken);
 }

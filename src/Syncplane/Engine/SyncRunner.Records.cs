@@ -9,8 +9,8 @@ public sealed partial class SyncRunner
 {
     /// <summary>
     /// A record source into a record destination (http into sql): the destination compares the records as they stream
-    /// in and writes the difference inside one transaction, which the gates below can still roll back; nothing is
-    /// visible until the commit at the end, so a failure anywhere leaves the destination as it was.
+    /// in, writing nothing; the gates judge the plan; then the destination writes the difference and commits, in the
+    /// one transaction it opened, so a failure anywhere leaves the destination as it was.
     /// </summary>
     private async Task<Outcome> SyncRecordsAsync(TargetConfig target, RunOptions options, ConnectorContext context, IRecordDestinationFactory destinationFactory, CancellationToken ct)
     {
@@ -19,7 +19,7 @@ public sealed partial class SyncRunner
         var destination = destinationFactory.CreateRecordDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 
         await using var run = await destination.OpenAsync(source.Key, write: !options.DryRun, ct);
-        var plan = await run.SyncAsync(source.ReadAsync(ct), ct);
+        var plan = await run.PlanAsync(source.ReadAsync(ct), ct);
         var summary = plan.Summary;
         if (target.MaxDelete is { } maxDelete && !maxDelete.Allows(summary.Deletes, (int)Math.Min(run.ExistingCount, int.MaxValue)))
         {
@@ -36,7 +36,7 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Succeeded, plan.IsEmpty ? $"dry run: up to date ({summary.Unchanged} row(s))" : $"dry run: {DescribeRows(summary, planned: true)}, nothing written") { Plan = plan };
         }
 
-        await run.CommitAsync(ct);
+        await run.ApplyAsync(ct);
         return new Outcome(RunStatus.Succeeded, plan.IsEmpty ? $"up to date: nothing to change ({summary.Unchanged} row(s))" : $"synced successfully: {DescribeRows(summary)}")
         {
             Plan = plan,

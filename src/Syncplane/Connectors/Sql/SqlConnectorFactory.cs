@@ -37,7 +37,7 @@ internal sealed class SqlDestination(SqlDestinationOptions options, ConnectorCon
             : new SqliteDialect(Path.GetFullPath(connection, context.BaseDirectory));
         try
         {
-            return await SqlRecordRun.OpenAsync(db, options, key, write, context.Time.GetUtcNow(), context.Log, cancellationToken);
+            return await SqlRecordRun.OpenAsync(db, options, key, write, context.Time.GetUtcNow(), context.Log, context.TargetStateDirectory, cancellationToken);
         }
         catch
         {

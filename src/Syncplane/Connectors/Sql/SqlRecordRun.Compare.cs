@@ -8,6 +8,42 @@ internal sealed partial class SqlRecordRun
     /// <summary>Keys read per page when looking for rows to delete.</summary>
     private const int DeletePage = 5000;
 
+    /// <summary>Statements sent per round trip when writing.</summary>
+    private const int WriteBatch = 500;
+
+    public async Task ApplyAsync(CancellationToken cancellationToken)
+    {
+        if (!_write)
+        {
+            throw new InvalidOperationException("a dry run writes nothing");
+        }
+
+        if (_spool.Count == 0)
+        {
+            return; // nothing to write, not even a column to add
+        }
+
+        await ApplySchemaAsync(cancellationToken);
+        var statements = new List<SqlStatement>(WriteBatch);
+        foreach (var (kind, row) in _spool.ReadAll(_db.Names))
+        {
+            statements.Add(kind switch
+            {
+                SqlChange.Insert => Insert(row),
+                SqlChange.Update => Update(row),
+                _ => Delete(row.KeyValues),
+            });
+            if (statements.Count == WriteBatch)
+            {
+                await _db.ExecuteAsync(statements, cancellationToken);
+                statements.Clear();
+            }
+        }
+
+        await _db.ExecuteAsync(statements, cancellationToken);
+        await _db.CommitAsync(cancellationToken);
+    }
+
     private async Task CompareAsync(List<SqlRow> batch, CancellationToken ct)
     {
         if (batch.Count == 0)
@@ -15,17 +51,14 @@ internal sealed partial class SqlRecordRun
             return;
         }
 
-        var existed = _tableExists;
-        await ApplySchemaAsync(ct);
-        var existing = existed && _inDatabase.Count > 0 ? await ReadExistingAsync(batch, ct) : [];
-        var statements = new List<SqlStatement>();
+        var existing = _tableExists ? await ReadExistingAsync(batch, ct) : [];
         foreach (var row in batch)
         {
             if (!existing.TryGetValue(row.Hash, out var old))
             {
                 _creates++;
                 List(new Change(ChangeKind.Create, row.Key, null, null));
-                statements.Add(Insert(row));
+                Spool(SqlChange.Insert, row);
                 continue;
             }
 
@@ -38,50 +71,40 @@ internal sealed partial class SqlRecordRun
 
             _updates++;
             List(new Change(ChangeKind.Update, row.Key, null, null) { Fields = changed });
-            statements.Add(Update(row));
-        }
-
-        if (_write)
-        {
-            await _db.ExecuteAsync(statements, ct);
+            Spool(SqlChange.Update, row);
         }
     }
 
-    /// <summary>Creates the table, or adds the columns new fields need (in a dry run, only says what it would do).</summary>
+    private void Spool(SqlChange kind, SqlRow row)
+    {
+        if (_write)
+        {
+            _spool.Add(kind, row);
+        }
+    }
+
+    /// <summary>Creates the table with every column the run needs, or adds the columns new fields need.</summary>
     private async Task ApplySchemaAsync(CancellationToken ct)
     {
+        if (!_tableExists && _creates == 0)
+        {
+            return;
+        }
+
         if (!_tableExists)
         {
             var keys = _keyColumns!.Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType} NOT NULL");
             var others = _newColumns.Where(c => !_key.Contains(c.Name, _db.Names)).Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType}");
             var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {SqlDialect.Quote(ChangedAt)} {_db.ChangedAtType}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)})";
-            await SchemaChangeAsync(sql, $"created table {_options.Table}", ct);
-            _tableExists = true;
-        }
-        else
-        {
-            foreach (var column in _newColumns)
-            {
-                await SchemaChangeAsync($"ALTER TABLE {_table} ADD COLUMN {SqlDialect.Quote(column.Name)} {column.DatabaseType}", $"added column {column.Name} ({column.DatabaseType}) to {_options.Table}", ct);
-            }
-        }
-
-        _newColumns.Clear();
-    }
-
-    private async Task SchemaChangeAsync(string sql, string what, CancellationToken ct)
-    {
-        if (!_write)
-        {
-            _log.Info($"sql destination: would have {what}");
+            await _db.ExecuteAsync([new SqlStatement(sql, [])], ct);
+            _log.Info($"sql destination: created table {_options.Table}");
             return;
         }
 
-        await _db.ExecuteAsync([new SqlStatement(sql, [])], ct);
-        _log.Info($"sql destination: {what}");
-        foreach (var column in _columns.Keys)
+        foreach (var column in _newColumns)
         {
-            _inDatabase.Add(column);
+            await _db.ExecuteAsync([new SqlStatement($"ALTER TABLE {_table} ADD COLUMN {SqlDialect.Quote(column.Name)} {column.DatabaseType}", [])], ct);
+            _log.Info($"sql destination: added column {column.Name} ({column.DatabaseType}) to {_options.Table}");
         }
     }
 
@@ -173,24 +196,19 @@ internal sealed partial class SqlRecordRun
         return new SqlStatement($"UPDATE {_table} SET {string.Join(", ", sets)} WHERE {where}", parameters);
     }
 
-    /// <summary>Walks the table's keys in key order, a page at a time, and deletes those the run did not see.</summary>
-    private async Task DeleteUnseenAsync(CancellationToken ct)
+    /// <summary>Walks the table's keys in key order, a page at a time, for those the run did not see.</summary>
+    private async Task PlanDeletesAsync(CancellationToken ct)
     {
         object?[]? after = null;
         while (true)
         {
             var keys = await _db.KeysAfterAsync(_table, _keyColumns!, after, DeletePage, ct);
-            var deletes = new List<SqlStatement>();
             foreach (var key in keys.Where(k => !_seen.Contains(SqlRow.HashOf(k))))
             {
                 _deletes++;
-                List(new Change(ChangeKind.Delete, string.Join('/', key.Select(FieldValues.KeyText)), null, null));
-                deletes.Add(new SqlStatement($"DELETE FROM {_table} WHERE {SqlDialect.KeyCondition(_keyColumns!)}", [.. _keyColumns!.Select((c, i) => (c.Kind!.Value, key[i]))]));
-            }
-
-            if (_write)
-            {
-                await _db.ExecuteAsync(deletes, ct);
+                var row = new SqlRow(string.Join('/', key.Select(FieldValues.KeyText)), key, [], "");
+                List(new Change(ChangeKind.Delete, row.Key, null, null));
+                Spool(SqlChange.Delete, row);
             }
 
             if (keys.Count < DeletePage)
@@ -201,6 +219,9 @@ internal sealed partial class SqlRecordRun
             after = keys[^1];
         }
     }
+
+    private SqlStatement Delete(object?[] key) =>
+        new($"DELETE FROM {_table} WHERE {SqlDialect.KeyCondition(_keyColumns!)}", [.. _keyColumns!.Select((c, i) => (c.Kind!.Value, key[i]))]);
 
     private void List(Change change)
     {

@@ -6,13 +6,14 @@ using Syncplane.Planning;
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// One run of the sql destination: streams the records in batches, looks each batch's rows up by key, writes only
-/// the rows whose compared fields differ, then (with <c>delete</c>) deletes the rows whose key the source did not
-/// send — all in one transaction, committed by <see cref="CommitAsync"/>.
+/// One run of the sql destination. <see cref="PlanAsync"/> streams the records in batches, looks each batch's rows up
+/// by key and keeps the rows whose compared fields differ in a <see cref="ChangeSpool"/>, then (with <c>delete</c>)
+/// walks the table's keys for those the source did not send; it writes nothing. <see cref="ApplyAsync"/> then creates
+/// the table or adds columns, writes the spooled rows and commits — one transaction from the first read to the commit.
 /// </summary>
 /// <remarks>
 /// Memory holds one batch of records and a 16-byte hash of every key seen (duplicates and deletes need them),
-/// so about 50 bytes per record with the set's own overhead, never the records themselves.
+/// about 50 bytes per record with the set's own overhead, never the records themselves; changes wait on disk.
 /// </remarks>
 internal sealed partial class SqlRecordRun : IRecordRun
 {
@@ -39,12 +40,14 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private readonly List<SqlColumn> _newColumns = [];
     private readonly HashSet<UInt128> _seen = [];
     private readonly List<Change> _listed = [];
+    private readonly ChangeSpool _spool;
     private SqlColumn[]? _keyColumns;
     private bool _tableExists;
     private int _omitted, _creates, _updates, _deletes, _unchanged;
 
-    private SqlRecordRun(SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, SqlTable? table)
+    private SqlRecordRun(SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, SqlTable? table, string spoolDirectory)
     {
+        _spool = new ChangeSpool(spoolDirectory);
         _db = db;
         _options = options;
         _key = key;
@@ -65,12 +68,13 @@ internal sealed partial class SqlRecordRun : IRecordRun
     public long ExistingCount { get; private set; }
 
     /// <summary>Connects, begins the transaction and checks an existing table against the records' key.</summary>
+    /// <param name="spoolDirectory">Where the changes wait between comparing and writing.</param>
     public static async Task<SqlRecordRun> OpenAsync(
-        SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, CancellationToken ct)
+        SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, string spoolDirectory, CancellationToken ct)
     {
         var opened = await db.OpenAsync(write, ct);
         var table = opened ? await db.DescribeAsync(options.Table, ct) : null;
-        var run = new SqlRecordRun(db, options, key, write, now, log, table);
+        var run = new SqlRecordRun(db, options, key, write, now, log, table, spoolDirectory);
         if (table is not null)
         {
             run.CheckPrimaryKey(table);
@@ -79,17 +83,16 @@ internal sealed partial class SqlRecordRun : IRecordRun
                 run.ExistingCount = await db.ScalarAsync($"SELECT count(*) FROM {run._table}", ct);
             }
 
-            if (!run._columns.ContainsKey(ChangedAt) && write)
+            if (!run._columns.ContainsKey(ChangedAt))
             {
-                await db.ExecuteAsync([new SqlStatement($"ALTER TABLE {run._table} ADD COLUMN {SqlDialect.Quote(ChangedAt)} {db.ChangedAtType}", [])], ct);
-                log.Info($"sql destination: added column {ChangedAt} to {options.Table}");
+                run._newColumns.Add(new SqlColumn(ChangedAt, ColumnKind.Timestamp, db.ChangedAtType));
             }
         }
 
         return run;
     }
 
-    public async Task<Plan> SyncAsync(IAsyncEnumerable<SourceRecord> records, CancellationToken cancellationToken)
+    public async Task<Plan> PlanAsync(IAsyncEnumerable<SourceRecord> records, CancellationToken cancellationToken)
     {
         var batch = new List<SqlRow>(BatchSize);
         await foreach (var record in records.WithCancellation(cancellationToken))
@@ -103,19 +106,31 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
 
         await CompareAsync(batch, cancellationToken);
-        if (_options.Delete && _inDatabase.Count > 0 && _keyColumns is not null)
+        if (_options.Delete && _tableExists && _keyColumns is not null)
         {
-            await DeleteUnseenAsync(cancellationToken);
+            await PlanDeletesAsync(cancellationToken);
         }
 
         var summary = new PlanSummary(_creates, _updates, _deletes, _unchanged, 0);
         _log.Info($"sql destination {_db.Description}, table {_options.Table}: {_creates} to insert, {_updates} to update, {_deletes} to delete, {_unchanged} unchanged");
+        if (!_tableExists && _creates > 0)
+        {
+            _log.Info($"sql destination: table {_options.Table} to create");
+        }
+
+        foreach (var column in _tableExists ? _newColumns : [])
+        {
+            _log.Info($"sql destination: column {column.Name} ({column.DatabaseType}) to add to {_options.Table}");
+        }
+
         return new Plan(_listed, summary) { Omitted = _omitted };
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => _write ? _db.CommitAsync(cancellationToken) : Task.CompletedTask;
-
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _spool.DisposeAsync();
+        await _db.DisposeAsync();
+    }
 
     private void CheckPrimaryKey(SqlTable table)
     {
