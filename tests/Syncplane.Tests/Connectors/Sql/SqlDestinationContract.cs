@@ -39,7 +39,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Api.Add("120210002", "2026-01-01", "3.10", "300", "3");
         Api.Add("120210002", "2026-01-02", "0", "0", "0");
         Api.Add("120210003", "2026-01-01", "99.99", "5000", "77");
-        _bed = await EngineTestBed.CreateAsync(Config(delete: false) + Config(delete: true, name: "meta-delete"));
+        _bed = await EngineTestBed.CreateAsync(Config(delete: false) + Config(delete: true, name: "meta-delete") + Config(delete: false, name: "meta-strict", strict: true));
     }
 
     public virtual async Task DisposeAsync()
@@ -213,6 +213,25 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Assert.Equal(("keep me", "1000", "12.34"), (row["note"], row["impressions"], row["spend"]));
     }
 
+    [Fact]
+    public async Task ANewField_AddsAColumn_OrUnderSchemaStrictFailsWritingNothing()
+    {
+        await RunAsync("meta-strict"); // strict still creates a missing table
+        await StartCountingAsync();
+        Api.Row("120210003", "2026-01-01")["reach"] = "4200";
+
+        var strict = await RunAsync("meta-strict");
+        var evolve = await RunAsync();
+
+        Assert.Equal(RunStatus.Failed, strict.Status);
+        Assert.Contains("field 'reach' has no column in table ad_metrics, and schema: strict forbids adding one", strict.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 1, 0, 4), Counts(evolve));
+        Assert.Equal((0, 1, 0), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal("4200", rows["120210003/2026-01-01"]["reach"]);
+        Assert.Null(rows["120210001/2026-01-01"]["reach"]);
+    }
+
     /// <summary>The values of a query's single column, as text.</summary>
     protected abstract Task<List<string?>> ExecuteScalarListAsync(string sql);
 
@@ -223,7 +242,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
             .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
 
-    private string Config(bool delete, string name = "meta") => $$"""
+    private string Config(bool delete, string name = "meta", bool strict = false) => $$"""
         {{(name == "meta" ? "targets:\n" : "")}}  {{name}}:
             source:
               http:
@@ -238,6 +257,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
                 table: ad_metrics
                 columns: { spend: numeric, impressions: integer, clicks: integer, date_start: date, date_stop: date }
                 delete: {{(delete ? "true" : "false")}}
+                schema: {{(strict ? "strict" : "evolve")}}
 
         """;
 }
