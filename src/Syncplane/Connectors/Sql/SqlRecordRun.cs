@@ -206,6 +206,11 @@ internal sealed partial class SqlRecordRun : IRecordRun
     /// <summary>The column for a field, planned when the table lacks it; null for a null value with no column yet (NULL needs none).</summary>
     private SqlColumn? ColumnFor(string field, JsonElement value, string where, bool isKey)
     {
+        if (field.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"{where}: field '{field}' starts with '{ReservedPrefix}', which Syncplane keeps for its own columns");
+        }
+
         if (_columns.TryGetValue(field, out var column))
         {
             return column.Kind is null
@@ -219,15 +224,14 @@ internal sealed partial class SqlRecordRun : IRecordRun
             return null;
         }
 
+        if (field.Length == 0 || Encoding.UTF8.GetByteCount(field) > _db.MaxNameBytes)
+        {
+            throw new InvalidDataException($"{where}: field '{field}' cannot name a column of {_options.Table} (empty, or longer than {_db.MaxNameBytes} bytes)");
+        }
+
         if (isKey && kind == ColumnKind.Json)
         {
             throw new InvalidDataException($"{where}: key field '{field}' is declared json; a key column must hold text, numbers, booleans, dates or timestamps");
-        }
-
-        if (field.Length == 0 || field.StartsWith(ReservedPrefix, StringComparison.OrdinalIgnoreCase) || Encoding.UTF8.GetByteCount(field) > _db.MaxNameBytes)
-        {
-            throw new InvalidDataException(
-                $"{where}: field '{field}' cannot be a column of {_options.Table} (empty, longer than {_db.MaxNameBytes} bytes, or starting with '{ReservedPrefix}', which Syncplane keeps for itself)");
         }
 
         if (_options.StrictSchema && _tableExists)

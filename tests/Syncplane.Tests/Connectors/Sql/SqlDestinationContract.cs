@@ -232,6 +232,28 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Assert.Null(rows["120210001/2026-01-01"]["reach"]);
     }
 
+    [Fact]
+    public async Task ManyRecords_ComparedInSeveralBatches_WriteOnlyTheChangedRow()
+    {
+        Api.Rows.Clear();
+        Api.Limit = 400;
+        for (var i = 0; i < 1200; i++)
+        {
+            Api.Add($"c{i:D4}", "2026-02-01", $"{i}.5", $"{i * 10}", $"{i % 7}");
+        }
+
+        var first = await RunAsync("meta-delete");
+        await StartCountingAsync();
+        Api.Row("c0999", "2026-02-01")["spend"] = "1000";
+        Api.Rows.Remove(Api.Row("c0003", "2026-02-01"));
+        var second = await RunAsync("meta-delete");
+
+        Assert.Equal((1200, 0, 0, 0), Counts(first));
+        Assert.Equal((0, 1, 1, 1198), Counts(second));
+        Assert.Equal((0, 1, 1), await WritesAsync());
+        Assert.Equal("1000", (await RowsAsync())["c0999/2026-02-01"]["spend"]);
+    }
+
     /// <summary>The values of a query's single column, as text.</summary>
     protected abstract Task<List<string?>> ExecuteScalarListAsync(string sql);
 
