@@ -75,6 +75,11 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             reader.Error(node, $"target '{name}' needs either an 'entrypoint' or a 'source' and a 'destination'");
         }
 
+        if (destination is not null && source is not null && connectors.Find(destination.Type) is IRecordDestinationFactory && source.Type != ConnectorTypes.Http)
+        {
+            reader.Error(node["destination"]!, $"the {destination.Type} destination stores records; its source must be one that reads records (http), not {source.Type}");
+        }
+
         var config = reader.StringMap(node, "config");
         var env = reader.StringMap(node, "env");
         CheckSecretSyntax(node["config"], config);

@@ -1,10 +1,11 @@
 using Syncplane.Connectors.Directory;
 using Syncplane.Connectors.Git;
 using Syncplane.Connectors.Http;
+using Syncplane.Connectors.Sql;
 
 namespace Syncplane.Connectors;
 
 internal static class BuiltInConnectors
 {
-    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GitConnectorFactory(), new HttpConnectorFactory()];
+    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GitConnectorFactory(), new HttpConnectorFactory(), new SqlConnectorFactory()];
 }

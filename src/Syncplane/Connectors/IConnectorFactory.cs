@@ -29,4 +29,5 @@ public static class ConnectorTypes
     public const string Directory = "directory";
     public const string Git = "git";
     public const string Http = "http";
+    public const string Sql = "sql";
 }

@@ -62,6 +62,11 @@ public sealed partial class SyncRunner
     {
         var sourceFactory = connectors.Find(target.Source!.Type)!;
         var destinationFactory = connectors.Find(target.Destination!.Type)!;
+        if (destinationFactory is IRecordDestinationFactory records)
+        {
+            return await SyncRecordsAsync(target, options, context, records, ct);
+        }
+
         var source = sourceFactory.CreateSource(target.Source.Options, context with { OtherSideOptions = target.Destination.Options });
         var destination = destinationFactory.CreateDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Syncplane.Planning;
 
@@ -43,12 +45,17 @@ public static class PlanFormatter
                 sb.Append(" (metadata)");
             }
 
+            if (change.Fields is { Count: > 0 } fields)
+            {
+                sb.Append(": ").AppendJoin(", ", fields.Select(f => $"{f.Name} {f.Old} → {f.New}"));
+            }
+
             sb.Append('\n');
         }
 
-        if (plan.Changes.Count > shown)
+        if (plan.Changes.Count - shown + plan.Omitted > 0)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"… and {plan.Changes.Count - shown} more\n");
+            sb.Append(CultureInfo.InvariantCulture, $"… and {plan.Changes.Count - shown + plan.Omitted} more\n");
         }
 
         var s = plan.Summary;
@@ -57,7 +64,10 @@ public static class PlanFormatter
         return sb.ToString();
     }
 
-    /// <summary>The keys of each change kind and the summary, with snake_case names.</summary>
+    /// <summary>
+    /// The keys of each change kind and the summary, with snake_case names; for a record plan also
+    /// <c>changed_fields</c> (key → field → <c>{ old, new }</c>) and <c>omitted</c> (changes counted but not listed).
+    /// </summary>
     public static string ToJson(Plan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -66,8 +76,19 @@ public static class PlanFormatter
             Keys(plan, ChangeKind.Update),
             Keys(plan, ChangeKind.Delete),
             new SummaryJson(plan.Summary.Creates, plan.Summary.Updates, plan.Summary.Deletes, plan.Summary.Unchanged, plan.Summary.BytesToWrite, plan.Summary.Total),
-            plan.SourceRevision);
+            plan.SourceRevision,
+            ChangedFields(plan),
+            plan.Omitted > 0 ? plan.Omitted : null);
         return JsonSerializer.Serialize(dto, JsonOptions);
+    }
+
+    private static Dictionary<string, Dictionary<string, FieldJson>>? ChangedFields(Plan plan)
+    {
+        var updates = plan.Changes.Where(c => c.Fields is not null).ToList();
+        return updates.Count == 0 ? null : updates.ToDictionary(
+            c => c.Key,
+            c => c.Fields!.ToDictionary(f => f.Name, f => new FieldJson(JsonNode.Parse(f.Old), JsonNode.Parse(f.New)), StringComparer.Ordinal),
+            StringComparer.Ordinal);
     }
 
     internal static string FormatBytes(long bytes) => bytes switch
@@ -81,7 +102,16 @@ public static class PlanFormatter
     private static List<string> Keys(Plan plan, ChangeKind kind) =>
         plan.Changes.Where(c => c.Kind == kind).Select(c => c.Key).ToList();
 
-    private sealed record PlanJson(List<string> Creates, List<string> Updates, List<string> Deletes, SummaryJson Summary, string? SourceRevision);
+    private sealed record PlanJson(
+        List<string> Creates,
+        List<string> Updates,
+        List<string> Deletes,
+        SummaryJson Summary,
+        string? SourceRevision,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, Dictionary<string, FieldJson>>? ChangedFields,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Omitted);
+
+    private sealed record FieldJson(JsonNode? Old, JsonNode? New);
 
     private sealed record SummaryJson(int Creates, int Updates, int Deletes, int Unchanged, long BytesToWrite, int Total);
 }

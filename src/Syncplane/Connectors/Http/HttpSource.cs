@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Syncplane.Checks;
 using Syncplane.Engine;
@@ -8,22 +9,44 @@ namespace Syncplane.Connectors.Http;
 /// <summary>
 /// The http source: GETs the first page, takes the records at <see cref="HttpSourceOptions.Records"/>, and follows
 /// <see cref="HttpSourceOptions.Next"/> until it is null, empty or absent. Each page request takes one token from
-/// the target's budget. Every record is one item (see <see cref="RecordItems"/>), held in memory for the run.
+/// the target's budget. Every record is one item (see <see cref="RecordItems"/>), held in memory for the run when the
+/// destination compares items (a directory); a record destination (sql) reads them as a stream (<see cref="ReadAsync"/>).
 /// </summary>
 /// <remarks>
 /// A next page must be on the same scheme, host and port as <c>url</c>: the headers (with their credentials)
 /// go only where the config says. A next URL already read ends the run with an error instead of looping.
 /// </remarks>
-internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext context, HttpPageReader pages) : IItemSource
+internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext context, HttpPageReader pages) : IItemSource, IRecordSource
 {
     private readonly Dictionary<string, byte[]> _content = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Key => options.Key;
 
     public async Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
     {
         _content.Clear();
         var items = new List<Item>();
+        await foreach (var (record, where) in ReadAsync(cancellationToken))
+        {
+            var key = RecordItems.KeyOf(record, options.Key, where);
+            var content = RecordItems.Canonical(record);
+            if (!_content.TryAdd(key, content))
+            {
+                throw new InvalidDataException($"{where} has the key {key}, like an earlier record; 'key' must name fields that identify one record");
+            }
+
+            items.Add(RecordItems.ItemFor(key, content));
+        }
+
+        return new Snapshot(items);
+    }
+
+    /// <summary>The records page by page: only the page being read is held in memory.</summary>
+    public async IAsyncEnumerable<SourceRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var read = new HashSet<string>(StringComparer.Ordinal);
         var page = 0;
+        var records = 0;
         for (Uri? url = options.Url; url is not null; page++)
         {
             if (!read.Add(url.AbsoluteUri))
@@ -33,24 +56,17 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
 
             await context.Budget.TakeAsync(cancellationToken);
             using var json = await pages.GetAsync(url, options.Headers, cancellationToken);
-            foreach (var (record, index) in RecordsOf(json.RootElement, url).Select((r, i) => (r, i)))
+            var index = 0;
+            foreach (var record in RecordsOf(json.RootElement, url))
             {
-                var where = $"record {index + 1} of page {page + 1} ({url})";
-                var key = RecordItems.KeyOf(record, options.Key, where);
-                var content = RecordItems.Canonical(record);
-                if (!_content.TryAdd(key, content))
-                {
-                    throw new InvalidDataException($"{where} has the key {key}, like an earlier record; 'key' must name fields that identify one record");
-                }
-
-                items.Add(RecordItems.ItemFor(key, content));
+                records++;
+                yield return new SourceRecord(record, $"record {++index} of page {page + 1} ({url})");
             }
 
             url = NextOf(json.RootElement, url);
         }
 
-        context.Log.Info($"http source {options.Url}: {items.Count} record(s) in {page} page(s)");
-        return new Snapshot(items);
+        context.Log.Info($"http source {options.Url}: {records} record(s) in {page} page(s)");
     }
 
     public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>

@@ -1,0 +1,242 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Syncplane.Storage.Postgres;
+
+namespace Syncplane.Connectors.Sql;
+
+/// <summary>
+/// A PostgreSQL database. Rows are looked up a batch at a time (a join with <c>unnest</c> of the keys, cast to the key
+/// columns' own types so the primary key index serves it), and statements are sent in one round trip per batch.
+/// </summary>
+internal sealed class PostgresDialect : SqlDialect
+{
+    private readonly NpgsqlConnectionStringBuilder _builder;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+
+    /// <exception cref="ArgumentException">The connection string is malformed (the message leaves it out).</exception>
+    public PostgresDialect(string connection)
+    {
+        _builder = PostgresConnectionString.Parse(connection);
+        _builder.PersistSecurityInfo = false;
+        _builder.Pooling = false;
+        if (string.IsNullOrEmpty(_builder.ApplicationName))
+        {
+            _builder.ApplicationName = "syncplane";
+        }
+
+        Description = "PostgreSQL " + PostgresConnectionString.Describe(_builder);
+    }
+
+    public override string Description { get; }
+
+    public override StringComparer Names => StringComparer.Ordinal;
+
+    public override int MaxNameBytes => 63;
+
+    public override string ChangedAtType => "timestamptz";
+
+    public override async Task<bool> OpenAsync(bool write, CancellationToken cancellationToken)
+    {
+        _connection = new NpgsqlConnection(_builder.ConnectionString);
+        try
+        {
+            await _connection.OpenAsync(cancellationToken);
+            _transaction = await _connection.BeginTransactionAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new IOException($"cannot connect to {Description}: {ex.Message}", ex);
+        }
+
+        return true;
+    }
+
+    public override async Task<SqlTable?> DescribeAsync(SqlTableName table, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod), array_position(i.indkey::int2[], a.attnum)
+            FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
+            WHERE a.attrelid = to_regclass(@p0) AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """;
+        var columns = new List<SqlColumn>();
+        var key = new SortedDictionary<int, string>();
+        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        command.Parameters.AddWithValue("p0", Quote(table));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var type = reader.GetString(1);
+                columns.Add(new SqlColumn(reader.GetString(0), KindOf(type), type));
+                if (!reader.IsDBNull(2))
+                {
+                    key[reader.GetInt32(2)] = reader.GetString(0);
+                }
+            }
+        }
+
+        return columns.Count == 0 ? null : new SqlTable(columns, [.. key.Values]);
+    }
+
+    public override string TypeOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Text => "text",
+        ColumnKind.Numeric => "numeric",
+        ColumnKind.Integer => "bigint",
+        ColumnKind.Boolean => "boolean",
+        ColumnKind.Date => "date",
+        ColumnKind.Timestamp => "timestamptz",
+        _ => "jsonb",
+    };
+
+    public override async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public override async Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    {
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        foreach (var statement in statements)
+        {
+            var command = new NpgsqlBatchCommand(statement.Sql);
+            for (var i = 0; i < statement.Parameters.Count; i++)
+            {
+                command.Parameters.Add(Parameter($"p{i}", statement.Parameters[i].Kind, statement.Parameters[i].Value));
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<List<object?[]>> ReadRowsAsync(
+        string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken)
+    {
+        var all = keyColumns.Concat(columns).ToList();
+        var arrays = string.Join(", ", keyColumns.Select((c, i) => $"@p{i}::{c.DatabaseType}[]"));
+        var join = string.Join(" AND ", keyColumns.Select((c, i) => $"t.{Quote(c.Name)} = k.k{i}"));
+        var sql = $"SELECT {string.Join(", ", all.Select(c => "t." + Quote(c.Name)))} FROM {table} t " +
+            $"JOIN unnest({arrays}) AS k({string.Join(", ", keyColumns.Select((_, i) => $"k{i}"))}) ON {join}";
+        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        for (var i = 0; i < keyColumns.Count; i++)
+        {
+            command.Parameters.Add(ArrayParameter($"p{i}", keyColumns[i].Kind ?? ColumnKind.Text, keys.Select(k => k[i])));
+        }
+
+        return await ReadAllAsync(command, all, cancellationToken);
+    }
+
+    public override async Task<List<object?[]>> KeysAfterAsync(string table, IReadOnlyList<SqlColumn> keyColumns, object?[]? after, int limit, CancellationToken cancellationToken)
+    {
+        var list = KeyList(keyColumns);
+        var where = after is null ? "" : $" WHERE {list} > ({string.Join(", ", keyColumns.Select((c, i) => $"@p{i}::{c.DatabaseType}"))})";
+        await using var command = new NpgsqlCommand($"SELECT {list[1..^1]} FROM {table}{where} ORDER BY {list[1..^1]} LIMIT {limit}", _connection, _transaction);
+        for (var i = 0; i < (after?.Length ?? 0); i++)
+        {
+            command.Parameters.Add(Parameter($"p{i}", keyColumns[i].Kind ?? ColumnKind.Text, after![i]));
+        }
+
+        return await ReadAllAsync(command, keyColumns, cancellationToken);
+    }
+
+    public override async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+
+    private static ColumnKind? KindOf(string type) => type switch
+    {
+        "text" or "citext" or "name" => ColumnKind.Text,
+        _ when type.StartsWith("character", StringComparison.Ordinal) => ColumnKind.Text,
+        "bigint" or "integer" or "smallint" => ColumnKind.Integer,
+        "real" or "double precision" => ColumnKind.Numeric,
+        _ when type.StartsWith("numeric", StringComparison.Ordinal) => ColumnKind.Numeric,
+        "boolean" => ColumnKind.Boolean,
+        "date" => ColumnKind.Date,
+        _ when type.StartsWith("timestamp", StringComparison.Ordinal) => ColumnKind.Timestamp,
+        "json" or "jsonb" => ColumnKind.Json,
+        _ => null,
+    };
+
+    private static NpgsqlDbType DbType(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Text => NpgsqlDbType.Text,
+        ColumnKind.Numeric => NpgsqlDbType.Numeric,
+        ColumnKind.Integer => NpgsqlDbType.Bigint,
+        ColumnKind.Boolean => NpgsqlDbType.Boolean,
+        ColumnKind.Date => NpgsqlDbType.Date,
+        ColumnKind.Timestamp => NpgsqlDbType.TimestampTz,
+        _ => NpgsqlDbType.Jsonb,
+    };
+
+    private static object Value(object? value, ColumnKind kind) => value switch
+    {
+        null => DBNull.Value,
+        decimal d when kind == ColumnKind.Integer => (long)d,
+        DateTimeOffset t => t.UtcDateTime,
+        _ => value,
+    };
+
+    private static NpgsqlParameter Parameter(string name, ColumnKind kind, object? value) =>
+        new(name, DbType(kind)) { Value = Value(value, kind) };
+
+    // Key values are never null; Npgsql writes typed arrays.
+    private static NpgsqlParameter ArrayParameter(string name, ColumnKind kind, IEnumerable<object?> values) =>
+        new(name, NpgsqlDbType.Array | DbType(kind))
+        {
+            Value = kind switch
+            {
+                ColumnKind.Numeric => values.Cast<decimal>().ToArray(),
+                ColumnKind.Integer => values.Select(v => (long)(decimal)v!).ToArray(),
+                ColumnKind.Boolean => values.Cast<bool>().ToArray(),
+                ColumnKind.Date => values.Cast<DateOnly>().ToArray(),
+                ColumnKind.Timestamp => values.Select(v => ((DateTimeOffset)v!).UtcDateTime).ToArray(),
+                _ => (object)values.Cast<string>().ToArray(),
+            },
+        };
+
+    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand command, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken)
+    {
+        var rows = new List<object?[]>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = FieldValues.FromDatabase(reader.GetValue(i), columns[i].Kind ?? ColumnKind.Text);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}

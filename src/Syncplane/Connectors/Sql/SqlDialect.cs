@@ -1,0 +1,63 @@
+namespace Syncplane.Connectors.Sql;
+
+/// <summary>
+/// What differs between SQLite and PostgreSQL for the sql destination: connecting, describing a table, column types,
+/// binding and reading values, and how rows are looked up by key and written in bulk. Everything runs in the one
+/// transaction opened by <see cref="OpenAsync"/>; disposing without <see cref="CommitAsync"/> rolls it back.
+/// </summary>
+internal abstract class SqlDialect : IAsyncDisposable
+{
+    /// <summary>Where the database is, without credentials: for messages.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>How column names compare (SQLite's are case-insensitive).</summary>
+    public abstract StringComparer Names { get; }
+
+    /// <summary>Longest column name, in UTF-8 bytes.</summary>
+    public virtual int MaxNameBytes => int.MaxValue;
+
+    /// <summary>Connects and begins the run's transaction.</summary>
+    /// <returns>False when there is nothing to read (a dry run against a SQLite file that does not exist yet).</returns>
+    /// <exception cref="IOException">The database cannot be reached; the message names it, without credentials.</exception>
+    public abstract Task<bool> OpenAsync(bool write, CancellationToken cancellationToken);
+
+    /// <summary>The table's columns and primary key; null when it does not exist.</summary>
+    public abstract Task<SqlTable?> DescribeAsync(SqlTableName table, CancellationToken cancellationToken);
+
+    /// <summary>The column type created for <paramref name="kind"/>.</summary>
+    public abstract string TypeOf(ColumnKind kind);
+
+    /// <summary>The type of the <c>_synced_changed_at</c> column.</summary>
+    public abstract string ChangedAtType { get; }
+
+    public abstract Task<long> ScalarAsync(string sql, CancellationToken cancellationToken);
+
+    /// <summary>Runs statements (DDL, inserts, updates, deletes), as few round trips as the database allows.</summary>
+    public abstract Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The rows whose key is one of <paramref name="keys"/>: for each, its key values then the <paramref name="columns"/>,
+    /// in the form <see cref="FieldValues.FromDatabase"/> gives.
+    /// </summary>
+    public abstract Task<List<object?[]>> ReadRowsAsync(
+        string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> keys in key order after <paramref name="after"/> (from the start when null).</summary>
+    public abstract Task<List<object?[]>> KeysAfterAsync(string table, IReadOnlyList<SqlColumn> keyColumns, object?[]? after, int limit, CancellationToken cancellationToken);
+
+    public abstract Task CommitAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>A quoted identifier.</summary>
+    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    public static string Quote(SqlTableName table) => table.Schema is null ? Quote(table.Name) : Quote(table.Schema) + "." + Quote(table.Name);
+
+    /// <summary><c>"k1" = @p0 AND "k2" = @p1</c>, parameters numbered from <paramref name="first"/>.</summary>
+    public static string KeyCondition(IReadOnlyList<SqlColumn> keyColumns, int first = 0) =>
+        string.Join(" AND ", keyColumns.Select((c, i) => $"{Quote(c.Name)} = @p{first + i}"));
+
+    /// <summary><c>("k1", "k2")</c>.</summary>
+    public static string KeyList(IReadOnlyList<SqlColumn> keyColumns) => "(" + string.Join(", ", keyColumns.Select(c => Quote(c.Name))) + ")";
+}

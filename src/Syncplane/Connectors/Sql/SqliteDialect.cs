@@ -1,0 +1,243 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Syncplane.Connectors.Sql;
+
+/// <summary>
+/// A SQLite file. Rows are looked up one key at a time with prepared statements (in-process, each an index seek),
+/// and the transaction is deferred: it takes the write lock only when the run first writes, so a run that changes
+/// nothing never blocks the file's other writers and never modifies it.
+/// </summary>
+internal sealed class SqliteDialect(string path) : SqlDialect
+{
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private SqliteConnection? _connection;
+    private SqliteTransaction? _transaction;
+
+    public override string Description => "SQLite " + path;
+
+    public override StringComparer Names => StringComparer.OrdinalIgnoreCase;
+
+    public override string ChangedAtType => "TEXT";
+
+    public override async Task<bool> OpenAsync(bool write, CancellationToken cancellationToken)
+    {
+        if (!write && !File.Exists(path))
+        {
+            return false;
+        }
+
+        if (Path.GetDirectoryName(path) is { } directory && !System.IO.Directory.Exists(directory))
+        {
+            throw new IOException($"cannot open {Description}: the directory {directory} does not exist");
+        }
+
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = write ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadOnly,
+            Pooling = false,
+            DefaultTimeout = 30,
+        };
+        _connection = new SqliteConnection(builder.ConnectionString);
+        try
+        {
+            await _connection.OpenAsync(cancellationToken);
+            _transaction = _connection.BeginTransaction(deferred: true);
+        }
+        catch (SqliteException ex)
+        {
+            throw new IOException($"cannot open {Description}: {ex.Message}", ex);
+        }
+
+        return true;
+    }
+
+    public override async Task<SqlTable?> DescribeAsync(SqlTableName table, CancellationToken cancellationToken)
+    {
+        if (table.Schema is not null)
+        {
+            throw new InvalidDataException($"table {table}: a schema-qualified name needs PostgreSQL; {Description} has no schemas");
+        }
+
+        var columns = new List<SqlColumn>();
+        var key = new SortedDictionary<long, string>();
+        await using var command = Command("SELECT name, type, pk FROM pragma_table_info(@p0)");
+        command.Parameters.AddWithValue("@p0", table.Name);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var name = reader.GetString(0);
+                var type = reader.GetString(1);
+                columns.Add(new SqlColumn(name, KindOf(type), type));
+                if (reader.GetInt64(2) is > 0 and var position)
+                {
+                    key[position] = name;
+                }
+            }
+        }
+
+        return columns.Count == 0 ? null : new SqlTable(columns, [.. key.Values]);
+    }
+
+    public override string TypeOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Text => "TEXT",
+        ColumnKind.Numeric => "NUMERIC",
+        ColumnKind.Integer => "INTEGER",
+        ColumnKind.Boolean => "BOOLEAN",
+        ColumnKind.Date => "DATE",
+        ColumnKind.Timestamp => "TIMESTAMP",
+        _ => "JSON",
+    };
+
+    public override async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public override async Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    {
+        foreach (var statement in statements)
+        {
+            var command = Prepared(statement.Sql, statement.Parameters.Count);
+            for (var i = 0; i < statement.Parameters.Count; i++)
+            {
+                command.Parameters[i].Value = Bind(statement.Parameters[i].Value);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public override async Task<List<object?[]>> ReadRowsAsync(
+        string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken)
+    {
+        var all = keyColumns.Concat(columns).ToList();
+        var command = Prepared($"SELECT {string.Join(", ", all.Select(c => Quote(c.Name)))} FROM {table} WHERE {KeyCondition(keyColumns)}", keyColumns.Count);
+        var rows = new List<object?[]>(keys.Count);
+        foreach (var key in keys)
+        {
+            for (var i = 0; i < key.Length; i++)
+            {
+                command.Parameters[i].Value = Bind(key[i]);
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(Read(reader, all));
+            }
+        }
+
+        return rows;
+    }
+
+    public override async Task<List<object?[]>> KeysAfterAsync(string table, IReadOnlyList<SqlColumn> keyColumns, object?[]? after, int limit, CancellationToken cancellationToken)
+    {
+        var list = KeyList(keyColumns);
+        var where = after is null ? "" : $" WHERE {list} > ({string.Join(", ", keyColumns.Select((_, i) => $"@p{i}"))})";
+        var command = Prepared($"SELECT {string.Join(", ", keyColumns.Select(c => Quote(c.Name)))} FROM {table}{where} ORDER BY {list[1..^1]} LIMIT {limit}", after?.Length ?? 0);
+        for (var i = 0; i < (after?.Length ?? 0); i++)
+        {
+            command.Parameters[i].Value = Bind(after![i]);
+        }
+
+        var keys = new List<object?[]>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(Read(reader, keyColumns));
+        }
+
+        return keys;
+    }
+
+    public override async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var command in _prepared.Values)
+        {
+            await command.DisposeAsync();
+        }
+
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The kind a declared type stands for, by SQLite's affinity rules with the names this destination creates first:
+    /// BOOLEAN, DATE, TIMESTAMP/DATETIME and JSON keep their meaning.
+    /// </summary>
+    private static ColumnKind KindOf(string declared)
+    {
+        var type = declared.ToUpperInvariant();
+        return type switch
+        {
+            _ when type.Contains("JSON", StringComparison.Ordinal) => ColumnKind.Json,
+            _ when type.Contains("BOOL", StringComparison.Ordinal) => ColumnKind.Boolean,
+            _ when type.Contains("TIME", StringComparison.Ordinal) => ColumnKind.Timestamp,
+            _ when type.Contains("DATE", StringComparison.Ordinal) => ColumnKind.Date,
+            _ when type.Contains("INT", StringComparison.Ordinal) => ColumnKind.Integer,
+            _ when type.Contains("CHAR", StringComparison.Ordinal) || type.Contains("CLOB", StringComparison.Ordinal) || type.Contains("TEXT", StringComparison.Ordinal) || type.Length == 0 => ColumnKind.Text,
+            _ => ColumnKind.Numeric,
+        };
+    }
+
+    // Whole numbers as integers and others as doubles, exactly what SQLite stores, so a value reads back as it was bound.
+    private static object Bind(object? value) => value switch
+    {
+        null => DBNull.Value,
+        decimal d when d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
+        decimal d => (double)d,
+        bool b => b ? 1L : 0L,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset t => FieldValues.Instant(t),
+        _ => value,
+    };
+
+    private static object?[] Read(SqliteDataReader reader, IReadOnlyList<SqlColumn> columns)
+    {
+        var row = new object?[columns.Count];
+        for (var i = 0; i < row.Length; i++)
+        {
+            row[i] = FieldValues.FromDatabase(reader.GetValue(i), columns[i].Kind ?? ColumnKind.Text);
+        }
+
+        return row;
+    }
+
+    private SqliteCommand Command(string sql) => new(sql, _connection, _transaction);
+
+    private SqliteCommand Prepared(string sql, int parameters)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = Command(sql);
+            for (var i = 0; i < parameters; i++)
+            {
+                command.Parameters.Add(new SqliteParameter($"@p{i}", null));
+            }
+
+            _prepared[sql] = command;
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,285 @@
+using System.Text.RegularExpressions;
+using Syncplane.Connectors;
+using Syncplane.Engine;
+using Syncplane.Storage;
+using Syncplane.Tests.Support;
+
+namespace Syncplane.Tests.Connectors.Sql;
+
+/// <summary>
+/// The sql destination end to end against a fake Meta Graph API on 127.0.0.1, run by the engine into a real database:
+/// what was written is read back from the database, and how many rows were written is counted by the database itself.
+/// </summary>
+public abstract class SqlDestinationContract : IAsyncLifetime
+{
+    private readonly string _variable = "SYNCPLANE_TEST_SQL_" + Guid.NewGuid().ToString("n")[..8].ToUpperInvariant();
+    private EngineTestBed _bed = null!;
+
+    internal MetaGraphApi Api { get; } = new();
+
+    /// <summary>The database's connection string or file path, handed to the config through a secret reference.</summary>
+    protected abstract string ConnectionValue { get; }
+
+    /// <summary>Starts counting the rows the database sees inserted, updated and deleted in ad_metrics (which exists by now).</summary>
+    protected abstract Task StartCountingAsync();
+
+    /// <summary>Rows inserted, updated and deleted in ad_metrics since <see cref="StartCountingAsync"/>, as the database counts them.</summary>
+    protected abstract Task<(long Inserted, long Updated, long Deleted)> WritesAsync();
+
+    /// <summary>Every row of ad_metrics by "campaign_id/date_start": column → value as text (numbers normalized, null as null).</summary>
+    protected abstract Task<Dictionary<string, Dictionary<string, string?>>> RowsAsync();
+
+    protected abstract Task ExecuteAsync(string sql);
+
+    public virtual async Task InitializeAsync()
+    {
+        Environment.SetEnvironmentVariable(_variable, ConnectionValue);
+        Api.Add("120210001", "2026-01-01", "12.34", "1000", "10");
+        Api.Add("120210001", "2026-01-02", "15.00", "1200", "12");
+        Api.Add("120210002", "2026-01-01", "3.10", "300", "3");
+        Api.Add("120210002", "2026-01-02", "0", "0", "0");
+        Api.Add("120210003", "2026-01-01", "99.99", "5000", "77");
+        _bed = await EngineTestBed.CreateAsync(Config(delete: false) + Config(delete: true, name: "meta-delete") + Config(delete: false, name: "meta-strict", strict: true));
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await _bed.DisposeAsync();
+        await Api.DisposeAsync();
+        Environment.SetEnvironmentVariable(_variable, null);
+    }
+
+    [Fact]
+    public async Task FirstRun_InsertsEveryRecordAcrossPages_WithTypedColumns()
+    {
+        var result = await RunAsync();
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.Equal((5, 0, 0, 0), Counts(result));
+        Assert.Contains("5 row(s) inserted, 0 updated, 0 deleted, 0 unchanged", result.Message, StringComparison.Ordinal);
+        Assert.Equal(3, Api.Requests.Count);
+        var rows = await RowsAsync();
+        Assert.Equal(["120210001/2026-01-01", "120210001/2026-01-02", "120210002/2026-01-01", "120210002/2026-01-02", "120210003/2026-01-01"], rows.Keys.Order(StringComparer.Ordinal));
+        var first = rows["120210001/2026-01-01"];
+        Assert.Equal(("12.34", "1000", "10", "Campaign 120210001"), (first["spend"], first["impressions"], first["clicks"], first["campaign_name"]));
+        Assert.Equal("15", rows["120210001/2026-01-02"]["spend"]);
+        Assert.NotNull(first["_synced_changed_at"]);
+        var stored = await _bed.Store.GetRunAsync(result.RunId, CancellationToken.None);
+        Assert.Equal(5, stored!.Summary!.Creates);
+    }
+
+    [Fact]
+    public async Task SecondRun_NothingChanged_WritesNoRow()
+    {
+        await RunAsync();
+        await StartCountingAsync();
+        Api.Row("120210001", "2026-01-02")["spend"] = "15.0"; // the same number, written differently
+
+        var second = await RunAsync();
+
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal((0, 0, 0, 5), Counts(second));
+        Assert.Contains("up to date: nothing to change (5 row(s))", second.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        var stored = await _bed.Store.GetRunAsync(second.RunId, CancellationToken.None);
+        Assert.Equal(5, stored!.Summary!.Unchanged);
+    }
+
+    [Fact]
+    public async Task ThreeChangedMetrics_UpdateExactlyThreeRows()
+    {
+        await RunAsync();
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        Api.Row("120210001", "2026-01-01")["spend"] = "13.50";
+        Api.Row("120210002", "2026-01-01")["clicks"] = "4";
+        Api.Row("120210003", "2026-01-01")["impressions"] = "5100";
+        _bed.Time.Advance(TimeSpan.FromMinutes(5));
+
+        var result = await RunAsync();
+
+        Assert.Equal((0, 3, 0, 2), Counts(result));
+        Assert.Equal((0, 3, 0), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal("13.5", rows["120210001/2026-01-01"]["spend"]);
+        Assert.Equal("4", rows["120210002/2026-01-01"]["clicks"]);
+        Assert.Equal("5100", rows["120210003/2026-01-01"]["impressions"]);
+        Assert.Equal(before["120210001/2026-01-02"], rows["120210001/2026-01-02"]);
+        Assert.NotEqual(before["120210001/2026-01-01"]["_synced_changed_at"], rows["120210001/2026-01-01"]["_synced_changed_at"]);
+        var update = Assert.Single(result.Plan!.Changes, c => c.Key == "120210001/2026-01-01");
+        Assert.Equal("spend 12.34 → 13.5", Assert.Single(update.Fields!) is var f ? $"{f.Name} {f.Old} → {f.New}" : null);
+    }
+
+    [Fact]
+    public async Task DeleteTrue_ARemovedRecord_DeletesOneRow()
+    {
+        await RunAsync("meta-delete");
+        await StartCountingAsync();
+        Api.Rows.Remove(Api.Row("120210002", "2026-01-01"));
+
+        var result = await RunAsync("meta-delete");
+
+        Assert.Equal((0, 0, 1, 4), Counts(result));
+        Assert.Equal((0, 0, 1), await WritesAsync());
+        Assert.DoesNotContain("120210002/2026-01-01", (await RowsAsync()).Keys);
+        Assert.Equal(Syncplane.Planning.ChangeKind.Delete, Assert.Single(result.Plan!.Changes).Kind);
+    }
+
+    [Fact]
+    public async Task DeleteFalse_ARemovedRecord_KeepsItsRow()
+    {
+        await RunAsync();
+        Api.Rows.Remove(Api.Row("120210002", "2026-01-01"));
+
+        var result = await RunAsync();
+
+        Assert.Equal((0, 0, 0, 4), Counts(result));
+        Assert.Equal(5, (await RowsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task APageFailingMidRun_LeavesTheTableUnchanged()
+    {
+        await RunAsync("meta-delete");
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        Api.Row("120210001", "2026-01-01")["spend"] = "50"; // page 1: would be updated
+        Api.Add("120210009", "2026-01-01", "1", "1", "1");   // page 3: would be inserted
+        Api.FailingPage = 2;
+
+        var result = await RunAsync("meta-delete");
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Contains("returned 500", result.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        Assert.Equal(before, await RowsAsync());
+    }
+
+    [Theory]
+    [InlineData("missing key", "record 2 of page 1 (URL) has no field 'date_start', which 'key' names")]
+    [InlineData("duplicate key", "record 1 of page 2 (URL) has the key 120210001/2026-01-01, like an earlier record")]
+    [InlineData("number to text", "record 1 of page 3 (URL): field 'spend' is text (\"n/a\"), but column spend of ad_metrics holds numbers")]
+    public async Task BadRecords_FailNamingTheRecordAndFieldAndWriteNothing(string kind, string message)
+    {
+        await RunAsync();
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        Api.Row("120210001", "2026-01-01")["clicks"] = "11"; // a real change on page 1, which must not be written either
+        switch (kind)
+        {
+            case "missing key":
+                Api.Rows[1].Remove("date_start");
+                break;
+            case "duplicate key":
+                Api.Rows[2]["campaign_id"] = "120210001";
+                break;
+            default:
+                Api.Row("120210003", "2026-01-01")["spend"] = "n/a";
+                break;
+        }
+
+        var result = await RunAsync();
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        var (where, what) = (message[..message.IndexOf(" (URL)", StringComparison.Ordinal)], message[(message.IndexOf("(URL)", StringComparison.Ordinal) + 5)..]);
+        Assert.Matches($"^{Regex.Escape(where)} \\(http://127\\.0\\.0\\.1:\\d+{Regex.Escape(MetaGraphApi.Path)}\\?[^ ]+\\){Regex.Escape(what)}", result.Message);
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        Assert.Equal(before, await RowsAsync());
+    }
+
+    [Fact]
+    public async Task ATableWithAnotherPrimaryKey_FailsNamingTheTableAndWritesNothing()
+    {
+        await ExecuteAsync("CREATE TABLE ad_metrics (id text PRIMARY KEY, spend numeric)");
+        await ExecuteAsync("INSERT INTO ad_metrics (id, spend) VALUES ('x', 1)");
+
+        var result = await RunAsync();
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Contains("table ad_metrics has the primary key (id), but the records' key is (campaign_id, date_start)", result.Message, StringComparison.Ordinal);
+        Assert.Equal(["x"], (await ExecuteScalarListAsync("SELECT id FROM ad_metrics")));
+    }
+
+    [Fact]
+    public async Task AnExistingTable_GetsNewFieldsAsColumnsAndKeepsItsOwnColumns()
+    {
+        await ExecuteAsync("CREATE TABLE ad_metrics (campaign_id text, date_start date, spend numeric, note text, PRIMARY KEY (campaign_id, date_start))");
+        await ExecuteAsync("INSERT INTO ad_metrics (campaign_id, date_start, spend, note) VALUES ('120210001', '2026-01-01', 12.34, 'keep me')");
+
+        var result = await RunAsync();
+
+        Assert.Equal((4, 1, 0, 0), Counts(result)); // the existing row lacks impressions, clicks, ...: an update
+        var row = (await RowsAsync())["120210001/2026-01-01"];
+        Assert.Equal(("keep me", "1000", "12.34"), (row["note"], row["impressions"], row["spend"]));
+    }
+
+    [Fact]
+    public async Task ANewField_AddsAColumn_OrUnderSchemaStrictFailsWritingNothing()
+    {
+        await RunAsync("meta-strict"); // strict still creates a missing table
+        await StartCountingAsync();
+        Api.Row("120210003", "2026-01-01")["reach"] = "4200";
+
+        var strict = await RunAsync("meta-strict");
+        var evolve = await RunAsync();
+
+        Assert.Equal(RunStatus.Failed, strict.Status);
+        Assert.Contains("field 'reach' has no column in table ad_metrics, and schema: strict forbids adding one", strict.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 1, 0, 4), Counts(evolve));
+        Assert.Equal((0, 1, 0), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal("4200", rows["120210003/2026-01-01"]["reach"]);
+        Assert.Null(rows["120210001/2026-01-01"]["reach"]);
+    }
+
+    [Fact]
+    public async Task ManyRecords_ComparedInSeveralBatches_WriteOnlyTheChangedRow()
+    {
+        Api.Rows.Clear();
+        Api.Limit = 400;
+        for (var i = 0; i < 1200; i++)
+        {
+            Api.Add($"c{i:D4}", "2026-02-01", $"{i}.5", $"{i * 10}", $"{i % 7}");
+        }
+
+        var first = await RunAsync("meta-delete");
+        await StartCountingAsync();
+        Api.Row("c0999", "2026-02-01")["spend"] = "1000";
+        Api.Rows.Remove(Api.Row("c0003", "2026-02-01"));
+        var second = await RunAsync("meta-delete");
+
+        Assert.Equal((1200, 0, 0, 0), Counts(first));
+        Assert.Equal((0, 1, 1, 1198), Counts(second));
+        Assert.Equal((0, 1, 1), await WritesAsync());
+        Assert.Equal("1000", (await RowsAsync())["c0999/2026-02-01"]["spend"]);
+    }
+
+    /// <summary>The values of a query's single column, as text.</summary>
+    protected abstract Task<List<string?>> ExecuteScalarListAsync(string sql);
+
+    private static (int, int, int, int) Counts(TargetRunResult result) =>
+        (result.Plan!.Summary.Creates, result.Plan.Summary.Updates, result.Plan.Summary.Deletes, result.Plan.Summary.Unchanged);
+
+    private protected Task<TargetRunResult> RunAsync(string target = "meta") =>
+        new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
+            .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
+
+    private string Config(bool delete, string name = "meta", bool strict = false) => $$"""
+        {{(name == "meta" ? "targets:\n" : "")}}  {{name}}:
+            source:
+              http:
+                url: "{{Api.Url}}"
+                headers: { Authorization: "Bearer test-token" }
+                records: data
+                key: [campaign_id, date_start]
+                next: paging.next
+            destination:
+              sql:
+                connection: "${env:{{_variable}}}"
+                table: ad_metrics
+                columns: { spend: numeric, impressions: integer, clicks: integer, date_start: date, date_stop: date }
+                delete: {{(delete ? "true" : "false")}}
+                schema: {{(strict ? "strict" : "evolve")}}
+
+        """;
+}
