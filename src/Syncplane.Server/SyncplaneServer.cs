@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Syncplane.Server.Api;
 using Syncplane.Server.Dashboard;
 using Syncplane.Server.Security;
+using Syncplane.Server.Telemetry;
 
 namespace Syncplane.Server;
 
@@ -26,7 +27,7 @@ public static class SyncplaneServer
     }
 
     /// <summary>Creates the web application; start it with <c>StartAsync</c> and read the bound addresses from <c>Urls</c>.</summary>
-    public static WebApplication Build(ServerContext context, ServerOptions options)
+    internal static WebApplication Build(ServerContext context, ServerOptions options, SyncplaneMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,6 +46,7 @@ public static class SyncplaneServer
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddSyncplaneAuthorization();
+        builder.Services.AddSyncplaneTelemetry(metrics);
 
         var app = builder.Build();
         app.UseExceptionHandler();

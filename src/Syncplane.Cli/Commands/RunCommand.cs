@@ -83,6 +83,7 @@ internal static class RunCommand
         var console = new RunConsole(
             options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, options.Json ? Console.Error : null);
         await using var session = await CliSession.OpenAsync(config, options.Store, cancellationToken);
+        using var tracing = Syncplane.Server.Telemetry.OtlpExport.StartTracing(); // flushes the runs' spans when the command ends
         var time = session.Time;
         var runner = new SyncRunner(config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
         var dryRun = options.DryRun || config.Defaults.DryRun;
