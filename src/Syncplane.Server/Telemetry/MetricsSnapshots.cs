@@ -55,7 +55,10 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
     {
         while (true)
         {
+            var taking = context.Time.GetTimestamp();
             await RefreshAsync(stopping);
+            // A busy queue emits events all the time: snapshots keep the store busy at most a fifth of the time.
+            var settle = TimeSpan.FromTicks(Math.Max(options.EventSettle.Ticks, context.Time.GetElapsedTime(taking).Ticks * 4));
             using (var interval = new CancellationTokenSource(options.RefreshInterval, context.Time))
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping, interval.Token))
             {
@@ -67,7 +70,7 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
                     }
 
                     // A burst of events (a webhook that queues many runs) is one snapshot, not one per event.
-                    await Task.Delay(options.EventSettle, context.Time, stopping);
+                    await Task.Delay(settle, context.Time, stopping);
                 }
                 catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
                 {

@@ -40,7 +40,14 @@ public static class OtlpExport
     internal static MeterProviderBuilder AddMetrics(MeterProviderBuilder metrics) =>
         MetricsConfigured ? metrics.AddOtlpExporter(Protocol) : metrics;
 
-    internal static void Resource(ResourceBuilder resource) => resource.AddService(ServiceName);
+    // OTEL_SERVICE_NAME, read by the default resource, names the service when set; an explicit AddService would override it.
+    internal static void Resource(ResourceBuilder resource)
+    {
+        if (!Set("OTEL_SERVICE_NAME"))
+        {
+            resource.AddService(ServiceName);
+        }
+    }
 
     private static void Protocol(OtlpExporterOptions options) =>
         options.Protocol = string.Equals(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_PROTOCOL"), "grpc", StringComparison.OrdinalIgnoreCase)
