@@ -18,24 +18,30 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
     ]);
 
     private volatile MetricsSnapshot? _latest;
+    private EventSubscription? _first;
 
     /// <summary>The latest snapshot; null until the first one is taken (the instruments then report nothing).</summary>
     public MetricsSnapshot? Latest => _latest;
 
-    /// <summary>Takes the first snapshot; a node serves metrics from its start.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
+    /// <summary>Takes the first snapshot, following run events from just before it; a node serves metrics from its start.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _first = context.Events.Subscribe(RunChanges);
+        return RefreshAsync(cancellationToken);
+    }
 
     /// <summary>Follows run events and the refresh interval until <paramref name="stopping"/>.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
         try
         {
-            while (!stopping.IsCancellationRequested)
+            for (var fresh = _first is not null; !stopping.IsCancellationRequested; fresh = false)
             {
-                using var subscription = context.Events.Subscribe(RunChanges);
+                using var subscription = _first ?? context.Events.Subscribe(RunChanges);
+                _first = null;
                 try
                 {
-                    if (!await FollowAsync(subscription, stopping))
+                    if (!await FollowAsync(subscription, refresh: !fresh, stopping))
                     {
                         return; // the hub stopped
                     }
@@ -51,12 +57,16 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
         }
     }
 
-    private async Task<bool> FollowAsync(EventSubscription subscription, CancellationToken stopping)
+    private async Task<bool> FollowAsync(EventSubscription subscription, bool refresh, CancellationToken stopping)
     {
-        while (true)
+        for (; ; refresh = true)
         {
             var taking = context.Time.GetTimestamp();
-            await RefreshAsync(stopping);
+            if (refresh)
+            {
+                await RefreshAsync(stopping);
+            }
+
             // A busy queue emits events all the time: snapshots keep the store busy at most a fifth of the time.
             var settle = TimeSpan.FromTicks(Math.Max(options.EventSettle.Ticks, context.Time.GetElapsedTime(taking).Ticks * 4));
             using (var interval = new CancellationTokenSource(options.RefreshInterval, context.Time))

@@ -37,6 +37,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public ServerContext Context => _node.Context;
 
+    /// <summary>Event hub subscribers other than the node's own: its metrics snapshot follows run events.</summary>
+    public int StreamSubscribers => Context.Events.SubscriberCount - 1;
+
     /// <summary>The web application's services.</summary>
     public IServiceProvider Services => _node.Services;
 
