@@ -8,6 +8,7 @@ using Syncplane.Connectors;
 using Syncplane.Engine;
 using Syncplane.Events;
 using Syncplane.Notifications;
+using Syncplane.Server.Telemetry;
 using Syncplane.Storage;
 
 namespace Syncplane.Server;
@@ -18,7 +19,8 @@ namespace Syncplane.Server;
 /// <param name="Scheduler">Whether this node competes for the scheduler lease.</param>
 /// <param name="Events">The event hub's tuning; null for the defaults.</param>
 /// <param name="Checks">Whether this node competes for the checks lease and runs declared checks on their intervals.</param>
-internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null, bool Checks = true);
+/// <param name="Metrics">How fresh <c>/metrics</c> is kept; null for the defaults.</param>
+internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null, bool Checks = true, MetricsOptions? Metrics = null);
 
 /// <summary>
 /// One Syncplane node as <c>syncplane serve</c> runs it: the HTTP server, the event hub, workers and the
@@ -29,10 +31,12 @@ internal sealed class SyncplaneNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _background = [];
     private readonly WebApplication _app;
+    private readonly SyncplaneMetrics _metrics;
 
-    private SyncplaneNode(WebApplication app, ServerContext context)
+    private SyncplaneNode(WebApplication app, ServerContext context, SyncplaneMetrics metrics)
     {
         _app = app;
+        _metrics = metrics;
         Context = context;
     }
 
@@ -55,10 +59,14 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var hub = new EventHub(store, time, options.Events);
         var context = new ServerContext(config, secrets, store, time, hub);
-        var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server), context);
+        var snapshots = new MetricsSnapshots(context, options.Metrics ?? new MetricsOptions());
+        var metrics = new SyncplaneMetrics(snapshots, time);
+        var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server, metrics), context, metrics);
         node._background.Add(hub.RunAsync(node._stop.Token));
         node._background.Add(new EventRetention(store, time, log).RunAsync(node._stop.Token));
         await hub.Started.WaitAsync(cancellationToken);
+        await snapshots.StartAsync(cancellationToken);
+        node._background.Add(snapshots.RunAsync(node._stop.Token));
         await node._app.StartAsync(cancellationToken);
         if (options.Worker is { } workerOptions)
         {
@@ -102,6 +110,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         }
 
         await _app.DisposeAsync();
+        _metrics.Dispose();
         _stop.Dispose();
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Syncplane.Server.Api;
 using Syncplane.Server.Dashboard;
 using Syncplane.Server.Security;
+using Syncplane.Server.Telemetry;
 
 namespace Syncplane.Server;
 
@@ -26,7 +27,7 @@ public static class SyncplaneServer
     }
 
     /// <summary>Creates the web application; start it with <c>StartAsync</c> and read the bound addresses from <c>Urls</c>.</summary>
-    public static WebApplication Build(ServerContext context, ServerOptions options)
+    internal static WebApplication Build(ServerContext context, ServerOptions options, SyncplaneMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,10 +42,11 @@ public static class SyncplaneServer
         builder.Services.AddSingleton(new WebhookIntake(context));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", MetricsEndpoints.Describe);
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddSyncplaneAuthorization();
+        builder.Services.AddSyncplaneTelemetry(metrics);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -81,6 +81,7 @@ internal static class RunCommand
         }
 
         await using var session = await CliSession.OpenAsync(config, options.Store, cancellationToken);
+        using var tracing = Syncplane.Server.Telemetry.OtlpExport.StartTracing(); // flushes the runs' spans when the command ends
         var time = session.Time;
         var console = new RunConsole(
             options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, time, options.Json ? Console.Error : null);

@@ -103,6 +103,7 @@ internal static class WorkerCommand
         var name = server is null ? "worker" : "serve";
         if (server is null)
         {
+            using var tracing = Syncplane.Server.Telemetry.OtlpExport.StartTracing();
             var runner = new SyncRunner(session.Config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
             Log($"worker: {options.WorkerId} started with concurrency {options.Concurrency}");
             await new Worker(session.Config, session.Store, runner, time, options, OnEvent).RunAsync(stopping);

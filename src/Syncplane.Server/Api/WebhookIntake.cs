@@ -20,12 +20,13 @@ internal sealed class WebhookIntake(ServerContext context)
     private readonly WebhookMatcher _matcher = new(context.Config.Targets);
 
     /// <summary>Records and triggers an accepted delivery in one store transaction; null when it is a redelivery (nothing happens twice).</summary>
-    public async Task<IntakeResult?> AcceptAsync(InboundDelivery delivery, CancellationToken cancellationToken)
+    /// <param name="traceParent">The delivery's span, stored with the runs it queues so that their spans link to it.</param>
+    public async Task<IntakeResult?> AcceptAsync(InboundDelivery delivery, string? traceParent, CancellationToken cancellationToken)
     {
         var matched = _matcher.Match(delivery);
         var trigger = $"webhook:{delivery.Provider}";
         var now = context.Time.GetUtcNow();
-        var inline = matched.Take(InlineEnqueueLimit).Select(target => new RunRequest(target, trigger, RunPriority.Event, now)).ToList();
+        var inline = matched.Take(InlineEnqueueLimit).Select(target => new RunRequest(target, trigger, RunPriority.Event, now) { TraceParent = traceParent }).ToList();
         var received = new NewEvent(EventTypes.WebhookReceived, matched.Count == 1 ? matched[0] : null, null, EventData(delivery, matched));
 
         // Once the store has it, finish even if the caller hangs up: the delivery id is spent.
@@ -37,21 +38,21 @@ internal sealed class WebhookIntake(ServerContext context)
 
         if (matched.Count > InlineEnqueueLimit)
         {
-            _ = EnqueueRestAsync([.. matched.Skip(InlineEnqueueLimit)], trigger, now);
+            _ = EnqueueRestAsync([.. matched.Skip(InlineEnqueueLimit)], trigger, now, traceParent);
         }
 
         var runs = inline.Zip(queued, (request, result) => new TriggeredRun(request.Target, result.RunId, result.Coalesced)).ToList();
         return new IntakeResult(delivery.DeliveryId, matched, runs);
     }
 
-    private async Task EnqueueRestAsync(IReadOnlyList<string> targets, string trigger, DateTimeOffset now)
+    private async Task EnqueueRestAsync(IReadOnlyList<string> targets, string trigger, DateTimeOffset now, string? traceParent)
     {
         await Task.Yield();
         foreach (var target in targets)
         {
             try
             {
-                await context.Store.EnqueueAsync(new RunRequest(target, trigger, RunPriority.Event, now), CancellationToken.None);
+                await context.Store.EnqueueAsync(new RunRequest(target, trigger, RunPriority.Event, now) { TraceParent = traceParent }, CancellationToken.None);
             }
             catch (Exception)
             {

@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Syncplane.Telemetry;
 using Syncplane.Webhooks;
 
 namespace Syncplane.Server.Api;
@@ -21,6 +23,19 @@ internal static class WebhooksEndpoints
     }
 
     private static async Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken)
+    {
+        using var span = SyncplaneTracing.Source.StartActivity(SyncplaneTracing.WebhookSpan, ActivityKind.Server);
+        span?.SetTag("syncplane.webhook.provider", provider);
+        var response = await HandleAsync(provider, http, intake, span, cancellationToken);
+        if (response is IStatusCodeHttpResult { StatusCode: >= 400 } rejected)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, $"rejected with {rejected.StatusCode}");
+        }
+
+        return response;
+    }
+
+    private static async Task<IResult> HandleAsync(string provider, HttpContext http, WebhookIntake intake, Activity? span, CancellationToken cancellationToken)
     {
         var receiver = intake.Receiver;
         var body = await ReadCappedAsync(http, receiver.MaxBodyBytes, cancellationToken);
@@ -41,16 +56,21 @@ internal static class WebhooksEndpoints
             return Reject(verdict.StatusCode, verdict.Reason);
         }
 
+        span?.SetTag("syncplane.webhook.event", delivery.EventType).SetTag("syncplane.webhook.delivery_id", delivery.DeliveryId);
         if (delivery.IsPing)
         {
             return Results.Ok(new { ok = true, ping = true });
         }
 
-        var result = await intake.AcceptAsync(delivery, cancellationToken);
+        var result = await intake.AcceptAsync(delivery, SyncplaneTracing.TraceParentOf(span), cancellationToken);
         if (result is null)
         {
+            span?.SetTag("syncplane.webhook.duplicate", true);
             return Results.Ok(new { duplicate = true, delivery_id = delivery.DeliveryId });
         }
+
+        span?.SetTag("syncplane.webhook.matched", result.Matched.Count)
+            .SetTag("syncplane.webhook.run_ids", result.Runs.Select(r => r.RunId).ToArray());
 
         return Results.Json(
             new

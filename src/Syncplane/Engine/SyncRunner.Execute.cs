@@ -6,6 +6,7 @@ using Syncplane.Engine.Process;
 using Syncplane.Engine.Safety;
 using Syncplane.Planning;
 using Syncplane.Storage;
+using Syncplane.Telemetry;
 
 namespace Syncplane.Engine;
 
@@ -17,13 +18,18 @@ public sealed partial class SyncRunner
     {
         var runner = new ProcessRunner(time);
         var log = context.Log;
-        if (await new Checks.RequiredChecks(config.Checks, store, new Checks.CheckRunner(time, secrets), time).BlockerAsync(target, log, ct) is { } skipped)
+        GateResult drift;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Gates))
         {
-            throw new GateFailedException(Checks.RequiredChecks.Gate, skipped);
+            if (await new Checks.RequiredChecks(config.Checks, store, new Checks.CheckRunner(time, secrets), time).BlockerAsync(target, log, ct) is { } skipped)
+            {
+                throw new GateFailedException(Checks.RequiredChecks.Gate, skipped);
+            }
+
+            await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
+            drift = await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, IsFirstSync(target), config.BaseDirectory, target.Timeout, log, ct));
         }
 
-        await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
-        var drift = await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, IsFirstSync(target), config.BaseDirectory, target.Timeout, log, ct));
         if (!options.DryRun)
         {
             OutputDirectories.Create(config);
@@ -37,6 +43,9 @@ public sealed partial class SyncRunner
             outcome = outcome with { Message = $"{outcome.Message} ({note})" };
         }
 
+        var verifies = target.Verification is not null && options.Verify && outcome.Status is not (RunStatus.Refused or RunStatus.Cancelled);
+        var checksAfter = outcome.Status == RunStatus.Succeeded && !options.DryRun && config.Safety.PostSyncChecks.Count > 0;
+        using var phase = verifies || checksAfter ? SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Verify) : null;
         if (outcome.Status != RunStatus.Succeeded || options.DryRun)
         {
             return await VerifyAsync(target, options, runner, log, outcome, ct);
@@ -70,10 +79,15 @@ public sealed partial class SyncRunner
         var source = sourceFactory.CreateSource(target.Source.Options, context with { OtherSideOptions = target.Destination.Options });
         var destination = destinationFactory.CreateDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 
-        var sourceSnapshot = source.SnapshotAsync(ct);
-        var destinationSnapshot = destination.SnapshotAsync(ct);
-        await Task.WhenAll(sourceSnapshot, destinationSnapshot);
-        var (from, to) = (await sourceSnapshot, await destinationSnapshot);
+        Snapshot from, to;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
+        {
+            var sourceSnapshot = source.SnapshotAsync(ct);
+            var destinationSnapshot = destination.SnapshotAsync(ct);
+            await Task.WhenAll(sourceSnapshot, destinationSnapshot);
+            (from, to) = (await sourceSnapshot, await destinationSnapshot);
+        }
+
         var scope = (source as IScopedSource)?.DestinationScope;
         if (scope is not null)
         {
@@ -81,17 +95,23 @@ public sealed partial class SyncRunner
             to = new Snapshot(to.Items.Values.Where(i => scope.InScope(i.Key))) { Kept = to.Kept, Revision = to.Revision };
         }
 
-        var plan = await Planner.DiffAsync(from, to, destination.Delete, (a, b, c) => destination.SameContentAsync(a, b, source, c), ct);
-        plan = plan with { SourceRevision = from.Revision };
-        var summary = plan.Summary;
-        context.Log.Info($"plan: {summary.Creates} to create, {summary.Updates} to update, {summary.Deletes} to delete, {summary.Unchanged} unchanged");
-
-        if (target.MaxDelete is { } maxDelete && !maxDelete.Allows(summary.Deletes, to.Count))
+        Plan plan;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Plan))
         {
-            throw new GateFailedException("max_delete", $"the plan deletes {summary.Deletes} of {to.Count} item(s), over the limit of {maxDelete}; nothing was written", plan);
+            plan = await Planner.DiffAsync(from, to, destination.Delete, (a, b, c) => destination.SameContentAsync(a, b, source, c), ct);
+            plan = plan with { SourceRevision = from.Revision };
+            context.Log.Info($"plan: {plan.Summary.Creates} to create, {plan.Summary.Updates} to update, {plan.Summary.Deletes} to delete, {plan.Summary.Unchanged} unchanged");
+
+            // The plan's own gates: it is refused here, before anything is written.
+            if (target.MaxDelete is { } maxDelete && !maxDelete.Allows(plan.Summary.Deletes, to.Count))
+            {
+                throw new GateFailedException("max_delete", $"the plan deletes {plan.Summary.Deletes} of {to.Count} item(s), over the limit of {maxDelete}; nothing was written", plan);
+            }
+
+            await ScanForSecretsAsync(plan, source, ct);
         }
 
-        await ScanForSecretsAsync(plan, source, ct);
+        var summary = plan.Summary;
         if (config.Defaults.FailOnDiff && !plan.IsEmpty)
         {
             return new Outcome(RunStatus.Failed, $"fail_on_diff: the destination differs ({Describe(summary, planned: true)})") { Plan = plan };
@@ -104,7 +124,11 @@ public sealed partial class SyncRunner
 
         if (plan.IsEmpty)
         {
-            await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
+            using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
+            {
+                await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
+            }
+
             // What an earlier run wrote but could not commit or push is committed and pushed now.
             var pending = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
             return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){pending?.Describe()}")
@@ -121,8 +145,12 @@ public sealed partial class SyncRunner
             events.Total = summary.Creates + summary.Updates + summary.Deletes;
         }
 
-        await destination.ApplyAsync(plan, source, progress, ct);
-        await RecordItemIndexAsync(target.Name, plan, ct);
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
+        {
+            await destination.ApplyAsync(plan, source, progress, ct);
+            await RecordItemIndexAsync(target.Name, plan, ct);
+        }
+
         var commit = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
         return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{commit?.Describe()}")
         {
@@ -134,10 +162,16 @@ public sealed partial class SyncRunner
     }
 
     /// <summary>The git_commit step of a pull into a local destination (only the mapped paths of a scoped source); null when it does not apply.</summary>
-    private async Task<GitCommitResult?> CommitAsync(TargetConfig target, IItemDestination destination, string? sourceRevision, GitPathMap? scope, ProcessRunner runner, IRunLog log, CancellationToken ct) =>
-        target.GitCommit is { } git && target.Direction == SyncDirection.Pull && destination.LocalRoot is { } root
-            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, scope?.DestinationScope, Template(target, sourceRevision), log, ct)
-            : null;
+    private async Task<GitCommitResult?> CommitAsync(TargetConfig target, IItemDestination destination, string? sourceRevision, GitPathMap? scope, ProcessRunner runner, IRunLog log, CancellationToken ct)
+    {
+        if (target.GitCommit is not { } git || target.Direction != SyncDirection.Pull || destination.LocalRoot is not { } root)
+        {
+            return null;
+        }
+
+        using var phase = SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Commit);
+        return await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, root, scope?.DestinationScope, Template(target, sourceRevision), log, ct);
+    }
 
     private async Task<Outcome> RunEntrypointAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, CancellationToken ct)
     {
@@ -146,23 +180,31 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Succeeded, $"dry run: would run {target.Entrypoint} in {target.WorkingDirectory ?? config.BaseDirectory}");
         }
 
-        var result = await new EntrypointRunner(runner).RunAsync(target, target.Direction, dryRun: false, context, ct);
-        if (!result.Success)
+        EntrypointResult result;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
         {
-            return new Outcome(RunStatus.Failed, result.Message) { OutputsCreated = result.OutputsCreated };
-        }
+            result = await new EntrypointRunner(runner).RunAsync(target, target.Direction, dryRun: false, context, ct);
+            if (!result.Success)
+            {
+                return new Outcome(RunStatus.Failed, result.Message) { OutputsCreated = result.OutputsCreated };
+            }
 
-        var scan = await new SecretScanner(config.Safety.SecretPatterns)
-            .ScanFilesAsync(result.OutputsCreated.Select(o => new ScanFile(Path.Combine(config.BaseDirectory, o), o)), ct);
-        if (scan.Findings.Count > 0)
-        {
-            return new Outcome(RunStatus.Failed, $"{scan.ToGate().Message}; outputs were not committed") { OutputsCreated = result.OutputsCreated };
+            var scan = await new SecretScanner(config.Safety.SecretPatterns)
+                .ScanFilesAsync(result.OutputsCreated.Select(o => new ScanFile(Path.Combine(config.BaseDirectory, o), o)), ct);
+            if (scan.Findings.Count > 0)
+            {
+                return new Outcome(RunStatus.Failed, $"{scan.ToGate().Message}; outputs were not committed") { OutputsCreated = result.OutputsCreated };
+            }
         }
 
         // With push, also when nothing changed: a commit an earlier run could not push is pushed now.
-        var commit = target.GitCommit is { } git && target.Direction == SyncDirection.Pull && (result.OutputsCreated.Count > 0 || git.Push)
-            ? await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, config.BaseDirectory, result.OutputsCreated, Template(target, null), context.Log, ct)
-            : null;
+        GitCommitResult? commit = null;
+        if (target.GitCommit is { } git && target.Direction == SyncDirection.Pull && (result.OutputsCreated.Count > 0 || git.Push))
+        {
+            using var phase = SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Commit);
+            commit = await new GitCommitStep(new GitCli(runner), time).CommitAsync(git, config.BaseDirectory, result.OutputsCreated, Template(target, null), context.Log, ct);
+        }
+
         var message = $"synced successfully: {result.OutputsCreated.Count} output(s) created or changed{commit?.Describe()}";
         return new Outcome(RunStatus.Succeeded, message)
         {

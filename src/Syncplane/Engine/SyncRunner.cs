@@ -2,6 +2,7 @@ using Syncplane.Config;
 using Syncplane.Connectors;
 using Syncplane.Engine.Policies;
 using Syncplane.Storage;
+using Syncplane.Telemetry;
 
 namespace Syncplane.Engine;
 
@@ -21,7 +22,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
     {
         var log = new RunLog(secrets, time, onLog);
         var waits = new RunWaits(store, lease.RunId, log, time, onWait: null);
-        return AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger }, log, waits, progress, canPostpone: true, cancellationToken);
+        return AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger, Attempt = lease.Attempt, LinkedTraceParent = lease.TraceParent }, log, waits, progress, canPostpone: true, cancellationToken);
     }
 
     /// <param name="log">The run's log; the completion carries the lines not yet recorded.</param>
@@ -30,6 +31,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
     private async Task<RunAttempt> AttemptAsync(TargetConfig target, long runId, RunOptions options, RunLog log, RunWaits waits, IProgress<int>? progress, bool canPostpone, CancellationToken cancellationToken)
     {
         var startedAt = time.GetTimestamp();
+        using var span = SyncplaneTracing.StartRun(target.Name, runId, options, queued: canPostpone);
         Outcome outcome;
         using (var timeout = new CancellationTokenSource(target.Timeout, time))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
@@ -67,6 +69,8 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
         {
             log.Error(message);
         }
+
+        SyncplaneTracing.EndRun(span, outcome.Status, message, outcome.Plan?.Summary);
 
         var completion = new RunCompletion
         {

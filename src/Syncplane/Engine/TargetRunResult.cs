@@ -47,4 +47,10 @@ public sealed record RunOptions(bool DryRun = false, bool Verify = false, string
 {
     /// <summary>The longest a direct run (<c>syncplane run</c>) waits in all for upstreams that rate limit it (HTTP 429) before it fails. <value>5 minutes</value></summary>
     public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Which attempt of the run this is (a queued run's retries count up), for its trace span. <value>1</value></summary>
+    internal int Attempt { get; init; } = 1;
+
+    /// <summary>The W3C traceparent of the span that queued the run (a webhook delivery), linked from the run's span.</summary>
+    internal string? LinkedTraceParent { get; init; }
 }

@@ -90,10 +90,21 @@ public enum RunPriority
 /// <param name="NotBefore">Not claimable before this instant.</param>
 /// <param name="Direction">pull, push or bidirectional.</param>
 /// <param name="DryRun">Plan only.</param>
-public sealed record RunRequest(string Target, string Trigger, RunPriority Priority, DateTimeOffset NotBefore, string Direction = "pull", bool DryRun = false);
+public sealed record RunRequest(string Target, string Trigger, RunPriority Priority, DateTimeOffset NotBefore, string Direction = "pull", bool DryRun = false)
+{
+    /// <summary>
+    /// The W3C traceparent of the span that asks (a webhook delivery), kept with the queued run so that its span links
+    /// to it wherever it runs; a request that coalesces into a run that has one leaves it. Null when not traced.
+    /// </summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>The queued run a request ended up in.</summary>
 public sealed record EnqueueResult(long RunId, bool Coalesced);
 
 /// <summary>A claimed run: the worker must renew before <see cref="LeaseExpiresAt"/> and present <see cref="Fence"/> on every write.</summary>
-public sealed record RunLease(long RunId, string Target, long Fence, int Attempt, string Trigger, string Direction, bool DryRun, DateTimeOffset LeaseExpiresAt);
+public sealed record RunLease(long RunId, string Target, long Fence, int Attempt, string Trigger, string Direction, bool DryRun, DateTimeOffset LeaseExpiresAt)
+{
+    /// <summary>The traceparent stored with the run when it was queued (<see cref="RunRequest.TraceParent"/>).</summary>
+    public string? TraceParent { get; init; }
+}

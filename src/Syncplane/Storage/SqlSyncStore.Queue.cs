@@ -55,8 +55,8 @@ internal abstract partial class SqlSyncStore
         for (var turn = 0; ; turn++)
         {
             await using (var insert = Command(transaction,
-                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created) " +
-                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, 0, 'queued', @priority, @not_before, @now, '[]') " +
+                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created, trace_parent) " +
+                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, 0, 'queued', @priority, @not_before, @now, '[]', @trace_parent) " +
                 "ON CONFLICT (target) WHERE status = 'queued' DO NOTHING RETURNING id"))
             {
                 Add(insert, "@target", request.Target);
@@ -67,6 +67,7 @@ internal abstract partial class SqlSyncStore
                 Add(insert, "@priority", (int)request.Priority);
                 Add(insert, "@not_before", ToDbTime(request.NotBefore));
                 Add(insert, "@now", ToDbTime(now));
+                Add(insert, "@trace_parent", request.TraceParent);
                 if (await insert.ExecuteScalarAsync(cancellationToken) is { } inserted and not DBNull)
                 {
                     var id = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
@@ -116,7 +117,7 @@ internal abstract partial class SqlSyncStore
         await using var update = Command(transaction,
             "UPDATE runs SET triggers = @triggers, priority = @priority, not_before = @not_before, attempt = @attempt, " +
             "trigger = CASE WHEN @raise THEN @trigger ELSE trigger END, dry_run = (dry_run AND @dry_run), " +
-            "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END, " +
+            "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END, trace_parent = COALESCE(trace_parent, @trace_parent), " +
             "wait_reason = CASE WHEN @sooner THEN NULL ELSE wait_reason END, wait_until = CASE WHEN @sooner THEN NULL ELSE wait_until END WHERE id = @id");
         Add(update, "@id", id);
         Add(update, "@triggers", StoreText.ToJsonArray(merged));
@@ -127,6 +128,7 @@ internal abstract partial class SqlSyncStore
         Add(update, "@raise", supersede || (int)request.Priority > priority);
         Add(update, "@trigger", request.Trigger);
         Add(update, "@dry_run", request.DryRun);
+        Add(update, "@trace_parent", request.TraceParent);
         await update.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
@@ -151,7 +153,7 @@ internal abstract partial class SqlSyncStore
 
     /// <summary>
     /// The claim statement: marks the best claimable run running under a new lease and fence and returns
-    /// <c>id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at</c>; parameters
+    /// <c>id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent</c>; parameters
     /// <c>@worker</c>, <c>@expires</c>, <c>@now</c>.
     /// </summary>
     private protected string ClaimUpdateSql =>
@@ -160,12 +162,15 @@ internal abstract partial class SqlSyncStore
         "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
         "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
         "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
-        "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at";
+        "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent";
 
     /// <summary>Reads <see cref="ClaimUpdateSql"/>'s columns, from <paramref name="first"/> on.</summary>
     private protected RunLease ReadLease(DbDataReader reader, int first = 0) =>
         new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetInt64(first + 2), reader.GetInt32(first + 3), reader.GetString(first + 4),
-            reader.GetString(first + 5), reader.GetBoolean(first + 6), ReadTime(reader, first + 7));
+            reader.GetString(first + 5), reader.GetBoolean(first + 6), ReadTime(reader, first + 7))
+        {
+            TraceParent = reader.IsDBNull(first + 8) ? null : reader.GetString(first + 8),
+        };
 
     /// <summary>
     /// One claim attempt at <paramref name="now"/>, with its run.started event, committed; null when nothing is claimable.

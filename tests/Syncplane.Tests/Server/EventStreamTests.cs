@@ -140,7 +140,7 @@ public sealed class EventStreamTests
         var received = new List<long>();
         var ids = new List<long>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (server.Context.Events.SubscriberCount > 1 || ids.Count < 20)
+        while (server.StreamSubscribers > 1 || ids.Count < 20)
         {
             Assert.True(DateTime.UtcNow < deadline, $"the stalled client was not dropped after {ids.Count} events");
             ids.Add((await server.Store.AppendEventAsync(new NewEvent(EventTypes.CheckChanged, "alpha", null, new JsonObject { ["padding"] = padding }), CancellationToken.None)).Id);
@@ -148,7 +148,7 @@ public sealed class EventStreamTests
         }
 
         Assert.Equal(ids, received);
-        Assert.Equal(1, server.Context.Events.SubscriberCount);
+        Assert.Equal(1, server.StreamSubscribers);
     }
 
     [Fact]
@@ -201,9 +201,9 @@ public sealed class EventStreamTests
     private static async Task WaitForSubscribersAsync(TestServer server, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (server.Context.Events.SubscriberCount < count)
+        while (server.StreamSubscribers < count)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{count} subscriber(s) expected, {server.Context.Events.SubscriberCount} connected");
+            Assert.True(DateTime.UtcNow < deadline, $"{count} subscriber(s) expected, {server.StreamSubscribers} connected");
             await Task.Delay(10);
         }
     }

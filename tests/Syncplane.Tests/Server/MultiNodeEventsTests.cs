@@ -19,7 +19,7 @@ public sealed class MultiNodeEventsTests(PostgresDatabase database) : IClassFixt
         using var viewerOfB = nodeB.Client(ApiRole.Viewer);
         await using var streamOfB = await SseClient.ConnectAsync(viewerOfB, "/api/v1/events?type=webhook.received&type=run.*");
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (nodeB.Context.Events.SubscriberCount == 0)
+        while (nodeB.StreamSubscribers == 0)
         {
             Assert.True(DateTime.UtcNow < deadline, "the stream of node B did not subscribe");
             await Task.Delay(10);

@@ -125,21 +125,21 @@ public sealed class RunsApiTests : IAsyncLifetime
         await WaitForAsync(await SyncAsync(client, "broken"), RunStatus.Failed);
 
         var overview = await GetJsonAsync(client, "/api/v1/overview");
+        var text = await MetricsScrape.UntilContainsAsync(client,
+            MetricsScrape.Sample("syncplane_runs_total", ("target", "ok"), ("status", "succeeded")) + "1\n",
+            MetricsScrape.Sample("syncplane_runs_total", ("target", "broken"), ("status", "failed")) + "1\n");
         var metrics = await client.GetAsync("/metrics");
-        var text = await metrics.Content.ReadAsStringAsync();
 
         Assert.Equal(1, overview.GetProperty("runs_last_24h").GetProperty("succeeded").GetInt32());
         Assert.Equal(1, overview.GetProperty("runs_last_24h").GetProperty("failed").GetInt32());
         Assert.Equal(["nightly"], overview.GetProperty("stale_targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()));
         Assert.Equal(["broken"], overview.GetProperty("failing_targets").EnumerateArray().Select(t => t.GetProperty("target").GetString()));
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
-        Assert.Contains("syncplane_runs_total{target=\"ok\",status=\"succeeded\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("syncplane_runs_total{target=\"broken\",status=\"failed\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("syncplane_run_duration_seconds_count{target=\"ok\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("syncplane_queue_depth 0\n", text, StringComparison.Ordinal);
-        Assert.Contains("syncplane_target_last_success_timestamp_seconds{target=\"ok\"} ", text, StringComparison.Ordinal);
-        Assert.Contains("syncplane_target_freshness_seconds{target=\"ok\"} ", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("syncplane_target_freshness_seconds{target=\"broken\"}", text, StringComparison.Ordinal);
+        Assert.Contains(MetricsScrape.Sample("syncplane_run_duration_seconds_count", ("target", "ok")) + "1\n", text, StringComparison.Ordinal);
+        Assert.Contains(MetricsScrape.Sample("syncplane_queue_depth") + "0\n", text, StringComparison.Ordinal);
+        Assert.Contains(MetricsScrape.Sample("syncplane_target_last_success_timestamp_seconds", ("target", "ok")), text, StringComparison.Ordinal);
+        Assert.Contains(MetricsScrape.Sample("syncplane_target_freshness_seconds", ("target", "ok")), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(MetricsScrape.Sample("syncplane_target_freshness_seconds", ("target", "broken")), text, StringComparison.Ordinal);
     }
 
     private static async Task<long> SyncAsync(HttpClient client, string target)

@@ -23,6 +23,9 @@ internal sealed class InterceptingStore
 
     public ConcurrentQueue<RunRequest> Enqueued { get; } = new();
 
+    /// <summary>How many times each store method was called, by name.</summary>
+    public ConcurrentDictionary<string, int> Calls { get; } = new();
+
     public bool Renewals { get; set; } = true;
 
     /// <summary>While false, claims fail as if the database were restarting.</summary>
@@ -41,6 +44,7 @@ internal sealed class InterceptingStore
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
+            Owner.Calls.AddOrUpdate(targetMethod.Name, 1, (_, n) => n + 1);
             switch (targetMethod.Name)
             {
                 case nameof(ISyncStore.RenewLeaseAsync) when !Owner.Renewals:

@@ -37,6 +37,9 @@ internal sealed class TestServer : IAsyncDisposable
 
     public ServerContext Context => _node.Context;
 
+    /// <summary>Event hub subscribers other than the node's own: its metrics snapshot follows run events.</summary>
+    public int StreamSubscribers => Context.Events.SubscriberCount - 1;
+
     /// <summary>The web application's services.</summary>
     public IServiceProvider Services => _node.Services;
 
@@ -46,7 +49,8 @@ internal sealed class TestServer : IAsyncDisposable
     /// <summary>Starts a node on <paramref name="yaml"/>; with <paramref name="openStore"/>, on that store (e.g. PostgreSQL) instead of a fresh SQLite file.</summary>
     public static async Task<TestServer> StartAsync(
         string yaml, Func<TimeProvider, ISyncStore>? openStore = null, bool workers = true, ApiRole? anonymous = null, TimeProvider? time = null,
-        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null, EventHubOptions? events = null, bool checks = true)
+        IReadOnlyDictionary<string, string>? files = null, TimeSpan? lease = null, EventHubOptions? events = null, bool checks = true,
+        Syncplane.Server.Telemetry.MetricsOptions? metrics = null)
     {
         time ??= TimeProvider.System;
         var directory = new TempDirectory();
@@ -72,7 +76,8 @@ internal sealed class TestServer : IAsyncDisposable
             workers ? new WorkerOptions { IdleWait = TimeSpan.FromSeconds(1), LeaseDuration = lease ?? TimeSpan.FromSeconds(30) } : null,
             Scheduler: false,
             events,
-            Checks: checks);
+            Checks: checks,
+            Metrics: metrics);
         server._node = await SyncplaneNode.StartAsync(config, SecretResolver.ForConfig(config), store, time, options, null, null, CancellationToken.None);
         return server;
     }

@@ -193,5 +193,9 @@ internal static class PostgresMigrations
                 ADD COLUMN wait_reason text,
                 ADD COLUMN wait_until timestamptz;
             """),
+        new(8, "the trace context a queued run links to", """
+            -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
+            ALTER TABLE runs ADD COLUMN trace_parent text;
+            """),
     ];
 }

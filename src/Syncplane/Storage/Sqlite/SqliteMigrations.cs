@@ -176,5 +176,9 @@ internal static class SqliteMigrations
             ALTER TABLE runs ADD COLUMN wait_reason TEXT;
             ALTER TABLE runs ADD COLUMN wait_until TEXT;
             """),
+        new(7, "the trace context a queued run links to", """
+            -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
+            ALTER TABLE runs ADD COLUMN trace_parent TEXT;
+            """),
     ];
 }
