@@ -18,13 +18,16 @@ internal sealed class GitCheck : ICheck
         var options = (GitCheckOptions)check.Options;
         var git = new GitCli(context.Processes) { Timeout = check.Timeout };
         var details = new Dictionary<string, string>();
-        async Task<string> Git(params string[] arguments) =>
-            await git.RunCheckedAsync(options.Path, arguments, DiscardingRunLog.Instance, cancellationToken);
-
         if (!Directory.Exists(options.Path))
         {
             return Failed(details, $"{options.Path} does not exist");
         }
+
+        // A symbolic link is followed once, so every git command of this probe reads the same repository even
+        // when the link is switched meanwhile (a fetch in one and the counts in another would be a false state).
+        var repository = new DirectoryInfo(options.Path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? options.Path;
+        async Task<string> Git(params string[] arguments) =>
+            await git.RunCheckedAsync(repository, arguments, DiscardingRunLog.Instance, cancellationToken);
 
         string current;
         try

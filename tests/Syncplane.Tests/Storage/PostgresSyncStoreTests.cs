@@ -67,7 +67,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     {
         await QueryAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (999, now()) RETURNING version", r => r.GetInt32(0));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.MigrateAsync(Ct));
+        var error = await Assert.ThrowsAsync<SchemaTooNewException>(() => Store.MigrateAsync(Ct));
         Assert.Contains("version 999", error.Message, StringComparison.Ordinal);
     }
 

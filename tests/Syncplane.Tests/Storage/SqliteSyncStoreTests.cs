@@ -135,7 +135,7 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
             await command.ExecuteNonQueryAsync();
         }
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Store.MigrateAsync(Ct));
+        var error = await Assert.ThrowsAsync<SchemaTooNewException>(() => Store.MigrateAsync(Ct));
         Assert.Contains("version 999", error.Message, StringComparison.Ordinal);
     }
 
