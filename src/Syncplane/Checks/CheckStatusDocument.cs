@@ -43,7 +43,7 @@ public static class CheckStatusDocument
             };
             heartbeats.Add(new JsonObject
             {
-                ["service"] = result.Name,
+                ["service"] = SeedSections.NameOf(result, checks),
                 ["status"] = result.Status.ToText(),
                 ["lastCheck"] = Time(result.CheckedAt),
                 ["responseTime"] = result.LatencyMs,
