@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -100,5 +99,5 @@ internal static class SyncCompatEndpoints
     private static List<CheckResult> Declared(ServerContext context, Dictionary<string, CheckResult> latest) =>
         [.. context.Config.Checks.Items.Select(c => latest.GetValueOrDefault(c.Name)).OfType<CheckResult>()];
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset at) => CheckStatusDocument.Time(at);
 }
