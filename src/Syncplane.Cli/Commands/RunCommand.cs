@@ -127,9 +127,15 @@ internal static class RunCommand
     private static List<TargetConfig>? Select(SyncplaneConfig config, Options options)
     {
         Glob? pattern = null;
-        if (options.Target is { } text && !Glob.TryParse(text, out pattern, out var why))
+        if (options.Target is { } text && !Glob.TryParse(text, out pattern, out var invalid))
         {
-            Console.Error.WriteLine($"error: --target '{text}' is not a valid glob: {why}");
+            Console.Error.WriteLine($"error: --target '{text}' is not a valid glob: {invalid}");
+            return null;
+        }
+
+        if (ConfigFile.NoTargets(config) is { } why)
+        {
+            Console.Error.WriteLine($"error: {why}");
             return null;
         }
 
