@@ -58,7 +58,8 @@ public sealed partial class SyncRunner
     /// (an empty store) of a repository with committed outputs is judged by its gates.
     /// </summary>
     private async Task<bool> IsFirstSyncAsync(TargetConfig target, CancellationToken ct) =>
-        FileStamps.List(config.BaseDirectory, target.Outputs).Count == 0
+        config.Safety.DriftGates.Any(g => DriftGates.AppliesTo(g, target.Name)) // else the store is not asked: no gate to skip
+        && FileStamps.List(config.BaseDirectory, target.Outputs).Count == 0
         && (await store.GetTargetStateAsync(target.Name, ct))?.LastGoodRunId is null;
 
     private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, CancellationToken ct)
