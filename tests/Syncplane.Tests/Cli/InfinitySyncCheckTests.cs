@@ -67,7 +67,8 @@ public sealed class InfinitySyncCheckTests : IDisposable
     [InlineData(2, "run", "--target", "repo")]
     [InlineData(0, "--list")]
     [InlineData(0, "list")]
-    public async Task RunOrList_OnAChecksOnlyConfig_SaysThereAreNoTargetsAndPointsToCheck(int exitCode, params string[] args)
+    [InlineData(0, "status")]
+    public async Task RunListOrStatus_OnAChecksOnlyConfig_SaysThereAreNoTargetsAndPointsToCheck(int exitCode, params string[] args)
     {
         _dir.Write("syncplane.yaml", "checks:\n  repo: { git: \".\" }\n");
 
