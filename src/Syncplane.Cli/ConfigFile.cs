@@ -12,6 +12,12 @@ internal static class ConfigFile
     /// <summary>The config used without <c>--config</c>: ./syncplane.yaml, else ./.insightpulse/sync.yaml when only that exists.</summary>
     public static string DefaultPath() => !File.Exists(DefaultName) && File.Exists(SeedPath) ? SeedPath : DefaultName;
 
+    /// <summary>Why <c>run</c> and <c>list</c> have nothing to do in <paramref name="config"/>; null when it declares targets.</summary>
+    public static string? NoTargets(SyncplaneConfig config) =>
+        config.Targets.Count > 0 ? null
+        : config.Checks.Items.Count > 0 ? "this config declares no targets, only checks; run `syncplane check` to run them (or `syncplane serve` to run them on their intervals)"
+        : "this config declares no targets; add one under 'targets:'";
+
     /// <summary>Loads the config, or prints every error to stderr and returns null.</summary>
     public static SyncplaneConfig? LoadOrReport(string path)
     {

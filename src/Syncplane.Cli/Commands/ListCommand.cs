@@ -24,6 +24,11 @@ internal static class ListCommand
             return ExitCodes.InvalidInput;
         }
 
+        if (ConfigFile.NoTargets(config) is { } why)
+        {
+            Console.Error.WriteLine(why);
+        }
+
         var now = TimeProvider.System.GetUtcNow();
         var rows = config.Targets.Select(t => new TargetRow(
             t.Name,

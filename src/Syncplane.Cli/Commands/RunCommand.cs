@@ -128,9 +128,15 @@ internal static class RunCommand
     private static List<TargetConfig>? Select(SyncplaneConfig config, Options options)
     {
         Glob? pattern = null;
-        if (options.Target is { } text && !Glob.TryParse(text, out pattern, out var why))
+        if (options.Target is { } text && !Glob.TryParse(text, out pattern, out var invalid))
         {
-            LogOutput.Error($"--target '{text}' is not a valid glob: {why}");
+            LogOutput.Error($"--target '{text}' is not a valid glob: {invalid}");
+            return null;
+        }
+
+        if (ConfigFile.NoTargets(config) is { } why)
+        {
+            LogOutput.Error(why);
             return null;
         }
 

@@ -22,6 +22,11 @@ internal static class StatusCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (ConfigFile.NoTargets(session.Config) is { } why)
+            {
+                Console.Error.WriteLine(why);
+            }
+
             var rows = (await TargetTelemetry.ListAsync(session.Config, session.Store, session.Time, ct)).Select(Row).ToList();
             Print(rows, result.GetValue(json));
             return ExitCodes.Success;
@@ -39,6 +44,7 @@ internal static class StatusCommand
         t.FrequencyOverridden,
         t.NextRunAt,
         t.LastSyncAttemptedAt,
+        t.LastSyncCompletedAt,
         t.LastFinishedAt,
         t.LastMetricsChangedAt,
         t.TotalSyncsAttempted,
@@ -67,7 +73,7 @@ internal static class StatusCommand
         }
 
         Table.Write(
-            ["TARGET", "STATUS", "FREQUENCY", "NEXT (UTC)", "LAST COMPLETED (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "DETAIL"],
+            ["TARGET", "STATUS", "FREQUENCY", "NEXT (UTC)", "LAST SUCCESS (UTC)", "LAST CHANGED (UTC)", "RUNS", "CHANGED", "FAILURES", "DETAIL"],
             rows.Select(r => new[]
             {
                 r.Target, r.Status, r.FrequencyOverridden ? r.Frequency + " (override)" : r.Frequency, When(r.NextRunAt), When(r.LastCompletedAt), When(r.LastChangedAt),
@@ -94,6 +100,7 @@ internal static class StatusCommand
         DateTimeOffset? NextRunAt,
         DateTimeOffset? LastAttemptedAt,
         DateTimeOffset? LastCompletedAt,
+        DateTimeOffset? LastFinishedAt,
         DateTimeOffset? LastChangedAt,
         int TotalRuns,
         int RunsWithChanges,

@@ -129,6 +129,7 @@ internal static class ChecksEndpoints
     private static object Summary(ServerContext context, CheckConfig check, CheckResult? latest) => new
     {
         name = check.Name,
+        display_name = check.DisplayName,
         kind = check.Kind,
         section = check.Section ?? CheckKinds.Heading(check.Kind),
         interval_seconds = check.Interval.TotalSeconds,

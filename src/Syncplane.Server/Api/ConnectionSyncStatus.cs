@@ -40,3 +40,27 @@ internal sealed record ConnectionSyncStatus(
             telemetry.LastSyncError);
     }
 }
+
+/// <summary>
+/// One entry of seed 003's <c>GET /connections/</c> (its <c>ConnectionOut</c> "returns sync tracking fields"): the
+/// connection's <c>id</c> and <c>name</c> (both the target's name) and the eight fields of <see cref="ConnectionSyncStatus"/>.
+/// </summary>
+internal sealed record ConnectionOut(
+    string Id,
+    string Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncFrequency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncAttemptedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncCompletedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastMetricsChangedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsAttempted,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsWithChanges,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncStatus,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastSyncError)
+{
+    public static ConnectionOut Of(TargetTelemetry telemetry)
+    {
+        var s = ConnectionSyncStatus.Of(telemetry);
+        return new(telemetry.Target, telemetry.Target, s.SyncFrequency, s.LastSyncAttemptedAt, s.LastSyncCompletedAt, s.LastMetricsChangedAt,
+            s.TotalSyncsAttempted, s.TotalSyncsWithChanges, s.SyncStatus, s.LastSyncError);
+    }
+}

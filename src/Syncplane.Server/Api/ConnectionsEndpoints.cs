@@ -12,7 +12,7 @@ namespace Syncplane.Server.Api;
 /// <c>/sync-frequency</c> and <c>/sync-status</c>, where the connection id is a target's name. They alias the
 /// target routes (same roles, same actions, same audit records) with the seed's bodies: the eight fields of its
 /// <c>ConnectionSyncStatus</c> and nothing else, always present, null when unknown. Served at the root, as the
-/// seed has them, and under <c>/api/v1</c>.
+/// seed has them, and under <c>/api/v1</c>; <c>GET /connections/</c> lists every target with those fields.
 /// </summary>
 internal static class ConnectionsEndpoints
 {
@@ -25,6 +25,8 @@ internal static class ConnectionsEndpoints
     private static void Map(RouteGroupBuilder connections, string suffix)
     {
         connections.WithTags("Seed 003 connections compatibility");
+        connections.MapGet("/", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListConnections" + suffix)
+            .WithSummary("Seed 003: every target as a connection: id, name and the eight sync tracking fields");
         connections.MapPost("/{id}/sync-now", SyncNowAsync).RequireAuthorization(Policies.Operator).WithName("ConnectionSyncNow" + suffix)
             .WithSummary("Seed 003: queue a manual run of target {id} → 202 {job_id, status: \"queued\"}");
         connections.MapPatch("/{id}/sync-frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).WithName("ConnectionSyncFrequency" + suffix)
@@ -60,6 +62,9 @@ internal static class ConnectionsEndpoints
         await TargetsEndpoints.SetFrequencyAsync(context, user, target, frequency, cancellationToken);
         return Results.Ok(ConnectionSyncStatus.Of(await TargetsEndpoints.TelemetryAsync(context, target, cancellationToken)));
     }
+
+    private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken) =>
+        Results.Ok((await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).Select(ConnectionOut.Of));
 
     private static async Task<IResult> StatusAsync(ServerContext context, string id, CancellationToken cancellationToken) =>
         TargetsEndpoints.Find(context, id) is { } target

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -48,13 +47,13 @@ internal static class SyncCompatEndpoints
 
     private static async Task<IResult> HeartbeatAsync(string name, ServerContext context, CancellationToken cancellationToken)
     {
-        if (context.Config.Checks.Find(name) is null)
+        if (context.Config.Checks.Find(name) is not { } check)
         {
             return Problems.NotFound($"no check named '{name}' is declared in the config");
         }
 
         var latest = await ChecksEndpoints.LatestAsync(context, cancellationToken);
-        return Results.Json(Heartbeat(name, latest.GetValueOrDefault(name)));
+        return Results.Json(Heartbeat(check, latest.GetValueOrDefault(name)));
     }
 
     private static async Task<IResult> OverviewAsync(ServerContext context, CancellationToken cancellationToken)
@@ -82,11 +81,12 @@ internal static class SyncCompatEndpoints
 
     // One heartbeat per declared check; a check without a result is `unknown` ("not yet checked", as the seed).
     private static JsonArray Heartbeats(ServerContext context, Dictionary<string, CheckResult> latest) =>
-        [.. context.Config.Checks.Items.Select(c => (JsonNode)Heartbeat(c.Name, latest.GetValueOrDefault(c.Name)))];
+        [.. context.Config.Checks.Items.Select(c => (JsonNode)Heartbeat(c, latest.GetValueOrDefault(c.Name)))];
 
-    private static JsonObject Heartbeat(string name, CheckResult? result) => new()
+    // The seed names a heartbeat by its service ("GitHub API"): the check's display_name, else its name.
+    private static JsonObject Heartbeat(CheckConfig check, CheckResult? result) => new()
     {
-        ["service"] = name,
+        ["service"] = check.SeedName,
         ["status"] = (result?.Status ?? CheckStatus.Unknown).ToText(),
         ["lastCheck"] = result is null ? null : Time(result.CheckedAt),
         ["responseTime"] = result?.LatencyMs,
@@ -99,5 +99,5 @@ internal static class SyncCompatEndpoints
     private static List<CheckResult> Declared(ServerContext context, Dictionary<string, CheckResult> latest) =>
         [.. context.Config.Checks.Items.Select(c => latest.GetValueOrDefault(c.Name)).OfType<CheckResult>()];
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset at) => CheckStatusDocument.Time(at);
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Syncplane.Events;
 
 namespace Syncplane.Server.Api;
 
@@ -11,10 +11,10 @@ namespace Syncplane.Server.Api;
 internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
     /// <summary>The format, for endpoints that write timestamps as strings themselves.</summary>
-    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+    public const string Format = UtcTimestamps.Format;
 
     /// <summary><paramref name="at"/> in the API's timestamp format.</summary>
-    public static string Text(DateTimeOffset at) => at.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+    public static string Text(DateTimeOffset at) => UtcTimestamps.Text(at);
 
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
 

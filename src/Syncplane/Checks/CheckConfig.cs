@@ -30,6 +30,15 @@ public sealed record CheckConfig
     /// <summary>The heading the report groups the check under; <value>null: the kind's heading (HTTP, DNS, Git, …)</value>.</summary>
     public string? Section { get; init; }
 
+    /// <summary>
+    /// The name the Infinity Sync shapes show for the check (a heartbeat's <c>service</c>, its key in a command section's
+    /// <c>Details</c>), such as the seed's <c>"GitHub API"</c>; <value>null: the check's name</value>.
+    /// </summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>The name the Infinity Sync shapes show: <see cref="DisplayName"/>, else <see cref="Name"/>.</summary>
+    public string SeedName => DisplayName ?? Name;
+
     /// <summary>How long one run of the check may take before it is down. <value>5s</value></summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 

@@ -32,7 +32,7 @@ internal static class CheckRecorder
             ["state"] = result.Details.GetValueOrDefault("state"),
             ["message"] = result.Message,
             ["latency_ms"] = result.LatencyMs,
-            ["checked_at"] = result.CheckedAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["checked_at"] = UtcTimestamps.Text(result.CheckedAt),
         };
         await store.AppendEventAsync(new NewEvent(EventTypes.CheckChanged, null, null, data), cancellationToken);
         return true;

@@ -43,7 +43,7 @@ public static class CheckStatusDocument
             };
             heartbeats.Add(new JsonObject
             {
-                ["service"] = result.Name,
+                ["service"] = SeedSections.NameOf(result, checks),
                 ["status"] = result.Status.ToText(),
                 ["lastCheck"] = Time(result.CheckedAt),
                 ["responseTime"] = result.LatencyMs,
@@ -76,5 +76,9 @@ public static class CheckStatusDocument
         return checks.Find(result.Name)?.Section ?? CheckKinds.Heading(result.Kind);
     }
 
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <paramref name="at"/> as the seed writes timestamps (JavaScript's <c>toISOString()</c>): UTC, always three
+    /// fractional digits (<c>2026-02-18T00:50:37.000Z</c>). The status file and <c>/api/sync/*</c> use it; <c>/api/v1</c> has its own.
+    /// </summary>
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

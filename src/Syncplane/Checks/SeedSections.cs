@@ -15,7 +15,8 @@ namespace Syncplane.Checks;
 /// <item><c>compose</c> (Docker Sync): <c>Synced</c>, <c>OutOfSync</c>, <c>NoManifest</c>, <c>Failed</c>.</item>
 /// <item><c>cloud_run</c> (GCP Sync): <c>Synced</c>, <c>NotDeployed</c>, <c>NotConfigured</c>, <c>Failed</c>.</item>
 /// <item><c>command</c> (Authentication Check): <c>Success</c> when every command check of the section passed,
-/// <c>Partial</c> when some did, <c>Failed</c> when none did; <c>Details</c> is then an object of check name → passed.</item>
+/// <c>Partial</c> when some did, <c>Failed</c> when none did; <c>Details</c> is then an object of check name (its
+/// <c>display_name</c> when it has one) → passed.</item>
 /// <item><c>dns</c>, <c>http</c>, <c>tcp</c> (Cloudflare Check): <c>Reachable</c> when every one answered (healthy or
 /// degraded), <c>PartiallyReachable</c> when some did, <c>Unreachable</c> when none did.</item>
 /// </list>
@@ -39,20 +40,28 @@ public static class SeedSections
         var status = new JsonObject();
         foreach (var section in results.GroupBy(r => KeyOf(r, checks), StringComparer.Ordinal))
         {
-            status[section.Key] = Section([.. section]);
+            status[section.Key] = Section([.. section], checks);
         }
 
         return status;
     }
 
-    private static JsonObject Section(List<CheckResult> results)
+    /// <summary>The name the seed's shapes show for <paramref name="result"/>'s check: its <c>display_name</c>, else its name.</summary>
+    public static string NameOf(CheckResult result, ChecksConfig checks)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(checks);
+        return checks.Find(result.Name)?.SeedName ?? result.Name;
+    }
+
+    private static JsonObject Section(List<CheckResult> results, ChecksConfig checks)
     {
         if (results.All(r => r.Kind == CheckKinds.Command))
         {
             var passed = new JsonObject();
             foreach (var result in results)
             {
-                passed[result.Name] = IsUp(result);
+                passed[NameOf(result, checks)] = IsUp(result);
             }
 
             return Entry(Share(results, "Success", "Partial", "Failed"), passed);

@@ -13,7 +13,7 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
     /// <summary>The one key of <c>checks:</c> that is not a check.</summary>
     public const string StatusFileKey = "status_file";
 
-    private static readonly string[] CommonKeys = ["timeout", "degraded_after", "cache_ttl", "interval", "section", "description"];
+    private static readonly string[] CommonKeys = ["timeout", "degraded_after", "cache_ttl", "interval", "section", "display_name", "description"];
 
     public ChecksConfig Bind(ConfigNode? node)
     {
@@ -101,6 +101,12 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
 
         var bound = BindOptions(kind, name, options);
         var section = reader.Text(options, "section");
+        var displayName = reader.Text(options, "display_name");
+        if (displayName is not null && string.IsNullOrWhiteSpace(displayName))
+        {
+            reader.Error(options["display_name"]!, $"{what}: 'display_name' must not be empty; leave it out to show the check's name");
+        }
+
         var timeout = reader.Duration(options, "timeout") ?? CheckConfig.DefaultTimeout;
         var degradedAfter = reader.Duration(options, "degraded_after");
         var cacheTtl = reader.Duration(options, "cache_ttl") ?? CheckConfig.DefaultCacheTtl;
@@ -116,6 +122,7 @@ internal sealed partial class ChecksBinder(ConfigReader reader, string baseDirec
             Options = bound,
             Node = node,
             Section = section,
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? null : displayName,
             Timeout = timeout,
             DegradedAfter = degradedAfter,
             CacheTtl = cacheTtl,

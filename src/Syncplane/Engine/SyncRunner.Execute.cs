@@ -27,7 +27,7 @@ public sealed partial class SyncRunner
             }
 
             await RequireAsync(new SyncChecks(runner).RunAsync(config.Safety.PreSyncChecks, "pre-sync", target.Direction, config.BaseDirectory, target.Timeout, log, ct));
-            drift = await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, IsFirstSync(target), config.BaseDirectory, target.Timeout, log, ct));
+            drift = await RequireAsync(new DriftGates(runner).RunAsync(config.Safety.DriftGates, target.Name, await IsFirstSyncAsync(target, ct), config.BaseDirectory, target.Timeout, log, ct));
         }
 
         if (!options.DryRun)
@@ -61,11 +61,15 @@ public sealed partial class SyncRunner
     }
 
     /// <summary>
-    /// None of the target's outputs exists yet (a fresh repository, a new target): drift gates that judge what it
-    /// produces cannot pass before its first sync, so they are skipped then rather than block it forever.
+    /// The store has no successful (not dry) run of the target, and none of its outputs exists: drift gates that judge
+    /// what it produces cannot pass before its first sync, so they are skipped then rather than block it forever. One
+    /// success ends it, also for a target that writes no outputs; outputs that exist end it too, so a fresh CI clone
+    /// (an empty store) of a repository with committed outputs is judged by its gates.
     /// </summary>
-    private bool IsFirstSync(TargetConfig target) =>
-        target.Outputs.Count > 0 && FileStamps.List(config.BaseDirectory, target.Outputs).Count == 0;
+    private async Task<bool> IsFirstSyncAsync(TargetConfig target, CancellationToken ct) =>
+        config.Safety.DriftGates.Any(g => DriftGates.AppliesTo(g, target.Name)) // else the store is not asked: no gate to skip
+        && FileStamps.List(config.BaseDirectory, target.Outputs).Count == 0
+        && (await store.GetTargetStateAsync(target.Name, ct))?.LastGoodRunId is null;
 
     private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Syncplane.Notifications;
 /// "deletes", "duration_ms", "source_revision", "revision", "commit_sha", "changed", "at", "event_id" }</c>;
 /// slack: <c>{ "text": "Syncplane: target *docs* failed (run 12, attempt 3): …" }</c> (Slack's incoming-webhook format, with
 /// <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> escaped as Slack asks);
-/// github_dispatch: <c>{ "event_type": "syncplane.run.failed", "client_payload": { … } }</c> with at most 10 top-level
+/// github_dispatch: <c>{ "event_type": "syncplane.run.failed", "client_payload": { …, "revision", … } }</c> with at most 10 top-level
 /// properties in <c>client_payload</c>, GitHub's limit, or the notifier's own <c>client_payload</c> template filled in.
 /// </remarks>
 internal static class NotificationPayloads
@@ -76,7 +76,8 @@ internal static class NotificationPayloads
             ["message"] = Cut(outcome.Message),
             ["attempt"] = outcome.Attempt,
             ["trigger"] = outcome.Trigger,
-            ["source_revision"] = outcome.SourceRevision,
+            // What the run synced, for every kind of target (a git source's SHA is its revision); ten keys is GitHub's limit.
+            ["revision"] = outcome.Revision,
             ["at"] = outcome.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
             ["event_id"] = outcome.EventId,
         },

@@ -77,6 +77,8 @@ public sealed class CheckSchedulerTests : IAsyncLifetime
         Assert.Equal("healthy", change.GetProperty("previous").GetString());
         Assert.False(string.IsNullOrEmpty(change.GetProperty("message").GetString()));
         Assert.True(change.TryGetProperty("latency_ms", out _));
+        // The API's timestamp format: UTC with a Z, fractional seconds only when there are any.
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d*[1-9])?Z$", change.GetProperty("checked_at").GetString());
         Assert.Equal(3, (await _store.ListCheckResultsAsync("port", null, 10, CancellationToken.None)).Count);
     }
 

@@ -21,7 +21,9 @@ public sealed partial class ChecksDocsTests
         var (shortForm, longForm) = (configs[0].Checks.Find("github-api")!, configs[0].Checks.Find("github-api-long")!);
         Assert.Equal((((HttpCheckOptions)shortForm.Options).Url, shortForm.DegradedAfter), (((HttpCheckOptions)longForm.Options).Url, longForm.DegradedAfter));
         Assert.Empty(configs[1].Targets);
-        Assert.Equal(["AuthCheck", "AuthCheck", "GitSync", "DockerSync", "GCPSync", "CloudflareCheck", "CloudflareCheck"], configs[1].Checks.Items.Select(c => c.Section));
+        Assert.Equal(["AuthCheck", "AuthCheck", "GitSync", "DockerSync", "GCPSync", "CloudflareCheck", "CloudflareCheck", null, null], configs[1].Checks.Items.Select(c => c.Section));
+        Assert.Equal(["Cloudflare (vizual-x.com)", "GitHub API", "Google Cloud API"], configs[1].Checks.Items.Skip(6).Select(c => c.SeedName));
+        Assert.Equal(["cloudflare", "github", "gcp"], configs[1].Checks.Items.Skip(6).Select(c => c.Name));
         Assert.Equal("gh auth status", ((CommandCheckOptions)configs[1].Checks.Find("GitHubCLI")!.Options).Command);
         Assert.Equal(TimeSpan.FromMinutes(5), configs[2].Checks.Find("repo")!.CacheTtl);
         var slack = Assert.Single(configs[3].Notifiers);

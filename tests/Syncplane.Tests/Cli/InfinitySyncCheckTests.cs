@@ -60,6 +60,27 @@ public sealed class InfinitySyncCheckTests : IDisposable
         Assert.Contains("missing required key 'targets'", result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2, "run")]
+    [InlineData(2)]
+    [InlineData(2, "--dry-run")]
+    [InlineData(2, "run", "--target", "repo")]
+    [InlineData(0, "--list")]
+    [InlineData(0, "list")]
+    [InlineData(0, "status")]
+    public async Task RunListOrStatus_OnAChecksOnlyConfig_SaysThereAreNoTargetsAndPointsToCheck(int exitCode, params string[] args)
+    {
+        _dir.Write("syncplane.yaml", "checks:\n  repo: { git: \".\" }\n");
+
+        var result = await SyncplaneCli.RunAsync(_dir.Path, args);
+
+        Assert.True(result.ExitCode == exitCode, result.All);
+        Assert.Contains("this config declares no targets, only checks; run `syncplane check`", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("known targets", result.All, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir["status.json"]));
+        Assert.False(File.Exists(_dir[".syncplane/status.json"])); // nothing ran
+    }
+
     private void Executable(string relative, string body)
     {
         var path = _dir.Write(relative, "#!/bin/sh\n" + body + "\n");

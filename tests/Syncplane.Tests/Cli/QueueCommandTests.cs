@@ -75,6 +75,21 @@ public sealed class QueueCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_LastCompletedIsTheLastGoodRun_LastFinishedIsAnyOutcome_AsInTheApi()
+    {
+        await SyncplaneCli.RunAsync(_dir.Path, "trigger", "broken");
+        await SyncplaneCli.RunAsync(_dir.Path, "worker", "--exit-when-idle");
+
+        var json = await SyncplaneCli.RunAsync(_dir.Path, "status", "--json");
+        var table = await SyncplaneCli.RunAsync(_dir.Path, "status");
+
+        var broken = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Single(t => t.GetProperty("target").GetString() == "broken");
+        Assert.Equal(JsonValueKind.Null, broken.GetProperty("last_completed_at").ValueKind);
+        Assert.Equal(JsonValueKind.String, broken.GetProperty("last_finished_at").ValueKind);
+        Assert.Contains("LAST SUCCESS (UTC)", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TriggerAndRetry_UnknownTargetOrRun_ExitTwo()
     {
         var trigger = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "nope");

@@ -67,13 +67,17 @@ public sealed class SafetyGateRunTests : IDisposable
               drift_gates:
                 - { name: "source file count", command: "ls src | wc -l", min_value: {{Files + 1}} }
             """);
+        var first = await SyncplaneCli.RunAsync(_dir.Path, "run", "--ci"); // no successful run yet: the gate is skipped once
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.Contains("first sync: drift gate 'source file count' skipped", first.Stdout, StringComparison.Ordinal);
+        _dir.Write("src/f0.txt", "changed");
 
         var refused = await SyncplaneCli.RunAsync(_dir.Path, "run", "--ci");
 
         Assert.True(refused.ExitCode == 3, refused.All);
         Assert.Contains("source file count", refused.Stdout, StringComparison.Ordinal);
         Assert.Contains($"below the minimum {Files + 1}", refused.Stdout, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_dir.Combine("dst")) && Directory.EnumerateFileSystemEntries(_dir.Combine("dst")).Any());
+        Assert.Equal("file 0", File.ReadAllText(_dir.Combine("dst", "f0.txt")));
         Assert.Equal("refused", await LastRunStatusAsync());
 
         _dir.Write("src/f10.txt", "file 10");

@@ -174,6 +174,9 @@ public sealed partial class DashboardTests(DashboardBrowser browser) : IAsyncLif
             var state = (await _server.Store.ListTargetStatesAsync(CancellationToken.None)).Single(s => s.Target == "broken");
             Assert.False(string.IsNullOrWhiteSpace(state.LastError));
             await Expect(dashboard.Cell("broken", "error")).ToHaveTextAsync(state.LastError!);
+            await Expect(dashboard.Cell("broken", "attempted")).ToHaveTextAsync(Ago());
+            await Expect(dashboard.Page.Locator("#targets thead th").Nth(5)).ToHaveTextAsync("Last successful sync");
+            await Expect(dashboard.Cell("broken", "completed")).ToHaveTextAsync("never"); // a failed run is no successful sync
             await Expect(dashboard.Cell("docs", "status")).ToHaveTextAsync("Idle");
         });
     }

@@ -83,7 +83,7 @@ internal sealed class NotificationBed : IAsyncDisposable
     public async Task<long> RunEndsAsync(string target, RunStatus status, string message = "done", int attempt = 1)
     {
         var id = await Store.StartRunAsync(new NewRun(target, "schedule", "pull", false, attempt), CancellationToken.None);
-        await Store.CompleteRunAsync(id, new RunCompletion { Status = status, Message = message, SourceRevision = "abc123" }, CancellationToken.None);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = status, Message = message, SourceRevision = "abc123", Revision = "abc123" }, CancellationToken.None);
         return id;
     }
 

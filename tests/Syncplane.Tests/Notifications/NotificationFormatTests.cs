@@ -100,7 +100,7 @@ public sealed class NotificationFormatTests : IAsyncLifetime
         Assert.Equal("lz-docs", payload.GetProperty("target").GetString());
         Assert.Equal("succeeded", payload.GetProperty("status").GetString());
         Assert.Equal("3 files written", payload.GetProperty("message").GetString());
-        Assert.Equal("abc123", payload.GetProperty("source_revision").GetString());
+        Assert.Equal("abc123", payload.GetProperty("revision").GetString());
         Assert.True(payload.EnumerateObject().Count() <= 10, "GitHub allows at most 10 top-level client_payload properties");
         var custom = requests.Single(r => r.Path.StartsWith("/custom/", StringComparison.Ordinal));
         Assert.Equal("lz-update-lz-docs", custom.Json.GetProperty("event_type").GetString());

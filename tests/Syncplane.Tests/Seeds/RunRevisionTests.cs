@@ -57,6 +57,25 @@ public sealed class RunRevisionTests
     }
 
     [Theory]
+    [InlineData("folder", "src/a.md")]
+    [InlineData("script", "input.json")]
+    public async Task BuiltInDispatchPayload_CarriesTheRunsRevision_ForTargetsWithoutAGitSource(string target, string input)
+    {
+        await using var bed = await EngineTestBed.CreateAsync(Yaml);
+        bed.Directory.Write(input, "{\"v\":1}");
+        Directory.CreateDirectory(bed.Directory.Combine("out"));
+        var outcome = await RunAsync(bed, target);
+        var builtIn = bed.Config.Notifiers.Single() with { ClientPayload = null };
+
+        using var body = System.Text.Json.JsonDocument.Parse(NotificationPayloads.Build(builtIn, outcome));
+
+        var payload = body.RootElement.GetProperty("client_payload");
+        Assert.Matches("^[0-9a-f]{64}$", payload.GetProperty("revision").GetString());
+        Assert.Equal(outcome.Revision, payload.GetProperty("revision").GetString());
+        Assert.True(payload.EnumerateObject().Count() <= 10, "GitHub allows at most 10 top-level client_payload properties");
+    }
+
+    [Theory]
     [InlineData("client_payload: { sha: \"{commit}\" }", "unknown placeholder {commit} in notifiers.p.client_payload")]
     [InlineData("client_payload: [a]", "notifiers.p.client_payload must be a mapping")]
     [InlineData("client_payload: { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9, j: 10, k: 11 }", "GitHub accepts at most 10")]

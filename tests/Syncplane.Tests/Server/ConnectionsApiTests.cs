@@ -52,6 +52,26 @@ public sealed partial class ConnectionsApiTests
     }
 
     [Fact]
+    public async Task ListConnections_ListsEveryTargetWithItsIdAndTheEightFields_WithOrWithoutTheTrailingSlash()
+    {
+        await using var server = await TestServer.StartAsync(Yaml + "\n  docs: { entrypoint: \"true\" }\n", workers: false);
+        using var viewer = server.Client(ApiRole.Viewer);
+
+        foreach (var path in new[] { "/connections/", "/connections", "/api/v1/connections" })
+        {
+            var list = (await viewer.GetFromJsonAsync<JsonElement>(path)).EnumerateArray().ToList();
+
+            Assert.Equal(["ads", "docs"], list.Select(c => c.GetProperty("id").GetString()));
+            Assert.Equal(["id", "name", .. SeedFields], list[0].EnumerateObject().Select(p => p.Name));
+            Assert.Equal("hourly", list[0].GetProperty("sync_frequency").GetString());
+            Assert.Equal(JsonValueKind.Null, list[1].GetProperty("last_sync_completed_at").ValueKind);
+        }
+
+        using var anonymous = server.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/connections/")).StatusCode);
+    }
+
+    [Fact]
     public async Task SyncNow_ThenAFailedSync_CompletedIsTheLastSuccess_AttemptedTheLastStart_TimestampsInUtcWithZ()
     {
         await using var server = await TestServer.StartAsync(Yaml);

@@ -15,7 +15,7 @@ internal sealed class DriftGates(ProcessRunner runner)
 
     /// <summary>
     /// Runs every gate that applies to <paramref name="targetName"/>, stopping at the first failure. On the target's
-    /// <paramref name="firstSync"/> (none of its outputs exists yet) a failing gate is skipped with a warning and a
+    /// <paramref name="firstSync"/> (no successful run recorded, no output there yet) a failing gate is skipped with a warning and a
     /// note instead: a gate on what the sync produces cannot pass before the sync has produced it once.
     /// </summary>
     public async Task<GateResult> RunAsync(
@@ -39,7 +39,7 @@ internal sealed class DriftGates(ProcessRunner runner)
             }
             else if (firstSync)
             {
-                log.Warn($"{result.Gate} skipped: {result.Message}, but this is {targetName}'s first sync (none of its outputs exists yet)");
+                log.Warn($"{result.Gate} skipped: {result.Message}, but this is {targetName}'s first sync (no successful run of it is recorded yet)");
                 skipped.Add(result.Gate);
             }
             else

@@ -106,7 +106,7 @@ public sealed class DriftGatesTests : IDisposable
         Assert.True(result.Passed, result.Message);
         Assert.Equal("first sync: drift gate 'module count' skipped", result.Note);
         Assert.Contains(_log.Lines, l => l.Level == Syncplane.Engine.LogLevel.Warning
-            && l.Message == "drift gate 'module count' skipped: value 0 is below the minimum 100, but this is oca_repos's first sync (none of its outputs exists yet)");
+            && l.Message == "drift gate 'module count' skipped: value 0 is below the minimum 100, but this is oca_repos's first sync (no successful run of it is recorded yet)");
         Assert.True(File.Exists(_dir["second"]));
     }
 
