@@ -91,9 +91,9 @@ public sealed class SchedulerTests : IAsyncLifetime
         var wasStandby = !standby.IsActive;
 
         await active.CancelAsync(); // node-1 dies without releasing the lease
-        var diedAt = _bed.Time.GetUtcNow();
+        var diedAt = _bed.Time.UtcNow;
         await _bed.AdvanceUntilAsync(() => Task.FromResult(standby.IsActive), TimeSpan.FromSeconds(1));
-        var takeover = _bed.Time.GetUtcNow() - diedAt;
+        var takeover = _bed.Time.UtcNow - diedAt;
         await _bed.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
 
         Assert.True(wasStandby);

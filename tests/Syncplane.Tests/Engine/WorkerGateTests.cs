@@ -57,7 +57,7 @@ public sealed class WorkerGateTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_InsideADenyWindow_ScheduledRunWaitsUntilItCloses()
     {
-        var start = _bed.Time.GetUtcNow();
+        var start = _bed.Time.UtcNow;
         await _bed.EnqueueAsync("nightly-quiet", RunPriority.Scheduled, "schedule");
         _bed.Start(_bed.NewWorker().RunAsync);
 
@@ -65,7 +65,7 @@ public sealed class WorkerGateTests : IAsyncLifetime
         await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Started, TimeSpan.FromMinutes(1));
 
         Assert.Contains("deny window", waiting.Message, StringComparison.Ordinal);
-        Assert.True(_bed.Time.GetUtcNow() >= start + TimeSpan.FromHours(2), $"started at {_bed.Time.GetUtcNow():O}");
+        Assert.True(_bed.Time.UtcNow >= start + TimeSpan.FromHours(2), $"started at {_bed.Time.UtcNow:O}");
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class WorkerTests : IAsyncLifetime
 
         // A manual retry after the cause is fixed is a new run that reads the source again.
         _bed.Directory.Write("missing/b.txt", "b");
-        var retry = await _bed.Store.EnqueueAsync(new RunRequest("broken", "retry", RunPriority.Manual, _bed.Time.GetUtcNow()), CancellationToken.None);
+        var retry = await _bed.Store.EnqueueAsync(new RunRequest("broken", "retry", RunPriority.Manual, _bed.Time.UtcNow), CancellationToken.None);
         var done = await _bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, Step);
 
         Assert.NotEqual(queued.RunId, retry.RunId);

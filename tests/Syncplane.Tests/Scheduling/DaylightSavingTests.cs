@@ -15,8 +15,7 @@ public class DaylightSavingTests
     /// <summary>Drives a schedule the way a scheduler would: a fake clock advanced to each due time.</summary>
     private static List<DateTimeOffset> Fire(string expression, TimeZoneInfo zone, DateTimeOffset start, int count)
     {
-        var clock = new FakeTimeProvider(start);
-        clock.SetLocalTimeZone(zone);
+        var clock = new FakeTimeProvider(start) { LocalZone = zone };
         var schedule = Schedule.Parse(expression, clock.LocalTimeZone);
         var fired = new List<DateTimeOffset>();
         DateTimeOffset? last = null;

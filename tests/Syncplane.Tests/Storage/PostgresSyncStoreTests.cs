@@ -25,7 +25,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         Assert.Equal(PostgresMigrations.All.Count, await ((PostgresSyncStore)Store).GetSchemaVersionAsync(Ct));
         var rows = await QueryAsync("SELECT version, applied_at FROM schema_migrations ORDER BY version", r => (r.GetInt32(0), r.GetFieldValue<DateTimeOffset>(1)));
         Assert.Equal(Enumerable.Range(1, PostgresMigrations.All.Count), rows.Select(r => r.Item1));
-        Assert.All(rows, r => Assert.Equal(Time.GetUtcNow(), r.Item2));
+        Assert.All(rows, r => Assert.Equal(Time.UtcNow, r.Item2));
 
         var timeColumns = await QueryAsync(
             "SELECT table_name || '.' || column_name || ' ' || data_type FROM information_schema.columns " +
@@ -97,7 +97,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
 
-        await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.GetUtcNow()), Ct);
+        await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.UtcNow), Ct);
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -123,7 +123,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         await reconnected.WaitAsync(TimeSpan.FromSeconds(1));
         await Task.Delay(100);
         var waiting = waiter.WaitForWorkAsync(TimeSpan.FromHours(1), Ct);
-        await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.GetUtcNow()), Ct);
+        await Store.EnqueueAsync(new RunRequest("docs", "webhook", RunPriority.Event, Time.UtcNow), Ct);
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }

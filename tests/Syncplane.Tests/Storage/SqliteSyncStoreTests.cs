@@ -34,7 +34,7 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
     public async Task Reopening_TheFile_KeepsRunsLogsAndItems()
     {
         var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
-        await Store.AppendLogAsync(id, [new(Time.GetUtcNow(), Syncplane.Engine.LogLevel.Info, "hello")], Ct);
+        await Store.AppendLogAsync(id, [new(Time.UtcNow, Syncplane.Engine.LogLevel.Info, "hello")], Ct);
         await Store.UpdateItemIndexAsync("docs", "destination", [new Item("a", ItemKind.File, 1, 2)], [], Ct);
         await Store.DisposeAsync();
 
@@ -49,7 +49,7 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
     [Fact]
     public async Task WaitForWorkAsync_AnEnqueueOnAnotherStoreBeforeTheFirstWait_IsNotMissed()
     {
-        await Store.EnqueueAsync(new RunRequest("docs", "cli", RunPriority.Manual, Time.GetUtcNow()), Ct);
+        await Store.EnqueueAsync(new RunRequest("docs", "cli", RunPriority.Manual, Time.UtcNow), Ct);
         var other = Open();
 
         // Nothing watched the wake files when the enqueue touched them: starting to watch wakes the first wait instead.
@@ -66,7 +66,7 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
         await StartListeningAsync(other);
         var waiting = other.WaitForWorkAsync(TimeSpan.FromSeconds(30), Ct);
 
-        await Store.EnqueueAsync(new RunRequest("docs", "cli", RunPriority.Manual, Time.GetUtcNow()), Ct);
+        await Store.EnqueueAsync(new RunRequest("docs", "cli", RunPriority.Manual, Time.UtcNow), Ct);
         await Task.Delay(200);
         Assert.False(waiting.IsCompleted);
         Time.Advance(TimeSpan.FromSeconds(30));
@@ -95,7 +95,7 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
         }
 
         Assert.Equal(Enumerable.Range(1, SqliteMigrations.All.Count).Select(v => (long)v), rows.Select(r => r.Item1));
-        Assert.All(rows, r => Assert.Equal(Time.GetUtcNow(), DateTimeOffset.Parse(r.Item2, null)));
+        Assert.All(rows, r => Assert.Equal(Time.UtcNow, DateTimeOffset.Parse(r.Item2, null)));
         command.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", await command.ExecuteScalarAsync());
     }

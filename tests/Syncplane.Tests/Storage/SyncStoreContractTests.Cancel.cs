@@ -14,7 +14,7 @@ public abstract partial class SyncStoreContractTests
 
         Assert.Equal(CancelOutcome.Cancelled, outcome);
         var run = (await Store.GetRunAsync(queued.RunId, Ct))!;
-        Assert.Equal((RunStatus.Cancelled, "cancelled by token:alice", Time.GetUtcNow()), (run.Status, run.Message, run.FinishedAt));
+        Assert.Equal((RunStatus.Cancelled, "cancelled by token:alice", Time.UtcNow), (run.Status, run.Message, run.FinishedAt));
         Assert.Null(await Store.ClaimAsync("w1", Lease, Ct));
         var events = await Store.ReadEventsAsync(0, 100, Ct);
         Assert.Contains(events, e => e.Type == EventTypes.RunCancelled && e.RunId == queued.RunId);
@@ -61,7 +61,7 @@ public abstract partial class SyncStoreContractTests
         var second = (await Store.ClaimAsync("w1", Lease, Ct))!;
         Time.Advance(TimeSpan.FromSeconds(5));
         await Store.CompleteRunAsync(second.RunId, Done(second, RunStatus.Failed, "boom"), Ct);
-        var dueSince = Time.GetUtcNow();
+        var dueSince = Time.UtcNow;
         await Store.EnqueueAsync(Request("site"), Ct);
         await Store.EnqueueAsync(Request("later", delay: TimeSpan.FromHours(1)), Ct);
         Time.Advance(TimeSpan.FromSeconds(7));

@@ -12,7 +12,7 @@ public abstract partial class SyncStoreContractTests
         LatencyMs = 234,
         Message = message,
         Details = new Dictionary<string, string> { ["status_code"] = "200", ["cert_subject"] = "CN=api.github.com, O=\"GitHub, Inc.\"" },
-        CheckedAt = Time.GetUtcNow(),
+        CheckedAt = Time.UtcNow,
     };
 
     [Fact]
@@ -38,13 +38,13 @@ public abstract partial class SyncStoreContractTests
         var latest = await Store.ListLatestCheckResultsAsync(Ct);
 
         Assert.Equal([("api", CheckStatus.Healthy), ("repo", CheckStatus.Down)], latest.Select(r => (r.Name, r.Status)));
-        Assert.Equal(Time.GetUtcNow(), latest[1].CheckedAt);
+        Assert.Equal(Time.UtcNow, latest[1].CheckedAt);
     }
 
     [Fact]
     public async Task ListCheckResultsAsync_NewestFirst_WithinLimitAndSince()
     {
-        var start = Time.GetUtcNow();
+        var start = Time.UtcNow;
         for (var i = 0; i < 5; i++)
         {
             await Store.RecordCheckResultAsync(Result("api", CheckStatus.Healthy, $"run {i}"), Ct);

@@ -82,7 +82,7 @@ public abstract partial class SyncStoreContractTests
             await Store.EnqueueAsync(Request("docs"), Ct);
             var lease = (await Store.ClaimAsync("w1", Lease, Ct))!;
 
-            var requeue = Task.Run(() => Store.RequeueAsync(lease.RunId, lease.Fence, Time.GetUtcNow().AddSeconds(5), "retry after: boom", true, null, Ct));
+            var requeue = Task.Run(() => Store.RequeueAsync(lease.RunId, lease.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", true, null, Ct));
             var enqueue = Task.Run(() => other.EnqueueAsync(Request("docs", "webhook"), Ct));
             Assert.True(await requeue);
             await enqueue;

@@ -34,7 +34,7 @@ public abstract partial class SyncStoreContractTests
     {
         await Store.EnqueueAsync(Request("docs \"eu\" ü"), Ct);
         var lease = await Store.ClaimAsync("node-1/w", TimeSpan.FromMinutes(1), Ct);
-        await Store.AppendLogAsync(lease!.RunId, [new(Time.GetUtcNow(), LogLevel.Info, "fetched")], Ct);
+        await Store.AppendLogAsync(lease!.RunId, [new(Time.UtcNow, LogLevel.Info, "fetched")], Ct);
         Time.Advance(TimeSpan.FromMilliseconds(1500.7));
         var completion = Done(lease) with
         {
@@ -45,7 +45,7 @@ public abstract partial class SyncStoreContractTests
             Revision = "abc123",
             CommitSha = "c0ffee",
             Changed = true,
-            Log = [new(Time.GetUtcNow(), LogLevel.Warning, "slow"), new(Time.GetUtcNow(), LogLevel.Info, "done")],
+            Log = [new(Time.UtcNow, LogLevel.Warning, "slow"), new(Time.UtcNow, LogLevel.Info, "done")],
         };
 
         Assert.True(await Store.CompleteRunAsync(lease.RunId, completion, Ct));

@@ -112,7 +112,7 @@ public abstract partial class SyncStoreContractTests
             for (var r = 0; r < RunsEach; r++)
             {
                 var id = await store.StartRunAsync(new NewRun($"target-{w}", "schedule", "pull", false), Ct);
-                await store.AppendLogAsync(id, [new(Time.GetUtcNow(), LogLevel.Info, $"{w}/{r} a"), new(Time.GetUtcNow(), LogLevel.Info, $"{w}/{r} b")], Ct);
+                await store.AppendLogAsync(id, [new(Time.UtcNow, LogLevel.Info, $"{w}/{r} a"), new(Time.UtcNow, LogLevel.Info, $"{w}/{r} b")], Ct);
                 await store.UpdateItemIndexAsync($"target-{w}", "source", [new Item($"k{r}", ItemKind.File, r, r)], [], Ct);
                 await store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Succeeded, Message = "ok" }, Ct);
             }

@@ -23,7 +23,7 @@ public abstract partial class SyncStoreContractTests
             Time.Advance(TimeSpan.FromMinutes(10));
         }
 
-        var t0 = Time.GetUtcNow() - TimeSpan.FromMinutes(50);
+        var t0 = Time.UtcNow - TimeSpan.FromMinutes(50);
 
         Assert.Equal([ids["b2"], ids["a3"], ids["a2"], ids["b1"], ids["a1"]], await Ids(new RunQuery()));
         Assert.Equal([ids["a3"], ids["a2"], ids["a1"]], await Ids(new RunQuery(Target: "a")));

@@ -7,7 +7,7 @@ public abstract partial class SyncStoreContractTests
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
 
     private RunRequest Request(string target, string trigger = "schedule", RunPriority priority = RunPriority.Scheduled, TimeSpan? delay = null) =>
-        new(target, trigger, priority, Time.GetUtcNow() + (delay ?? TimeSpan.Zero));
+        new(target, trigger, priority, Time.UtcNow + (delay ?? TimeSpan.Zero));
 
     private static RunCompletion Done(RunLease lease, RunStatus status = RunStatus.Succeeded, string message = "ok") =>
         new() { Status = status, Message = message, Fence = lease.Fence };
@@ -26,7 +26,7 @@ public abstract partial class SyncStoreContractTests
         Assert.Equal(RunStatus.Queued, run.Status);
         Assert.Equal(["schedule", "webhook"], run.Triggers);
         Assert.Equal(("webhook", RunPriority.Event, 0), (run.Trigger, run.Priority, run.Attempt));
-        Assert.Equal(Time.GetUtcNow(), run.NotBefore);
+        Assert.Equal(Time.UtcNow, run.NotBefore);
         Assert.Null(run.StartedAt);
         Assert.Equal(1, await Store.CountQueuedAsync(Ct));
     }
@@ -53,10 +53,10 @@ public abstract partial class SyncStoreContractTests
         var next = await Store.EnqueueAsync(Request("site"), Ct);
         var lease = await Store.ClaimAsync("w1", Lease, Ct);
 
-        var (completed, nextLease) = await Store.CompleteAndClaimAsync(lease!.RunId, Done(lease, message: "wrote 1") with { Log = [new(Time.GetUtcNow(), Syncplane.Engine.LogLevel.Info, "copied a")] }, "w1", Lease, Ct);
+        var (completed, nextLease) = await Store.CompleteAndClaimAsync(lease!.RunId, Done(lease, message: "wrote 1") with { Log = [new(Time.UtcNow, Syncplane.Engine.LogLevel.Info, "copied a")] }, "w1", Lease, Ct);
 
         Assert.True(completed);
-        Assert.Equal(new RunLease(next.RunId, "site", 1, 1, "schedule", "pull", false, Time.GetUtcNow() + Lease), nextLease);
+        Assert.Equal(new RunLease(next.RunId, "site", 1, 1, "schedule", "pull", false, Time.UtcNow + Lease), nextLease);
         var done = await Store.GetRunAsync(lease.RunId, Ct);
         Assert.Equal((RunStatus.Succeeded, "wrote 1"), (done!.Status, done.Message));
         Assert.Equal(["copied a"], (await Store.GetLogAsync(lease.RunId, Ct)).Select(l => l.Message));
@@ -93,9 +93,9 @@ public abstract partial class SyncStoreContractTests
         Time.Advance(TimeSpan.FromMinutes(2));
         var lease = await Store.ClaimAsync("w1", Lease, Ct);
 
-        Assert.Equal(new RunLease(queued.RunId, "docs", 1, 1, "webhook", "push", true, Time.GetUtcNow() + Lease), lease);
+        Assert.Equal(new RunLease(queued.RunId, "docs", 1, 1, "webhook", "push", true, Time.UtcNow + Lease), lease);
         var run = await Store.GetRunAsync(queued.RunId, Ct);
-        Assert.Equal((RunStatus.Running, 1, 1L, Time.GetUtcNow()), (run?.Status, run?.Attempt, run?.Fence, run?.StartedAt));
+        Assert.Equal((RunStatus.Running, 1, 1L, Time.UtcNow), (run?.Status, run?.Attempt, run?.Fence, run?.StartedAt));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public abstract partial class SyncStoreContractTests
         Assert.True(fresh.Fence > old.Fence);
         Assert.False(await Store.RenewLeaseAsync(old.RunId, old.Fence, Lease, Ct));
         Assert.False(await Store.CompleteRunAsync(old.RunId, Done(old, RunStatus.Failed, "stale worker"), Ct));
-        Assert.False(await Store.RequeueAsync(old.RunId, old.Fence, Time.GetUtcNow(), "stale", countAttempt: true, null, Ct));
+        Assert.False(await Store.RequeueAsync(old.RunId, old.Fence, Time.UtcNow, "stale", countAttempt: true, null, Ct));
         var run = await Store.GetRunAsync(queued.RunId, Ct);
         Assert.Equal((RunStatus.Running, fresh.Fence, 2, (string?)null), (run?.Status, run?.Fence, run?.Attempt, run?.Message));
 
@@ -186,7 +186,7 @@ public abstract partial class SyncStoreContractTests
         await Store.EnqueueAsync(Request("docs"), Ct);
         var first = (await Store.ClaimAsync("w1", Lease, Ct))!;
 
-        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.GetUtcNow().AddSeconds(5), "retry after: boom", countAttempt: true, null, Ct));
+        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", countAttempt: true, null, Ct));
 
         Assert.Null(await Store.ClaimAsync("w1", Lease, Ct));
         Time.Advance(TimeSpan.FromSeconds(5));
@@ -200,7 +200,7 @@ public abstract partial class SyncStoreContractTests
         await Store.EnqueueAsync(Request("docs"), Ct);
         var first = (await Store.ClaimAsync("w1", Lease, Ct))!;
 
-        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.GetUtcNow(), "shutting down", countAttempt: false, null, Ct));
+        Assert.True(await Store.RequeueAsync(first.RunId, first.Fence, Time.UtcNow, "shutting down", countAttempt: false, null, Ct));
 
         Assert.Equal(0, (await Store.GetRunAsync(first.RunId, Ct))?.Attempt);
         Assert.Equal(1, (await Open().ClaimAsync("w2", Lease, Ct))?.Attempt);
@@ -211,13 +211,13 @@ public abstract partial class SyncStoreContractTests
     {
         await Store.EnqueueAsync(Request("docs"), Ct);
         var failed = (await Store.ClaimAsync("w1", Lease, Ct))!;
-        await Store.RequeueAsync(failed.RunId, failed.Fence, Time.GetUtcNow().AddMinutes(5), "retry after: bad revision", countAttempt: true, null, Ct);
+        await Store.RequeueAsync(failed.RunId, failed.Fence, Time.UtcNow.AddMinutes(5), "retry after: bad revision", countAttempt: true, null, Ct);
 
         var fix = await Store.EnqueueAsync(Request("docs", "webhook"), Ct);
 
         Assert.Equal(new EnqueueResult(failed.RunId, true), fix);
         var run = await Store.GetRunAsync(failed.RunId, Ct);
-        Assert.Equal((0, Time.GetUtcNow(), "webhook"), (run?.Attempt, run?.NotBefore, run?.Trigger));
+        Assert.Equal((0, Time.UtcNow, "webhook"), (run?.Attempt, run?.NotBefore, run?.Trigger));
         var fresh = await Store.ClaimAsync("w1", Lease, Ct);
         Assert.Equal((failed.RunId, 1), (fresh?.RunId, fresh?.Attempt));
     }
@@ -229,7 +229,7 @@ public abstract partial class SyncStoreContractTests
         var running = (await Store.ClaimAsync("w1", Lease, Ct))!;
         var newer = await Store.EnqueueAsync(Request("docs", "webhook"), Ct);
 
-        Assert.True(await Store.RequeueAsync(running.RunId, running.Fence, Time.GetUtcNow().AddSeconds(5), "retry after: boom", countAttempt: true, null, Ct));
+        Assert.True(await Store.RequeueAsync(running.RunId, running.Fence, Time.UtcNow.AddSeconds(5), "retry after: boom", countAttempt: true, null, Ct));
 
         var ended = await Store.GetRunAsync(running.RunId, Ct);
         Assert.Equal(RunStatus.Failed, ended?.Status);

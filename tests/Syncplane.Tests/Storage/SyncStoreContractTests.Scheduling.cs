@@ -88,7 +88,7 @@ public abstract partial class SyncStoreContractTests
     [Fact]
     public async Task ListTargetStatesAsync_DerivesTelemetryFromRuns()
     {
-        var t0 = Time.GetUtcNow();
+        var t0 = Time.UtcNow;
         await FinishedRun("a", RunStatus.Succeeded, "synced", new PlanSummary(1, 2, 0, 10, 100));
         var good = await FinishedRun("a", RunStatus.Succeeded, "nothing to do", new PlanSummary(0, 0, 0, 13, 0));
         await FinishedRun("a", RunStatus.Failed, "boom", null);
@@ -119,7 +119,7 @@ public abstract partial class SyncStoreContractTests
     [Fact]
     public async Task ListTargetStatesAsync_AnEntrypointRunThatWroteOutputs_CountsAsAChange()
     {
-        var t0 = Time.GetUtcNow();
+        var t0 = Time.UtcNow;
         await FinishedRun("script", RunStatus.Succeeded, "1 output", null, outputs: ["docs/runtime/apps_truth.json"]);
         await FinishedRun("script", RunStatus.Succeeded, "0 outputs", null);
 

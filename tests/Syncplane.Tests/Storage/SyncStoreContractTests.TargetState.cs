@@ -55,7 +55,7 @@ public abstract partial class SyncStoreContractTests
     {
         await Store.EnqueueAsync(Request("flaky"), Ct);
         var lease = await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct);
-        var failedAt = Time.GetUtcNow();
+        var failedAt = Time.UtcNow;
         await Store.RequeueAsync(lease!.RunId, lease.Fence, failedAt.AddMinutes(5), "attempt 1 of 3 failed; retrying in 5m", countAttempt: true, "exit code 3", Ct);
 
         var state = await Store.GetTargetStateAsync("flaky", Ct);
@@ -70,9 +70,9 @@ public abstract partial class SyncStoreContractTests
     public async Task RecordWaitAsync_RunningRunWaits_IsWaitingUntilThen_ItsLogAndARunWaitingEventAtOnce()
     {
         var runId = await Store.StartRunAsync(new NewRun("paced", "cli", "pull", false), Ct);
-        var until = Time.GetUtcNow().AddSeconds(40);
+        var until = Time.UtcNow.AddSeconds(40);
 
-        await Store.RecordWaitAsync(runId, "waiting for rate limit 'ads' (1/minute): next token in 40s", until, [new LogLine(Time.GetUtcNow(), LogLevel.Info, "waiting for rate limit 'ads' (1/minute): next token in 40s")], Ct);
+        await Store.RecordWaitAsync(runId, "waiting for rate limit 'ads' (1/minute): next token in 40s", until, [new LogLine(Time.UtcNow, LogLevel.Info, "waiting for rate limit 'ads' (1/minute): next token in 40s")], Ct);
         var waiting = await Store.GetTargetStateAsync("paced", Ct);
         var log = await Store.GetLogAsync(runId, Ct);
         var events = await Store.ReadEventsAsync(0, 100, Ct);

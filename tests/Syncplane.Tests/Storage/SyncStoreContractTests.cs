@@ -85,8 +85,8 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
         Assert.True(second > first);
         Assert.Equal(RunStatus.Running, run.Status);
         Assert.Equal(("docs", "schedule", "push", true, 2), (run.Target, run.Trigger, run.Direction, run.DryRun, run.Attempt));
-        Assert.Equal(Time.GetUtcNow(), run.QueuedAt);
-        Assert.Equal(Time.GetUtcNow(), run.StartedAt);
+        Assert.Equal(Time.UtcNow, run.QueuedAt);
+        Assert.Equal(Time.UtcNow, run.StartedAt);
         Assert.Null(run.FinishedAt);
         Assert.Null(run.Message);
         Assert.Null(run.Summary);
@@ -110,7 +110,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task CompleteRunAsync_EveryFieldRoundTrips()
     {
-        var started = Time.GetUtcNow();
+        var started = Time.UtcNow;
         var id = await Store.StartRunAsync(new NewRun("lz-docs", "webhook", "bidirectional", false, 3), Ct);
         Time.Advance(TimeSpan.FromSeconds(42.5));
         await Store.CompleteRunAsync(id, new RunCompletion
@@ -132,7 +132,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(started, run.QueuedAt);
         Assert.Equal(started, run.StartedAt);
-        Assert.Equal(Time.GetUtcNow(), run.FinishedAt);
+        Assert.Equal(Time.UtcNow, run.FinishedAt);
         Assert.Equal(TimeSpan.FromSeconds(42.5), run.Duration);
         Assert.Equal("synced 7 items — ünïcode ok", run.Message);
         Assert.Equal(new PlanSummary(3, 2, 1, 99, 5_000_000_000), run.Summary);
@@ -180,7 +180,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     {
         var a = await Store.StartRunAsync(new NewRun("a", "cli", "pull", false), Ct);
         var b = await Store.StartRunAsync(new NewRun("b", "cli", "pull", false), Ct);
-        var t0 = Time.GetUtcNow();
+        var t0 = Time.UtcNow;
         await Store.AppendLogAsync(a, [new(t0, LogLevel.Info, "one"), new(t0, LogLevel.Warning, "two")], Ct);
         await Store.AppendLogAsync(b, [new(t0, LogLevel.Info, "other run")], Ct);
         await Store.AppendLogAsync(a, [], Ct);
@@ -200,7 +200,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     {
         var precise = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(9_876_543);
         var microseconds = precise.AddTicks(-3);
-        Time.SetUtcNow(precise);
+        Time.UtcNow = precise;
         var id = await Store.StartRunAsync(new NewRun("t", "cli", "pull", false), Ct);
         await Store.AppendLogAsync(id, [new(precise.ToOffset(TimeSpan.FromHours(2)), LogLevel.Info, "x")], Ct);
 
@@ -221,7 +221,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
         {
             for (var call = 0; call < 10; call++)
             {
-                await store.AppendLogAsync(id, [new(Time.GetUtcNow(), LogLevel.Info, $"{w}/{call}/a"), new(Time.GetUtcNow(), LogLevel.Info, $"{w}/{call}/b")], Ct);
+                await store.AppendLogAsync(id, [new(Time.UtcNow, LogLevel.Info, $"{w}/{call}/a"), new(Time.UtcNow, LogLevel.Info, $"{w}/{call}/b")], Ct);
             }
         })));
 
@@ -241,7 +241,7 @@ public abstract partial class SyncStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task AppendLogAsync_UnknownRun_Throws() =>
         await Assert.ThrowsAsync<KeyNotFoundException>(() =>
-            Store.AppendLogAsync(424242, [new(Time.GetUtcNow(), LogLevel.Info, "orphan")], Ct));
+            Store.AppendLogAsync(424242, [new(Time.UtcNow, LogLevel.Info, "orphan")], Ct));
 
     [Fact]
     public async Task AnotherStoreOnTheSameDatabase_SeesTheData()

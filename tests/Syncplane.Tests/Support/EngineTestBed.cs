@@ -9,7 +9,7 @@ using Syncplane.Storage.Sqlite;
 namespace Syncplane.Tests.Support;
 
 /// <summary>
-/// A config in a temp directory, a real SQLite store on a <see cref="SteppingTimeProvider"/>, and helpers to run
+/// A config in a temp directory, a real SQLite store on a <see cref="FakeTimeProvider"/>, and helpers to run
 /// workers and schedulers against them while the test drives the clock.
 /// </summary>
 internal sealed class EngineTestBed : IAsyncDisposable
@@ -27,7 +27,7 @@ internal sealed class EngineTestBed : IAsyncDisposable
 
     public TempDirectory Directory { get; } = new();
 
-    public SteppingTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; } = new();
 
     public SyncplaneConfig Config { get; }
 
@@ -61,7 +61,7 @@ internal sealed class EngineTestBed : IAsyncDisposable
     }
 
     public Task<EnqueueResult> EnqueueAsync(string target, RunPriority priority = RunPriority.Manual, string trigger = "manual") =>
-        Store.EnqueueAsync(new RunRequest(target, trigger, priority, Time.GetUtcNow()), CancellationToken.None);
+        Store.EnqueueAsync(new RunRequest(target, trigger, priority, Time.UtcNow), CancellationToken.None);
 
     /// <summary>
     /// Waits for the next event matching <paramref name="match"/>, advancing the fake clock by <paramref name="step"/>

@@ -25,7 +25,7 @@ public sealed class HttpPageReaderTests
     [Fact]
     public async Task GetAsync_503WithRetryAfterDate_IsRateLimitedUntilThatDate()
     {
-        var date = Time.GetUtcNow().AddMinutes(5).ToString("R", CultureInfo.InvariantCulture);
+        var date = Time.UtcNow.AddMinutes(5).ToString("R", CultureInfo.InvariantCulture);
 
         var error = await Assert.ThrowsAsync<UpstreamRateLimitedException>(() => GetAsync(Reply(503, ("Retry-After", date))));
 

@@ -81,7 +81,7 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
         _bed.Start(_bed.NewWorker().RunAsync);
         await _bed.EnqueueAsync("first");
         await _bed.NextEventAsync(e => e is { Kind: WorkerEventKind.Finished, Target: "first" }, Step);
-        var start = _bed.Time.GetUtcNow();
+        var start = _bed.Time.UtcNow;
 
         await _bed.EnqueueAsync("second");
         await _bed.NextEventAsync(e => e is { Kind: WorkerEventKind.Started, Target: "second" }, Step);
@@ -103,7 +103,7 @@ public sealed class HttpRateLimitTests : IAsyncLifetime
         var direct = await new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
             .RunAsync(_bed.Config.Targets.Single(t => t.Name == "hourly"), new RunOptions(), null, null, null, CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, direct.Status);
-        var spentAt = _bed.Time.GetUtcNow();
+        var spentAt = _bed.Time.UtcNow;
         var again = await new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
             .RunAsync(_bed.Config.Targets.Single(t => t.Name == "hourly"), new RunOptions(), null, null, null, CancellationToken.None);
         Assert.Equal(RunStatus.Succeeded, again.Status); // burst 2: both calls went at once

@@ -12,7 +12,7 @@ public sealed class UpstreamBudgetTests : IAsyncLifetime
 {
     private static readonly RateLimitBucketRef PerMinute = new("shared/api", new RateLimit(60, TimeSpan.FromHours(1))); // one call a minute
     private readonly TempDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new();
     private readonly TestRunLog _log = new();
     private SqliteSyncStore _store = null!;
 
@@ -32,7 +32,7 @@ public sealed class UpstreamBudgetTests : IAsyncLifetime
     public async Task TakeAsync_SpentAfterTheRunsFirstCall_WaitsForTheNextTokenInsteadOfFailing()
     {
         var budget = Budget(PerMinute, canPostpone: true);
-        var start = _time.GetUtcNow();
+        var start = _time.UtcNow;
         await budget.TakeAsync(CancellationToken.None);
 
         var second = budget.TakeAsync(CancellationToken.None).AsTask();
@@ -41,7 +41,7 @@ public sealed class UpstreamBudgetTests : IAsyncLifetime
         Assert.False(second.IsCompleted);
         await AdvanceUntilAsync(second);
 
-        Assert.InRange(_time.GetUtcNow(), start.AddMinutes(1), start.AddSeconds(62));
+        Assert.InRange(_time.UtcNow, start.AddMinutes(1), start.AddSeconds(62));
         Assert.Equal(2, budget.Calls);
         Assert.Contains("waiting for rate limit 'api' (60/hour): next token in 1m", _log.Text, StringComparison.Ordinal);
     }
@@ -57,7 +57,7 @@ public sealed class UpstreamBudgetTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromMinutes(1), error.RetryAfter);
         Assert.Contains("rate limit 'api' (60/hour) is spent; the next call is allowed at 2026-01-01 00:01:00Z", error.Message, StringComparison.Ordinal);
         Assert.Equal(("rate limit 'api' (60/hour)", true), (error.LimitedBy, error.IsOwnLimit));
-        Assert.Equal(RetryOutcome.Postpone, RetryDecision.Decide(Syncplane.Config.RetryPolicy.Default, 1, error, _time.GetUtcNow()).Outcome);
+        Assert.Equal(RetryOutcome.Postpone, RetryDecision.Decide(Syncplane.Config.RetryPolicy.Default, 1, error, _time.UtcNow).Outcome);
     }
 
     [Fact]
