@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Numerics;
 
 namespace Syncplane.Scheduling;
 
@@ -14,66 +13,77 @@ namespace Syncplane.Scheduling;
 /// starts with <c>*</c>), a day matches if <em>either</em> matches (<c>0 0 1 * MON</c> fires on the
 /// 1st and on every Monday); otherwise both must match.</para>
 /// <para>An expression that can never fire (<c>0 0 30 2 *</c>) is rejected when parsed.</para>
+/// <para>Occurrences come from Cronos. Three things stay ours, each because Cronos differs:
+/// the grammar check (<see cref="CronParser"/>: Cronos also takes reversed ranges, steps wider
+/// than the field, <c>L</c>, <c>W</c>, <c>#</c>, <c>?</c> and <c>H</c>, which crontab rejects, and its
+/// errors do not name the field); the Vixie day rule (Cronos ANDs the day fields, so a union is
+/// two Cronos expressions, one per day field); and the repeated fall-back hour (see
+/// <see cref="GetNextOccurrence"/>).</para>
 /// </remarks>
 public sealed partial class CronExpression
 {
-    // Satisfiable expressions recur within a 400-year Gregorian cycle; the bound only guards the loop.
-    private const int SearchYears = 400;
-    private const uint AllHours = (1u << 24) - 1;
+    private const int MinuteField = 0;
+    private const int HourField = 1;
+    private const int DayOfMonthField = 2;
+    private const int MonthField = 3;
+    private const int DayOfWeekField = 4;
+    private const ulong AllHours = (1UL << 24) - 1;
 
-    private readonly ulong _minutes;
-    private readonly uint _hours;
-    private readonly uint _days;
-    private readonly ushort _months;
-    private readonly byte _daysOfWeek;
-    private readonly bool _daysAreUnion;
+    // One expression, or two for a Vixie union of the day fields (day-of-month only, day-of-week only).
+    private readonly Cronos.CronExpression[] _cronos;
 
-    private CronExpression(string text, ulong[] bits, bool dayOfMonthStar, bool dayOfWeekStar)
+    private CronExpression(string text, Cronos.CronExpression[] cronos, bool everyHour)
     {
         Text = text;
-        _minutes = bits[0];
-        _hours = (uint)bits[1];
-        _days = (uint)bits[2];
-        _months = (ushort)bits[3];
-        _daysOfWeek = (byte)((bits[4] | (bits[4] >> 7)) & 0x7F);
-        _daysAreUnion = !dayOfMonthStar && !dayOfWeekStar;
+        _cronos = cronos;
+        EveryHour = everyHour;
     }
 
     /// <summary>The expression as written.</summary>
     public string Text { get; }
 
     /// <summary>True when the hour field allows every hour; such expressions also fire in a repeated (fall-back) hour.</summary>
-    internal bool EveryHour => _hours == AllHours;
+    internal bool EveryHour { get; }
 
     /// <summary>Parses an expression; on failure <paramref name="error"/> names the field and what is wrong with it.</summary>
     public static bool TryParse(string text, [NotNullWhen(true)] out CronExpression? expression, [NotNullWhen(false)] out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
         expression = null;
-        var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != 5)
+        var fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 5)
         {
-            error = $"a cron expression has 5 fields (minute hour day-of-month month day-of-week), '{text}' has {parts.Length}";
+            error = $"a cron expression has 5 fields (minute hour day-of-month month day-of-week), '{text}' has {fields.Length}";
             return false;
         }
 
         var bits = new ulong[5];
         for (var i = 0; i < 5; i++)
         {
-            if (!CronParser.TryParseField(CronField.All[i], parts[i], out bits[i], out error))
+            if (!CronParser.TryParseField(CronField.All[i], fields[i], out bits[i], out error))
             {
                 return false;
             }
         }
 
-        var candidate = new CronExpression(text.Trim(), bits, parts[2].StartsWith('*'), parts[4].StartsWith('*'));
-        error = candidate.WhyNeverFires();
+        var daysAreUnion = !fields[DayOfMonthField].StartsWith('*') && !fields[DayOfWeekField].StartsWith('*');
+        error = daysAreUnion ? null : WhyNeverFires(bits[DayOfMonthField], bits[MonthField]);
         if (error is not null)
         {
             return false;
         }
 
-        expression = candidate;
+        var everyHour = bits[HourField] == AllHours;
+        if (everyHour)
+        {
+            // Same hours; Cronos counts an hour field with '*' as "interval", which fires in both passes of a repeated hour.
+            fields[HourField] = "*";
+        }
+
+        Cronos.CronExpression[] cronos = daysAreUnion
+            ? [ToCronos(fields, dayOfWeek: "*"), ToCronos(fields, dayOfMonth: "*")]
+            : [ToCronos(fields)];
+        expression = new CronExpression(text.Trim(), cronos, everyHour);
         return true;
     }
 
@@ -82,104 +92,34 @@ public sealed partial class CronExpression
         TryParse(text, out var expression, out var error) ? expression : throw new FormatException(error);
 
     /// <summary>Whether the expression fires at this wall-clock minute (seconds are ignored).</summary>
-    public bool Matches(DateTime wallClock) =>
-        Has(_minutes, wallClock.Minute) && Has(_hours, wallClock.Hour) && Has(_months, wallClock.Month)
-        && DayMatches(wallClock.Year, wallClock.Month, wallClock.Day);
+    public bool Matches(DateTime wallClock)
+    {
+        // Read as UTC, a wall-clock time has no daylight-saving gaps or repeats: a pure calendar match.
+        var minute = new DateTime(wallClock.Ticks - (wallClock.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+        return _cronos.Any(c => c.GetNextOccurrence(minute, inclusive: true) == minute);
+    }
 
     /// <inheritdoc />
     public override string ToString() => Text;
 
-    /// <summary>The first matching wall-clock minute at or after <paramref name="from"/> (truncated to the minute), or null.</summary>
-    internal DateTime? NextMatch(DateTime from)
+    private static Cronos.CronExpression ToCronos(string[] fields, string? dayOfMonth = null, string? dayOfWeek = null) =>
+        Cronos.CronExpression.Parse(string.Join(' ', fields[MinuteField], fields[HourField], dayOfMonth ?? fields[DayOfMonthField], fields[MonthField], dayOfWeek ?? fields[DayOfWeekField]));
+
+    // Cronos accepts these and just never finds an occurrence; we reject them so the mistake shows at load.
+    // With both day fields restricted the weekday alone can fire (every month has every weekday).
+    private static string? WhyNeverFires(ulong days, ulong months)
     {
-        int year = from.Year, month = from.Month, day = from.Day, hour = from.Hour, minute = from.Minute;
-        var lastYear = Math.Min(DateTime.MaxValue.Year, year + SearchYears);
-        while (true)
+        var firstDay = BitIndexes(days, 1, 31).First();
+        var monthList = BitIndexes(months, 1, 12).ToList();
+        if (monthList.Any(month => firstDay <= DateTime.DaysInMonth(2000, month)))
         {
-            if (hour > 23)
-            {
-                (hour, minute, day) = (0, 0, day + 1);
-            }
-
-            if (month <= 12 && day > DateTime.DaysInMonth(year, month))
-            {
-                (day, hour, minute, month) = (1, 0, 0, month + 1);
-            }
-
-            if (month > 12)
-            {
-                (month, day, hour, minute, year) = (1, 1, 0, 0, year + 1);
-            }
-
-            if (year > lastYear)
-            {
-                return null;
-            }
-
-            var m = NextBit(_months, month);
-            if (m != month)
-            {
-                (month, day, hour, minute) = m < 0 ? (13, 1, 0, 0) : (m, 1, 0, 0);
-                continue;
-            }
-
-            if (!DayMatches(year, month, day))
-            {
-                (day, hour, minute) = (day + 1, 0, 0);
-                continue;
-            }
-
-            var h = NextBit(_hours, hour);
-            if (h != hour)
-            {
-                (hour, minute) = h < 0 ? (24, 0) : (h, 0);
-                continue;
-            }
-
-            var mi = NextBit(_minutes, minute);
-            if (mi < 0)
-            {
-                (hour, minute) = (hour + 1, 0);
-                continue;
-            }
-
-            return new DateTime(year, month, day, hour, mi, 0, DateTimeKind.Unspecified);
-        }
-    }
-
-    private bool DayMatches(int year, int month, int day)
-    {
-        var byDate = Has(_days, day);
-        var byWeekday = Has(_daysOfWeek, (int)new DateTime(year, month, day).DayOfWeek);
-        return _daysAreUnion ? byDate || byWeekday : byDate && byWeekday;
-    }
-
-    private string? WhyNeverFires()
-    {
-        if (_daysAreUnion)
-        {
-            return null; // every month has every weekday
+            return null; // 2000 is a leap year: February has 29 days
         }
 
-        for (var month = 1; month <= 12; month++)
-        {
-            if (Has(_months, month) && NextBit(_days, 1) is var first && first >= 1 && first <= DateTime.DaysInMonth(2000, month))
-            {
-                return null; // 2000 is a leap year: February has 29 days
-            }
-        }
-
-        var days = string.Join(",", Enumerable.Range(1, 31).Where(d => Has(_days, d)));
-        var months = string.Join(",", Enumerable.Range(1, 12).Where(m => Has(_months, m)).Select(m => CronField.Month.Names![m - 1]));
-        return $"{CronField.DayOfMonth.Where}: day {days} never occurs in {months}, so the expression would never fire";
+        return $"{CronField.DayOfMonth.Where}: day {string.Join(",", BitIndexes(days, 1, 31))} never occurs in " +
+            $"{string.Join(",", monthList.Select(m => CronField.Month.Names![m - 1]))}, so the expression would never fire";
     }
 
-    private static bool Has(ulong bits, int value) => (bits & (1UL << value)) != 0;
-
-    /// <summary>The smallest value ≥ <paramref name="from"/> in <paramref name="bits"/>, or -1.</summary>
-    private static int NextBit(ulong bits, int from)
-    {
-        var masked = from >= 64 ? 0 : bits & (ulong.MaxValue << from);
-        return masked == 0 ? -1 : BitOperations.TrailingZeroCount(masked);
-    }
+    private static IEnumerable<int> BitIndexes(ulong bits, int min, int max) =>
+        Enumerable.Range(min, max - min + 1).Where(i => (bits & (1UL << i)) != 0);
 }

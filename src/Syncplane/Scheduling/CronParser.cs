@@ -3,11 +3,15 @@ using System.Globalization;
 
 namespace Syncplane.Scheduling;
 
-/// <summary>Parses one cron field into a bit set of the values it allows.</summary>
+/// <summary>Checks one cron field against crontab's grammar and returns the bit set of the values it allows.</summary>
 /// <remarks>
-/// Items are comma-separated: <c>*</c>, <c>N</c>, <c>A-B</c>, each optionally followed by
+/// <para>Items are comma-separated: <c>*</c>, <c>N</c>, <c>A-B</c>, each optionally followed by
 /// <c>/STEP</c>; <c>N/STEP</c> means <c>N-max/STEP</c>. Names (JAN–DEC, SUN–SAT) are accepted
-/// wherever numbers are, in any case.
+/// wherever numbers are, in any case.</para>
+/// <para>Cronos computes the occurrences, but this check stays ours: Cronos accepts more than crontab
+/// does (reversed ranges such as <c>17-9</c>, which are more often a typo than a wrap past midnight,
+/// steps wider than the field, <c>L</c>, <c>W</c>, <c>#</c>, <c>?</c>, <c>H</c>), so an expression that
+/// passes here means the same in a crontab; and its errors do not say which field and value are wrong.</para>
 /// </remarks>
 internal static class CronParser
 {

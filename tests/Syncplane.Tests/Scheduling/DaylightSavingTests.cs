@@ -85,6 +85,24 @@ public class DaylightSavingTests
             Fire("0/15 * * * *", NewYork, Utc(2026, 11, 1, 5, 31), 3));
 
     [Fact]
+    public void NewYork_FallBack_StepInTheMinutesOfASpecificHour_RunsThatHourOnce() =>
+        Assert.Equal(
+            [Utc(2026, 11, 1, 5, 30), Utc(2026, 11, 1, 5, 45), Utc(2026, 11, 2, 6, 0)], // 01:30, 01:45 EDT, then 01:00 EST on the next day
+            Fire("*/15 1 * * *", NewYork, Utc(2026, 11, 1, 5, 20), 3));
+
+    [Fact]
+    public void NewYork_FallBack_HourRange_RunsTheRepeatedHourOnce() =>
+        Assert.Equal(
+            [Utc(2026, 11, 1, 5), Utc(2026, 11, 1, 7), Utc(2026, 11, 1, 8)], // 01:00 EDT, 02:00 EST, 03:00 EST
+            Fire("0 1-3 * * *", NewYork, Utc(2026, 11, 1, 4, 30), 3));
+
+    [Fact]
+    public void NewYork_FallBack_EveryHourListed_FiresEachElapsedHourLikeAStar() =>
+        Assert.Equal(
+            [Utc(2026, 11, 1, 5), Utc(2026, 11, 1, 6), Utc(2026, 11, 1, 7)], // 01:00 EDT, 01:00 EST, 02:00 EST
+            Fire("0 " + string.Join(',', Enumerable.Range(0, 24)) + " * * *", NewYork, Utc(2026, 11, 1, 4, 30), 3));
+
+    [Fact]
     public void Interval_IgnoresDaylightSaving() =>
         Assert.Equal(
             [Utc(2026, 3, 28, 23), Utc(2026, 3, 29, 5), Utc(2026, 3, 29, 11)],
