@@ -16,7 +16,7 @@ internal static class RecordItems
 
     /// <summary>The item key: the values of the <paramref name="fields"/>, joined with '/', plus <c>.json</c>.</summary>
     /// <param name="record">The record.</param>
-    /// <param name="fields">The key fields, from the <c>key</c> option.</param>
+    /// <param name="fields">The key fields, from the <c>key</c> option: names, or dotted paths into nested objects (<c>campaign.id</c>).</param>
     /// <param name="where">Which record this is, for error messages ("record 3 of page 2").</param>
     /// <exception cref="InvalidDataException">The record is not an object, or a key field is missing or cannot be a path segment.</exception>
     public static string KeyOf(JsonElement record, IReadOnlyList<string> fields, string where)
@@ -29,7 +29,8 @@ internal static class RecordItems
         var parts = new string[fields.Count];
         for (var i = 0; i < fields.Count; i++)
         {
-            if (!record.TryGetProperty(fields[i], out var value))
+            // A field named with a dot is taken as written first; otherwise the dots step into nested objects (campaign.id).
+            if (!record.TryGetProperty(fields[i], out var value) && !(fields[i].Contains('.', StringComparison.Ordinal) && Checks.JsonPath.TryFind(record, fields[i], out value)))
             {
                 throw new InvalidDataException($"{where} has no field '{fields[i]}', which 'key' names");
             }
