@@ -52,8 +52,11 @@ internal static class RecordItems
         return string.Join('/', parts) + ".json";
     }
 
-    /// <summary>The record as canonical compact JSON: properties sorted by name (ordinal), numbers as sent, one trailing newline.</summary>
-    /// <remarks>Sorting makes the content independent of the order the upstream happens to send fields in, so an unchanged record stays byte-identical.</remarks>
+    /// <summary>The record as canonical compact JSON: properties sorted by name (ordinal), numbers in one form per value (see <see cref="CanonicalNumber"/>), one trailing newline.</summary>
+    /// <remarks>
+    /// Sorting and number forms make the content independent of how the upstream happens to write a record, so an unchanged
+    /// record stays byte-identical. Strings are kept as sent, even when they hold a number ("1230000"): "007" is not "7".
+    /// </remarks>
     public static byte[] Canonical(JsonElement record)
     {
         using var buffer = new MemoryStream();
@@ -104,6 +107,9 @@ internal static class RecordItems
                 }
 
                 writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number:
+                writer.WriteRawValue(CanonicalNumber.Of(element.GetRawText()), skipInputValidation: true);
                 break;
             default:
                 element.WriteTo(writer);
