@@ -36,7 +36,7 @@ public sealed partial class GoogleAdsSourceTests : IAsyncLifetime
                     url: "{{_api.BaseUrl}}/v18/customers/{{FakeGoogleAds.CustomerId}}/googleAds:searchStream"
                     method: POST
                     headers: { developer-token: "${env:GOOGLE_ADS_DEVELOPER_TOKEN}" }
-                    body: { query: "SELECT campaign.id, segments.date FROM campaign" }
+                    body: { query: "SELECT campaign.id, segments.date FROM campaign", summaryRowSetting: NO_SUMMARY_ROW, audit: { by: "${env:GOOGLE_ADS_ACCESS_TOKEN}" } }
                     records: results
                     key: [campaign.id, segments.date]
                 destination: { directory: { path: stream } }
@@ -116,14 +116,43 @@ public sealed partial class GoogleAdsSourceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SearchStream_RecordsNestedInEveryBatch_AreAllRead()
+    public async Task SearchStream_RecordsNestedInEveryBatch_AreAllRead_AndBodySecretsAreSentButNeverLogged()
     {
+        _api.PageSize = 2; // three batches
         var result = await RunAsync("stream");
 
         Assert.Equal(RunStatus.Succeeded, result.Status);
         Assert.Equal(5, Files("stream").Count);
         Assert.Single(_api.Requests);
-        Assert.Equal("""{"query":"SELECT campaign.id, segments.date FROM campaign"}""", _api.Requests.Single().Body);
+        Assert.Equal($$$"""{"query":"SELECT campaign.id, segments.date FROM campaign","summaryRowSetting":"NO_SUMMARY_ROW","audit":{"by":"{{{AccessToken}}}"}}""", _api.Requests.Single().Body);
+        var log = string.Join("\n", (await _bed.Store.GetLogAsync(result.RunId, CancellationToken.None)).Select(l => l.Message));
+        Assert.Contains("5 record(s) in 1 page(s)", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(AccessToken, log + result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TargetApi_ShowsTheBodyWithItsSecretReferenceMasked()
+    {
+        await using var server = await TestServer.StartAsync($$"""
+            targets:
+              stream:
+                source:
+                  http:
+                    url: "{{_api.BaseUrl}}/v18/customers/1/googleAds:searchStream"
+                    method: POST
+                    body: { query: "SELECT campaign.id FROM campaign", audit: { by: "${env:GOOGLE_ADS_ACCESS_TOKEN}" } }
+                    records: results
+                    key: [campaign.id]
+                destination: { directory: { path: out } }
+            """, workers: false);
+        using var client = server.Client(Syncplane.Access.ApiRole.Viewer);
+
+        var text = await client.GetStringAsync("/api/v1/targets/stream");
+
+        var body = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("source").GetProperty("options").GetProperty("body");
+        Assert.Equal("SELECT campaign.id FROM campaign", body.GetProperty("query").GetString());
+        Assert.Equal("***", body.GetProperty("audit").GetProperty("by").GetString());
+        Assert.DoesNotContain(AccessToken, text, StringComparison.Ordinal);
     }
 
     [Fact]
