@@ -38,7 +38,8 @@ internal static class RecordItems
             var text = value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString()!,
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                JsonValueKind.Number => CanonicalNumber.Of(value.GetRawText()),
+                JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
                 _ => throw new InvalidDataException($"{where}: key field '{fields[i]}' is {value.ValueKind.ToString().ToLowerInvariant()}; it must be a string, number or boolean"),
             };
             if (text.Length == 0 || text is "." or ".." || text.Any(c => c is '/' or '\\' || char.IsControl(c)))

@@ -103,7 +103,7 @@ public sealed class HttpSourceTests : IAsyncLifetime
     public async Task RunAsync_CompositeKeyAndNestedRecords_WritesAFilePerKeyPath()
     {
         _api.Pages["/v1/insights"] = FakeApi.Json("""
-            { "result": { "rows": [ { "campaign": "c1", "date": "2026-01-01", "clicks": 3 }, { "campaign": "c1", "date": "2026-01-02", "clicks": 5 }, { "campaign": 7, "date": "2026-01-01", "clicks": 0 } ] } }
+            { "result": { "rows": [ { "campaign": "c1", "date": "2026-01-01", "clicks": 3 }, { "campaign": "c1", "date": "2026-01-02", "clicks": 5 }, { "campaign": 7.0, "date": "2026-01-01", "clicks": 0 } ] } }
             """);
 
         var result = await RunAsync("insights");
