@@ -7,7 +7,7 @@ using Syncplane.Engine.Policies;
 namespace Syncplane.Connectors.Http;
 
 /// <summary>
-/// GETs one page of JSON and turns HTTP failures into the errors the engine classifies: 429 (and 503 with
+/// Sends one page request (a GET, or a POST with a JSON body) and turns HTTP failures into the errors the engine classifies: 429 (and 503 with
 /// <c>Retry-After</c>) → <see cref="UpstreamRateLimitedException"/> (postponed without spending an attempt);
 /// other 4xx → permanent; 5xx, network errors and timeouts → transient.
 /// </summary>
@@ -17,10 +17,15 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
     /// <summary>Largest page accepted: 64 MiB.</summary>
     public const int MaxPageBytes = 64 << 20;
 
-    /// <summary>GETs <paramref name="url"/> and parses the body as JSON.</summary>
-    public async Task<JsonDocument> GetAsync(Uri url, IReadOnlyDictionary<string, string> headers, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="page"/> (with <paramref name="body"/>, JSON, when not null) and parses the response as JSON.</summary>
+    public async Task<JsonDocument> SendAsync(PageRequest page, IReadOnlyDictionary<string, string> headers, string? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(page.Method, page.Url);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("syncplane", "1"));
         foreach (var (name, value) in headers)
@@ -36,20 +41,21 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // HttpClient's own timeout; a cancellation would make the engine record the run as cancelled.
-            throw new TimeoutException($"GET {url} did not answer within {DurationParser.Format(client.Timeout)}", ex);
+            throw new TimeoutException($"{page} did not answer within {DurationParser.Format(client.Timeout)}", ex);
         }
 
         using (response)
         {
-            Check(url, response);
-            return await ReadJsonAsync(url, response, cancellationToken);
+            Check(page, response);
+            return await ReadJsonAsync(page, response, cancellationToken);
         }
     }
 
-    private void Check(Uri url, HttpResponseMessage response)
+    private void Check(PageRequest page, HttpResponseMessage response)
     {
+        var url = page.Url;
         var status = (int)response.StatusCode;
-        var what = $"GET {url} returned {status} {response.ReasonPhrase}".TrimEnd();
+        var what = $"{page} returned {status} {response.ReasonPhrase}".TrimEnd();
         var retryAfter = RetryAfter(response);
         if (response.StatusCode == HttpStatusCode.TooManyRequests || (response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null))
         {
@@ -76,11 +82,11 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         _ => null,
     };
 
-    private static async Task<JsonDocument> ReadJsonAsync(Uri url, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<JsonDocument> ReadJsonAsync(PageRequest page, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > MaxPageBytes)
         {
-            throw new InvalidDataException($"GET {url} returned {response.Content.Headers.ContentLength} bytes, more than the {MaxPageBytes >> 20} MiB a page may have");
+            throw new InvalidDataException($"{page} returned {response.Content.Headers.ContentLength} bytes, more than the {MaxPageBytes >> 20} MiB a page may have");
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -91,7 +97,7 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         {
             if (buffer.Length + read > MaxPageBytes)
             {
-                throw new InvalidDataException($"GET {url} returned more than the {MaxPageBytes >> 20} MiB a page may have");
+                throw new InvalidDataException($"{page} returned more than the {MaxPageBytes >> 20} MiB a page may have");
             }
 
             buffer.Write(chunk, 0, read);
@@ -103,7 +109,7 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"GET {url} did not return JSON ({ex.Message})", ex);
+            throw new InvalidDataException($"{page} did not return JSON ({ex.Message})", ex);
         }
     }
 }

@@ -1,21 +1,16 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using Syncplane.Checks;
 using Syncplane.Engine;
 using Syncplane.Planning;
 
 namespace Syncplane.Connectors.Http;
 
 /// <summary>
-/// The http source: GETs the first page, takes the records at <see cref="HttpSourceOptions.Records"/>, and follows
-/// <see cref="HttpSourceOptions.Next"/> until it is null, empty or absent. Each page request takes one token from
-/// the target's budget. Every record is one item (see <see cref="RecordItems"/>), held in memory for the run when the
-/// destination compares items (a directory); a record destination (sql) reads them as a stream (<see cref="ReadAsync"/>).
+/// The http source: requests the first page (GET, or POST with a JSON body), takes the records at
+/// <see cref="HttpSourceOptions.Records"/>, and asks for pages (see <see cref="HttpPaging"/>) until there is no next one.
+/// Each page request takes one token from the target's budget. Every record is one item (see <see cref="RecordItems"/>),
+/// held in memory for the run when the destination compares items (a directory); a record destination (sql) reads them
+/// as a stream (<see cref="ReadAsync"/>).
 /// </summary>
-/// <remarks>
-/// A next page must be on the same scheme, host and port as <c>url</c>: the headers (with their credentials)
-/// go only where the config says. A next URL already read ends the run with an error instead of looping.
-/// </remarks>
 internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext context, HttpPageReader pages) : IItemSource, IRecordSource
 {
     private readonly Dictionary<string, byte[]> _content = new(StringComparer.Ordinal);
@@ -44,29 +39,25 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
     /// <summary>The records page by page: only the page being read is held in memory.</summary>
     public async IAsyncEnumerable<SourceRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var read = new HashSet<string>(StringComparer.Ordinal);
-        var page = 0;
+        var paging = new HttpPaging(options);
+        var count = 0;
         var records = 0;
-        for (Uri? url = options.Url; url is not null; page++)
+        for (var request = paging.First(); request is not null; count++)
         {
-            if (!read.Add(url.AbsoluteUri))
-            {
-                throw new InvalidDataException($"pagination loops: page {page + 1} is {url} again; check 'next'");
-            }
-
             await context.Budget.TakeAsync(cancellationToken);
-            using var json = await pages.GetAsync(url, options.Headers, cancellationToken);
+            var body = options.Method == HttpMethod.Post ? RequestBody.Render(options.Body, context.Secrets, options.TokenParam, request.Token) : null;
+            using var json = await pages.SendAsync(request, options.Headers, body, cancellationToken);
             var index = 0;
-            foreach (var record in RecordsOf(json.RootElement, url))
+            foreach (var record in RecordPath.Select(json.RootElement, options.Records, request.ToString()))
             {
                 records++;
-                yield return new SourceRecord(record, $"record {++index} of page {page + 1} ({url})");
+                yield return new SourceRecord(record, $"record {++index} of page {request.Number} ({request.Url})");
             }
 
-            url = NextOf(json.RootElement, url);
+            request = paging.Next(json.RootElement, request);
         }
 
-        context.Log.Info($"http source {options.Url}: {records} record(s) in {page} page(s)");
+        context.Log.Info($"http source {options.Url}: {records} record(s) in {count} page(s)");
     }
 
     public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>
@@ -75,45 +66,4 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
             : throw new KeyNotFoundException($"the http source has no record {item.Key} in this run's snapshot"));
 
     public string? TryGetLocalPath(Item item) => null;
-
-    private JsonElement.ArrayEnumerator RecordsOf(JsonElement page, Uri url)
-    {
-        var records = page;
-        if (options.Records is { } path && !JsonPath.TryFind(page, path, out records))
-        {
-            throw new InvalidDataException($"GET {url} returned JSON without '{path}' ('records')");
-        }
-
-        return records.ValueKind == JsonValueKind.Array
-            ? records.EnumerateArray()
-            : throw new InvalidDataException($"GET {url}: '{options.Records ?? "the response"}' is {records.ValueKind.ToString().ToLowerInvariant()}, not an array of records");
-    }
-
-    private Uri? NextOf(JsonElement page, Uri url)
-    {
-        if (options.Next is not { } path || !JsonPath.TryFind(page, path, out var next) || next.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        var text = next.ValueKind == JsonValueKind.String
-            ? next.GetString()
-            : throw new InvalidDataException($"GET {url}: '{path}' ('next') is {next.ValueKind.ToString().ToLowerInvariant()}, not a URL");
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(url, text, out var resolved) || resolved.Scheme is not ("http" or "https"))
-        {
-            throw new InvalidDataException($"GET {url}: '{path}' ('next') is '{text}', not an http(s) URL");
-        }
-
-        if (resolved.Scheme != options.Url.Scheme || resolved.IdnHost != options.Url.IdnHost || resolved.Port != options.Url.Port)
-        {
-            throw new InvalidDataException($"GET {url}: the next page {resolved.GetLeftPart(UriPartial.Path)} is on another host than 'url'; its headers are not sent there");
-        }
-
-        return resolved;
-    }
 }

@@ -11,7 +11,7 @@ internal static partial class HttpSourceOptionsBinder
     public static HttpSourceOptions? Bind(ConfigNode node, ConfigReader reader)
     {
         var errors = reader.Errors.Count;
-        if (!reader.Mapping(node, What, "url", "headers", "records", "key", "next"))
+        if (!reader.Mapping(node, What, "url", "method", "headers", "body", "records", "key", "next", "next_token", "token_param"))
         {
             return null;
         }
@@ -30,8 +30,30 @@ internal static partial class HttpSourceOptionsBinder
             }
         }
 
+        var method = Method(node, reader);
+        var body = node["body"] is { IsNull: false } bodyNode ? RequestBody.Bind(bodyNode, reader) : null;
+        if (body is not null && method != HttpMethod.Post)
+        {
+            reader.Error(node["body"]!, "'body' is sent only with method: POST");
+        }
+
         var records = Path(node, reader, "records");
         var next = Path(node, reader, "next");
+        var nextToken = Path(node, reader, "next_token");
+        var tokenParam = reader.Text(node, "token_param");
+        if ((nextToken is null) != (tokenParam is null))
+        {
+            reader.Error(node, "'next_token' (where the response holds the next page's token) and 'token_param' (the parameter that carries it, such as pageToken) go together");
+        }
+        else if (nextToken is not null && next is not null)
+        {
+            reader.Error(node["next"]!, "set either 'next' (a URL to follow) or 'next_token' (a token to send back), not both");
+        }
+        else if (tokenParam is not null && (tokenParam.Length == 0 || SecretResolver.HasReference(tokenParam)))
+        {
+            reader.Error(node["token_param"]!, $"'token_param' must be a parameter name such as pageToken, found '{tokenParam}'");
+        }
+
         var key = reader.StringList(node, "key");
         if (node["key"] is null || node["key"]!.IsNull)
         {
@@ -47,7 +69,16 @@ internal static partial class HttpSourceOptionsBinder
             return null;
         }
 
-        return new HttpSourceOptions(url, key) { Headers = headers, Records = records, Next = next };
+        return new HttpSourceOptions(url, key)
+        {
+            Method = method,
+            Body = body,
+            Headers = headers,
+            Records = records,
+            Next = next,
+            NextToken = nextToken,
+            TokenParam = tokenParam,
+        };
     }
 
     private static Uri? Url(ConfigNode node, ConfigReader reader)
@@ -79,12 +110,27 @@ internal static partial class HttpSourceOptionsBinder
         return uri;
     }
 
+    private static HttpMethod Method(ConfigNode node, ConfigReader reader)
+    {
+        var text = reader.Text(node, "method");
+        switch (text?.ToUpperInvariant())
+        {
+            case null or "GET":
+                return HttpMethod.Get;
+            case "POST":
+                return HttpMethod.Post;
+            default:
+                reader.Error(node["method"]!, $"'method' must be GET or POST, found '{text}'");
+                return HttpMethod.Get;
+        }
+    }
+
     private static string? Path(ConfigNode node, ConfigReader reader, string key)
     {
         var path = reader.Text(node, key);
         if (path is not null && path.Split('.').Any(s => s.Length == 0))
         {
-            reader.Error(node[key]!, $"'{key}' must be a dotted path of field names such as paging.next, found '{path}'");
+            reader.Error(node[key]!, $"'{key}' must be a dotted path of field names such as paging.next or nextPageToken, found '{path}'");
             return null;
         }
 

@@ -16,7 +16,7 @@ internal static class RecordItems
 
     /// <summary>The item key: the values of the <paramref name="fields"/>, joined with '/', plus <c>.json</c>.</summary>
     /// <param name="record">The record.</param>
-    /// <param name="fields">The key fields, from the <c>key</c> option.</param>
+    /// <param name="fields">The key fields, from the <c>key</c> option: names, or dotted paths into nested objects (<c>campaign.id</c>).</param>
     /// <param name="where">Which record this is, for error messages ("record 3 of page 2").</param>
     /// <exception cref="InvalidDataException">The record is not an object, or a key field is missing or cannot be a path segment.</exception>
     public static string KeyOf(JsonElement record, IReadOnlyList<string> fields, string where)
@@ -29,7 +29,8 @@ internal static class RecordItems
         var parts = new string[fields.Count];
         for (var i = 0; i < fields.Count; i++)
         {
-            if (!record.TryGetProperty(fields[i], out var value))
+            // A field named with a dot is taken as written first; otherwise the dots step into nested objects (campaign.id).
+            if (!record.TryGetProperty(fields[i], out var value) && !(fields[i].Contains('.', StringComparison.Ordinal) && Checks.JsonPath.TryFind(record, fields[i], out value)))
             {
                 throw new InvalidDataException($"{where} has no field '{fields[i]}', which 'key' names");
             }
@@ -37,7 +38,8 @@ internal static class RecordItems
             var text = value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString()!,
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+                JsonValueKind.Number => CanonicalNumber.Of(value.GetRawText()),
+                JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
                 _ => throw new InvalidDataException($"{where}: key field '{fields[i]}' is {value.ValueKind.ToString().ToLowerInvariant()}; it must be a string, number or boolean"),
             };
             if (text.Length == 0 || text is "." or ".." || text.Any(c => c is '/' or '\\' || char.IsControl(c)))
@@ -51,8 +53,11 @@ internal static class RecordItems
         return string.Join('/', parts) + ".json";
     }
 
-    /// <summary>The record as canonical compact JSON: properties sorted by name (ordinal), numbers as sent, one trailing newline.</summary>
-    /// <remarks>Sorting makes the content independent of the order the upstream happens to send fields in, so an unchanged record stays byte-identical.</remarks>
+    /// <summary>The record as canonical compact JSON: properties sorted by name (ordinal), numbers in one form per value (see <see cref="CanonicalNumber"/>), one trailing newline.</summary>
+    /// <remarks>
+    /// Sorting and number forms make the content independent of how the upstream happens to write a record, so an unchanged
+    /// record stays byte-identical. Strings are kept as sent, even when they hold a number ("1230000"): "007" is not "7".
+    /// </remarks>
     public static byte[] Canonical(JsonElement record)
     {
         using var buffer = new MemoryStream();
@@ -103,6 +108,9 @@ internal static class RecordItems
                 }
 
                 writer.WriteEndArray();
+                break;
+            case JsonValueKind.Number:
+                writer.WriteRawValue(CanonicalNumber.Of(element.GetRawText()), skipInputValidation: true);
                 break;
             default:
                 element.WriteTo(writer);

@@ -53,7 +53,7 @@ public sealed class HttpPageReaderTests
     [Fact]
     public async Task GetAsync_NothingListening_IsTransient()
     {
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Reader().GetAsync(new Uri("http://127.0.0.1:1/"), new Dictionary<string, string>(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Reader().SendAsync(new PageRequest(1, HttpMethod.Get, new Uri("http://127.0.0.1:1/")), new Dictionary<string, string>(), null, CancellationToken.None));
 
         Assert.Equal(ErrorKind.Transient, ErrorClassifier.Classify(error));
     }
@@ -64,7 +64,7 @@ public sealed class HttpPageReaderTests
     private static async Task GetAsync(LoopbackHttpServer.Reply reply)
     {
         await using var server = new LoopbackHttpServer(() => reply);
-        using var page = await Reader().GetAsync(new Uri(server.Url), new Dictionary<string, string>(), CancellationToken.None);
+        using var page = await Reader().SendAsync(new PageRequest(1, HttpMethod.Get, new Uri(server.Url)), new Dictionary<string, string>(), null, CancellationToken.None);
     }
 
     private static HttpPageReader Reader() =>

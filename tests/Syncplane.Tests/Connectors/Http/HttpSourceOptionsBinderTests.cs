@@ -28,13 +28,32 @@ public sealed class HttpSourceOptionsBinderTests
     [InlineData("{ url: \"https://u:p@x.example/a\", key: [id] }", "'url' must not embed credentials")]
     [InlineData("{ url: https://x.example/a, key: [id], next: paging..next }", "'next' must be a dotted path of field names")]
     [InlineData("{ url: https://x.example/a, key: [id], headers: { X-Key: \"${env:}\" } }", "header 'X-Key': '${env:}' is not a secret reference")]
-    [InlineData("{ url: https://x.example/a, key: [id], method: POST }", "unknown key 'method' in the http connector")]
+    [InlineData("{ url: https://x.example/a, key: [id], verb: POST }", "unknown key 'verb' in the http connector")]
+    [InlineData("{ url: https://x.example/a, key: [id], method: PUT }", "'method' must be GET or POST, found 'PUT'")]
+    [InlineData("{ url: https://x.example/a, key: [id], body: { query: q } }", "'body' is sent only with method: POST")]
+    [InlineData("{ url: https://x.example/a, key: [id], method: POST, body: [q] }", "'body' must be a mapping (sent as a JSON object), found a list")]
+    [InlineData("{ url: https://x.example/a, key: [id], method: POST, body: { q: { x: \"${env:}\" } } }", "'body.q.x': '${env:}' is not a secret reference")]
+    [InlineData("{ url: https://x.example/a, key: [id], next_token: nextPageToken }", "'next_token' (where the response holds the next page's token) and 'token_param' (the parameter that carries it, such as pageToken) go together")]
+    [InlineData("{ url: https://x.example/a, key: [id], next: paging.next, next_token: t, token_param: pageToken }", "set either 'next' (a URL to follow) or 'next_token' (a token to send back), not both")]
+    [InlineData("{ url: https://x.example/a, key: [id], next_token: \"a..b\", token_param: pageToken }", "'next_token' must be a dotted path of field names")]
     public void Load_BadOptions_FailsWithAClearMessageAtTheOption(string source, string message)
     {
         var error = Assert.Throws<ConfigException>(() => Load(source));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Contains("syncplane.yaml:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_PostWithBodyAndPageToken_KeepsTypesAndSecretReferences()
+    {
+        var config = Load("""{ url: "https://x.example/v1:search", method: post, key: [campaign.id, segments.date], records: results, next_token: nextPageToken, token_param: pageToken, """
+            + """body: { query: "SELECT campaign.id FROM campaign", pageSize: 100, validateOnly: false, quoted: "10", secret: "k=${env:ADS_KEY}", list: [1, x, null] } }""");
+
+        var options = (HttpSourceOptions)config.Targets.Single().Source!.Options;
+        Assert.Equal(HttpMethod.Post, options.Method);
+        Assert.Equal(("nextPageToken", "pageToken"), (options.NextToken, options.TokenParam));
+        Assert.Equal("""{"query":"SELECT campaign.id FROM campaign","pageSize":100,"validateOnly":false,"quoted":"10","secret":"k=${env:ADS_KEY}","list":[1,"x",null]}""", options.Body!.ToJsonString());
     }
 
     [Fact]

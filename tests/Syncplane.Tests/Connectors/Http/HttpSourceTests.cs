@@ -52,7 +52,7 @@ public sealed class HttpSourceTests : IAsyncLifetime
         Assert.Equal(RunStatus.Succeeded, result.Status);
         Assert.Equal((3, 0, 0), (result.Plan!.Summary.Creates, result.Plan.Summary.Updates, result.Plan.Summary.Deletes));
         Assert.Equal(["1.json", "2.json", "x-3.json"], Files("out"));
-        Assert.Equal("{\"budget\":12.50,\"id\":1,\"name\":\"spring\"}\n", Read("out/1.json"));
+        Assert.Equal("{\"budget\":12.5,\"id\":1,\"name\":\"spring\"}\n", Read("out/1.json"));
         Assert.Equal("{\"id\":2,\"name\":\"summer\",\"tags\":[\"b\",\"a\"]}\n", Read("out/2.json"));
         Assert.Equal("{\"id\":\"x-3\",\"name\":\"ünïcode\"}\n", Read("out/x-3.json"));
         Assert.Equal(2, _api.Requests.Count);
@@ -83,10 +83,27 @@ public sealed class HttpSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_NumbersWrittenDifferentlyWithTheSameValue_AreUnchanged_ButNumericStringsAreText()
+    {
+        _api.Pages["/v1/ads"] = FakeApi.Json("""{ "data": [ { "id": 1, "spend": 12.50, "conversions": 2.0, "reach": 1.5e3, "cost_micros": "1230000" }, { "id": 2, "spend": 0.10 } ] }""");
+        var first = await RunAsync("ads");
+        var written = Read("out/1.json");
+        _api.Pages["/v1/ads"] = FakeApi.Json("""{ "data": [ { "id": 1, "spend": 12.5, "conversions": 2, "reach": 1500, "cost_micros": "1230000" }, { "id": 2, "spend": 1e-1 } ] }""");
+        var same = await RunAsync("ads");
+        _api.Pages["/v1/ads"] = FakeApi.Json("""{ "data": [ { "id": 1, "spend": 12.5, "conversions": 2, "reach": 1500, "cost_micros": "1230000.0" }, { "id": 2, "spend": 0.1 } ] }""");
+        var text = await RunAsync("ads");
+
+        Assert.Equal(RunStatus.Succeeded, first.Status);
+        Assert.Equal("{\"conversions\":2,\"cost_micros\":\"1230000\",\"id\":1,\"reach\":1500,\"spend\":12.5}\n", written);
+        Assert.Equal((0, 2), (same.Plan!.Summary.Updates, same.Plan.Summary.Unchanged));
+        Assert.Equal((1, 1), (text.Plan!.Summary.Updates, text.Plan.Summary.Unchanged)); // a string is compared as text
+    }
+
+    [Fact]
     public async Task RunAsync_CompositeKeyAndNestedRecords_WritesAFilePerKeyPath()
     {
         _api.Pages["/v1/insights"] = FakeApi.Json("""
-            { "result": { "rows": [ { "campaign": "c1", "date": "2026-01-01", "clicks": 3 }, { "campaign": "c1", "date": "2026-01-02", "clicks": 5 }, { "campaign": 7, "date": "2026-01-01", "clicks": 0 } ] } }
+            { "result": { "rows": [ { "campaign": "c1", "date": "2026-01-01", "clicks": 3 }, { "campaign": "c1", "date": "2026-01-02", "clicks": 5 }, { "campaign": 7.0, "date": "2026-01-01", "clicks": 0 } ] } }
             """);
 
         var result = await RunAsync("insights");

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Syncplane.Connectors.Http;
+
+/// <summary>
+/// The <c>records</c> path: dotted field names down to the array of records (<c>data</c>, <c>result.rows</c>). A number
+/// indexes an array; a field name that meets an array is taken from each of its elements and their records joined,
+/// so <c>results</c> reads both <c>{ "results": [...] }</c> and <c>[ { "results": [...] }, { "results": [...] } ]</c>.
+/// </summary>
+internal static class RecordPath
+{
+    /// <summary>The records of <paramref name="page"/> in order.</summary>
+    /// <param name="page">The page's JSON.</param>
+    /// <param name="path">The <c>records</c> option; null when the page itself is the array.</param>
+    /// <param name="request">The page's request, for messages ("POST URL (page 2)").</param>
+    /// <exception cref="InvalidDataException">A step is missing, or the path ends at something other than an array.</exception>
+    public static List<JsonElement> Select(JsonElement page, string? path, string request)
+    {
+        List<JsonElement> found = [page];
+        foreach (var step in path?.Split('.') ?? [])
+        {
+            found = [.. found.SelectMany(element => Step(element, step) ?? throw new InvalidDataException($"{request} returned JSON without '{path}' ('records')"))];
+        }
+
+        var records = new List<JsonElement>();
+        foreach (var element in found)
+        {
+            if (element.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidDataException($"{request}: '{path ?? "the response"}' is {element.ValueKind.ToString().ToLowerInvariant()}, not an array of records");
+            }
+
+            records.AddRange(element.EnumerateArray());
+        }
+
+        return records;
+    }
+
+    private static List<JsonElement>? Step(JsonElement element, string step)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            return element.TryGetProperty(step, out var child) ? [child] : null;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        if (int.TryParse(step, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            return index < element.GetArrayLength() ? [element[index]] : null;
+        }
+
+        var children = new List<JsonElement>();
+        foreach (var item in element.EnumerateArray())
+        {
+            if (Step(item, step) is not { } child)
+            {
+                return null;
+            }
+
+            children.AddRange(child);
+        }
+
+        return children;
+    }
+}
