@@ -4,6 +4,11 @@ namespace Syncplane.Tests.Support;
 /// A clock that moves only when a test says so. <see cref="Advance"/> fires the timers that fall
 /// due on the way, each with the clock set to its due time, in due order.
 /// </summary>
+/// <remarks>
+/// Not Microsoft.Extensions.TimeProvider.Testing's FakeTimeProvider: its Advance sets the clock to the end of the
+/// step before it fires the timers due on the way, so a callback reads the end time, not its due time, and the
+/// scheduler tests that advance in steps miss firings (tried: 3 of 497 clock-driven tests fail with it).
+/// </remarks>
 public sealed class FakeTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
