@@ -38,8 +38,18 @@ internal static partial class TargetView
         telemetry,
     };
 
+    // Connector options whose names contain a credential word but whose values name response and request fields.
+    private static readonly HashSet<string> FieldNameOptions = new(["next_token", "token_param"], StringComparer.Ordinal);
+
     public static object? Connector(ConnectorConfig? connector) =>
-        connector is null ? null : new { type = connector.Type, options = Render(connector.Node, secret: false) };
+        connector is null ? null : new
+        {
+            type = connector.Type,
+            options = connector.Node.Kind == ConfigNodeKind.Mapping
+                ? new JsonObject(connector.Node.Entries.Select(e => KeyValuePair.Create(e.Key.Value ?? "",
+                    Render(e.Value, IsSecretKey(e.Key.Value ?? "") && !FieldNameOptions.Contains(e.Key.Value ?? "")))))
+                : Render(connector.Node, secret: false),
+        };
 
     private static JsonNode? Render(ConfigNode node, bool secret) => node.Kind switch
     {
