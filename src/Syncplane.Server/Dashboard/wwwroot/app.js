@@ -103,14 +103,16 @@
     const future = seconds < 0;
     const s = Math.abs(seconds);
     if (s < 5) return el('time', { datetime: text, title: new Date(text).toLocaleString() }, 'just now');
-    const amount = s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : s < 86400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`;
+    // The unit follows the rounded amount: 59 min 50 s is "1 h", not "60 min".
+    const amount = s < 60 ? `${s} s` : s < 3570 ? `${Math.round(s / 60)} min` : s < 84600 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86400)} d`;
     return el('time', { datetime: text, title: new Date(text).toLocaleString() }, future ? `in ${amount}` : `${amount} ago`);
   }
 
   function duration(run) {
     if (!run.started_at || !run.finished_at) return run.status === 'running' ? 'running…' : '—';
     const ms = Date.parse(run.finished_at) - Date.parse(run.started_at);
-    return ms < 1000 ? `${ms} ms` : ms < 60000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+    const seconds = Math.round(ms / 1000); // whole seconds first, so 119.6 s is "2 min 0 s", not "1 min 60 s"
+    return ms < 1000 ? `${ms} ms` : ms < 59950 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
   }
 
   const badge = (status) => el('span', { class: 'badge', 'data-status': status }, status ? status[0].toUpperCase() + status.slice(1) : '—');
