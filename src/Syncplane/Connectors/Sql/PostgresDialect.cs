@@ -6,8 +6,8 @@ using Syncplane.Storage.Postgres;
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// A PostgreSQL database. Rows are looked up a batch at a time (a join with <c>unnest</c> of the keys, cast to the key
-/// columns' own types so the primary key index serves it), and statements are sent in one round trip per batch.
+/// A PostgreSQL database. Rows are looked up a batch at a time (an index probe per key of an <c>unnest</c> of the keys, cast to
+/// the key columns' own types so the primary key index serves it), and statements are sent in one round trip per batch.
 /// </summary>
 internal sealed class PostgresDialect : SqlDialect
 {
@@ -123,11 +123,15 @@ internal sealed class PostgresDialect : SqlDialect
     public override async Task<List<object?[]>> ReadRowsAsync(
         string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken)
     {
+        // One primary-key probe per key: a plain join lets the planner, which sees the array's length, hash the
+        // whole table for every batch (a sequential scan per 500 records); OFFSET 0 keeps the lateral subquery a
+        // nested loop over the index.
         var all = keyColumns.Concat(columns).ToList();
+        var selected = string.Join(", ", all.Select(c => "t." + Quote(c.Name)));
         var arrays = string.Join(", ", keyColumns.Select((c, i) => $"@p{i}::{c.DatabaseType}[]"));
-        var join = string.Join(" AND ", keyColumns.Select((c, i) => $"t.{Quote(c.Name)} = k.k{i}"));
-        var sql = $"SELECT {string.Join(", ", all.Select(c => "t." + Quote(c.Name)))} FROM {table} t " +
-            $"JOIN unnest({arrays}) AS k({string.Join(", ", keyColumns.Select((_, i) => $"k{i}"))}) ON {join}";
+        var match = string.Join(" AND ", keyColumns.Select((c, i) => $"t.{Quote(c.Name)} = k.k{i}"));
+        var sql = $"SELECT {selected} FROM unnest({arrays}) AS k({string.Join(", ", keyColumns.Select((_, i) => $"k{i}"))}) " +
+            $"CROSS JOIN LATERAL (SELECT {selected} FROM {table} t WHERE {match} OFFSET 0) AS t";
         await using var command = new NpgsqlCommand(sql, _connection, _transaction);
         for (var i = 0; i < keyColumns.Count; i++)
         {
