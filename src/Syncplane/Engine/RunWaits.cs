@@ -34,13 +34,13 @@ internal sealed class RunWaits(ISyncStore store, long runId, RunLog log, TimePro
     }
 
     /// <summary>
-    /// Waits until <paramref name="until"/>, never less: timers count whole milliseconds and would cut the rest
-    /// off, waking a run just before its rate-limit token exists (and so waiting a second time).
+    /// Waits until <paramref name="until"/>, never less, so a run does not wake just before its rate-limit token
+    /// exists (and log a second wait). Timers count whole milliseconds on a coarse clock (on Linux it ticks every
+    /// few milliseconds), so they can fire a little early: the wait is rounded up and goes on until the time is reached.
     /// </summary>
     public static async Task DelayUntilAsync(DateTimeOffset until, TimeProvider time, CancellationToken cancellationToken)
     {
-        var wait = until - time.GetUtcNow();
-        if (wait > TimeSpan.Zero)
+        for (var wait = until - time.GetUtcNow(); wait > TimeSpan.Zero; wait = until - time.GetUtcNow())
         {
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), time, cancellationToken);
         }
