@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Npgsql;
 using Syncplane.Tests.Support;
@@ -48,43 +49,7 @@ public sealed class PostgresSqlDestinationTests(PostgresDatabase database) : Sql
         Assert.Equal(0, (await StatisticsAsync()).Dead);
     }
 
-    protected override async Task<Dictionary<string, Dictionary<string, string?>>> RowsAsync()
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT * FROM ad_metrics", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new Dictionary<string, Dictionary<string, string?>>();
-        while (await reader.ReadAsync())
-        {
-            var row = Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => Text(reader.GetValue(i)));
-            rows[$"{row["campaign_id"]}/{row["date_start"]}"] = row;
-        }
-
-        return rows;
-    }
-
-    protected override async Task ExecuteAsync(string sql)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    protected override async Task<List<string?>> ExecuteScalarListAsync(string sql)
-    {
-        await using var connection = await OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string?>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(Text(reader.GetValue(0)));
-        }
-
-        return values;
-    }
-
-    private static string? Text(object value) => value switch
+    protected override string? Text(object value) => value switch
     {
         DBNull => null,
         decimal d => (d / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture),
@@ -100,7 +65,7 @@ public sealed class PostgresSqlDestinationTests(PostgresDatabase database) : Sql
     /// </summary>
     private async Task<(long Inserted, long Updated, long Deleted, long Dead)> StatisticsAsync()
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await OpenNpgsqlAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (await ScalarAsync(connection, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'syncplane'") > 0)
         {
@@ -122,7 +87,9 @@ public sealed class PostgresSqlDestinationTests(PostgresDatabase database) : Sql
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    private async Task<NpgsqlConnection> OpenAsync()
+    protected override async Task<DbConnection> OpenAsync() => await OpenNpgsqlAsync();
+
+    private async Task<NpgsqlConnection> OpenNpgsqlAsync()
     {
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connection) { Pooling = false, ApplicationName = "syncplane-test" }.ConnectionString);
         await connection.OpenAsync();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using Syncplane.Connectors;
 using Syncplane.Engine;
@@ -26,10 +27,55 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     /// <summary>Rows inserted, updated and deleted in ad_metrics since <see cref="StartCountingAsync"/>, as the database counts them.</summary>
     protected abstract Task<(long Inserted, long Updated, long Deleted)> WritesAsync();
 
-    /// <summary>Every row of ad_metrics by "campaign_id/date_start": column → value as text (numbers normalized, null as null).</summary>
-    protected abstract Task<Dictionary<string, Dictionary<string, string?>>> RowsAsync();
+    /// <summary>A new, unpooled connection to the database.</summary>
+    protected abstract Task<DbConnection> OpenAsync();
 
-    protected abstract Task ExecuteAsync(string sql);
+    /// <summary>A value read from the database as text: numbers normalized, null as null.</summary>
+    protected abstract string? Text(object value);
+
+    /// <summary>Every row of ad_metrics by "campaign_id/date_start": column → value as text (see <see cref="Text"/>).</summary>
+    protected async Task<Dictionary<string, Dictionary<string, string?>>> RowsAsync()
+    {
+        var rows = new Dictionary<string, Dictionary<string, string?>>();
+        await foreach (var row in QueryAsync("SELECT * FROM ad_metrics", r => Enumerable.Range(0, r.FieldCount).ToDictionary(r.GetName, i => Text(r.GetValue(i)))))
+        {
+            rows[$"{row["campaign_id"]}/{row["date_start"]}"] = row;
+        }
+
+        return rows;
+    }
+
+    protected async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The values of a query's first column, as text.</summary>
+    protected async Task<List<string?>> ExecuteScalarListAsync(string sql)
+    {
+        var values = new List<string?>();
+        await foreach (var value in QueryAsync(sql, r => Text(r.GetValue(0))))
+        {
+            values.Add(value);
+        }
+
+        return values;
+    }
+
+    private async IAsyncEnumerable<T> QueryAsync<T>(string sql, Func<DbDataReader, T> read)
+    {
+        await using var connection = await OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            yield return read(reader);
+        }
+    }
 
     public virtual async Task InitializeAsync()
     {
@@ -253,9 +299,6 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Assert.Equal((0, 1, 1), await WritesAsync());
         Assert.Equal("1000", (await RowsAsync())["c0999/2026-02-01"]["spend"]);
     }
-
-    /// <summary>The values of a query's single column, as text.</summary>
-    protected abstract Task<List<string?>> ExecuteScalarListAsync(string sql);
 
     private static (int, int, int, int) Counts(TargetRunResult result) =>
         (result.Plan!.Summary.Creates, result.Plan.Summary.Updates, result.Plan.Summary.Deletes, result.Plan.Summary.Unchanged);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Syncplane.Tests.Support;
@@ -32,53 +33,17 @@ public sealed class SqliteSqlDestinationTests : SqlDestinationContract, IDisposa
         return (long.Parse(counts[0]!, CultureInfo.InvariantCulture), long.Parse(counts[1]!, CultureInfo.InvariantCulture), long.Parse(counts[2]!, CultureInfo.InvariantCulture));
     }
 
-    protected override async Task<Dictionary<string, Dictionary<string, string?>>> RowsAsync()
-    {
-        await using var connection = Open();
-        await using var command = new SqliteCommand("SELECT * FROM ad_metrics", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new Dictionary<string, Dictionary<string, string?>>();
-        while (await reader.ReadAsync())
-        {
-            var row = Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, i => Text(reader.GetValue(i)));
-            rows[$"{row["campaign_id"]}/{row["date_start"]}"] = row;
-        }
-
-        return rows;
-    }
-
-    protected override async Task ExecuteAsync(string sql)
-    {
-        await using var connection = Open();
-        await using var command = new SqliteCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    protected override async Task<List<string?>> ExecuteScalarListAsync(string sql)
-    {
-        await using var connection = Open();
-        await using var command = new SqliteCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string?>();
-        while (await reader.ReadAsync())
-        {
-            values.Add(Text(reader.GetValue(0)));
-        }
-
-        return values;
-    }
-
-    private static string? Text(object value) => value switch
+    protected override string? Text(object value) => value switch
     {
         DBNull => null,
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    private SqliteConnection Open()
+    protected override async Task<DbConnection> OpenAsync()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = File, Pooling = false }.ConnectionString);
-        connection.Open();
+        await connection.OpenAsync();
         return connection;
     }
 }
