@@ -15,7 +15,7 @@ namespace Syncplane.Server.Api;
 /// <param name="TotalSyncsWithChanges">Successful runs that changed something.</param>
 /// <param name="SyncStatus">The seed's four states: idle, queued, syncing or error (our waiting and retrying read as queued).</param>
 /// <param name="LastSyncError">The current error; null once a successful run came after it.</param>
-internal sealed record ConnectionSyncStatus(
+internal record ConnectionSyncStatus(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncFrequency,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncAttemptedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncCompletedAt,
@@ -45,22 +45,18 @@ internal sealed record ConnectionSyncStatus(
 /// One entry of seed 003's <c>GET /connections/</c> (its <c>ConnectionOut</c> "returns sync tracking fields"): the
 /// connection's <c>id</c> and <c>name</c> (both the target's name) and the eight fields of <see cref="ConnectionSyncStatus"/>.
 /// </summary>
-internal sealed record ConnectionOut(
-    string Id,
-    string Name,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncFrequency,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncAttemptedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastSyncCompletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? LastMetricsChangedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsAttempted,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] int TotalSyncsWithChanges,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string SyncStatus,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? LastSyncError)
+internal sealed record ConnectionOut : ConnectionSyncStatus
 {
-    public static ConnectionOut Of(TargetTelemetry telemetry)
+    private ConnectionOut(string target, ConnectionSyncStatus status)
+        : base(status)
     {
-        var s = ConnectionSyncStatus.Of(telemetry);
-        return new(telemetry.Target, telemetry.Target, s.SyncFrequency, s.LastSyncAttemptedAt, s.LastSyncCompletedAt, s.LastMetricsChangedAt,
-            s.TotalSyncsAttempted, s.TotalSyncsWithChanges, s.SyncStatus, s.LastSyncError);
+        Id = target;
+        Name = target;
     }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    public static new ConnectionOut Of(TargetTelemetry telemetry) => new(telemetry.Target, ConnectionSyncStatus.Of(telemetry));
 }
