@@ -10,17 +10,11 @@ namespace Syncplane.Server.Api;
 /// </summary>
 internal sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
-    /// <summary>The format, for endpoints that write timestamps as strings themselves.</summary>
-    public const string Format = UtcTimestamps.Format;
-
-    /// <summary><paramref name="at"/> in the API's timestamp format.</summary>
-    public static string Text(DateTimeOffset at) => UtcTimestamps.Text(at);
-
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(Text(value));
+        writer.WriteStringValue(UtcTimestamps.Text(value));
     }
 }

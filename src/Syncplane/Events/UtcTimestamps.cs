@@ -8,7 +8,7 @@ namespace Syncplane.Events;
 /// </summary>
 internal static class UtcTimestamps
 {
-    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
+    private const string Format = "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'";
 
     public static string Text(DateTimeOffset at) => at.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
 }
