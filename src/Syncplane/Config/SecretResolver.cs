@@ -115,6 +115,9 @@ public sealed partial class SecretResolver
         });
     }
 
+    /// <summary>Masks <paramref name="value"/> from now on: a secret obtained at run time, such as an access token.</summary>
+    public void Mask(string value) => _mask.Add(value);
+
     /// <summary>Masks every secret value known so far (every line of a multi-line one) as <c>***</c>.</summary>
     public string Redact(string text) => _mask.Apply(text);
 

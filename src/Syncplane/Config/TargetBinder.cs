@@ -75,9 +75,9 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             reader.Error(node, $"target '{name}' needs either an 'entrypoint' or a 'source' and a 'destination'");
         }
 
-        if (destination is not null && source is not null && connectors.Find(destination.Type) is IRecordDestinationFactory && source.Type != ConnectorTypes.Http)
+        if (destination is not null && source is not null && connectors.Find(destination.Type) is IRecordDestinationFactory && connectors.Find(source.Type) is not IRecordSourceFactory)
         {
-            reader.Error(node["destination"]!, $"the {destination.Type} destination stores records; its source must be one that reads records (http), not {source.Type}");
+            reader.Error(node["destination"]!, $"the {destination.Type} destination stores records; its source must be one that reads records (http, gcp_assets), not {source.Type}");
         }
 
         var config = reader.StringMap(node, "config");

@@ -1,4 +1,5 @@
 using Syncplane.Connectors.Directory;
+using Syncplane.Connectors.Gcp;
 using Syncplane.Connectors.Git;
 using Syncplane.Connectors.Http;
 using Syncplane.Connectors.Sql;
@@ -7,5 +8,5 @@ namespace Syncplane.Connectors;
 
 internal static class BuiltInConnectors
 {
-    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GitConnectorFactory(), new HttpConnectorFactory(), new SqlConnectorFactory()];
+    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GcpAssetsConnectorFactory(), new GitConnectorFactory(), new HttpConnectorFactory(), new SqlConnectorFactory()];
 }

@@ -27,6 +27,7 @@ public interface IConnectorFactory
 public static class ConnectorTypes
 {
     public const string Directory = "directory";
+    public const string GcpAssets = "gcp_assets";
     public const string Git = "git";
     public const string Http = "http";
     public const string Sql = "sql";

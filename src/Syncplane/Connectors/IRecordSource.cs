@@ -3,7 +3,10 @@ using Syncplane.Planning;
 
 namespace Syncplane.Connectors;
 
-/// <summary>A source that reads JSON records (the <c>http</c> source), streamed so a run never holds them all.</summary>
+/// <summary>A connector type whose source reads records (<see cref="IRecordSource"/>), so it can feed a record destination.</summary>
+internal interface IRecordSourceFactory;
+
+/// <summary>A source that reads JSON records (the <c>http</c> and <c>gcp_assets</c> sources), streamed so a run never holds them all.</summary>
 internal interface IRecordSource
 {
     /// <summary>The record fields that identify a record (the <c>key</c> option).</summary>

@@ -15,7 +15,7 @@ public sealed partial class SyncRunner
     private async Task<Outcome> SyncRecordsAsync(TargetConfig target, RunOptions options, ConnectorContext context, IRecordDestinationFactory destinationFactory, CancellationToken ct)
     {
         var source = connectors.Find(target.Source!.Type)!.CreateSource(target.Source.Options, context with { OtherSideOptions = target.Destination!.Options }) as IRecordSource
-            ?? throw new NotSupportedException($"the {target.Destination.Type} destination stores records; its source must be one that reads records (http), not {target.Source.Type}");
+            ?? throw new NotSupportedException($"the {target.Destination.Type} destination stores records; its source must be one that reads records (http, gcp_assets), not {target.Source.Type}");
         var destination = destinationFactory.CreateRecordDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 
         await using var run = await destination.OpenAsync(source.Key, write: !options.DryRun, ct);

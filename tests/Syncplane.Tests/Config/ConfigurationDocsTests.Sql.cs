@@ -57,7 +57,7 @@ public partial class ConfigurationDocsTests
                 destination: { sql: { connection: metrics.db, table: t } }
             """));
 
-        Assert.Contains("the sql destination stores records; its source must be one that reads records (http), not directory", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the sql destination stores records; its source must be one that reads records (http, gcp_assets), not directory", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

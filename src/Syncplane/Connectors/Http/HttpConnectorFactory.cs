@@ -12,7 +12,7 @@ namespace Syncplane.Connectors.Http;
 /// cancellation bound the rest. Redirects are not followed (headers with credentials must not go to another
 /// address) and cookies are not kept.
 /// </remarks>
-internal sealed class HttpConnectorFactory : IConnectorFactory
+internal sealed class HttpConnectorFactory : IConnectorFactory, IRecordSourceFactory
 {
     /// <summary>Longest wait for a page's response headers. <value>100 seconds</value></summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);

@@ -20,7 +20,7 @@ internal sealed class SqlConnectorFactory : IConnectorFactory, IRecordDestinatio
         throw new NotSupportedException("sql is a destination only");
 
     public IItemDestination CreateDestination(object options, ConnectorContext context) =>
-        throw new NotSupportedException("the sql destination stores records; its source must be one that reads records (http)");
+        throw new NotSupportedException("the sql destination stores records; its source must be one that reads records (http, gcp_assets)");
 
     public IRecordDestination CreateRecordDestination(object options, ConnectorContext context) =>
         new SqlDestination((SqlDestinationOptions)options, context);
