@@ -17,11 +17,14 @@ namespace Syncplane.Tests.Connectors.Gcp;
 /// Google's OAuth 2.0 token endpoint for service accounts as documented (developers.google.com/identity/protocols/oauth2/service-account):
 /// <c>POST /token</c> with <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and <c>assertion</c>, a JWT signed
 /// RS256 with the key's private half. It verifies the signature with the public half, the header's <c>kid</c>, and the claims
-/// <c>iss</c> (the client email), <c>aud</c> (this endpoint), <c>scope</c>, <c>iat</c> (on <see cref="Time"/>) and
+/// <c>iss</c> (the client email), <c>aud</c> (<see cref="Audience"/>, whatever the endpoint's own address), <c>scope</c>, <c>iat</c> (on <see cref="Time"/>) and
 /// <c>exp</c> (an hour later), then answers <c>{access_token, expires_in, token_type}</c>; otherwise 400 <c>invalid_grant</c>.
 /// </summary>
 internal sealed class FakeGoogleTokenEndpoint : IAsyncDisposable
 {
+    /// <summary>Google's docs: "When making an access token request this value is always https://oauth2.googleapis.com/token".</summary>
+    public const string Audience = "https://oauth2.googleapis.com/token";
+
     private const string JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     private readonly WebApplication _app;
     private int _issued;
@@ -107,7 +110,7 @@ internal sealed class FakeGoogleTokenEndpoint : IAsyncDisposable
         var iat = DateTimeOffset.FromUnixTimeSeconds((long)claims["iat"]!);
         var exp = DateTimeOffset.FromUnixTimeSeconds((long)claims["exp"]!);
         string? wrong = (string?)claims["iss"] != ServiceAccountKey.ClientEmail ? "iss"
-            : (string?)claims["aud"] != Url ? "aud"
+            : (string?)claims["aud"] != Audience ? "aud"
             : (string?)claims["scope"] != "https://www.googleapis.com/auth/cloud-platform" ? "scope"
             : (iat - Time.GetUtcNow()).Duration() > TimeSpan.FromMinutes(1) ? "iat"
             : exp - iat != TimeSpan.FromHours(1) ? "exp"

@@ -81,7 +81,7 @@ public sealed partial class GcpAssetsSourceTests : IAsyncLifetime
 
         // One access token for the whole run (and the next): fetched once, then taken from the cache.
         var again = await RunAsync("big");
-        Assert.Contains("5000 unchanged", again.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing to change (5000 row(s)", again.Message, StringComparison.Ordinal);
         Assert.Single(_oauth.Issued);
         Assert.All(_api.Requests, r => Assert.Equal(_oauth.Issued.Single(), r.Token));
     }
@@ -99,7 +99,7 @@ public sealed partial class GcpAssetsSourceTests : IAsyncLifetime
         Assert.Equal([first, $"{first}&pageToken={Uri.EscapeDataString(FakeCloudAssetApi.TokenAfter(1))}", $"{first}&pageToken={Uri.EscapeDataString(FakeCloudAssetApi.TokenAfter(2))}"], _api.Requests.Select(r => r.Target));
         Assert.Equal(1200, (await QueryAsync("inventory.db", "SELECT name FROM lz_resources")).Count);
         var claims = Assert.Single(_oauth.Assertions);
-        Assert.Equal((ServiceAccountKey.ClientEmail, _oauth.Url), ((string?)claims["iss"], (string?)claims["aud"]));
+        Assert.Equal((ServiceAccountKey.ClientEmail, FakeGoogleTokenEndpoint.Audience), ((string?)claims["iss"], (string?)claims["aud"]));
         Assert.Empty(_oauth.Refusals);
         var log = await LogAsync(result);
         Assert.Contains($"gcp_assets {FakeCloudAssetApi.Scope}: new access token from {_oauth.Url}, valid for 1h", log, StringComparison.Ordinal);
@@ -119,7 +119,7 @@ public sealed partial class GcpAssetsSourceTests : IAsyncLifetime
         Assert.Equal([.. VmIndices.Select(i => $"compute.googleapis.com/projects/lz-prod-123/zones/europe-west1-b/instances/vm-{i}.json")], files);
         var vm = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "compute.googleapis.com/projects/lz-prod-123/zones/europe-west1-b/instances/vm-7.json")))!;
         Assert.True(JsonNode.DeepEquals(FakeCloudAssetApi.Resource(7), vm));
-        Assert.Equal(3, _api.Requests.Count); // 4 instances, 2 a page: the last page is empty-handed of a token, not of results
+        Assert.Equal(2, _api.Requests.Count); // 4 instances, 2 a page; the second page has no nextPageToken
     }
 
     [Fact]
