@@ -121,8 +121,9 @@ internal sealed class GcpAssetsSource(GcpAssetsOptions options, ConnectorContext
 
     private async Task<JsonDocument> GetPageAsync(AccessTokenCache cache, Uri url, string page, CancellationToken cancellationToken)
     {
-        var token = await TokenAsync(cache, cache.GetAsync(cancellationToken));
+        // The budget first: a wait for it may be long, and the access token is taken fresh after it.
         await context.Budget.TakeAsync(cancellationToken);
+        var token = await TokenAsync(cache, cache.GetAsync(cancellationToken));
         if (await pages.GetAsync(url, token.Value, page, cancellationToken) is { } json)
         {
             return json;
@@ -130,8 +131,8 @@ internal sealed class GcpAssetsSource(GcpAssetsOptions options, ConnectorContext
 
         // Expired early or revoked: one fresh token, one more try (a call of its own, so it takes a token too).
         context.Log.Info($"{page}: the access token was refused (401); getting a fresh one from {cache.Issuer} and asking again");
-        token = await TokenAsync(cache, cache.RenewAsync(token.Value, cancellationToken));
         await context.Budget.TakeAsync(cancellationToken);
+        token = await TokenAsync(cache, cache.RenewAsync(token.Value, cancellationToken));
         return await pages.GetAsync(url, token.Value, page, cancellationToken) ?? throw CloudAssetPages.Unauthorized(page);
     }
 
