@@ -14,7 +14,7 @@ namespace Syncplane.Documents;
 /// <param name="AgeSeconds">Whole seconds since <paramref name="SyncedAt"/>.</param>
 /// <param name="TtlSeconds">The target's <c>ttl</c>.</param>
 /// <param name="Stale">True when there is no full sync yet or the last one is older than the ttl.</param>
-/// <param name="LastError">The latest run's error, when it failed or was refused after the last full sync; the last good document is still served.</param>
+/// <param name="LastError">The latest run's error, when it failed or was refused (so after the last good sync); the last good document is still served.</param>
 /// <param name="Revision">The source revision of the last full sync.</param>
 /// <param name="Counts">Records per group.</param>
 public sealed record DocumentStatus(
@@ -43,17 +43,18 @@ public sealed record DocumentStatus(
             age is { } a ? (long)Math.Max(0, Math.Floor(a.TotalSeconds)) : null,
             (long)declared.Options.Ttl.TotalSeconds,
             age is not { } known || known > declared.Options.Ttl,
-            await LastErrorAsync(declared.Target, stored?.SyncedAt, store, cancellationToken),
+            await LastErrorAsync(declared.Target, store, cancellationToken),
             stored?.Revision,
             stored?.Counts ?? declared.Options.GroupNames.ToDictionary(g => g, _ => 0, StringComparer.Ordinal));
     }
 
-    // The latest finished real run decides: failed or refused after the last full sync is the error shown; a success clears it.
-    private static async Task<DocumentError?> LastErrorAsync(string target, DateTimeOffset? syncedAt, ISyncStore store, CancellationToken cancellationToken)
+    // The latest finished real run decides: failed or refused, it came after the sync that wrote the document (a success), so its
+    // error is shown; a success clears it.
+    private static async Task<DocumentError?> LastErrorAsync(string target, ISyncStore store, CancellationToken cancellationToken)
     {
         var runs = await store.ListRunsAsync(new RunQuery(Target: target, Limit: 20), cancellationToken);
         var latest = runs.FirstOrDefault(r => !r.DryRun && r.FinishedAt is not null && r.Status is RunStatus.Succeeded or RunStatus.Failed or RunStatus.Refused);
-        return latest is { Status: RunStatus.Failed or RunStatus.Refused, FinishedAt: { } at } && (syncedAt is null || at > syncedAt)
+        return latest is { Status: RunStatus.Failed or RunStatus.Refused, FinishedAt: { } at }
             ? new DocumentError(latest.Id, StoreText.From(latest.Status), latest.Message ?? "", at)
             : null;
     }
