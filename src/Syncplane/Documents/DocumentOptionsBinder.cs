@@ -30,10 +30,6 @@ internal static partial class DocumentOptionsBinder
         }
 
         var ttl = reader.Duration(node, "ttl") ?? TimeSpan.FromHours(1);
-        if (ttl <= TimeSpan.Zero)
-        {
-            reader.Error(node["ttl"]!, "'ttl' must be longer than 0, such as ttl: 1h");
-        }
 
         var path = reader.Text(node, "path");
         if (path is not null && string.IsNullOrWhiteSpace(path))
