@@ -40,6 +40,8 @@ public static class SyncplaneServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(context.Time);
         builder.Services.AddSingleton(new WebhookIntake(context));
+        builder.Services.AddSingleton(new DocumentCache());
+        builder.Services.AddSingleton(new Documents.DocumentEventApplier(context.Config, context.Secrets, context.Store, context.Time));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi("v1", MetricsEndpoints.Describe);
@@ -66,6 +68,8 @@ public static class SyncplaneServer
         EventsEndpoints.Map(api);
         WebhooksEndpoints.Map(api);
         ChecksEndpoints.Map(api);
+        DocumentsEndpoints.Map(api);
+        DocumentEventsEndpoints.Map(api);
         SyncCompatEndpoints.Map(app);
         ConnectionsEndpoints.Map(app);
         return app;

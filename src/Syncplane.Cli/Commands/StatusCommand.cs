@@ -62,6 +62,7 @@ internal static class StatusCommand
         NextAttemptAt = t.NextAttemptAt,
         WaitingReason = t.WaitingReason,
         WaitingUntil = t.WaitingUntil,
+        Document = t.Document,
     };
 
     private static void Print(List<StatusRow> rows, bool json)
@@ -87,9 +88,14 @@ internal static class StatusCommand
     {
         "waiting" => $"{r.WaitingReason} (until {When(r.WaitingUntil)})",
         "retrying" => $"attempt {r.Attempt} of {r.MaxAttempts} at {When(r.NextAttemptAt)}; {r.LastError} ({When(r.LastErrorAt)})",
-        _ when r.LastError is not null => $"{r.LastError} ({When(r.LastErrorAt)})",
-        _ => "",
+        _ when r.LastError is not null => $"{r.LastError} ({When(r.LastErrorAt)})" + Stale(r),
+        _ => Stale(r).TrimStart(';', ' '),
     };
+
+    // A document served from its last good sync after the ttl: say so, and how old it is.
+    private static string Stale(StatusRow r) => r.Document is { Stale: true } d
+        ? d.SyncedAt is null ? $"; document {d.Name}: no good sync yet" : $"; document {d.Name} stale: last good sync {When(d.SyncedAt)}, {d.AgeSeconds}s old"
+        : "";
 
     /// <summary>One target's line; the JSON shape of <c>status --json</c>.</summary>
     private sealed record StatusRow(
@@ -124,5 +130,7 @@ internal static class StatusCommand
         public string? WaitingReason { get; init; }
 
         public DateTimeOffset? WaitingUntil { get; init; }
+
+        public Documents.DocumentStatus? Document { get; init; }
     }
 }

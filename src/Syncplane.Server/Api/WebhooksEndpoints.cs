@@ -82,7 +82,7 @@ internal static class WebhooksEndpoints
             statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static IResult Reject(int status, string reason) => Results.Problem(reason, statusCode: status, title: status switch
+    internal static IResult Reject(int status, string reason) => Results.Problem(reason, statusCode: status, title: status switch
     {
         StatusCodes.Status400BadRequest => "Bad Request",
         StatusCodes.Status401Unauthorized => "Unauthorized",
@@ -92,7 +92,7 @@ internal static class WebhooksEndpoints
     });
 
     /// <summary>The body, or null as soon as it passes <paramref name="limit"/> bytes (whatever Content-Length said).</summary>
-    private static async Task<byte[]?> ReadCappedAsync(HttpContext http, long limit, CancellationToken cancellationToken)
+    internal static async Task<byte[]?> ReadCappedAsync(HttpContext http, long limit, CancellationToken cancellationToken)
     {
         if (http.Request.ContentLength > limit)
         {

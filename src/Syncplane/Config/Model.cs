@@ -52,6 +52,9 @@ public sealed record SyncplaneConfig
     /// <summary>Where run outcomes are sent (top-level <c>notifiers</c>), in file order.</summary>
     public IReadOnlyList<Notifications.NotifierConfig> Notifiers { get; init; } = [];
 
+    /// <summary>The document served at seed 001's <c>/api/v1/sync/infrastructure-state</c> (<c>documents: { infrastructure_state: NAME }</c>); null: that route answers 404.</summary>
+    public string? InfrastructureStateDocument { get; init; }
+
     /// <summary>Every distinct secret reference anywhere in the file (<c>${env:NAME}</c>, <c>${file:PATH}</c>), so all are masked from the start.</summary>
     public IReadOnlyList<string> SecretReferences { get; init; } = [];
 }
@@ -168,6 +171,9 @@ public sealed record TargetConfig
 
     /// <summary>Matchers under <c>trigger.webhook</c>: deliveries that match one of them trigger a run.</summary>
     public IReadOnlyList<Webhooks.WebhookTrigger> Webhooks { get; init; } = [];
+
+    /// <summary>Event sources that patch the target's document between full syncs (<c>events:</c>); null when none.</summary>
+    public Documents.DocumentEvents? Events { get; init; }
 
     /// <summary>Where the target was declared, for error messages.</summary>
     public ConfigNode? Node { get; init; }

@@ -8,5 +8,5 @@ namespace Syncplane.Connectors;
 
 internal static class BuiltInConnectors
 {
-    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GcpAssetsConnectorFactory(), new GitConnectorFactory(), new HttpConnectorFactory(), new SqlConnectorFactory()];
+    public static IEnumerable<IConnectorFactory> All => [new DirectoryConnectorFactory(), new GcpAssetsConnectorFactory(), new GitConnectorFactory(), new HttpConnectorFactory(), new SqlConnectorFactory(), new Documents.DocumentConnectorFactory()];
 }

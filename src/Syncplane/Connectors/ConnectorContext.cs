@@ -21,6 +21,9 @@ public sealed record ConnectorContext(
     /// </summary>
     public object? OtherSideOptions { get; init; }
 
+    /// <summary>The store, for destinations that keep what they hold in it (the document destination); null outside a run.</summary>
+    public Storage.ISyncStore? Store { get; init; }
+
     /// <summary>A directory private to this target (clones, caches), created on demand.</summary>
     public string TargetStateDirectory => Path.Combine(StateDirectory, "targets", TargetName);
 }

@@ -31,4 +31,5 @@ public static class ConnectorTypes
     public const string Git = "git";
     public const string Http = "http";
     public const string Sql = "sql";
+    public const string Document = "document";
 }

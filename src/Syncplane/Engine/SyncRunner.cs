@@ -41,6 +41,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
                 var context = new ConnectorContext(target.Name, config.BaseDirectory, config.StateDirectory, secrets, log, time)
                 {
                     Budget = UpstreamBudget.For(_rateLimits, target.Name, store, time, log, canPostpone, waits),
+                    Store = store,
                 };
                 outcome = await ExecuteAsync(target, options, context, progress, linked.Token);
             }

@@ -41,4 +41,7 @@ public static class EventTypes
     public const string TargetSettingsChanged = "target.settings_changed";
     public const string WebhookReceived = "webhook.received";
     public const string CheckChanged = "check.changed";
+
+    /// <summary>An event changed one record of a document: <c>document</c>, <c>key</c>, <c>change</c> (created, updated, deleted), <c>event</c> (resource_created, …).</summary>
+    public const string RecordChanged = "record.changed";
 }

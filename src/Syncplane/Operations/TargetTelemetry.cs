@@ -77,6 +77,9 @@ internal sealed record TargetTelemetry(
     /// <summary>Until when a waiting run waits.</summary>
     public DateTimeOffset? WaitingUntil { get; init; }
 
+    /// <summary>For a target with a document destination: the served document's freshness (last known good, stale, error).</summary>
+    public Documents.DocumentStatus? Document { get; init; }
+
     /// <summary>The telemetry of every configured target, in config order.</summary>
     public static async Task<IReadOnlyList<TargetTelemetry>> ListAsync(SyncplaneConfig config, ISyncStore store, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -86,7 +89,17 @@ internal sealed record TargetTelemetry(
         var states = (await store.ListTargetStatesAsync(cancellationToken)).ToDictionary(s => s.Target, StringComparer.Ordinal);
         var fired = await store.GetLastFiringsAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return [.. config.Targets.Select(t => Of(config, t, states.GetValueOrDefault(t.Name), fired.TryGetValue(t.Name, out var slot) ? slot : null, now))];
+        var telemetry = config.Targets.Select(t => Of(config, t, states.GetValueOrDefault(t.Name), fired.TryGetValue(t.Name, out var slot) ? slot : null, now)).ToList();
+        for (var i = 0; i < telemetry.Count; i++)
+        {
+            if (Documents.DocumentTarget.ForTarget(config.Targets[i]) is { } document)
+            {
+                var stored = await store.GetDocumentAsync(document.Name, cancellationToken);
+                telemetry[i] = telemetry[i] with { Document = await Documents.DocumentStatus.OfAsync(document, stored, store, time, cancellationToken) };
+            }
+        }
+
+        return telemetry;
     }
 
     /// <summary>One target's telemetry from its stored state and last fired schedule slot.</summary>

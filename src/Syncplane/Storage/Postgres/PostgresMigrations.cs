@@ -197,5 +197,31 @@ internal static class PostgresMigrations
             -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
             ALTER TABLE runs ADD COLUMN trace_parent text;
             """),
+        new(9, "documents built from records, patched by events", """
+            -- One row per document (the document destination): its version (etag), the full sync it rests on and
+            -- the group counts; the records themselves are in document_records.
+            CREATE TABLE documents (
+                name text PRIMARY KEY,
+                target text NOT NULL,
+                etag text NOT NULL,
+                revision text,
+                synced_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                counts text NOT NULL
+            );
+
+            -- A document's records by key: the group, the record as canonical JSON, and the time of the state it
+            -- holds (an event's window.startTime, or the record's updateTime), so an older event is ignored. A
+            -- deleted record stays as a tombstone (deleted = 1) until the next full sync, so an older create is ignored too.
+            CREATE TABLE document_records (
+                document text NOT NULL,
+                key text NOT NULL,
+                grp text NOT NULL,
+                record text NOT NULL,
+                observed_at timestamptz,
+                deleted integer NOT NULL DEFAULT 0,
+                PRIMARY KEY (document, key)
+            );
+            """),
     ];
 }

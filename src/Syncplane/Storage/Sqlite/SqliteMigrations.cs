@@ -180,5 +180,31 @@ internal static class SqliteMigrations
             -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
             ALTER TABLE runs ADD COLUMN trace_parent TEXT;
             """),
+        new(8, "documents built from records, patched by events", """
+            -- One row per document (the document destination): its version (etag), the full sync it rests on and
+            -- the group counts; the records themselves are in document_records.
+            CREATE TABLE documents (
+                name TEXT PRIMARY KEY,
+                target TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                revision TEXT,
+                synced_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                counts TEXT NOT NULL
+            ) WITHOUT ROWID;
+
+            -- A document's records by key: the group, the record as canonical JSON, and the time of the state it
+            -- holds (an event's window.startTime, or the record's updateTime), so an older event is ignored. A
+            -- deleted record stays as a tombstone (deleted = 1) until the next full sync, so an older create is ignored too.
+            CREATE TABLE document_records (
+                document TEXT NOT NULL,
+                key TEXT NOT NULL,
+                grp TEXT NOT NULL,
+                record TEXT NOT NULL,
+                observed_at TEXT,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (document, key)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -1,0 +1,224 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Syncplane.Documents;
+
+namespace Syncplane.Storage;
+
+internal abstract partial class SqlSyncStore
+{
+    /// <inheritdoc />
+    public async Task<StoredDocument?> GetDocumentAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(connection, "SELECT name, target, etag, revision, synced_at, updated_at, counts FROM documents WHERE name = @name");
+        Add(query, "@name", name);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDocument(reader) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DocumentRecord>> GetDocumentRecordsAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(connection, "SELECT key, grp, record FROM document_records WHERE document = @name AND deleted = 0");
+        Add(query, "@name", name);
+        var records = new List<DocumentRecord>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new DocumentRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        // Sorted here, not by the database, so the order is ordinal whatever the database's collation.
+        records.Sort((a, b) => string.CompareOrdinal(a.Group, b.Group) is var byGroup and not 0 ? byGroup : string.CompareOrdinal(a.Key, b.Key));
+        return records;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, StoredRecordHash>> GetDocumentRecordHashesAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(connection, "SELECT key, record, deleted FROM document_records WHERE document = @name");
+        Add(query, "@name", name);
+        var hashes = new Dictionary<string, StoredRecordHash>(StringComparer.Ordinal);
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            hashes[reader.GetString(0)] = new StoredRecordHash(RecordJson.Hash(reader.GetString(1)), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) != 0);
+        }
+
+        return hashes;
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredDocument> SaveDocumentSyncAsync(DocumentSync sync, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sync);
+        var now = ToMicroseconds(Time.GetUtcNow());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using (var tombstones = Command(transaction, "DELETE FROM document_records WHERE document = @name AND deleted = 1"))
+        {
+            Add(tombstones, "@name", sync.Name);
+            await tombstones.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var delete = Command(transaction, "DELETE FROM document_records WHERE document = @name AND key = @key"))
+        {
+            Add(delete, "@name", sync.Name);
+            var key = Add(delete, "@key", "");
+            foreach (var deleted in sync.Deletes)
+            {
+                key.Value = deleted;
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await using (var upsert = Command(transaction, UpsertRecordSql))
+        {
+            Add(upsert, "@document", sync.Name);
+            var (key, group, record, observed) = (Add(upsert, "@key", ""), Add(upsert, "@grp", ""), Add(upsert, "@record", ""), Add(upsert, "@observed", null));
+            foreach (var row in sync.Upserts)
+            {
+                (key.Value, group.Value, record.Value) = (row.Key, row.Group, row.Json);
+                observed.Value = row.ObservedAt is { } at ? ToDbTime(at) : DBNull.Value;
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        var document = new StoredDocument(sync.Name, sync.Target, NewETag(), sync.Revision, now, now, await CountAsync(transaction, sync.Name, sync.Groups, cancellationToken));
+        await using (var save = Command(transaction, """
+            INSERT INTO documents (name, target, etag, revision, synced_at, updated_at, counts) VALUES (@name, @target, @etag, @revision, @now, @now, @counts)
+            ON CONFLICT (name) DO UPDATE SET target = excluded.target, etag = excluded.etag, revision = excluded.revision,
+                synced_at = excluded.synced_at, updated_at = excluded.updated_at, counts = excluded.counts
+            """))
+        {
+            Add(save, "@name", sync.Name);
+            Add(save, "@target", sync.Target);
+            Add(save, "@etag", document.ETag);
+            Add(save, "@revision", sync.Revision);
+            Add(save, "@now", ToDbTime(now));
+            Add(save, "@counts", JsonSerializer.Serialize(document.Counts));
+            await save.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return document;
+    }
+
+    /// <inheritdoc />
+    public async Task<DocumentPatchResult> PatchDocumentAsync(DocumentPatch patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var now = ToMicroseconds(Time.GetUtcNow());
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using (var exists = Command(transaction, "SELECT 1 FROM documents WHERE name = @name" + LockRowSql))
+        {
+            Add(exists, "@name", patch.Document);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return DocumentPatchResult.NotSynced;
+            }
+        }
+
+        // The message id is spent whatever the event does, so a redelivery of an ignored one is a duplicate too.
+        if (patch.MessageId is not null && !await InsertDeliveryAsync(transaction, $"document:{patch.Document}:{patch.Source}", patch.MessageId, now, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return DocumentPatchResult.Duplicate;
+        }
+
+        var result = await ChangeRecordAsync(transaction, patch, cancellationToken);
+        if (result is DocumentPatchResult.Created or DocumentPatchResult.Updated or DocumentPatchResult.Deleted)
+        {
+            var counts = await CountAsync(transaction, patch.Document, patch.Groups, cancellationToken);
+            await using (var touch = Command(transaction, "UPDATE documents SET etag = @etag, updated_at = @now, counts = @counts WHERE name = @name"))
+            {
+                Add(touch, "@etag", NewETag());
+                Add(touch, "@now", ToDbTime(now));
+                Add(touch, "@counts", JsonSerializer.Serialize(counts));
+                Add(touch, "@name", patch.Document);
+                await touch.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await AppendEventAsync(transaction, RecordChanges.Event(patch, result), cancellationToken);
+            await CommitWithEventsAsync(transaction, cancellationToken);
+        }
+        else
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return result;
+    }
+
+    // The record's new state, unless it already holds a newer one; deletes leave a tombstone with the delete's time.
+    private async Task<DocumentPatchResult> ChangeRecordAsync(DbTransaction transaction, DocumentPatch patch, CancellationToken cancellationToken)
+    {
+        string? json = null;
+        DateTimeOffset? observed = null;
+        var live = false;
+        var found = false;
+        await using (var read = Command(transaction, "SELECT record, observed_at, deleted FROM document_records WHERE document = @document AND key = @key"))
+        {
+            Add(read, "@document", patch.Document);
+            Add(read, "@key", patch.Key);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                found = true;
+                json = reader.GetString(0);
+                observed = reader.IsDBNull(1) ? null : ReadTime(reader, 1);
+                live = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) == 0;
+            }
+        }
+
+        if (observed is { } seen && patch.ObservedAt < seen)
+        {
+            return DocumentPatchResult.OutOfOrder;
+        }
+
+        var result = patch.Json is null
+            ? live ? DocumentPatchResult.Deleted : DocumentPatchResult.Unchanged
+            : !live ? DocumentPatchResult.Created : json == patch.Json ? DocumentPatchResult.Unchanged : DocumentPatchResult.Updated;
+        await using var write = Command(transaction, found ? """
+            UPDATE document_records SET grp = @grp, record = @record, observed_at = @observed, deleted = @deleted WHERE document = @document AND key = @key
+            """ : "INSERT INTO document_records (document, key, grp, record, observed_at, deleted) VALUES (@document, @key, @grp, @record, @observed, @deleted)");
+        Add(write, "@document", patch.Document);
+        Add(write, "@key", patch.Key);
+        Add(write, "@grp", patch.Group);
+        Add(write, "@record", patch.Json ?? json ?? "null");
+        Add(write, "@observed", ToDbTime(patch.ObservedAt));
+        Add(write, "@deleted", patch.Json is null ? 1 : 0);
+        await write.ExecuteNonQueryAsync(cancellationToken);
+        return result;
+    }
+
+    private const string UpsertRecordSql = """
+        INSERT INTO document_records (document, key, grp, record, observed_at, deleted) VALUES (@document, @key, @grp, @record, @observed, 0)
+        ON CONFLICT (document, key) DO UPDATE SET grp = excluded.grp, record = excluded.record, observed_at = excluded.observed_at, deleted = 0
+        """;
+
+    private static async Task<Dictionary<string, int>> CountAsync(DbTransaction transaction, string document, IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        var counts = groups.ToDictionary(g => g, _ => 0, StringComparer.Ordinal);
+        await using var count = Command(transaction, "SELECT grp, count(*) FROM document_records WHERE document = @name AND deleted = 0 GROUP BY grp");
+        Add(count, "@name", document);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return counts;
+    }
+
+    private StoredDocument ReadDocument(DbDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+        ReadTime(reader, 4), ReadTime(reader, 5), JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(6)) ?? []);
+
+    private static string NewETag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+}
