@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers"];
+    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "retention"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -83,6 +83,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
             Checks = checks,
             Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
+            Retention = RetentionBinder.Bind(root["retention"], reader),
             SecretReferences = SecretResolver.ReferencesIn(root),
         };
     }

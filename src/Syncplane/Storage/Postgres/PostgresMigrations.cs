@@ -197,5 +197,8 @@ internal static class PostgresMigrations
             -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
             ALTER TABLE runs ADD COLUMN trace_parent text;
             """),
+        // MERGE: placeholder for the documents branch's migration 9, which replaces it (it keeps the numbers contiguous here).
+        new(9, "reserved", "SELECT 1;"),
+        new(10, "rollups of runs and check results per hour and day", Rollups.RollupSchema.Postgres),
     ];
 }

@@ -180,5 +180,8 @@ internal static class SqliteMigrations
             -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
             ALTER TABLE runs ADD COLUMN trace_parent TEXT;
             """),
+        // MERGE: placeholder for the documents branch's migration 8, which replaces it (it keeps the numbers contiguous here).
+        new(8, "reserved", "SELECT 1;"),
+        new(9, "rollups of runs and check results per hour and day", Rollups.RollupSchema.Sqlite),
     ];
 }
