@@ -34,7 +34,7 @@ internal static class ExportCommand
                 return ExitCodes.InvalidInput;
             }
 
-            DurationParser.TryParse(result.GetValue(since), out var window);
+            var window = DurationParser.TryParse(result.GetValue(since), out var parsed) ? parsed : TimeSpan.FromDays(30);
             var period = result.GetValue(step) == "hour" ? RollupPeriod.Hour : RollupPeriod.Day;
             var now = session.Time.GetUtcNow();
             var rollups = await session.Store.ReadRunRollupsAsync(

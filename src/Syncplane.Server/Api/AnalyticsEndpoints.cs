@@ -108,7 +108,7 @@ internal static class AnalyticsEndpoints
 
         // An offset is required: a bare local time would mean different instants on different servers.
         var ok = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
-                 && (text.EndsWith('Z') || text.EndsWith("z", StringComparison.Ordinal) || text.LastIndexOfAny(['+', '-']) > 10);
+                 && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > 10);
         value = value.ToUniversalTime();
         return ok;
     }

@@ -20,9 +20,9 @@ public partial interface ISyncStore
 
     /// <summary>
     /// The query interface for alert rules: one target's runs (every target's when null) over the hours that start in
-    /// [<paramref name="start"/>, <paramref name="end"/>), merged into one rollup; its freshness is measured at <paramref name="end"/>.
+    /// [<paramref name="windowStart"/>, <paramref name="windowEnd"/>), merged into one rollup; its freshness is measured at <paramref name="windowEnd"/>.
     /// </summary>
-    Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken);
+    Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
     /// <summary>Deletes raw rows older than the policy keeps them (see <see cref="RetentionPolicy"/>); rollups stay.</summary>
     Task<PruneResult> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken);

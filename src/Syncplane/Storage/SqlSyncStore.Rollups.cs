@@ -98,9 +98,9 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
-    public async Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    public async Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
-        var query = new RollupQuery(RollupPeriod.Hour, RollupQuery.Floor(start, RollupPeriod.Hour), end, target);
+        var query = new RollupQuery(RollupPeriod.Hour, RollupQuery.Floor(windowStart, RollupPeriod.Hour), windowEnd, target);
         var hours = await ReadRunRollupsAsync(query, cancellationToken);
         var buckets = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
         DateTimeOffset? lastSuccess;
@@ -117,7 +117,7 @@ internal abstract partial class SqlSyncStore
 
             // Hour rows up to the one that holds 'end': a success within that hour counts as before it.
             lastSuccess = target is null ? null
-                : (await ReadLastSuccessBeforeAsync(connection, query with { From = end + TimeSpan.FromHours(1) }, cancellationToken)).GetValueOrDefault(target);
+                : (await ReadLastSuccessBeforeAsync(connection, query with { From = windowEnd + TimeSpan.FromHours(1) }, cancellationToken)).GetValueOrDefault(target);
         }
 
         var durationMax = hours.Max(h => h.DurationMaxMs);
