@@ -40,7 +40,7 @@ public abstract partial class SyncStoreContractTests
             Assert.Equal((21L, 16L, 4L, 1L, 0L, 16L, 16L), (docs.Attempts, docs.Successes, docs.Failures, docs.Refusals, docs.Cancellations, docs.RunsWithChanges, docs.ItemsWritten));
             Assert.Equal((100L, 190L, 200L), (docs.DurationP50Ms!.Value, docs.DurationP95Ms!.Value, docs.DurationMaxMs!.Value));
             Assert.Equal(200L, docs.LatencyMaxMs);
-            Assert.Equal(16.0 / 20, docs.SuccessRate);
+            Assert.Equal(16.0 / 21, docs.SuccessRate);
             Assert.NotNull(docs.LastSuccessAt);
         }
 
