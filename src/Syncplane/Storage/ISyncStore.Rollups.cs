@@ -11,7 +11,8 @@ public partial interface ISyncStore
 {
     /// <summary>
     /// Run rollups of the periods that start in [<see cref="RollupQuery.From"/>, <see cref="RollupQuery.To"/>), oldest first:
-    /// one target's, every target's summed per period, or (with <see cref="RollupQuery.PerTarget"/>) one row per target and period.
+    /// one target's, every target's summed per period (counts and maxima, no percentiles), or (with <see cref="RollupQuery.PerTarget"/>)
+    /// one row per target and period.
     /// </summary>
     Task<IReadOnlyList<RunRollup>> ReadRunRollupsAsync(RollupQuery query, CancellationToken cancellationToken);
 

@@ -35,7 +35,8 @@ internal abstract partial class SqlSyncStore
             }
         }
 
-        var buckets = await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken);
+        // Summed over every target, percentiles would read every target's histograms: a fleet series has counts and maxima only.
+        var buckets = keyed ? await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken) : [];
         var before = keyed ? await ReadLastSuccessBeforeAsync(connection, query, cancellationToken) : [];
         var result = new List<RunRollup>(rows.Count);
         foreach (var row in rows)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parquet;
 using Parquet.Serialization;
+using Parquet.Serialization.Attributes;
 using Syncplane.Storage;
 using Syncplane.Storage.Sqlite;
 using Syncplane.Tests.Config;
@@ -119,6 +120,7 @@ public sealed class AnalyticsCommandsTests : IAsyncLifetime
     private sealed class ExportedRow
     {
         [JsonPropertyName("target")]
+        [ParquetRequired]
         public string Target { get; set; } = "";
 
         [JsonPropertyName("attempts")]
