@@ -31,6 +31,9 @@ root.Subcommands.Add(TargetSettingsCommand.CreatePause());
 root.Subcommands.Add(TargetSettingsCommand.CreateResume());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(PruneCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(ReportCommand.Create());
 
 root.Options.Add(LogOutput.FormatOption);
 

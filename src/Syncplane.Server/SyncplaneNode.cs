@@ -10,6 +10,7 @@ using Syncplane.Events;
 using Syncplane.Notifications;
 using Syncplane.Server.Telemetry;
 using Syncplane.Storage;
+using Syncplane.Storage.Rollups;
 
 namespace Syncplane.Server;
 
@@ -63,7 +64,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         var metrics = new SyncplaneMetrics(snapshots, time);
         var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server, metrics), context, metrics);
         node._background.Add(hub.RunAsync(node._stop.Token));
-        node._background.Add(new EventRetention(store, time, log).RunAsync(node._stop.Token));
+        node._background.Add(new Retention(store, config.Retention, time, log).RunAsync(node._stop.Token));
         await hub.Started.WaitAsync(cancellationToken);
         await snapshots.StartAsync(cancellationToken);
         node._background.Add(snapshots.RunAsync(node._stop.Token));

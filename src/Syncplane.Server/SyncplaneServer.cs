@@ -70,6 +70,7 @@ public static class SyncplaneServer
         ChecksEndpoints.Map(api);
         DocumentsEndpoints.Map(api);
         DocumentEventsEndpoints.Map(api);
+        AnalyticsEndpoints.Map(api);
         SyncCompatEndpoints.Map(app);
         ConnectionsEndpoints.Map(app);
         return app;

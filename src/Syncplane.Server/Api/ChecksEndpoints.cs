@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.Routing;
 using Syncplane.Access;
 using Syncplane.Checks;
 using Syncplane.Server.Security;
+using Syncplane.Storage.Rollups;
 
 namespace Syncplane.Server.Api;
 
 /// <summary>
-/// Checks: the newest result of each declared check, and one check's recent history and daily analytics.
-/// Reads come from the stored results (the cache the check scheduler fills); only <c>?refresh=true</c>
+/// Checks: the newest result of each declared check, and one check's recent history and daily analytics
+/// (from the daily check rollups, so they outlive pruned results). Reads come from the stored results (the cache the check scheduler fills); only <c>?refresh=true</c>
 /// (operator) runs a probe, and only when the newest result is older than the check's <c>cache_ttl</c>.
 /// </summary>
 internal static class ChecksEndpoints
@@ -19,9 +20,6 @@ internal static class ChecksEndpoints
     private const int MaxHistory = 500;
     private const int DefaultDays = 7;
     private const int MaxDays = 30;
-
-    // The most results read for analytics: 30 days of a check every 30 s.
-    private const int MaxAnalyticsSamples = 90_000;
 
     // One forced probe at a time per node, so concurrent refreshes of a stale check probe it once.
     private static readonly SemaphoreSlim RefreshGate = new(1, 1);
@@ -79,8 +77,9 @@ internal static class ChecksEndpoints
         }
 
         var now = context.Time.GetUtcNow();
-        var since = now.UtcDateTime.Date.AddDays(1 - (days ?? DefaultDays));
-        var window = await context.Store.ListCheckResultsAsync(name, new DateTimeOffset(since, TimeSpan.Zero), MaxAnalyticsSamples, cancellationToken);
+        var today = RollupQuery.Floor(now, RollupPeriod.Day);
+        var window = await context.Store.ReadCheckRollupsAsync(
+            new RollupQuery(RollupPeriod.Day, today.AddDays(1 - (days ?? DefaultDays)), today.AddDays(1), name), cancellationToken);
         var history = await context.Store.ListCheckResultsAsync(name, null, limit ?? DefaultHistory, cancellationToken);
         var latest = history.Count > 0 ? history[0] : null;
         return Results.Ok(new
@@ -89,9 +88,9 @@ internal static class ChecksEndpoints
             details = latest?.Details,
             refreshed,
             history = history.Select(r => new { status = r.Status.ToText(), message = r.Message, latency_ms = r.LatencyMs, checked_at = r.CheckedAt }),
-            daily = CheckAnalytics.Daily(window).Select(d => new
+            daily = window.OrderByDescending(d => d.PeriodStart).Select(d => new
             {
-                date = d.Date,
+                date = DateOnly.FromDateTime(d.PeriodStart.UtcDateTime),
                 samples = d.Samples,
                 healthy = d.Healthy,
                 degraded = d.Degraded,

@@ -46,12 +46,10 @@ internal sealed class SyncplaneMetrics : IDisposable
             .Select(g => new Measurement<long>(g.Count, Target(g.Target), new("status", StoreText.From(g.Status))));
 
     private IEnumerable<Measurement<double>> DurationSums() =>
-        _snapshots.Latest is not { } s ? [] : s.Statistics.Groups.Where(g => g.TimedCount > 0).GroupBy(g => g.Target, StringComparer.Ordinal)
-            .Select(t => new Measurement<double>(t.Sum(g => g.DurationSeconds), Target(t.Key)));
+        _snapshots.Latest is not { } s ? [] : s.Statistics.Durations.Select(d => new Measurement<double>(d.Seconds, Target(d.Target)));
 
     private IEnumerable<Measurement<long>> DurationCounts() =>
-        _snapshots.Latest is not { } s ? [] : s.Statistics.Groups.Where(g => g.TimedCount > 0).GroupBy(g => g.Target, StringComparer.Ordinal)
-            .Select(t => new Measurement<long>(t.Sum(g => g.TimedCount), Target(t.Key)));
+        _snapshots.Latest is not { } s ? [] : s.Statistics.Durations.Select(d => new Measurement<long>(d.Count, Target(d.Target)));
 
     private IEnumerable<Measurement<long>> Single(Func<MetricsSnapshot, long> value) =>
         _snapshots.Latest is not { } s ? [] : [new Measurement<long>(value(s))];

@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "documents"];
+    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "documents", "retention"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -84,6 +84,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Checks = checks,
             Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
             InfrastructureStateDocument = Documents.DocumentsBinder.Bind(root["documents"], targets, reader),
+            Retention = RetentionBinder.Bind(root["retention"], reader),
             SecretReferences = SecretResolver.ReferencesIn(root),
         };
     }

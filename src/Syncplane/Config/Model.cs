@@ -55,6 +55,9 @@ public sealed record SyncplaneConfig
     /// <summary>The document served at seed 001's <c>/api/v1/sync/infrastructure-state</c> (<c>documents: { infrastructure_state: NAME }</c>); null: that route answers 404.</summary>
     public string? InfrastructureStateDocument { get; init; }
 
+    /// <summary>How long raw history is kept (top-level <c>retention</c>); rollups outlive it.</summary>
+    public Storage.Rollups.RetentionPolicy Retention { get; init; } = new();
+
     /// <summary>Every distinct secret reference anywhere in the file (<c>${env:NAME}</c>, <c>${file:PATH}</c>), so all are masked from the start.</summary>
     public IReadOnlyList<string> SecretReferences { get; init; } = [];
 }

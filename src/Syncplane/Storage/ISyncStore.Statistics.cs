@@ -4,22 +4,29 @@ namespace Syncplane.Storage;
 public partial interface ISyncStore
 {
     /// <summary>
-    /// Finished runs per target and status (with the sum of their durations), queued at or after
-    /// <paramref name="since"/> when given, and the queue: how many runs are due and since when the oldest waits.
+    /// Runs per target and status, and each target's summed run durations: finished runs from the hourly rollups
+    /// (from the hour that contains <paramref name="since"/> when given, else all time from the daily ones, so pruning
+    /// history changes no count), queued and running ones (queued at or after <paramref name="since"/>) from the runs;
+    /// and the queue: how many runs are due and since when the oldest waits.
     /// </summary>
     Task<RunStatistics> GetRunStatisticsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
 }
 
 /// <summary>What <see cref="ISyncStore.GetRunStatisticsAsync"/> found.</summary>
 /// <param name="Groups">One entry per (target, status) with at least one run; queued and running runs included.</param>
+/// <param name="Durations">One entry per target with finished runs that started.</param>
 /// <param name="QueueDepth">Queued runs that are due now.</param>
 /// <param name="OldestDueAt">The not-before of the oldest due queued run; null when none is due.</param>
-public sealed record RunStatistics(IReadOnlyList<RunGroupStatistics> Groups, int QueueDepth, DateTimeOffset? OldestDueAt);
+public sealed record RunStatistics(IReadOnlyList<RunGroupStatistics> Groups, IReadOnlyList<RunDurationStatistics> Durations, int QueueDepth, DateTimeOffset? OldestDueAt);
 
 /// <summary>Runs of one target in one status.</summary>
 /// <param name="Target">Target name.</param>
 /// <param name="Status">Their status.</param>
 /// <param name="Count">How many.</param>
-/// <param name="DurationSeconds">The sum of their durations (start to finish) in seconds; 0 for unfinished runs.</param>
-/// <param name="TimedCount">How many of them have a duration.</param>
-public sealed record RunGroupStatistics(string Target, RunStatus Status, long Count, double DurationSeconds, long TimedCount);
+public sealed record RunGroupStatistics(string Target, RunStatus Status, long Count);
+
+/// <summary>The finished runs of one target that started.</summary>
+/// <param name="Target">Target name.</param>
+/// <param name="Seconds">The sum of their durations (start to finish) in seconds.</param>
+/// <param name="Count">How many.</param>
+public sealed record RunDurationStatistics(string Target, double Seconds, long Count);

@@ -1,11 +1,12 @@
 using System.Globalization;
+using Syncplane.Storage.Rollups;
 
 namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
-    /// <summary>SQL for the seconds from column <paramref name="from"/> to column <paramref name="to"/> (SQLite's text times by default).</summary>
-    protected virtual string SecondsBetweenSql(string from, string to) => $"((julianday({to}) - julianday({from})) * 86400.0)";
+    private static readonly (RunStatus Status, int Ordinal)[] FinishedColumns =
+        [(RunStatus.Succeeded, 1), (RunStatus.Failed, 2), (RunStatus.Refused, 3), (RunStatus.Cancelled, 4)];
 
     /// <inheritdoc />
     public async Task<RunStatistics> GetRunStatisticsAsync(DateTimeOffset? since, CancellationToken cancellationToken)
@@ -13,24 +14,41 @@ internal abstract partial class SqlSyncStore
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
         var groups = new List<RunGroupStatistics>();
-        var seconds = SecondsBetweenSql("started_at", "finished_at");
-        await using (var group = Command(connection,
-            $"SELECT target, status, COUNT(*), SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN {seconds} ELSE 0 END), " +
-            "SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN 1 ELSE 0 END) FROM runs" +
-            (since is null ? string.Empty : " WHERE queued_at >= @since") + " GROUP BY target, status ORDER BY target, status"))
+        var durations = new List<RunDurationStatistics>();
+        await using (var finished = Command(connection,
+            "SELECT target, SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(duration_sum_ms), SUM(duration_count) FROM run_rollups " +
+            (since is null ? "WHERE period = 'day'" : "WHERE period = 'hour' AND period_start >= @since") + " GROUP BY target ORDER BY target"))
         {
             if (since is { } from)
             {
-                Add(group, "@since", ToDbTime(from));
+                Add(finished, "@since", ToDbTime(RollupQuery.Floor(from, RollupPeriod.Hour)));
             }
 
-            await using var reader = await group.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await finished.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                groups.Add(new RunGroupStatistics(
-                    reader.GetString(0), StoreText.ToRunStatus(reader.GetString(1)), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture),
-                    reader.IsDBNull(3) ? 0 : Math.Max(0, Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture)),
-                    reader.IsDBNull(4) ? 0 : Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture)));
+                var target = reader.GetString(0);
+                groups.AddRange(FinishedColumns.Where(c => Long(reader, c.Ordinal) > 0).Select(c => new RunGroupStatistics(target, c.Status, Long(reader, c.Ordinal))));
+                if (Long(reader, 6) > 0)
+                {
+                    durations.Add(new RunDurationStatistics(target, Long(reader, 5) / 1000.0, Long(reader, 6)));
+                }
+            }
+        }
+
+        await using (var active = Command(connection,
+            "SELECT target, status, COUNT(*) FROM runs WHERE status IN ('queued', 'running')" + (since is null ? "" : " AND queued_at >= @since") +
+            " GROUP BY target, status ORDER BY target, status"))
+        {
+            if (since is { } from)
+            {
+                Add(active, "@since", ToDbTime(from));
+            }
+
+            await using var reader = await active.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                groups.Add(new RunGroupStatistics(reader.GetString(0), StoreText.ToRunStatus(reader.GetString(1)), Long(reader, 2)));
             }
         }
 
@@ -39,6 +57,6 @@ internal abstract partial class SqlSyncStore
         await using var queueReader = await queue.ExecuteReaderAsync(cancellationToken);
         await queueReader.ReadAsync(cancellationToken);
         var depth = Convert.ToInt32(queueReader.GetValue(0), CultureInfo.InvariantCulture);
-        return new RunStatistics(groups, depth, queueReader.IsDBNull(1) ? null : ReadTime(queueReader, 1));
+        return new RunStatistics(groups, durations, depth, queueReader.IsDBNull(1) ? null : ReadTime(queueReader, 1));
     }
 }

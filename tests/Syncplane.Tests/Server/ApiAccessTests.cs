@@ -35,6 +35,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
         { "POST", "/api/v1/runs/1/retry", ApiRole.Operator },
         { "POST", "/api/v1/runs/1/cancel", ApiRole.Operator },
         { "GET", "/api/v1/overview", ApiRole.Viewer },
+        { "GET", "/api/v1/analytics", ApiRole.Viewer },
         { "GET", "/api/v1/audit", ApiRole.Admin },
         { "GET", "/metrics", ApiRole.Viewer },
         { "GET", "/api/v1/checks", ApiRole.Viewer },

@@ -223,5 +223,6 @@ internal static class PostgresMigrations
                 PRIMARY KEY (document, key)
             );
             """),
+        new(10, "rollups of runs and check results per hour and day", Rollups.RollupSchema.Postgres),
     ];
 }

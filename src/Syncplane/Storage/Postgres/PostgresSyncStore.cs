@@ -67,9 +67,6 @@ internal sealed partial class PostgresSyncStore : SqlSyncStore
     protected override string LockRowSql => " FOR NO KEY UPDATE";
 
     /// <inheritdoc />
-    protected override string SecondsBetweenSql(string from, string to) => $"EXTRACT(EPOCH FROM ({to} - {from}))";
-
-    /// <inheritdoc />
     protected override string SkipLockedSql => " FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />

@@ -206,5 +206,6 @@ internal static class SqliteMigrations
                 PRIMARY KEY (document, key)
             ) WITHOUT ROWID;
             """),
+        new(9, "rollups of runs and check results per hour and day", Rollups.RollupSchema.Sqlite),
     ];
 }

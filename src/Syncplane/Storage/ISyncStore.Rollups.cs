@@ -1,0 +1,30 @@
+using Syncplane.Storage.Rollups;
+
+namespace Syncplane.Storage;
+
+/// <summary>
+/// Rollups (issue 15): runs per target and check results per check, counted per UTC hour and day as they finish,
+/// kept after retention prunes the rows they count. Analytics, <c>/metrics</c>, the overview, exports, reports and
+/// alert rules read these instead of the history.
+/// </summary>
+public partial interface ISyncStore
+{
+    /// <summary>
+    /// Run rollups of the periods that start in [<see cref="RollupQuery.From"/>, <see cref="RollupQuery.To"/>), oldest first:
+    /// one target's, every target's summed per period (counts and maxima, no percentiles), or (with <see cref="RollupQuery.PerTarget"/>)
+    /// one row per target and period.
+    /// </summary>
+    Task<IReadOnlyList<RunRollup>> ReadRunRollupsAsync(RollupQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Check rollups, as <see cref="ReadRunRollupsAsync"/> (<see cref="RollupQuery.Subject"/> names a check).</summary>
+    Task<IReadOnlyList<CheckRollup>> ReadCheckRollupsAsync(RollupQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The query interface for alert rules: one target's runs (every target's when null) over the hours that start in
+    /// [<paramref name="windowStart"/>, <paramref name="windowEnd"/>), merged into one rollup; its freshness is measured at <paramref name="windowEnd"/>.
+    /// </summary>
+    Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken);
+
+    /// <summary>Deletes raw rows older than the policy keeps them (see <see cref="RetentionPolicy"/>); rollups stay.</summary>
+    Task<PruneResult> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken);
+}

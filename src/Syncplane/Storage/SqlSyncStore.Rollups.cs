@@ -1,0 +1,216 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Syncplane.Storage.Rollups;
+
+namespace Syncplane.Storage;
+
+internal abstract partial class SqlSyncStore
+{
+    private const string RunSums =
+        "SUM(attempts), SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(changed_runs), SUM(items_written), " +
+        "SUM(duration_count), SUM(duration_sum_ms), MAX(duration_max_ms), MAX(latency_max_ms), MAX(last_success_at)";
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<RunRollup>> ReadRunRollupsAsync(RollupQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        var keyed = query.Subject is not null || query.PerTarget;
+        var rows = new List<RunRollup>();
+        await using (var read = RollupCommand(connection, query, "run_rollups", "target", RunSums))
+        {
+            await using var r = await read.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                rows.Add(new RunRollup
+                {
+                    Target = keyed ? r.GetString(0) : null,
+                    PeriodStart = ReadTime(r, 1),
+                    Attempts = Long(r, 2), Successes = Long(r, 3), Failures = Long(r, 4), Refusals = Long(r, 5), Cancellations = Long(r, 6),
+                    RunsWithChanges = Long(r, 7), ItemsWritten = Long(r, 8), DurationCount = Long(r, 9), DurationSumMs = Long(r, 10),
+                    DurationMaxMs = Long(r, 9) > 0 ? Long(r, 11) : null, LatencyMaxMs = Long(r, 9) > 0 ? Long(r, 12) : null,
+                    LastSuccessAt = r.IsDBNull(13) ? null : ReadTime(r, 13),
+                });
+            }
+        }
+
+        // Summed over every target, percentiles would read every target's histograms: a fleet series has counts and maxima only.
+        var buckets = keyed ? await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken) : [];
+        var before = keyed ? await ReadLastSuccessBeforeAsync(connection, query, cancellationToken) : [];
+        var result = new List<RunRollup>(rows.Count);
+        foreach (var row in rows)
+        {
+            var key = row.Target ?? "";
+            var durations = buckets.GetValueOrDefault(("run_duration", key, row.PeriodStart)) ?? [];
+            var latencies = buckets.GetValueOrDefault(("run_latency", key, row.PeriodStart)) ?? [];
+            var lastSuccess = Later(row.LastSuccessAt, before.GetValueOrDefault(key));
+            if (keyed)
+            {
+                before[key] = lastSuccess;
+            }
+
+            result.Add(row with
+            {
+                DurationP50Ms = RollupHistogram.Percentile(durations, 50, row.DurationMaxMs ?? 0),
+                DurationP95Ms = RollupHistogram.Percentile(durations, 95, row.DurationMaxMs ?? 0),
+                LatencyP50Ms = RollupHistogram.Percentile(latencies, 50, row.LatencyMaxMs ?? 0),
+                LatencyP95Ms = RollupHistogram.Percentile(latencies, 95, row.LatencyMaxMs ?? 0),
+                LastSuccessAt = keyed ? lastSuccess : null,
+            });
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CheckRollup>> ReadCheckRollupsAsync(RollupQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        var keyed = query.Subject is not null || query.PerTarget;
+        var rows = new List<CheckRollup>();
+        await using (var read = RollupCommand(connection, query, "check_rollups", "check_name",
+            "SUM(samples), SUM(healthy), SUM(degraded), SUM(down), SUM(unknown), MAX(latency_max_ms)"))
+        {
+            await using var r = await read.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                rows.Add(new CheckRollup
+                {
+                    Check = keyed ? r.GetString(0) : null, PeriodStart = ReadTime(r, 1),
+                    Samples = Long(r, 2), Healthy = Long(r, 3), Degraded = Long(r, 4), Down = Long(r, 5), Unknown = Long(r, 6), LatencyMaxMs = Long(r, 7),
+                });
+            }
+        }
+
+        var buckets = await ReadBucketsAsync(connection, query, ["check_latency"], cancellationToken);
+        return [.. rows.Select(row =>
+        {
+            var latencies = buckets.GetValueOrDefault(("check_latency", row.Check ?? "", row.PeriodStart)) ?? [];
+            var max = row.LatencyMaxMs ?? 0;
+            return row with
+            {
+                LatencyP50Ms = RollupHistogram.Percentile(latencies, 50, max),
+                LatencyP95Ms = RollupHistogram.Percentile(latencies, 95, max),
+                LatencyP99Ms = RollupHistogram.Percentile(latencies, 99, max),
+            };
+        })];
+    }
+
+    /// <inheritdoc />
+    public async Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
+    {
+        var query = new RollupQuery(RollupPeriod.Hour, RollupQuery.Floor(windowStart, RollupPeriod.Hour), windowEnd, target);
+        var hours = await ReadRunRollupsAsync(query, cancellationToken);
+        var buckets = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
+        DateTimeOffset? lastSuccess;
+        await using (var connection = await OpenAsync(cancellationToken))
+        {
+            foreach (var ((kind, _, _), counts) in await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken))
+            {
+                var merged = buckets.TryGetValue(kind, out var m) ? m : buckets[kind] = [];
+                foreach (var (bucket, count) in counts)
+                {
+                    merged[bucket] = merged.GetValueOrDefault(bucket) + count;
+                }
+            }
+
+            // Hour rows up to the one that holds 'end': a success within that hour counts as before it.
+            lastSuccess = target is null ? null
+                : (await ReadLastSuccessBeforeAsync(connection, query with { From = windowEnd + TimeSpan.FromHours(1) }, cancellationToken)).GetValueOrDefault(target);
+        }
+
+        var durationMax = hours.Max(h => h.DurationMaxMs);
+        var latencyMax = hours.Max(h => h.LatencyMaxMs);
+        var durations = buckets.GetValueOrDefault("run_duration") ?? [];
+        var latencies = buckets.GetValueOrDefault("run_latency") ?? [];
+        return new RunRollup
+        {
+            Target = target,
+            PeriodStart = query.From,
+            Attempts = hours.Sum(h => h.Attempts), Successes = hours.Sum(h => h.Successes), Failures = hours.Sum(h => h.Failures),
+            Refusals = hours.Sum(h => h.Refusals), Cancellations = hours.Sum(h => h.Cancellations), RunsWithChanges = hours.Sum(h => h.RunsWithChanges),
+            ItemsWritten = hours.Sum(h => h.ItemsWritten), DurationCount = hours.Sum(h => h.DurationCount), DurationSumMs = hours.Sum(h => h.DurationSumMs),
+            DurationMaxMs = durationMax, LatencyMaxMs = latencyMax,
+            DurationP50Ms = RollupHistogram.Percentile(durations, 50, durationMax ?? 0), DurationP95Ms = RollupHistogram.Percentile(durations, 95, durationMax ?? 0),
+            LatencyP50Ms = RollupHistogram.Percentile(latencies, 50, latencyMax ?? 0), LatencyP95Ms = RollupHistogram.Percentile(latencies, 95, latencyMax ?? 0),
+            LastSuccessAt = lastSuccess,
+        };
+    }
+
+    // Per subject (or "" for all), the last success in the periods that start before the query's From.
+    private async Task<Dictionary<string, DateTimeOffset?>> ReadLastSuccessBeforeAsync(DbConnection connection, RollupQuery query, CancellationToken cancellationToken)
+    {
+        var day = RollupQuery.Floor(query.From, RollupPeriod.Day);
+        await using var read = Command(connection,
+            "SELECT target, MAX(last_success_at) FROM run_rollups WHERE ((period = 'day' AND period_start < @day) OR " +
+            "(period = 'hour' AND period_start >= @day AND period_start < @from)) AND last_success_at IS NOT NULL" +
+            (query.Subject is null ? "" : " AND target = @subject") + " GROUP BY target");
+        Add(read, "@day", ToDbTime(day));
+        Add(read, "@from", ToDbTime(query.From));
+        if (query.Subject is not null)
+        {
+            Add(read, "@subject", query.Subject);
+        }
+
+        var found = new Dictionary<string, DateTimeOffset?>(StringComparer.Ordinal);
+        await using var r = await read.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            found[r.GetString(0)] = ReadTime(r, 1);
+        }
+
+        return found;
+    }
+
+    private DbCommand RollupCommand(DbConnection connection, RollupQuery query, string table, string key, string sums)
+    {
+        var keyed = query.Subject is not null || query.PerTarget;
+        var sql = new StringBuilder($"SELECT {(keyed ? key : "''")}, period_start, {sums} FROM {table} WHERE period = @period AND period_start >= @from AND period_start < @to");
+        sql.Append(query.Subject is null ? "" : $" AND {key} = @subject");
+        sql.Append(keyed ? $" GROUP BY {key}, period_start ORDER BY {key}, period_start" : " GROUP BY period_start ORDER BY period_start");
+        var command = Command(connection, sql.ToString());
+        AddRollupParameters(command, query);
+        return command;
+    }
+
+    private void AddRollupParameters(DbCommand command, RollupQuery query)
+    {
+        Add(command, "@period", query.PeriodText);
+        Add(command, "@from", ToDbTime(query.From));
+        Add(command, "@to", ToDbTime(query.To));
+        if (query.Subject is not null)
+        {
+            Add(command, "@subject", query.Subject);
+        }
+    }
+
+    // Bucket counts per (kind, subject or "" when summed, period start).
+    private async Task<Dictionary<(string Kind, string Subject, DateTimeOffset Start), Dictionary<int, long>>> ReadBucketsAsync(
+        DbConnection connection, RollupQuery query, string[] kinds, CancellationToken cancellationToken)
+    {
+        var keyed = query.Subject is not null || query.PerTarget;
+        var kindList = string.Join(", ", kinds.Select(k => $"'{k}'"));
+        await using var read = Command(connection,
+            $"SELECT kind, {(keyed ? "subject" : "''")}, period_start, bucket, SUM(count) FROM rollup_buckets WHERE kind IN ({kindList}) " +
+            "AND period = @period AND period_start >= @from AND period_start < @to" + (query.Subject is null ? "" : " AND subject = @subject") +
+            (keyed ? " GROUP BY kind, subject, period_start, bucket" : " GROUP BY kind, period_start, bucket"));
+        AddRollupParameters(read, query);
+        var buckets = new Dictionary<(string, string, DateTimeOffset), Dictionary<int, long>>();
+        await using var r = await read.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            var key = (r.GetString(0), r.GetString(1), ReadTime(r, 2));
+            var counts = buckets.TryGetValue(key, out var c) ? c : buckets[key] = [];
+            counts[Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture)] = Long(r, 4);
+        }
+
+        return buckets;
+    }
+
+    private static long Long(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? 0 : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+}
