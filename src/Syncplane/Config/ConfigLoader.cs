@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers"];
+    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "alerts"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -69,6 +69,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             reader.Error(root["store"]!, storeError);
         }
 
+        var notifiers = NotifiersBinder.Bind(root["notifiers"], reader);
         return new SyncplaneConfig
         {
             File = fullPath,
@@ -82,7 +83,8 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Store = store,
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
             Checks = checks,
-            Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
+            Notifiers = notifiers,
+            Alerts = AlertsBinder.Bind(root["alerts"], notifiers, reader),
             SecretReferences = SecretResolver.ReferencesIn(root),
         };
     }

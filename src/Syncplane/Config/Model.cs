@@ -52,6 +52,9 @@ public sealed record SyncplaneConfig
     /// <summary>Where run outcomes are sent (top-level <c>notifiers</c>), in file order.</summary>
     public IReadOnlyList<Notifications.NotifierConfig> Notifiers { get; init; } = [];
 
+    /// <summary>Alert rules (top-level <c>alerts</c>), in file order.</summary>
+    public IReadOnlyList<Alerts.AlertRule> Alerts { get; init; } = [];
+
     /// <summary>Every distinct secret reference anywhere in the file (<c>${env:NAME}</c>, <c>${file:PATH}</c>), so all are masked from the start.</summary>
     public IReadOnlyList<string> SecretReferences { get; init; } = [];
 }
