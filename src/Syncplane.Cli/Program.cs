@@ -31,6 +31,7 @@ root.Subcommands.Add(TargetSettingsCommand.CreatePause());
 root.Subcommands.Add(TargetSettingsCommand.CreateResume());
 root.Subcommands.Add(TokenCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(AlertsCommand.Create());
 
 root.Options.Add(LogOutput.FormatOption);
 
