@@ -130,10 +130,18 @@ public sealed partial record AlertCondition(AlertMetric Metric, AlertComparator 
     /// <summary>A metric value as people read it: 0.93, 5m, 3.</summary>
     public string FormatValue(double value) => Metric switch
     {
-        AlertMetric.Latency or AlertMetric.Duration or AlertMetric.Freshness => DurationParser.Format(TimeSpan.FromSeconds(Math.Round(value))),
+        AlertMetric.Latency or AlertMetric.Duration or AlertMetric.Freshness => Duration(TimeSpan.FromSeconds(Math.Round(value))),
         AlertMetric.CheckDown => value >= 1 ? "down" : "up",
         _ => value.ToString("0.###", CultureInfo.InvariantCulture),
     };
+
+    // 6h2s, 5m, 0s: whole seconds in the units the config uses.
+    private static string Duration(TimeSpan value)
+    {
+        var parts = new[] { ((int)value.TotalDays, "d"), (value.Hours, "h"), (value.Minutes, "m"), (value.Seconds, "s") }
+            .Where(p => p.Item1 > 0).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Item1}{p.Item2}"));
+        return string.Concat(parts) is { Length: > 0 } text ? text : "0s";
+    }
 
     private static double? ParseThreshold(AlertMetric metric, string text, out string? error)
     {

@@ -93,7 +93,7 @@ internal static partial class NotifiersBinder
 
         foreach (var address in from is null ? to : [from, .. to])
         {
-            if (!MimeKit.MailboxAddress.TryParse(address, out _))
+            if (!address.Contains('@', StringComparison.Ordinal) || !MimeKit.MailboxAddress.TryParse(address, out _))
             {
                 reader.Error(node, $"'{address}' in {what} is not an email address");
             }
