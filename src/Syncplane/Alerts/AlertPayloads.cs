@@ -7,7 +7,7 @@ namespace Syncplane.Alerts;
 /// <summary>
 /// The bodies an alert transition is sent as. json: <c>{ "event": "alert.firing", "alert_id", "rule", "target"|"check",
 /// "state", "severity", "condition", "value", "summary", "at", "dedup_key" }</c>; slack: <c>{ "text": "…" }</c> (incoming
-/// webhook); github_dispatch: <c>{ "event_type": "syncplane.alert.firing", "client_payload": { … } }</c>; PagerDuty Events API v2:
+/// webhook); github_dispatch: <c>{ "event_type": "syncplane.alert.firing", "client_payload": { the json fields but dedup_key (GitHub's limit is 10) } }</c>; PagerDuty Events API v2:
 /// <c>{ "routing_key", "event_action": "trigger", "dedup_key", "payload": { "summary", "source", "severity", "timestamp",
 /// "component", "group", "class", "custom_details" }, "client" }</c>, and for a resolve <c>{ "routing_key", "event_action":
 /// "resolve", "dedup_key" }</c>.
@@ -23,7 +23,7 @@ internal static class AlertPayloads
         NotificationFormat.GitHubDispatch => new JsonObject
         {
             ["event_type"] = notifier.EventType ?? $"syncplane.alert.{notice.Transition}",
-            ["client_payload"] = Flat(notice),
+            ["client_payload"] = WithoutDedupKey(Flat(notice)),
         },
         _ => Flat(notice),
     }).ToJsonString();
@@ -85,6 +85,13 @@ internal static class AlertPayloads
         ["at"] = UtcTimestamps.Text(notice.At),
         ["dedup_key"] = notice.DedupKey,
     };
+
+    // GitHub accepts at most 10 top-level properties in client_payload.
+    private static JsonObject WithoutDedupKey(JsonObject flat)
+    {
+        flat.Remove("dedup_key");
+        return flat;
+    }
 
     // Slack asks for &, < and > to be escaped in text.
     private static string SlackText(AlertNotice notice) =>
