@@ -34,6 +34,7 @@ root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(PruneCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(AlertsCommand.Create());
 
 root.Options.Add(LogOutput.FormatOption);
 

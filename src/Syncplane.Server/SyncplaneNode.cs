@@ -21,7 +21,9 @@ namespace Syncplane.Server;
 /// <param name="Events">The event hub's tuning; null for the defaults.</param>
 /// <param name="Checks">Whether this node competes for the checks lease and runs declared checks on their intervals.</param>
 /// <param name="Metrics">How fresh <c>/metrics</c> is kept; null for the defaults.</param>
-internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null, bool Checks = true, MetricsOptions? Metrics = null);
+/// <param name="Alerts">How alert rules are evaluated and sent; null for the defaults.</param>
+internal sealed record NodeOptions(ServerOptions Server, WorkerOptions? Worker, bool Scheduler, EventHubOptions? Events = null, bool Checks = true, MetricsOptions? Metrics = null,
+    Alerts.AlertOptions? Alerts = null);
 
 /// <summary>
 /// One Syncplane node as <c>syncplane serve</c> runs it: the HTTP server, the event hub, workers and the
@@ -90,6 +92,11 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         if (config.Notifiers.Count > 0)
         {
             node._background.Add(new NotificationDispatcher(config.Notifiers, store, hub, secrets, time, new NotificationOptions(), log).RunAsync(node._stop.Token));
+        }
+
+        if (config.Alerts.Count > 0)
+        {
+            node._background.Add(new Alerts.AlertService(config, store, hub, secrets, time, options.Alerts ?? new Alerts.AlertOptions(), log).RunAsync(node._stop.Token));
         }
 
         return node;

@@ -71,6 +71,7 @@ public static class SyncplaneServer
         DocumentsEndpoints.Map(api);
         DocumentEventsEndpoints.Map(api);
         AnalyticsEndpoints.Map(api);
+        AlertsEndpoints.Map(api);
         SyncCompatEndpoints.Map(app);
         ConnectionsEndpoints.Map(app);
         return app;

@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "documents", "retention"];
+    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "documents", "retention", "alerts"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -69,6 +69,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             reader.Error(root["store"]!, storeError);
         }
 
+        var notifiers = NotifiersBinder.Bind(root["notifiers"], reader);
         return new SyncplaneConfig
         {
             File = fullPath,
@@ -85,6 +86,8 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
             InfrastructureStateDocument = Documents.DocumentsBinder.Bind(root["documents"], targets, reader),
             Retention = RetentionBinder.Bind(root["retention"], reader),
+            Notifiers = notifiers,
+            Alerts = AlertsBinder.Bind(root["alerts"], notifiers, reader),
             SecretReferences = SecretResolver.ReferencesIn(root),
         };
     }

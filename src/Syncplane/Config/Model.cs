@@ -58,6 +58,9 @@ public sealed record SyncplaneConfig
     /// <summary>How long raw history is kept (top-level <c>retention</c>); rollups outlive it.</summary>
     public Storage.Rollups.RetentionPolicy Retention { get; init; } = new();
 
+    /// <summary>Alert rules (top-level <c>alerts</c>), in file order.</summary>
+    public IReadOnlyList<Alerts.AlertRule> Alerts { get; init; } = [];
+
     /// <summary>Every distinct secret reference anywhere in the file (<c>${env:NAME}</c>, <c>${file:PATH}</c>), so all are masked from the start.</summary>
     public IReadOnlyList<string> SecretReferences { get; init; } = [];
 }

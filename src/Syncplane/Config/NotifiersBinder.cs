@@ -9,7 +9,7 @@ namespace Syncplane.Config;
 /// </summary>
 internal static partial class NotifiersBinder
 {
-    private static readonly string[] Keys = ["webhook", "format", "on", "targets", "checks", "headers", "event_type", "client_payload"];
+    private static readonly string[] Keys = ["webhook", "format", "on", "targets", "checks", "headers", "event_type", "client_payload", "pagerduty", "email"];
 
     private static readonly Dictionary<string, NotificationFormat> Formats = new(StringComparer.Ordinal)
     {
@@ -49,6 +49,11 @@ internal static partial class NotifiersBinder
         if (!reader.Mapping(node, what, Keys))
         {
             return null;
+        }
+
+        if (node["pagerduty"] is not null || node["email"] is not null)
+        {
+            return AlertChannel(name, node, reader);
         }
 
         var webhook = reader.Text(node, "webhook", required: true);

@@ -72,11 +72,20 @@ public sealed record NotifierConfig
     /// <summary>The github_dispatch <c>client_payload</c> written in the config; null for the built-in one.</summary>
     internal PayloadTemplate? ClientPayload { get; init; }
 
+    /// <summary>Set for a PagerDuty notifier (alerts only); <see cref="Webhook"/> is then empty.</summary>
+    public PagerDutyChannel? PagerDuty { get; init; }
+
+    /// <summary>Set for an email notifier (alerts only); <see cref="Webhook"/> is then empty.</summary>
+    public EmailChannel? Email { get; init; }
+
+    /// <summary>True for a notifier that POSTs to <see cref="Webhook"/>; PagerDuty and email notifiers serve alerts only.</summary>
+    public bool IsWebhook => PagerDuty is null && Email is null;
+
     /// <summary>True when this notifier wants to hear about <paramref name="outcome"/>.</summary>
     internal bool Wants(RunOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        return (On.Contains(outcome.Status)
+        return IsWebhook && (On.Contains(outcome.Status)
                 || (outcome.Recovered && On.Contains(NotificationStatuses.Recovered))
                 || (outcome.Changed && On.Contains(NotificationStatuses.Changed)))
             && (Targets.Count == 0 || Targets.Any(glob => glob.IsMatch(outcome.Target)));
@@ -89,7 +98,7 @@ public sealed record NotifierConfig
     internal bool Wants(CheckChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return (On.Contains(CheckNotifications.Changed) || On.Contains($"check.{change.Status}"))
+        return IsWebhook && (On.Contains(CheckNotifications.Changed) || On.Contains($"check.{change.Status}"))
             && !(change.Previous == "unknown" && change.Status == "healthy")
             && (Checks.Count == 0 || Checks.Any(glob => glob.IsMatch(change.Name)));
     }

@@ -22,6 +22,9 @@ internal sealed class NotificationReceiver : IAsyncDisposable
     /// <summary>Requests in arrival order.</summary>
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>Paths always answered with a status of their own (a channel that keeps failing).</summary>
+    public ConcurrentDictionary<string, int> StatusByPath { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The clock arrival times are read from.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
@@ -42,7 +45,8 @@ internal sealed class NotificationReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             receiver.Requests.Enqueue(new ReceivedRequest(context.Request.Path + context.Request.QueryString, headers, body, receiver.Time.GetUtcNow()));
-            var (status, retryAfter) = receiver._answers.TryDequeue(out var answer) ? answer : (200, null);
+            var (status, retryAfter) = receiver.StatusByPath.TryGetValue(context.Request.Path, out var fixedStatus) ? (fixedStatus, null)
+                : receiver._answers.TryDequeue(out var answer) ? answer : (200, null);
             if (retryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = retryAfter;

@@ -44,6 +44,10 @@ public sealed class ApiAccessTests : IAsyncLifetime
         { "GET", "/api/sync/heartbeat", ApiRole.Viewer },
         { "GET", "/api/sync/heartbeat/docs", ApiRole.Viewer },
         { "GET", "/api/sync/overview", ApiRole.Viewer },
+        { "GET", "/api/v1/alerts", ApiRole.Viewer },
+        { "GET", "/api/v1/alerts/history", ApiRole.Viewer },
+        { "POST", "/api/v1/alerts/silences", ApiRole.Operator },
+        { "POST", "/api/v1/alerts/1/ack", ApiRole.Operator },
     };
 
     public async Task InitializeAsync() => _server = await TestServer.StartAsync(Yaml, workers: false);
@@ -114,6 +118,10 @@ public sealed class ApiAccessTests : IAsyncLifetime
         if (method == "PATCH")
         {
             request.Content = new StringContent("""{"frequency": "hourly"}""", System.Text.Encoding.UTF8, "application/json");
+        }
+        else if (path.EndsWith("/silences", StringComparison.Ordinal))
+        {
+            request.Content = new StringContent("""{"matchers": {"target": "docs"}, "duration": "1h"}""", System.Text.Encoding.UTF8, "application/json");
         }
 
         return await client.SendAsync(request);

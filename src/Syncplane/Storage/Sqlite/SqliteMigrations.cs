@@ -207,5 +207,71 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
         new(9, "rollups of runs and check results per hour and day", Rollups.RollupSchema.Sqlite),
+        new(10, "alert states, history, silences and the alert outbox", """
+            -- One row per rule × target (or check): ok, pending, firing or resolved. Every change is a conditional
+            -- update on version, so of several nodes evaluating at once exactly one records a transition.
+            CREATE TABLE alert_states (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                rule TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                since TEXT NOT NULL,
+                value REAL,
+                severity TEXT NOT NULL,
+                notified INTEGER NOT NULL DEFAULT 0,
+                acked_by TEXT,
+                acked_at TEXT,
+                version INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (rule, subject)
+            );
+            CREATE TABLE alert_history (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                alert_id INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                transition TEXT NOT NULL,
+                value REAL,
+                message TEXT NOT NULL
+            );
+            CREATE INDEX alert_history_by_alert ON alert_history (alert_id, id);
+            CREATE TABLE alert_silences (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                matchers TEXT NOT NULL,
+                until TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                comment TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            -- One row per transition × notifier, written in the transition's transaction; a node claims a row with a
+            -- lease before sending, and marks it sent (or failed for good) while it still holds the lease.
+            CREATE TABLE alert_outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                alert_id INTEGER NOT NULL,
+                notifier TEXT NOT NULL,
+                transition TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                due_at TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                holder TEXT,
+                lease_until TEXT,
+                sent_at TEXT,
+                failed_at TEXT,
+                last_error TEXT
+            );
+            CREATE INDEX alert_outbox_open ON alert_outbox (due_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+            -- How each notifier's alert deliveries go, for status: a channel that keeps failing shows here.
+            CREATE TABLE alert_channels (
+                notifier TEXT PRIMARY KEY,
+                last_success_at TEXT,
+                last_failure_at TEXT,
+                last_error TEXT,
+                consecutive_failures INTEGER NOT NULL DEFAULT 0
+            ) WITHOUT ROWID;
+            -- Alert facts per target: the latest finished run, the last success, runs finished within a window.
+            CREATE INDEX runs_by_target_finished ON runs (target, finished_at);
+            """),
     ];
 }

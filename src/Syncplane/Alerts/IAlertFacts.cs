@@ -1,0 +1,48 @@
+using Syncplane.Checks;
+using Syncplane.Storage;
+
+namespace Syncplane.Alerts;
+
+/// <summary>
+/// What alert rules read. Today the store's indexed run and check queries answer; pre-aggregated rollups can answer
+/// the same questions later without the evaluator changing.
+/// </summary>
+internal interface IAlertFacts
+{
+    /// <summary>One target's facts; success counts cover runs that finished within <paramref name="window"/> before now.</summary>
+    Task<AlertTargetFacts> GetTargetAsync(string target, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>The newest status of every check that has a result.</summary>
+    Task<IReadOnlyDictionary<string, CheckStatus>> GetCheckStatusesAsync(CancellationToken cancellationToken);
+}
+
+/// <summary><see cref="IAlertFacts"/> over the run and check tables of <see cref="ISyncStore"/>.</summary>
+internal sealed class StoreAlertFacts(ISyncStore store, TimeProvider time) : IAlertFacts
+{
+    public Task<AlertTargetFacts> GetTargetAsync(string target, TimeSpan window, CancellationToken cancellationToken) =>
+        store.GetAlertTargetFactsAsync(target, time.GetUtcNow() - window, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, CheckStatus>> GetCheckStatusesAsync(CancellationToken cancellationToken) =>
+        (await store.ListLatestCheckResultsAsync(cancellationToken)).ToDictionary(r => r.Name, r => r.Status, StringComparer.Ordinal);
+}
+
+/// <summary>A rule's metric read from the facts: seconds for times, a fraction for the rate, null when there is nothing to measure.</summary>
+internal static class AlertMetricValues
+{
+    public static double? Of(AlertMetric metric, AlertTargetFacts facts, DateTimeOffset now) => metric switch
+    {
+        AlertMetric.SuccessRate => facts.Succeeded + facts.Failed == 0 ? null : (double)facts.Succeeded / (facts.Succeeded + facts.Failed),
+        AlertMetric.Latency => facts.LatestFinishedAt - facts.LatestQueuedAt is { } latency ? latency.TotalSeconds : null,
+        AlertMetric.Duration => facts.LatestFinishedAt - facts.LatestStartedAt is { } duration ? duration.TotalSeconds : null,
+        AlertMetric.Freshness => facts.LastSuccessAt is { } success ? (now - success).TotalSeconds : null,
+        AlertMetric.ConsecutiveFailures => facts.ConsecutiveFailures,
+        _ => null,
+    };
+
+    public static double? Of(CheckStatus? status) => status switch
+    {
+        null or CheckStatus.Unknown => null,
+        CheckStatus.Down => 1,
+        _ => 0,
+    };
+}
