@@ -66,6 +66,7 @@ public static class SyncplaneServer
         EventsEndpoints.Map(api);
         WebhooksEndpoints.Map(api);
         ChecksEndpoints.Map(api);
+        WhoAmIEndpoints.Map(api);
         SyncCompatEndpoints.Map(app);
         ConnectionsEndpoints.Map(app);
         return app;
