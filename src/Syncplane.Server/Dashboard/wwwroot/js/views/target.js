@@ -28,14 +28,14 @@ export function mount(root, [name, part, runId]) {
   function renderHead() {
     const t = target();
     const focused = head.contains(document.activeElement) ? document.activeElement : null;
-    if (focused?.tagName === 'SELECT') return; // the user is choosing a frequency
+    if (focused?.tagName === 'SELECT' || focused?.closest('.confirm')) return; // the user is choosing a frequency, or answering
     const refocus = focused?.dataset.action;
     const field = (label, ...value) => [el('dt', {}, label), el('dd', {}, ...value)];
     const pause = can('admin') ? el('button', { type: 'button', class: 'quiet', 'data-action': t.paused_reason ? 'resume' : 'pause', onclick: (e) => pauseOrResume(e.currentTarget) }, t.paused_reason ? 'Resume' : 'Pause') : null;
     head.replaceChildren(
       el('h2', { id: 'target-heading' }, t.name, ' ', ...statusOf(t).flat().filter(Boolean)),
       t.description ? el('p', { class: 'muted' }, t.description) : '',
-      el('div', { class: 'actions', 'data-notes': '' }, syncButton(t), ' ', pause, noteFor(`${t.name}:sync`), noteFor(`${t.name}:pause`)),
+      el('div', { class: 'actions', 'data-notes': '' }, syncButton(t), ' ', pause, noteFor(`${t.name}:sync`)),
       el('dl', { class: 'facts' },
         field('Last run', ...lastRunOf(t)),
         field('Frequency', frequencyControl(t)),
@@ -56,9 +56,9 @@ export function mount(root, [name, part, runId]) {
     if (!resume && !(await confirmNear(button, `Stop scheduling ${t.name}?`, 'Pause'))) return;
     try {
       await api('POST', `/targets/${encodeURIComponent(t.name)}/${resume ? 'resume' : 'pause'}`);
-      note(button, resume ? 'Resumed.' : 'Paused: no scheduled runs until resumed; Sync now still works.', 'info', `${t.name}:pause`);
+      note(button, resume ? 'Resumed.' : 'Paused: no scheduled runs until resumed; Sync now still works.', 'info', `${t.name}:sync`);
     } catch (error) {
-      note(button, explain(`${resume ? 'Resuming' : 'Pausing'} ${t.name}`, error, 'admin'), 'error', `${t.name}:pause`);
+      note(button, explain(`${resume ? 'Resuming' : 'Pausing'} ${t.name}`, error, 'admin'), 'error', `${t.name}:sync`);
     }
     refreshTarget(t.name);
   }
