@@ -158,7 +158,7 @@ public sealed class DashboardDefectTests(DashboardBrowser browser) : IAsyncLifet
             await Expect(panel.Locator(".log")).ToContainTextAsync("line 0");
             await AssertNearAsync(log, panel, "the log panel");
 
-            var pause = dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Pause" });
+            var pause = dashboard.Page.Locator(".target-head [data-action=pause]");
             await pause.ClickAsync();
             var confirm = dashboard.Page.Locator(".confirm");
             await Expect(confirm).ToContainTextAsync("Stop scheduling t20?");
