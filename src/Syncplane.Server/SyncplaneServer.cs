@@ -72,6 +72,7 @@ public static class SyncplaneServer
         DocumentEventsEndpoints.Map(api);
         AnalyticsEndpoints.Map(api);
         AlertsEndpoints.Map(api);
+        WhoAmIEndpoints.Map(api);
         SyncCompatEndpoints.Map(app);
         ConnectionsEndpoints.Map(app);
         return app;

@@ -18,6 +18,7 @@ internal static partial class TargetView
     {
         name = target.Name,
         description = target.Description,
+        layer = target.Layer,
         direction = target.Direction.ToString().ToLowerInvariant(),
         schedule = target.Schedule.Text,
         schedule_description = target.Schedule.ToString(),

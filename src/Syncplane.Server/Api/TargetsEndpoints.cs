@@ -53,7 +53,7 @@ internal static class TargetsEndpoints
         }
 
         var telemetry = (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).ToDictionary(t => t.Target, StringComparer.Ordinal);
-        var page = targets.Skip(start).Take(size).Select(t => new { name = t.Name, description = t.Description, telemetry = telemetry[t.Name] }).ToList();
+        var page = targets.Skip(start).Take(size).Select(t => new { name = t.Name, description = t.Description, layer = t.Layer, telemetry = telemetry[t.Name] }).ToList();
         var next = start + size < targets.Count ? Paging.Encode(page[^1].name) : null;
         return Results.Ok(new { items = page, next_cursor = next });
     }

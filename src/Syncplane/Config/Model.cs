@@ -163,6 +163,9 @@ public sealed record TargetConfig
     /// <summary>Checks (names in <c>checks:</c>) that must not be down for a run to start; a run is skipped (refused) otherwise.</summary>
     public IReadOnlyList<string> Requires { get; init; } = [];
 
+    /// <summary>The layer the target belongs to (e.g. webhook, git, api, events, analytics): how the dashboard groups targets; null when none.</summary>
+    public string? Layer { get; init; }
+
     /// <summary>Targets whose newest run must have succeeded before this one starts.</summary>
     public IReadOnlyList<string> DependsOn { get; init; } = [];
 

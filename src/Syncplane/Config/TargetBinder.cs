@@ -11,6 +11,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
         "description", "direction", "source", "destination", "entrypoint", "config", "env", "pass_env", "working_dir",
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
         "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires", "events",
+        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires", "layer",
     ];
 
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
@@ -109,6 +110,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Webhooks = WebhookTriggerBinder.Bind(node["trigger"], reader),
             Requires = reader.StringList(node, "requires"),
             Events = Documents.DocumentEventsBinder.Bind(node, destination, reader),
+            Layer = reader.Text(node, "layer"),
         };
         return WithPolicies(target, node);
     }

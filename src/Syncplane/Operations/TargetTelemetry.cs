@@ -80,6 +80,18 @@ internal sealed record TargetTelemetry(
     /// <summary>For a target with a document destination: the served document's freshness (last known good, stale, error).</summary>
     public Documents.DocumentStatus? Document { get; init; }
 
+    /// <summary>The latest finished run (any outcome: a refused run too, with its reason in <see cref="LastRunMessage"/>).</summary>
+    public long? LastRunId { get; init; }
+
+    /// <summary>succeeded, failed, refused or cancelled: the outcome of <see cref="LastRunId"/>.</summary>
+    public string? LastRunStatus { get; init; }
+
+    /// <summary>The message of <see cref="LastRunId"/>: its error, or why it was refused.</summary>
+    public string? LastRunMessage { get; init; }
+
+    /// <summary>The run queued or running now.</summary>
+    public long? CurrentRunId { get; init; }
+
     /// <summary>The telemetry of every configured target, in config order.</summary>
     public static async Task<IReadOnlyList<TargetTelemetry>> ListAsync(SyncplaneConfig config, ISyncStore store, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -138,6 +150,10 @@ internal sealed record TargetTelemetry(
             NextAttemptAt = current?.NextAttemptAt,
             WaitingReason = current?.WaitReason,
             WaitingUntil = current?.WaitUntil,
+            LastRunId = state?.LastFinishedRun?.Id,
+            LastRunStatus = state?.LastFinishedRun?.Status,
+            LastRunMessage = state?.LastFinishedRun?.Message,
+            CurrentRunId = state?.CurrentRunId,
         };
     }
 

@@ -90,7 +90,20 @@ public sealed record TargetState
 
     /// <summary>Failed runs since the last good run (refused and cancelled runs neither count nor reset it).</summary>
     public int ConsecutiveFailures { get; init; }
+
+    /// <summary>The latest finished run, whatever its outcome (a refused run with its reason too).</summary>
+    public FinishedRun? LastFinishedRun { get; init; }
+
+    /// <summary>The run that is queued or running now (see <see cref="Current"/>).</summary>
+    public long? CurrentRunId { get; init; }
 }
+
+/// <summary>A finished run as a target's state shows it.</summary>
+/// <param name="Id">The run.</param>
+/// <param name="Status">succeeded, failed, refused or cancelled.</param>
+/// <param name="Message">Its message: the error, or why it was refused.</param>
+/// <param name="FinishedAt">When it finished.</param>
+public sealed record FinishedRun(long Id, string Status, string? Message, DateTimeOffset? FinishedAt);
 
 /// <summary>The run of a target that is queued or running now, as status shows it.</summary>
 /// <param name="Status">syncing, waiting (running and waiting in place, or queued and held back), retrying (queued after a failed attempt) or queued.</param>

@@ -32,7 +32,8 @@ internal abstract partial class SqlSyncStore
             (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0)),
             good.finished_at, failed.finished_at, failed.id,
             cur.status, cur.attempt, cur.not_before, cur.attempt_error, cur.attempt_error_at, cur.wait_reason, cur.wait_until,
-            erred.attempt_error, erred.attempt_error_at
+            erred.attempt_error, erred.attempt_error_at,
+            finished.id, finished.message, finished.finished_at, cur.id
         FROM agg
         LEFT JOIN runs good ON good.id = agg.last_good
         LEFT JOIN runs failed ON failed.id = agg.last_failed
@@ -101,6 +102,9 @@ internal abstract partial class SqlSyncStore
                     LastError = r.IsDBNull(9) ? null : r.GetString(9),
                     ConsecutiveFailures = ReadCount(r, 11),
                     LastSucceededAt = r.IsDBNull(12) ? null : ReadTime(r, 12),
+                    LastFinishedRun = r.IsDBNull(24) ? null
+                        : new FinishedRun(r.GetInt64(24), r.GetString(10), r.IsDBNull(25) ? null : r.GetString(25), r.IsDBNull(26) ? null : ReadTime(r, 26)),
+                    CurrentRunId = r.IsDBNull(27) ? null : r.GetInt64(27),
                 };
             }
         }

@@ -8,7 +8,12 @@ namespace Syncplane.Tests.Dashboard;
 /// <summary>The dashboard open in a fresh browser context (its own localStorage), with what a user sees and does.</summary>
 internal sealed partial class DashboardPage(IBrowserContext context, IPage page) : IAsyncDisposable
 {
+    private readonly List<string> _errors = [];
+
     public IPage Page { get; } = page;
+
+    /// <summary>Script errors and console errors the page had: printed when a test fails.</summary>
+    public IReadOnlyList<string> Errors => _errors;
 
     public ILocator Message => Page.Locator("#message");
 
@@ -20,6 +25,14 @@ internal sealed partial class DashboardPage(IBrowserContext context, IPage page)
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var dashboard = new DashboardPage(context, page);
+        page.PageError += (_, error) => dashboard._errors.Add("page error: " + error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                dashboard._errors.Add("console: " + message.Text);
+            }
+        };
         await page.GotoAsync(server.BaseAddress.ToString());
         if (role is { } r)
         {
@@ -39,6 +52,15 @@ internal sealed partial class DashboardPage(IBrowserContext context, IPage page)
 
     public Task SyncNowAsync(string target) => Row(target).GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
 
+    /// <summary>The note an action left beside its control in a target's row.</summary>
+    public ILocator Note(string target, string field = "actions") => Cell(target, field).Locator("output.note");
+
+    /// <summary>Opens a page of the dashboard by its address (#/checks, #/target/docs, …) without reloading.</summary>
+    public async Task GoAsync(string hash)
+    {
+        await Page.EvaluateAsync("hash => { location.hash = hash; }", hash);
+    }
+
     /// <summary>Marks the current document, so a test can tell that the page was not reloaded since.</summary>
     public Task MarkDocumentAsync() => Page.EvaluateAsync("() => { window.__syncplaneTestMark = 'still here'; }");
 
@@ -57,6 +79,11 @@ internal sealed partial class DashboardPage(IBrowserContext context, IPage page)
             var file = Path.Combine(DashboardBrowser.ScreenshotDirectory, Unsafe().Replace(testName, "_") + ".png");
             await Page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
             Console.Error.WriteLine($"dashboard screenshot: {file}");
+            foreach (var error in _errors)
+            {
+                Console.Error.WriteLine("dashboard " + error);
+            }
+
             throw;
         }
     }

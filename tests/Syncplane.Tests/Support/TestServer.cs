@@ -18,6 +18,8 @@ internal sealed class TestServer : IAsyncDisposable
     private readonly Dictionary<ApiRole, string> _tokens = [];
     private readonly bool _ownsStore;
     private SyncplaneNode _node = null!;
+    private Func<string, Task<SyncplaneNode>> _startNode = null!;
+    private Uri? _stoppedAt;
 
     private TestServer(TempDirectory directory, SyncplaneConfig config, ISyncStore store, bool ownsStore)
     {
@@ -78,8 +80,24 @@ internal sealed class TestServer : IAsyncDisposable
             events,
             Checks: checks,
             Metrics: metrics);
-        server._node = await SyncplaneNode.StartAsync(config, SecretResolver.ForConfig(config), store, time, options, null, null, CancellationToken.None);
+        server._startNode = urls => SyncplaneNode.StartAsync(
+            config, SecretResolver.ForConfig(config), store, time, options with { Server = options.Server with { Urls = urls } }, null, null, CancellationToken.None);
+        server._node = await server._startNode("http://127.0.0.1:0");
         return server;
+    }
+
+    /// <summary>Stops the node (an outage: connections drop, nothing answers); <see cref="StartAgainAsync"/> brings it back.</summary>
+    public async Task StopAsync()
+    {
+        _stoppedAt = BaseAddress;
+        await _node.DisposeAsync();
+    }
+
+    /// <summary>Starts the node again on the same address and store, after <see cref="StopAsync"/>.</summary>
+    public async Task StartAgainAsync()
+    {
+        _node = await _startNode(_stoppedAt!.ToString().TrimEnd('/'));
+        _stoppedAt = null;
     }
 
     /// <summary>A client for the API; with a role, it sends that role's token.</summary>
@@ -96,7 +114,11 @@ internal sealed class TestServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _node.DisposeAsync();
+        if (_stoppedAt is null)
+        {
+            await _node.DisposeAsync();
+        }
+
         if (_ownsStore)
         {
             await Store.DisposeAsync();
