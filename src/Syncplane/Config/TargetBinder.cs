@@ -10,7 +10,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
     [
         "description", "direction", "source", "destination", "entrypoint", "config", "env", "pass_env", "working_dir",
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
-        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires",
+        "git_commit", "conflicts", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires",
     ];
 
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
@@ -109,7 +109,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Webhooks = WebhookTriggerBinder.Bind(node["trigger"], reader),
             Requires = reader.StringList(node, "requires"),
         };
-        return WithPolicies(target, node);
+        return WithPolicies(WithTwoWay(target, node), node);
     }
 
     private ConnectorConfig? Connector(ConfigNode target, string role, string name)

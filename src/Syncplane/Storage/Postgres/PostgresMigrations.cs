@@ -197,5 +197,19 @@ internal static class PostgresMigrations
             -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
             ALTER TABLE runs ADD COLUMN trace_parent text;
             """),
+        // 9 to 11 are other branches' migrations (the documents, rollups and alerts work); they keep these numbers free.
+        new(9, "reserved", "SELECT 1;"),
+        new(10, "reserved", "SELECT 1;"),
+        new(11, "reserved", "SELECT 1;"),
+        new(12, "listings of bidirectional targets", """
+            -- The listing a bidirectional target's last successful run saved (its items are item_index rows under
+            -- the sides 'listing:source' and 'listing:destination'); no row: the target was never synced both ways.
+            CREATE TABLE listings (
+                target text COLLATE "C" PRIMARY KEY,
+                source_root text NOT NULL,
+                destination_root text NOT NULL,
+                saved_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

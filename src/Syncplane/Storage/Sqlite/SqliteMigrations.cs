@@ -180,5 +180,19 @@ internal static class SqliteMigrations
             -- The W3C traceparent of the span that queued the run (a webhook delivery): the run's span links to it.
             ALTER TABLE runs ADD COLUMN trace_parent TEXT;
             """),
+        // 8 to 10 are other branches' migrations (the documents, rollups and alerts work); they keep these numbers free.
+        new(8, "reserved", "SELECT 1;"),
+        new(9, "reserved", "SELECT 1;"),
+        new(10, "reserved", "SELECT 1;"),
+        new(11, "listings of bidirectional targets", """
+            -- The listing a bidirectional target's last successful run saved (its items are item_index rows under
+            -- the sides 'listing:source' and 'listing:destination'); no row: the target was never synced both ways.
+            CREATE TABLE listings (
+                target TEXT PRIMARY KEY,
+                source_root TEXT NOT NULL,
+                destination_root TEXT NOT NULL,
+                saved_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }
