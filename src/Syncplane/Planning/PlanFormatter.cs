@@ -97,10 +97,22 @@ public static class PlanFormatter
             }
 
             sb.Append(heading).Append('\n');
-            var one = ToText(new Plan(changes, plan.Summary), maxLines);
-            foreach (var line in one.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipLast(1))
+            foreach (var change in changes.Take(Math.Max(maxLines, 0)))
             {
-                sb.Append("  ").Append(line).Append('\n');
+                var item = change.Source ?? change.Destination!;
+                sb.Append("  ").Append(change.Kind switch { ChangeKind.Create => "+ ", ChangeKind.Update => "~ ", _ => "- " }).Append(change.Key);
+                sb.Append(item.Kind == ItemKind.Directory ? "/" : "");
+                if (change.Source is { } from && from.Key != change.Key)
+                {
+                    sb.Append(CultureInfo.InvariantCulture, $" (the {TwoWay.TwoWayNames.Of(change.From!.Value)}'s {from.Key}, kept by keep-both)");
+                }
+
+                sb.Append('\n');
+            }
+
+            if (changes.Count > maxLines)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  … and {changes.Count - maxLines} more\n");
             }
         }
 
