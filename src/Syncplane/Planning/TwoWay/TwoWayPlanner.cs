@@ -47,7 +47,7 @@ public static class TwoWayPlanner
         };
     }
 
-    /// <summary>True when two items hold the same thing by the quick check: kind, and size and mtime (files) or link target (symlinks).</summary>
+    /// <summary>True when two items hold the same thing: kind, and for files size and hash (when both are known) or mtime; for links the target.</summary>
     public static bool QuickSame(Item a, Item b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -56,7 +56,7 @@ public static class TwoWayPlanner
         {
             ItemKind.Directory => true,
             ItemKind.Symlink => string.Equals(a.LinkTarget, b.LinkTarget, StringComparison.Ordinal),
-            _ => a.Size == b.Size && (a.MtimeTicks == b.MtimeTicks || (a.Hash is not null && string.Equals(a.Hash, b.Hash, StringComparison.Ordinal))),
+            _ => a.Size == b.Size && (a.Hash is not null && b.Hash is not null ? string.Equals(a.Hash, b.Hash, StringComparison.Ordinal) : a.MtimeTicks == b.MtimeTicks),
         };
     }
 
@@ -200,9 +200,10 @@ public static class TwoWayPlanner
                 return;
             }
 
-            if (a.Kind == ItemKind.File && a.Size == b.Size && a.MtimeTicks != b.MtimeTicks)
+            // Same size: the contents decide. Only a resync, which meets every file on both sides, trusts equal mtimes too.
+            if (a.Kind == ItemKind.File && a.Size == b.Size && (listing is not null || a.MtimeTicks != b.MtimeTicks))
             {
-                _undecided.Add(key); // same size: the contents decide
+                _undecided.Add(key);
                 return;
             }
 

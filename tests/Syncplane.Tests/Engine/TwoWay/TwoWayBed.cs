@@ -19,7 +19,7 @@ internal sealed class TwoWayBed : IAsyncDisposable
     private readonly SqliteSyncStore _store;
     private readonly SyncRunner _runner;
 
-    public TwoWayBed(string extra = "")
+    public TwoWayBed(string extra = "", string topLevel = "")
     {
         Directory.CreateDirectory(Dir["a"]);
         Directory.CreateDirectory(Dir["b"]);
@@ -30,6 +30,7 @@ internal sealed class TwoWayBed : IAsyncDisposable
                 source: {"{"} directory: {"{"} path: a {"}"} {"}"}
                 destination: {"{"} directory: {"{"} path: b {"}"} {"}"}
             {string.Join('\n', extra.Split('\n').Where(l => l.Length > 0).Select(l => "    " + l))}
+            {topLevel}
             """);
         Config = ConfigLoader.Default.Load(Dir["syncplane.yaml"]);
         _store = new SqliteSyncStore(Dir.Combine(".syncplane", "syncplane.db"), TimeProvider.System);
@@ -43,17 +44,21 @@ internal sealed class TwoWayBed : IAsyncDisposable
     /// <summary>Told every log line of a run as it is written (the plan line comes before anything is applied).</summary>
     public Action<string>? OnLog { get; set; }
 
-    public static async Task<TwoWayBed> CreateAsync(string extra = "")
+    public static async Task<TwoWayBed> CreateAsync(string extra = "", string topLevel = "")
     {
-        var bed = new TwoWayBed(extra);
+        var bed = new TwoWayBed(extra, topLevel);
         await bed._store.MigrateAsync(CancellationToken.None);
         return bed;
     }
 
     /// <summary>A bed whose first run (a resync) already synced the given files, written on the source.</summary>
-    public static async Task<TwoWayBed> SyncedAsync(string extra = "", params (string Key, string Content)[] files)
+    public static Task<TwoWayBed> SyncedAsync(string extra = "", params (string Key, string Content)[] files) =>
+        SyncedAsync(extra, "", files);
+
+    /// <summary>As above, with top-level config (such as <c>safety:</c>) after the target.</summary>
+    public static async Task<TwoWayBed> SyncedAsync(string extra, string topLevel, params (string Key, string Content)[] files)
     {
-        var bed = await CreateAsync(extra);
+        var bed = await CreateAsync(extra, topLevel);
         foreach (var (key, content) in files)
         {
             bed.Write("a", key, content, minutes: 0);
