@@ -9,7 +9,7 @@ namespace Syncplane.Cli.Commands;
 
 internal static class RunCommand
 {
-    public sealed record Options(string Config, string? Target, string? Direction, bool DryRun, bool Verify, bool Ci, string? Report, bool Json, bool Verbose, string? Store, string? MaxWait = null);
+    public sealed record Options(string Config, string? Target, string? Direction, bool DryRun, bool Verify, bool Ci, string? Report, bool Json, bool Verbose, string? Store, string? MaxWait = null, bool Resync = false);
 
     public sealed class Parts
     {
@@ -21,6 +21,11 @@ internal static class RunCommand
             .AcceptOnlyFromAmong("pull", "push", "bidirectional");
 
         public Option<bool> DryRun { get; } = new("--dry-run", "-n") { Description = "Print the plan of each target and write nothing" };
+
+        public Option<bool> Resync { get; } = new("--resync")
+        {
+            Description = "Bidirectional targets: sync as if for the first time (the union of both sides, the newer copy wins where they differ); needed for the first run",
+        };
 
         public Option<bool> Verify { get; } = new("--verify") { Description = "Run each target's verification after it syncs" };
 
@@ -40,12 +45,12 @@ internal static class RunCommand
             HelpName = "DURATION",
         };
 
-        public IEnumerable<Option> All => [Config, Target, Direction, DryRun, Verify, Ci, Report, Json, Verbose, Store, MaxWait];
+        public IEnumerable<Option> All => [Config, Target, Direction, DryRun, Resync, Verify, Ci, Report, Json, Verbose, Store, MaxWait];
 
         public Options Read(ParseResult result) => new(
             result.GetValue(Config)!, result.GetValue(Target), result.GetValue(Direction), result.GetValue(DryRun),
             result.GetValue(Verify), result.GetValue(Ci), result.GetValue(Report), result.GetValue(Json), result.GetValue(Verbose), result.GetValue(Store),
-            result.GetValue(MaxWait));
+            result.GetValue(MaxWait), result.GetValue(Resync));
     }
 
     public static Command Create()
@@ -87,7 +92,7 @@ internal static class RunCommand
             options.Json ? TextWriter.Null : Console.Out, interactive: !options.Ci && !options.Json && !Console.IsOutputRedirected, options.Verbose, time, options.Json ? Console.Error : null);
         var runner = new SyncRunner(config, session.Store, time, ConnectorRegistry.Default, session.Secrets);
         var dryRun = options.DryRun || config.Defaults.DryRun;
-        var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify) { MaxRateLimitWait = maxWait };
+        var runOptions = new RunOptions(dryRun, options.Verify || config.Defaults.Verify) { MaxRateLimitWait = maxWait, Resync = options.Resync };
         var started = time.GetTimestamp();
         var timestamp = time.GetUtcNow();
         var results = new List<TargetRunResult>();

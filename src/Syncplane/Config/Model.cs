@@ -148,6 +148,9 @@ public sealed record TargetConfig
 
     public MaxDelete? MaxDelete { get; init; }
 
+    /// <summary>How a bidirectional target settles keys both sides changed differently (<c>conflicts:</c>). <value>keep-both</value></summary>
+    public Planning.TwoWay.ConflictPolicy Conflicts { get; init; } = Planning.TwoWay.ConflictPolicy.KeepBoth;
+
     public GitCommitConfig? GitCommit { get; init; }
 
     public TimeSpan Timeout { get; init; }
@@ -191,7 +194,7 @@ public sealed record TargetConfig
 /// <summary>A command whose result decides whether a run's output is acceptable.</summary>
 public sealed record VerificationConfig(string Command, long? ExpectedMin, int? ExpectedExitCode);
 
-/// <summary>A limit on deletes per run: an absolute count or a percentage of the destination.</summary>
+/// <summary>A limit on deletes per run: an absolute count or a percentage of the destination (of each side, for a bidirectional target).</summary>
 public sealed record MaxDelete(long? Count, double? Percent)
 {
     public bool Allows(int deletes, int destinationCount) =>

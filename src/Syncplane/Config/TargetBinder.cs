@@ -12,6 +12,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
         "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires", "events",
         "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires", "layer",
+        "git_commit", "conflicts", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires",
     ];
 
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
@@ -112,7 +113,7 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Events = Documents.DocumentEventsBinder.Bind(node, destination, reader),
             Layer = reader.Text(node, "layer"),
         };
-        return WithPolicies(target, node);
+        return WithPolicies(WithTwoWay(target, node), node);
     }
 
     private ConnectorConfig? Connector(ConfigNode target, string role, string name)

@@ -73,6 +73,11 @@ public sealed partial class SyncRunner
 
     private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, CancellationToken ct)
     {
+        if (target.Direction == SyncDirection.Bidirectional && target.Source!.Type == ConnectorTypes.Directory && target.Destination!.Type == ConnectorTypes.Directory)
+        {
+            return await SyncBothWaysAsync(target, options, context, progress, ct);
+        }
+
         var sourceFactory = connectors.Find(target.Source!.Type)!;
         var destinationFactory = connectors.Find(target.Destination!.Type)!;
         if (destinationFactory is IRecordDestinationFactory records)

@@ -48,6 +48,12 @@ public sealed record RunOptions(bool DryRun = false, bool Verify = false, string
     /// <summary>The longest a direct run (<c>syncplane run</c>) waits in all for upstreams that rate limit it (HTTP 429) before it fails. <value>5 minutes</value></summary>
     public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// For a bidirectional target: ignore the listing of the last run and make both sides the union of the two, the
+    /// newer copy winning where both have a key (required for the first run). <value>false</value>
+    /// </summary>
+    public bool Resync { get; init; }
+
     /// <summary>Which attempt of the run this is (a queued run's retries count up), for its trace span. <value>1</value></summary>
     internal int Attempt { get; init; } = 1;
 

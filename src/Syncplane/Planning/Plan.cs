@@ -17,6 +17,9 @@ public sealed record Change(ChangeKind Kind, string Key, Item? Source, Item? Des
 {
     /// <summary>For an update of a record (a row): the fields that changed, old → new; null for files.</summary>
     public IReadOnlyList<FieldChange>? Fields { get; init; }
+
+    /// <summary>For a change of a two-way plan that writes: the side <see cref="Source"/> is read from.</summary>
+    public TwoWay.TwoWaySide? From { get; init; }
 }
 
 /// <summary>A field of a record whose value changes; values are JSON literals (<c>12.5</c>, <c>"text"</c>, <c>null</c>).</summary>
@@ -35,4 +38,7 @@ public sealed record Plan(IReadOnlyList<Change> Changes, PlanSummary Summary, st
 
     /// <summary>Changes counted in the summary but not listed in <see cref="Changes"/> (a record plan lists the first ones only).</summary>
     public int Omitted { get; init; }
+
+    /// <summary>For a bidirectional target: the changes into each side and the conflicts; <see cref="Changes"/> holds both sides' changes.</summary>
+    public TwoWay.TwoWayPlan? TwoWay { get; init; }
 }

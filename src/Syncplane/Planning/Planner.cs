@@ -116,7 +116,7 @@ public static class Planner
     // The summary counts items (records, files, links), never directories: 3 records are "3 unchanged", whatever folders hold them.
     private static int Counted(Item item) => item.Kind == ItemKind.Directory ? 0 : 1;
 
-    private static PlanSummary Summarize(List<Change> changes, int unchanged)
+    internal static PlanSummary Summarize(List<Change> changes, int unchanged)
     {
         int creates = 0, updates = 0, deletes = 0;
         long bytes = 0;

@@ -53,6 +53,10 @@ internal sealed class DirectoryConnectorFactory : IConnectorFactory
     public IItemDestination CreateDestination(object options, ConnectorContext context) =>
         new DirectoryDestination(WithSourceScope(WithSharedExclude((DirectoryOptions)options, context), context), context);
 
+    /// <summary>One side of a bidirectional target; an exclude of either side holds on both, as for a one-way target.</summary>
+    internal static DirectoryReplica Replica(DirectoryOptions options, DirectoryOptions other, ConnectorContext context) =>
+        new(WithSharedExclude(options, context with { OtherSideOptions = other }), context);
+
     /// <summary>
     /// A git source with <c>map</c> writes only its mapped paths: the destination then walks only those (the engine
     /// limits the plan to them in any case), unless it has an <c>include</c> of its own.

@@ -197,6 +197,12 @@ internal sealed partial class DirectoryDestination
         }
 
         var path = FullPath(change.Key);
+        if (Guarded)
+        {
+            GuardedDelete(change, path);
+            return;
+        }
+
         if (FileSystemOps.DeleteNonDirectory(path))
         {
             return;
@@ -213,6 +219,12 @@ internal sealed partial class DirectoryDestination
     {
         EnsureDirectory(SafeKeys.Parent(change.Key), change.Key, create: true);
         var path = FullPath(change.Key);
+        if (Guarded && FileSystemOps.KindAt(path) is { } there && there != ItemKind.Directory && !FileSystemOps.Matches(path, change.Destination))
+        {
+            Skip(change.Key);
+            return;
+        }
+
         if (!FileSystemOps.DeleteNonDirectory(path)) // false: it already is a directory
         {
             _verified.TryAdd(change.Key, 0);
@@ -222,6 +234,32 @@ internal sealed partial class DirectoryDestination
         System.IO.Directory.CreateDirectory(path);
         _verified.TryAdd(change.Key, 0);
     }
+
+    private void GuardedDelete(Change change, string path)
+    {
+        if (!FileSystemOps.Matches(path, change.Destination))
+        {
+            Skip(change.Key);
+            return;
+        }
+
+        if (change.Destination!.Kind != ItemKind.Directory)
+        {
+            File.Delete(path);
+            return;
+        }
+
+        _verified.TryRemove(change.Key, out _);
+        if (System.IO.Directory.EnumerateFileSystemEntries(path).Any())
+        {
+            Skip(change.Key); // something was added to it meanwhile
+            return;
+        }
+
+        System.IO.Directory.Delete(path);
+    }
+
+    private void Skip(string key) => _skipped.Enqueue(key);
 
     /// <summary>
     /// Makes sure directory <paramref name="dirKey"/> is a real directory inside the root (creating it when

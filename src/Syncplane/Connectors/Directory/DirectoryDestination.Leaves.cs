@@ -15,6 +15,12 @@ internal sealed partial class DirectoryDestination
             return;
         }
 
+        if (Guarded && !FileSystemOps.Matches(path, change.Destination))
+        {
+            Skip(change.Key); // changed on this side since the plan
+            return;
+        }
+
         var temp = TempFiles.NewPath(Path.GetDirectoryName(path)!);
         try
         {
@@ -28,9 +34,18 @@ internal sealed partial class DirectoryDestination
                 await WriteFileAsync(temp, item, from, cancellationToken);
             }
 
-            if (change.Destination?.Kind == ItemKind.Directory)
+            if (Guarded && (!ReadFromAsPlanned(item, from) || !FileSystemOps.Matches(path, change.Destination)))
             {
-                ReplaceDirectory(path, change.Key);
+                TryDelete(temp);
+                Skip(change.Key);
+                return;
+            }
+
+            if (change.Destination?.Kind == ItemKind.Directory && !ReplaceDirectory(path, change.Key))
+            {
+                TryDelete(temp);
+                Skip(change.Key);
+                return;
             }
 
             NativeRename.Replace(temp, path);
@@ -82,18 +97,36 @@ internal sealed partial class DirectoryDestination
         }
     }
 
-    private void ReplaceDirectory(string path, string key)
+    /// <summary>The copy read what was planned: the item it came from is still as listed (checked after the copy).</summary>
+    private static bool ReadFromAsPlanned(Item item, IItemSource from) =>
+        from.TryGetLocalPath(item) is not { } local || FileSystemOps.Matches(local, item);
+
+    /// <summary>Removes the directory a file replaces; false (guarded) when it is not empty.</summary>
+    private bool ReplaceDirectory(string path, string key)
     {
         if (FileSystemOps.KindAt(path) != ItemKind.Directory)
         {
-            return;
+            return true;
         }
 
         _verified.TryRemove(key, out _);
+        if (Guarded)
+        {
+            if (System.IO.Directory.EnumerateFileSystemEntries(path).Any())
+            {
+                return false;
+            }
+
+            System.IO.Directory.Delete(path);
+            return true;
+        }
+
         if (!FileSystemOps.DeleteTree(path, key, _filter.IsExcluded))
         {
             throw new IOException($"cannot replace directory '{key}' in {options.Path} with a file: it holds excluded entries");
         }
+
+        return true;
     }
 
     private static void TryDelete(string path)

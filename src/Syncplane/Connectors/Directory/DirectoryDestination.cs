@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Syncplane.Planning;
 
@@ -16,7 +17,18 @@ namespace Syncplane.Connectors.Directory;
 internal sealed partial class DirectoryDestination(DirectoryOptions options, ConnectorContext context) : IItemDestination
 {
     private readonly KeyFilter _filter = new(options.Include, options.Exclude);
+    private readonly ConcurrentQueue<string> _skipped = new();
     private List<string> _leftoverTemps = [];
+
+    /// <summary>
+    /// Two-way sync: before an item is written or deleted, it and the item it is copied from must still be as planned
+    /// (<see cref="FileSystemOps.Matches"/>); one that changed meanwhile is left alone and listed in <see cref="Skipped"/>,
+    /// for the next run. A directory is deleted only when it is empty by then.
+    /// </summary>
+    internal bool Guarded { get; init; }
+
+    /// <summary>Keys left alone because they changed during the apply (with <see cref="Guarded"/>).</summary>
+    internal IReadOnlyCollection<string> Skipped => _skipped;
 
     public bool Delete => options.Delete;
 

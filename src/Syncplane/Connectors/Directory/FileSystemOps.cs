@@ -35,6 +35,36 @@ internal static class FileSystemOps
         return (attributes & FileAttributes.Directory) != 0 ? ItemKind.Directory : ItemKind.File;
     }
 
+    /// <summary>
+    /// True when what is at <paramref name="path"/> is still <paramref name="expected"/> as it was listed (same kind, and
+    /// same size and mtime for a file, same target for a link), or nothing is there and <paramref name="expected"/> is null.
+    /// </summary>
+    public static bool Matches(string path, Item? expected)
+    {
+        (ItemKind Kind, long Size, long Ticks)? stat;
+        if (NativeDirectoryReader.IsAvailable)
+        {
+            stat = NativeDirectoryReader.StatAt(path);
+        }
+        else
+        {
+            var info = new FileInfo(path);
+            stat = KindAt(path) is { } kind ? (kind, kind == ItemKind.File ? info.Length : 0, info.LastWriteTimeUtc.Ticks) : null;
+        }
+
+        if (expected is null || stat is null)
+        {
+            return expected is null && stat is null;
+        }
+
+        return stat.Value.Kind == expected.Kind && expected.Kind switch
+        {
+            ItemKind.Directory => true,
+            ItemKind.Symlink => string.Equals(new FileInfo(path).LinkTarget, expected.LinkTarget, StringComparison.Ordinal),
+            _ => stat.Value.Size == expected.Size && stat.Value.Ticks == expected.MtimeTicks,
+        };
+    }
+
     /// <summary>Removes whatever is at <paramref name="path"/> unless it is a directory; false when it is one.</summary>
     public static bool DeleteNonDirectory(string path)
     {

@@ -120,7 +120,10 @@ internal static class NativeDirectoryReader
     }
 
     /// <summary>What is at <paramref name="path"/> without following a final symlink; null when nothing is.</summary>
-    public static ItemKind? KindAt(string path)
+    public static ItemKind? KindAt(string path) => StatAt(path)?.Kind;
+
+    /// <summary>Kind, size and mtime (UTC ticks) of what is at <paramref name="path"/>, without following a final symlink; null when nothing is.</summary>
+    public static (ItemKind Kind, long Size, long Ticks)? StatAt(string path)
     {
         var buffer = new byte[256];
         if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, buffer) != 0)
@@ -134,13 +137,17 @@ internal static class NativeDirectoryReader
             throw Error(path, errno);
         }
 
-        return (MemoryMarshal.Read<ushort>(buffer.AsSpan(StatxModeOffset)) & FileTypeMask) switch
+        var stat = buffer.AsSpan();
+        var kind = (MemoryMarshal.Read<ushort>(stat[StatxModeOffset..]) & FileTypeMask) switch
         {
             TypeRegular => ItemKind.File,
             TypeDirectory => ItemKind.Directory,
             TypeSymlink => ItemKind.Symlink,
             _ => ItemKind.File, // a special file: not ours to create, but something is there
         };
+        var seconds = MemoryMarshal.Read<long>(stat[StatxMtimeOffset..]);
+        var nanos = MemoryMarshal.Read<uint>(stat[(StatxMtimeOffset + 8)..]);
+        return (kind, (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]), DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanos / 100));
     }
 
     private static bool IsDotOrDotDot(IntPtr name)

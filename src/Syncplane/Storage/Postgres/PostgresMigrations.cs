@@ -290,5 +290,16 @@ internal static class PostgresMigrations
             -- Alert facts per target: the latest finished run, the last success, runs finished within a window.
             CREATE INDEX runs_by_target_finished ON runs (target, finished_at);
             """),
+        // 9 to 11 are other branches' migrations (the documents, rollups and alerts work); they keep these numbers free.
+        new(12, "listings of bidirectional targets", """
+            -- The listing a bidirectional target's last successful run saved (its items are item_index rows under
+            -- the sides 'listing:source' and 'listing:destination'); no row: the target was never synced both ways.
+            CREATE TABLE listings (
+                target text COLLATE "C" PRIMARY KEY,
+                source_root text NOT NULL,
+                destination_root text NOT NULL,
+                saved_at timestamptz NOT NULL
+            );
+            """),
     ];
 }

@@ -273,5 +273,16 @@ internal static class SqliteMigrations
             -- Alert facts per target: the latest finished run, the last success, runs finished within a window.
             CREATE INDEX runs_by_target_finished ON runs (target, finished_at);
             """),
+        // 8 to 10 are other branches' migrations (the documents, rollups and alerts work); they keep these numbers free.
+        new(11, "listings of bidirectional targets", """
+            -- The listing a bidirectional target's last successful run saved (its items are item_index rows under
+            -- the sides 'listing:source' and 'listing:destination'); no row: the target was never synced both ways.
+            CREATE TABLE listings (
+                target TEXT PRIMARY KEY,
+                source_root TEXT NOT NULL,
+                destination_root TEXT NOT NULL,
+                saved_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

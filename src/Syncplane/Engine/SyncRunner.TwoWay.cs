@@ -1,0 +1,265 @@
+using Syncplane.Config;
+using Syncplane.Connectors;
+using Syncplane.Connectors.Directory;
+using Syncplane.Engine.Safety;
+using Syncplane.Planning;
+using Syncplane.Planning.TwoWay;
+using Syncplane.Storage;
+using Syncplane.Telemetry;
+
+namespace Syncplane.Engine;
+
+public sealed partial class SyncRunner
+{
+    /// <summary>
+    /// A bidirectional target between two directories: snapshots both sides, plans against the listing of the last
+    /// successful run, refuses what is unsafe, applies both ways and saves the new listing only after all of it.
+    /// </summary>
+    /// <remarks>
+    /// Conflict copies are written first (they read the losing copy under its old name), then both sides at once.
+    /// Every write is a temp file renamed into place, and an item that changed since the plan is left alone, its old
+    /// listing kept, so the next run sees the change. A run that dies half way leaves the old listing: the next run
+    /// finds the copies it made identical on both sides and has nothing to do for them.
+    /// </remarks>
+    private async Task<Outcome> SyncBothWaysAsync(TargetConfig target, RunOptions options, ConnectorContext context, IProgress<int>? progress, CancellationToken ct)
+    {
+        var log = context.Log;
+        var sourceOptions = (DirectoryOptions)target.Source!.Options;
+        var destinationOptions = (DirectoryOptions)target.Destination!.Options;
+        var sides = new Dictionary<TwoWaySide, DirectoryReplica>
+        {
+            [TwoWaySide.Source] = DirectoryConnectorFactory.Replica(sourceOptions, destinationOptions, context),
+            [TwoWaySide.Destination] = DirectoryConnectorFactory.Replica(destinationOptions, sourceOptions, context),
+        };
+
+        Snapshot source, destination;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
+        {
+            var a = sides[TwoWaySide.Source].SnapshotAsync(ct);
+            var b = sides[TwoWaySide.Destination].SnapshotAsync(ct);
+            await Task.WhenAll(a, b);
+            (source, destination) = (await a, await b);
+        }
+
+        var listing = await ListingOfAsync(target, sides, log, ct);
+        if (listing is null && !options.Resync)
+        {
+            throw new GateFailedException("first run",
+                $"no listing of an earlier two-way sync of '{target.Name}': without one, a file on one side only could be new there or deleted on the other, " +
+                $"so nothing is guessed. Run once with --resync (syncplane run --target {target.Name} --resync; add --dry-run to see it first): " +
+                "it copies what either side lacks and, where both have a file that differs, the newer wins; later runs sync changes both ways");
+        }
+
+        if (listing is not null && !options.Resync)
+        {
+            // An emptied side is judged against the listing; a resync copies everything back instead of deleting.
+            RefuseEmptiedSide(listing, TwoWaySide.Source, source, sides);
+            RefuseEmptiedSide(listing, TwoWaySide.Destination, destination, sides);
+        }
+
+        TwoWayPlan twoWay;
+        Plan plan;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Plan))
+        {
+            twoWay = await TwoWayPlanner.PlanAsync(source, destination, options.Resync ? null : listing, target.Conflicts, (side, item, c) => sides[side].HashAsync(item, c), ct);
+            plan = twoWay.ToPlan();
+            log.Info($"plan{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: true)}, {twoWay.Unchanged} unchanged");
+            foreach (var conflict in twoWay.Conflicts)
+            {
+                log.Warn($"conflict: {TwoWayText.Describe(conflict)}");
+            }
+
+            RefuseMassDeletes(target, twoWay, sides);
+            await ScanBothWaysAsync(twoWay, sides, plan, ct);
+        }
+
+        if (config.Defaults.FailOnDiff && !plan.IsEmpty)
+        {
+            return new Outcome(RunStatus.Failed, $"fail_on_diff: the two sides differ ({DescribeSides(twoWay, planned: true)})") { Plan = plan };
+        }
+
+        if (options.DryRun)
+        {
+            return new Outcome(RunStatus.Succeeded, plan.IsEmpty ? $"dry run: in sync ({twoWay.Unchanged} item(s))" : $"dry run: {DescribeSides(twoWay, planned: true)}, nothing written") { Plan = plan };
+        }
+
+        HashSet<string> skipped;
+        using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
+        {
+            if (progress is RunProgressEvents events)
+            {
+                events.Total = plan.Changes.Count;
+            }
+
+            skipped = await ApplyBothWaysAsync(twoWay, sides, progress, ct);
+            await store.SaveListingAsync(target.Name, TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root), ct);
+        }
+
+        var left = skipped.Count == 0 ? "" : $"; {skipped.Count} item(s) changed during the run and were left for the next run ({string.Join(", ", skipped.Order(StringComparer.Ordinal).Take(5))}{(skipped.Count > 5 ? ", …" : "")})";
+        if (skipped.Count > 0)
+        {
+            log.Warn($"left for the next run, changed while this one ran: {string.Join(", ", skipped.Order(StringComparer.Ordinal))}");
+        }
+
+        return new Outcome(RunStatus.Succeeded, plan.IsEmpty
+            ? $"in sync: nothing to change ({twoWay.Unchanged} item(s))"
+            : $"synced both ways{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: false)}{left}")
+        {
+            Plan = plan,
+            Revision = RunRevision.Of(source, null),
+            Changed = !plan.IsEmpty,
+        };
+    }
+
+    /// <summary>The stored listing, or null when there is none or it was saved for other folders (then it is no reference).</summary>
+    private async Task<Listing?> ListingOfAsync(TargetConfig target, Dictionary<TwoWaySide, DirectoryReplica> sides, IRunLog log, CancellationToken ct)
+    {
+        var listing = await store.GetListingAsync(target.Name, ct);
+        if (listing is not null && (listing.SourceRoot != sides[TwoWaySide.Source].Root || listing.DestinationRoot != sides[TwoWaySide.Destination].Root))
+        {
+            log.Warn($"the listing of '{target.Name}' is of {listing.SourceRoot} and {listing.DestinationRoot}, not of the folders configured now; it is not used");
+            return null;
+        }
+
+        return listing;
+    }
+
+    /// <summary>A side that had items after the last sync and has none now is an unmounted disk until shown otherwise: never mirrored as deletes.</summary>
+    private static void RefuseEmptiedSide(Listing listing, TwoWaySide side, Snapshot now, Dictionary<TwoWaySide, DirectoryReplica> sides)
+    {
+        var listed = listing.Of(side).Count;
+        if (listed > 0 && now.Count == 0)
+        {
+            var root = sides[side].Root;
+            var gone = Directory.Exists(root) ? "is empty" : "does not exist";
+            throw new GateFailedException("empty side",
+                $"the {TwoWayNames.Of(side)} {root} {gone} but held {listed} item(s) after the last sync (a disk that is not mounted?); " +
+                "deleting them on the other side was refused and nothing was written. To delete everything, empty both sides; " +
+                "to fill it again from the other side, run once with --resync");
+        }
+    }
+
+    private static void RefuseMassDeletes(TargetConfig target, TwoWayPlan plan, Dictionary<TwoWaySide, DirectoryReplica> sides)
+    {
+        if (target.MaxDelete is not { } maxDelete)
+        {
+            return;
+        }
+
+        foreach (var side in new[] { TwoWaySide.Source, TwoWaySide.Destination })
+        {
+            var deletes = plan.Into(side).Count(c => c.Kind == ChangeKind.Delete && c.Destination!.Kind != ItemKind.Directory);
+            var count = plan.ItemsOf(side).Values.Count(i => i.Kind != ItemKind.Directory);
+            if (!maxDelete.Allows(deletes, count))
+            {
+                throw new GateFailedException("max_delete",
+                    $"the plan deletes {deletes} of {count} item(s) on the {TwoWayNames.Of(side)} ({sides[side].Root}), over the limit of {maxDelete}; nothing was written",
+                    plan.ToPlan());
+            }
+        }
+    }
+
+    /// <summary>The secret scan of a one-way run, over everything about to be written to either side (read where it comes from).</summary>
+    private async Task ScanBothWaysAsync(TwoWayPlan twoWay, Dictionary<TwoWaySide, DirectoryReplica> sides, Plan plan, CancellationToken ct)
+    {
+        if (config.Safety.SecretPatterns.Count == 0)
+        {
+            return;
+        }
+
+        var files = twoWay.IntoSource.Concat(twoWay.IntoDestination)
+            .Where(c => c.Kind != ChangeKind.Delete && c.Source is { Kind: ItemKind.File })
+            .Select(c => new ScanFile(sides[c.From!.Value].PathOf(c.Source!.Key), c.Key))
+            .DistinctBy(f => f.Path);
+        var scan = await new SecretScanner(config.Safety.SecretPatterns).ScanFilesAsync(files, ct);
+        if (scan.Findings.Count > 0)
+        {
+            throw new GateFailedException("secret scan", $"{scan.Findings.Count} line(s) match secret patterns: {string.Join("; ", scan.Findings)}", plan);
+        }
+    }
+
+    /// <summary>Applies the plan; returns the keys left alone because they changed meanwhile (their listing stays as it was).</summary>
+    private static async Task<HashSet<string>> ApplyBothWaysAsync(TwoWayPlan plan, Dictionary<TwoWaySide, DirectoryReplica> sides, IProgress<int>? progress, CancellationToken ct)
+    {
+        var counts = new SummedProgress(progress);
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        var lostCopies = new HashSet<(TwoWaySide, string)>();
+
+        // Conflict copies first, each from the side its losing copy is on.
+        foreach (var into in new[] { TwoWaySide.Source, TwoWaySide.Destination })
+        {
+            foreach (var from in new[] { TwoWaySide.Source, TwoWaySide.Destination })
+            {
+                var copies = plan.Into(into).Where(c => c.From == from && c.Source!.Key != c.Key).ToList();
+                if (copies.Count == 0)
+                {
+                    continue;
+                }
+
+                var writer = sides[into].Writer;
+                var before = writer.Skipped.Count;
+                await writer.ApplyAsync(new Plan(copies, Planner.Summarize(copies, 0)), sides[from].Reader, counts.For(), ct);
+                foreach (var key in writer.Skipped.Skip(before))
+                {
+                    var original = copies.First(c => c.Key == key).Source!.Key;
+                    skipped.Add(key);
+                    skipped.Add(original);
+                    lostCopies.Add((from, original));
+                }
+            }
+        }
+
+        // Then both sides at once: no write reads a key the other side's writes change.
+        await Task.WhenAll(new[] { TwoWaySide.Source, TwoWaySide.Destination }.Select(async into =>
+        {
+            var from = TwoWayNames.Other(into);
+            var changes = plan.Into(into).Where(c => c.Kind == ChangeKind.Delete || (c.Source!.Key == c.Key && !lostCopies.Contains((into, c.Key)))).ToList();
+            if (changes.Count > 0)
+            {
+                await sides[into].Writer.ApplyAsync(new Plan(changes, Planner.Summarize(changes, 0)), sides[from].Reader, counts.For(), ct);
+            }
+        }));
+
+        skipped.UnionWith(sides[TwoWaySide.Source].Writer.Skipped);
+        skipped.UnionWith(sides[TwoWaySide.Destination].Writer.Skipped);
+        foreach (var (_, key) in lostCopies)
+        {
+            skipped.Add(key);
+        }
+
+        return skipped;
+    }
+
+    private static string DescribeSides(TwoWayPlan plan, bool planned)
+    {
+        static string Side(IReadOnlyList<Change> changes, bool planned)
+        {
+            var s = Planner.Summarize([.. changes], 0);
+            return planned
+                ? $"{s.Creates} to create, {s.Updates} to update, {s.Deletes} to delete"
+                : $"{s.Creates} created, {s.Updates} updated, {s.Deletes} deleted";
+        }
+
+        var conflicts = plan.Conflicts.Count == 0 ? "" : $", {plan.Conflicts.Count} conflict(s)";
+        return $"into the destination {Side(plan.IntoDestination, planned)}; into the source {Side(plan.IntoSource, planned)}{conflicts}";
+    }
+
+    /// <summary>Adds up the progress of the applies into both sides, which run at the same time.</summary>
+    private sealed class SummedProgress(IProgress<int>? total)
+    {
+        private readonly IProgress<int>? _total = total;
+        private readonly int[] _done = new int[6]; // at most four applies of conflict copies, then one into each side
+        private int _next;
+
+        public IProgress<int>? For() => _total is null ? null : new Slot(this, Math.Min(_next++, 5));
+
+        private sealed class Slot(SummedProgress owner, int slot) : IProgress<int>
+        {
+            public void Report(int value)
+            {
+                Volatile.Write(ref owner._done[slot], value);
+                owner._total!.Report(owner._done.Sum());
+            }
+        }
+    }
+}
