@@ -40,8 +40,8 @@ internal struct RowHash
 
                 break;
             case decimal d:
-                var bits = decimal.GetBits(FieldValues.Normalize(d));
-                h = Mix(Mix(Mix(Mix(Mix(h, 2), (uint)bits[0]), (uint)bits[1]), (uint)bits[2]), (uint)bits[3]);
+                var (mantissa, scale) = Normalized(d);
+                h = Mix(Mix(Mix(Mix(h, d < 0 ? 2UL : 8UL), (ulong)mantissa), (ulong)(mantissa >> 64)), (ulong)scale);
                 break;
             case double d:
                 h = Mix(Mix(h, 3), (ulong)BitConverter.DoubleToInt64Bits(d));
@@ -60,6 +60,22 @@ internal struct RowHash
         }
 
         _sum += Finish(h);
+    }
+
+    /// <summary>The decimal's digits and scale without trailing zeros (1.50 as 15 and 1), so equal numbers hash alike.</summary>
+    private static (UInt128 Mantissa, int Scale) Normalized(decimal d)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(d, bits);
+        var mantissa = new UInt128((uint)bits[2], ((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+        var scale = (bits[3] >> 16) & 0xFF;
+        while (scale > 0 && mantissa % 10 == 0)
+        {
+            mantissa /= 10;
+            scale--;
+        }
+
+        return mantissa == 0 ? (0, 0) : (mantissa, scale);
     }
 
     private static ulong Mix(ulong h, ulong value) => (h ^ value) * Prime;

@@ -50,6 +50,8 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private readonly List<SqlColumn> _newColumns = [];
     private readonly List<Change> _listed = [];
     private readonly List<(string Name, object? Value)> _fields = [];
+    private readonly List<(byte[] Utf8, string Name, SqlColumn? Column, bool IsKey)> _shape = [];
+    private readonly string _tableName;
     private readonly RecordSpool _records;
     private readonly ChangeSpool _inserts;
     private readonly ChangeSpool _changes;
@@ -70,6 +72,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
         _now = now;
         _log = log;
         _table = SqlDialect.Quote(options.Table);
+        _tableName = options.Table.ToString();
         _columns = new Dictionary<string, SqlColumn>(db.Names);
         _inDatabase = new HashSet<string>(db.Names);
         _recordFields = new HashSet<string>(db.Names);
@@ -194,18 +197,19 @@ internal sealed partial class SqlRecordRun : IRecordRun
 
         _keyColumns ??= [.. _key.Select(k => _columns[k])];
         _fields.Clear();
+        var position = 0;
         foreach (var property in value.EnumerateObject())
         {
-            var name = property.Name;
-            if (IsKey(name))
+            var (name, column, isKey) = FieldAt(position++, property, record.Where);
+            if (isKey)
             {
                 continue;
             }
 
-            if (ColumnFor(name, property.Value, record.Where, isKey: false) is { } column)
+            if (column is not null)
             {
                 _recordFields.Add(column.Name);
-                _fields.Add((column.Name, FieldValues.FromJson(property.Value, column.Kind!.Value, name, record.Where, _options.Table.ToString())));
+                _fields.Add((column.Name, FieldValues.FromJson(property.Value, column.Kind!.Value, name, record.Where, _tableName)));
             }
             else
             {
@@ -214,6 +218,38 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
 
         return new SpooledRecord(keyValues, HashOf(_fields), JsonMarshal.GetRawUtf8Value(value).ToArray(), record.Where, _sequence++);
+    }
+
+    /// <summary>
+    /// The field at <paramref name="position"/> of a record and its column. Upstreams send their records' fields in one
+    /// order, so the previous record's field at that position, compared by its UTF-8 name, usually answers without
+    /// allocating the name or looking the column up.
+    /// </summary>
+    private (string Name, SqlColumn? Column, bool IsKey) FieldAt(int position, JsonProperty property, string where)
+    {
+        if (position < _shape.Count && property.NameEquals(_shape[position].Utf8))
+        {
+            var known = _shape[position];
+            return (known.Name, known.Column, known.IsKey);
+        }
+
+        var name = property.Name;
+        var isKey = IsKey(name);
+        var column = isKey ? null : ColumnFor(name, property.Value, where, isKey: false);
+        if (position <= _shape.Count && (isKey || column is not null))
+        {
+            var entry = (System.Text.Encoding.UTF8.GetBytes(name), name, column, isKey);
+            if (position == _shape.Count)
+            {
+                _shape.Add(entry);
+            }
+            else
+            {
+                _shape[position] = entry;
+            }
+        }
+
+        return (name, column, isKey);
     }
 
     /// <summary>The <see cref="RowHash"/> of the compared fields: every field of the record, or the <c>compare</c> list (a field the record lacks counts as null).</summary>
