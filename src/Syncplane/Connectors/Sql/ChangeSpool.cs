@@ -3,7 +3,8 @@ namespace Syncplane.Connectors.Sql;
 /// <summary>
 /// The rows a run will write, kept in a temporary file (deleted when closed) between comparing and writing: comparing
 /// writes nothing, so a run that fails half-way (a page that fails) or that a gate refuses leaves no trace in the
-/// database, not even dead tuples; and memory does not grow with the number of changes.
+/// database, not even dead tuples; and memory does not grow with the number of changes. A row is kept as its key and
+/// its record's JSON, converted again when it is written.
 /// </summary>
 internal sealed class ChangeSpool(string directory) : IAsyncDisposable
 {
@@ -12,34 +13,28 @@ internal sealed class ChangeSpool(string directory) : IAsyncDisposable
 
     public int Count { get; private set; }
 
-    public void Add(SqlChange kind, SqlRow row)
+    /// <param name="kind">What the change does.</param>
+    /// <param name="key">The row's key values.</param>
+    /// <param name="hash">The record's <see cref="RowHash"/>, written with the row.</param>
+    /// <param name="json">The record (UTF-8 JSON) for inserts and updates; empty for deletes.</param>
+    public void Add(SqlChange kind, object?[] key, long hash, byte[] json)
     {
         if (_writer is null)
         {
-            System.IO.Directory.CreateDirectory(directory);
-            _file = new FileStream(Path.Combine(directory, $"sql-changes-{Guid.NewGuid():n}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            _file = SpoolValues.CreateTemporary(directory, "sql-changes");
             _writer = new BinaryWriter(_file);
         }
 
         _writer.Write((byte)kind);
-        _writer.Write(row.KeyValues.Length);
-        foreach (var value in row.KeyValues)
-        {
-            Write(value);
-        }
-
-        _writer.Write(row.Fields.Count);
-        foreach (var (name, value) in row.Fields)
-        {
-            _writer.Write(name);
-            Write(value);
-        }
-
+        SpoolValues.WriteKey(_writer, key);
+        _writer.Write(hash);
+        _writer.Write(json.Length);
+        _writer.Write(json);
         Count++;
     }
 
     /// <summary>Every change in the order added.</summary>
-    public IEnumerable<(SqlChange Kind, SqlRow Row)> ReadAll(StringComparer names)
+    public IEnumerable<(SqlChange Kind, object?[] Key, long Hash, byte[] Json)> ReadAll()
     {
         if (_writer is null)
         {
@@ -52,20 +47,9 @@ internal sealed class ChangeSpool(string directory) : IAsyncDisposable
         for (var i = 0; i < Count; i++)
         {
             var kind = (SqlChange)reader.ReadByte();
-            var key = new object?[reader.ReadInt32()];
-            for (var k = 0; k < key.Length; k++)
-            {
-                key[k] = Read(reader);
-            }
-
-            var count = reader.ReadInt32();
-            var fields = new Dictionary<string, object?>(count, names);
-            for (var f = 0; f < count; f++)
-            {
-                fields[reader.ReadString()] = Read(reader);
-            }
-
-            yield return (kind, new SqlRow("", key, fields, ""));
+            var key = SpoolValues.ReadKey(reader);
+            var hash = reader.ReadInt64();
+            yield return (kind, key, hash, reader.ReadBytes(reader.ReadInt32()));
         }
     }
 
@@ -76,53 +60,6 @@ internal sealed class ChangeSpool(string directory) : IAsyncDisposable
             await _file.DisposeAsync();
         }
     }
-
-    private void Write(object? value)
-    {
-        switch (value)
-        {
-            case null:
-                _writer!.Write((byte)0);
-                break;
-            case string s:
-                _writer!.Write((byte)1);
-                _writer.Write(s);
-                break;
-            case decimal d:
-                _writer!.Write((byte)2);
-                _writer.Write(d);
-                break;
-            case double d:
-                _writer!.Write((byte)3);
-                _writer.Write(d);
-                break;
-            case bool b:
-                _writer!.Write((byte)4);
-                _writer.Write(b);
-                break;
-            case DateOnly d:
-                _writer!.Write((byte)5);
-                _writer.Write(d.DayNumber);
-                break;
-            case DateTimeOffset t:
-                _writer!.Write((byte)6);
-                _writer.Write(t.UtcTicks);
-                break;
-            default:
-                throw new InvalidOperationException($"no spool form for {value.GetType()}");
-        }
-    }
-
-    private static object? Read(BinaryReader reader) => reader.ReadByte() switch
-    {
-        0 => null,
-        1 => reader.ReadString(),
-        2 => reader.ReadDecimal(),
-        3 => reader.ReadDouble(),
-        4 => reader.ReadBoolean(),
-        5 => DateOnly.FromDayNumber(reader.ReadInt32()),
-        _ => new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
-    };
 }
 
 /// <summary>What a spooled change does to its row.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Syncplane.Connectors.Http;
@@ -31,19 +32,25 @@ internal static class FieldValues
             return null;
         }
 
+        if (kind is ColumnKind.Numeric or ColumnKind.Integer)
+        {
+            return Number(value, kind) ?? throw Mismatch(value, kind, field, where, table);
+        }
+
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
         object? converted = kind switch
         {
             ColumnKind.Text => text,
-            ColumnKind.Numeric or ColumnKind.Integer => Number(value, text, kind),
             ColumnKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null,
             ColumnKind.Date => text is not null && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
             ColumnKind.Timestamp => text is not null && TryParseInstant(text, out var instant) ? instant : null,
             _ => value.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? Canonical(value) : null,
         };
-        return converted ?? throw new InvalidDataException(
-            $"{where}: field '{field}' is {Describe(value)}, but column {field} of {table} holds {Name(kind)}; a field keeps its type from run to run");
+        return converted ?? throw Mismatch(value, kind, field, where, table);
     }
+
+    private static InvalidDataException Mismatch(JsonElement value, ColumnKind kind, string field, string where, string table) => new(
+        $"{where}: field '{field}' is {Describe(value)}, but column {field} of {table} holds {Name(kind)}; a field keeps its type from run to run");
 
     /// <summary>A value read from the database, in the form <see cref="FromJson"/> gives.</summary>
     public static object? FromDatabase(object? value, ColumnKind kind) => value switch
@@ -107,7 +114,8 @@ internal static class FieldValues
     /// <summary>1.50 → 1.5: trailing zeros removed, so equal numbers have one text.</summary>
     public static decimal Normalize(decimal value) => value / 1.0000000000000000000000000000m;
 
-    private static decimal? Number(JsonElement value, string? text, ColumnKind kind)
+    // Strings holding numbers ("1230000") are parsed from their UTF-8 bytes; only one with escapes is decoded first.
+    private static decimal? Number(JsonElement value, ColumnKind kind)
     {
         decimal number;
         if (value.ValueKind == JsonValueKind.Number)
@@ -117,9 +125,20 @@ internal static class FieldValues
                 return null;
             }
         }
-        else if (text is null || !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
+        else if (value.ValueKind != JsonValueKind.String)
         {
             return null;
+        }
+        else
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value)[1..^1];
+            var parsed = raw.IndexOf((byte)'\\') < 0
+                ? decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out number)
+                : decimal.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+            if (!parsed)
+            {
+                return null;
+            }
         }
 
         return kind == ColumnKind.Integer && number != decimal.Truncate(number) ? null : number;

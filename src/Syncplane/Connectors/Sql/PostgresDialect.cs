@@ -14,6 +14,7 @@ internal sealed class PostgresDialect : SqlDialect
     private readonly NpgsqlConnectionStringBuilder _builder;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
+    private IReadOnlyList<SqlColumn>? _scanKeys;
 
     /// <exception cref="ArgumentException">The connection string is malformed (the message leaves it out).</exception>
     public PostgresDialect(string connection)
@@ -141,17 +142,92 @@ internal sealed class PostgresDialect : SqlDialect
         return await ReadAllAsync(command, all, cancellationToken);
     }
 
-    public override async Task<List<object?[]>> KeysAfterAsync(string table, IReadOnlyList<SqlColumn> keyColumns, object?[]? after, int limit, CancellationToken cancellationToken)
+    public override async Task StartScanAsync(string table, IReadOnlyList<SqlColumn> keyColumns, string? hashColumn, CancellationToken cancellationToken)
     {
-        var list = KeyList(keyColumns);
-        var where = after is null ? "" : $" WHERE {list} > ({string.Join(", ", keyColumns.Select((c, i) => $"@p{i}::{c.DatabaseType}"))})";
-        await using var command = new NpgsqlCommand($"SELECT {list[1..^1]} FROM {table}{where} ORDER BY {list[1..^1]} LIMIT {limit}", _connection, _transaction);
-        for (var i = 0; i < (after?.Length ?? 0); i++)
+        // A cursor: one ordered scan (the primary key index when its collation is "C"), fetched in chunks, with the
+        // connection free for other statements between fetches. "C" sorts text by its bytes, as KeyOrder does.
+        var keys = string.Join(", ", keyColumns.Select(c => Quote(c.Name)));
+        var order = string.Join(", ", keyColumns.Select(c => Quote(c.Name) + (c.Kind == ColumnKind.Text ? " COLLATE \"C\"" : "")));
+        _scanKeys = keyColumns;
+        await using var command = new NpgsqlCommand(
+            $"DECLARE syncplane_scan NO SCROLL CURSOR FOR SELECT {keys}, {(hashColumn is null ? "NULL::bigint" : Quote(hashColumn))} FROM {table} ORDER BY {order}", _connection, _transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<List<(object?[] Key, long? Hash)>> NextScanAsync(int limit, CancellationToken cancellationToken)
+    {
+        var rows = new List<(object?[] Key, long? Hash)>(limit);
+        var keys = _scanKeys!.Count;
+        await using var command = new NpgsqlCommand($"FETCH {limit} FROM syncplane_scan", _connection, _transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.Add(Parameter($"p{i}", keyColumns[i].Kind ?? ColumnKind.Text, after![i]));
+            var key = new object?[keys];
+            for (var i = 0; i < keys; i++)
+            {
+                key[i] = FieldValues.FromDatabase(reader.GetValue(i), _scanKeys[i].Kind ?? ColumnKind.Text);
+            }
+
+            rows.Add((key, reader.IsDBNull(keys) ? null : reader.GetInt64(keys)));
         }
 
-        return await ReadAllAsync(command, keyColumns, cancellationToken);
+        return rows;
+    }
+
+    // An open cursor would keep ALTER TABLE (a new column) from running later in the transaction.
+    public override async ValueTask EndScanAsync()
+    {
+        if (_scanKeys is not null)
+        {
+            _scanKeys = null;
+            await using var command = new NpgsqlCommand("CLOSE syncplane_scan", _connection, _transaction);
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>
+    /// Binary COPY straight into the table when every column has the type the destination creates for its kind;
+    /// otherwise into a temporary table of those types, then INSERT … SELECT, which converts to the table's own types.
+    /// </summary>
+    public override async Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        var direct = columns.All(CopiesDirectly);
+        var target = direct ? table : "syncplane_inserts";
+        if (!direct)
+        {
+            await using var create = new NpgsqlCommand(
+                $"CREATE TEMP TABLE syncplane_inserts ({string.Join(", ", columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Kind!.Value)}"))}) ON COMMIT DROP", _connection, _transaction);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var importer = await _connection!.BeginBinaryImportAsync($"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                for (var i = 0; i < row.Length; i++)
+                {
+                    var kind = columns[i].Kind!.Value;
+                    if (row[i] is null)
+                    {
+                        await importer.WriteNullAsync(cancellationToken);
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(Value(row[i], kind), DbType(kind), cancellationToken);
+                    }
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken);
+        }
+
+        if (!direct)
+        {
+            await using var insert = new NpgsqlCommand($"INSERT INTO {table} ({names}) SELECT {names} FROM syncplane_inserts", _connection, _transaction);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
@@ -174,6 +250,14 @@ internal sealed class PostgresDialect : SqlDialect
             await _connection.DisposeAsync();
         }
     }
+
+    /// <summary>Whether binary COPY can write the column's kind into its type: exactly the type <see cref="TypeOf"/> gives, as format_type names it.</summary>
+    private static bool CopiesDirectly(SqlColumn column) => (column.Kind, column.DatabaseType) switch
+    {
+        (ColumnKind.Text, "text") or (ColumnKind.Numeric, "numeric") or (ColumnKind.Integer, "bigint") or (ColumnKind.Boolean, "boolean")
+            or (ColumnKind.Date, "date") or (ColumnKind.Timestamp, "timestamptz" or "timestamp with time zone") or (ColumnKind.Json, "jsonb") => true,
+        _ => false,
+    };
 
     private static ColumnKind? KindOf(string type) => type switch
     {
@@ -226,7 +310,7 @@ internal sealed class PostgresDialect : SqlDialect
             },
         };
 
-    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand command, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken)
+    private static async Task<List<object?[]>> ReadAllAsync(NpgsqlCommand command, List<SqlColumn> columns, CancellationToken cancellationToken)
     {
         var rows = new List<object?[]>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -42,8 +42,23 @@ internal abstract class SqlDialect : IAsyncDisposable
     public abstract Task<List<object?[]>> ReadRowsAsync(
         string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> keys in key order after <paramref name="after"/> (from the start when null).</summary>
-    public abstract Task<List<object?[]>> KeysAfterAsync(string table, IReadOnlyList<SqlColumn> keyColumns, object?[]? after, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts reading the table's keys and <paramref name="hashColumn"/> (NULL when null: the table lacks it) in
+    /// <see cref="KeyOrder"/>: text key columns sorted by their bytes (BINARY, "C"), whatever their collation.
+    /// </summary>
+    public abstract Task StartScanAsync(string table, IReadOnlyList<SqlColumn> keyColumns, string? hashColumn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The next <paramref name="limit"/> rows of the scan (fewer at its end): key values in the form
+    /// <see cref="FieldValues.FromDatabase"/> gives, then the hash. Other statements may run between calls.
+    /// </summary>
+    public abstract Task<List<(object?[] Key, long? Hash)>> NextScanAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Ends the scan, if one was started.</summary>
+    public abstract ValueTask EndScanAsync();
+
+    /// <summary>Inserts <paramref name="rows"/> (values in the order of <paramref name="columns"/>) in bulk.</summary>
+    public abstract Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken);
 
     public abstract Task CommitAsync(CancellationToken cancellationToken);
 

@@ -1,68 +1,93 @@
-using Syncplane.Engine;
 using Syncplane.Planning;
 
 namespace Syncplane.Connectors.Sql;
 
 internal sealed partial class SqlRecordRun
 {
-    /// <summary>Keys read per page when looking for rows to delete.</summary>
-    private const int DeletePage = 5000;
-
-    /// <summary>Statements sent per round trip when writing.</summary>
-    private const int WriteBatch = 500;
-
-    public async Task ApplyAsync(CancellationToken cancellationToken)
+    /// <summary>Walks the records in key order beside the table's keys (see the class remarks).</summary>
+    private async Task MergeAsync(CancellationToken ct)
     {
-        if (!_write)
+        await using var table = new TableKeys(this);
+        if (_tableExists)
         {
-            throw new InvalidOperationException("a dry run writes nothing");
+            await table.StartAsync(ct);
         }
 
-        if (_spool.Count == 0)
+        SpooledRecord? previous = null;
+        var differing = new List<SpooledRecord>(BatchSize);
+        foreach (var record in _records.ReadSorted())
         {
-            return; // nothing to write, not even a column to add
-        }
-
-        await ApplySchemaAsync(cancellationToken);
-        var statements = new List<SqlStatement>(WriteBatch);
-        foreach (var (kind, row) in _spool.ReadAll(_db.Names))
-        {
-            statements.Add(kind switch
+            ct.ThrowIfCancellationRequested();
+            if (previous is not null && KeyOrder.Compare(previous.Key, record.Key) == 0)
             {
-                SqlChange.Insert => Insert(row),
-                SqlChange.Update => Update(row),
-                _ => Delete(row.KeyValues),
-            });
-            if (statements.Count == WriteBatch)
-            {
-                await _db.ExecuteAsync(statements, cancellationToken);
-                statements.Clear();
+                throw new InvalidDataException($"{record.Where} has the key {record.KeyText}, like an earlier record; 'key' must name fields that identify one record");
             }
+
+            previous = record;
+            var order = 1;
+            while (table.Current is { } stored && (order = KeyOrder.Compare(stored, record.Key)) < 0)
+            {
+                Gone(stored);
+                await table.MoveNextAsync(ct);
+            }
+
+            if (order != 0)
+            {
+                _creates++;
+                List(new Change(ChangeKind.Create, record.KeyText, null, null));
+                Spool(_inserts, SqlChange.Insert, record.Key, record.Hash, record.Json);
+                continue;
+            }
+
+            if (table.CurrentHash == record.Hash)
+            {
+                _unchanged++;
+            }
+            else
+            {
+                differing.Add(record);
+                if (differing.Count == BatchSize)
+                {
+                    await CompareFieldsAsync(differing, ct);
+                }
+            }
+
+            await table.MoveNextAsync(ct);
         }
 
-        await _db.ExecuteAsync(statements, cancellationToken);
-        await _db.CommitAsync(cancellationToken);
+        while (table.Current is { } stored)
+        {
+            Gone(stored);
+            await table.MoveNextAsync(ct);
+        }
+
+        await CompareFieldsAsync(differing, ct);
     }
 
-    private async Task CompareAsync(List<SqlRow> batch, CancellationToken ct)
+    /// <summary>A row the source no longer has: deleted with <c>delete: true</c>, kept otherwise.</summary>
+    private void Gone(object?[] key)
     {
-        if (batch.Count == 0)
+        if (_options.Delete)
+        {
+            _deletes++;
+            List(new Change(ChangeKind.Delete, SpooledRecord.KeyTextOf(key), null, null));
+            Spool(_changes, SqlChange.Delete, key, 0, []);
+        }
+    }
+
+    /// <summary>Rows whose stored hash differs from the record's (or is NULL): read and compared field by field.</summary>
+    private async Task CompareFieldsAsync(List<SpooledRecord> records, CancellationToken ct)
+    {
+        if (records.Count == 0)
         {
             return;
         }
 
-        var existing = _tableExists ? await ReadExistingAsync(batch, ct) : [];
-        foreach (var row in batch)
+        var rows = records.Select(r => RowOf(r.Key, r.Json)).ToList();
+        var existing = await ReadExistingAsync(rows, ct);
+        for (var i = 0; i < rows.Count; i++)
         {
-            if (!existing.TryGetValue(row.Hash, out var old))
-            {
-                _creates++;
-                List(new Change(ChangeKind.Create, row.Key, null, null));
-                Spool(SqlChange.Insert, row);
-                continue;
-            }
-
-            var changed = Changes(row, old);
+            var changed = Changes(rows[i], existing.GetValueOrDefault(rows[i].Key) ?? []);
             if (changed.Count == 0)
             {
                 _unchanged++;
@@ -70,58 +95,35 @@ internal sealed partial class SqlRecordRun
             }
 
             _updates++;
-            List(new Change(ChangeKind.Update, row.Key, null, null) { Fields = changed });
-            Spool(SqlChange.Update, row);
+            List(new Change(ChangeKind.Update, rows[i].Key, null, null) { Fields = changed });
+            Spool(_changes, SqlChange.Update, records[i].Key, records[i].Hash, records[i].Json);
         }
+
+        records.Clear();
     }
 
-    private void Spool(SqlChange kind, SqlRow row)
+    private void Spool(ChangeSpool spool, SqlChange kind, object?[] key, long hash, byte[] json)
     {
         if (_write)
         {
-            _spool.Add(kind, row);
+            spool.Add(kind, key, hash, json);
         }
     }
 
-    /// <summary>Creates the table with every column the run needs, or adds the columns new fields need.</summary>
-    private async Task ApplySchemaAsync(CancellationToken ct)
-    {
-        if (!_tableExists && _creates == 0)
-        {
-            return;
-        }
-
-        if (!_tableExists)
-        {
-            var keys = _keyColumns!.Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType} NOT NULL");
-            var others = _newColumns.Where(c => !_key.Contains(c.Name, _db.Names)).Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType}");
-            var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {SqlDialect.Quote(ChangedAt)} {_db.ChangedAtType}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)})";
-            await _db.ExecuteAsync([new SqlStatement(sql, [])], ct);
-            _log.Info($"sql destination: created table {_options.Table}");
-            return;
-        }
-
-        foreach (var column in _newColumns)
-        {
-            await _db.ExecuteAsync([new SqlStatement($"ALTER TABLE {_table} ADD COLUMN {SqlDialect.Quote(column.Name)} {column.DatabaseType}", [])], ct);
-            _log.Info($"sql destination: added column {column.Name} ({column.DatabaseType}) to {_options.Table}");
-        }
-    }
-
-    /// <summary>The batch's rows that the table holds, by key hash: the value of every column a record of the batch has, by column name.</summary>
-    private async Task<Dictionary<UInt128, Dictionary<string, object?>>> ReadExistingAsync(List<SqlRow> batch, CancellationToken ct)
+    /// <summary>The rows that the table holds for <paramref name="rows"/>, by key text: the value of every column a record of the batch has, by column name.</summary>
+    private async Task<Dictionary<string, Dictionary<string, object?>>> ReadExistingAsync(List<SqlRow> rows, CancellationToken ct)
     {
         var wanted = new HashSet<string>(_db.Names);
-        foreach (var row in batch)
+        foreach (var row in rows)
         {
             wanted.UnionWith(row.Fields.Keys);
         }
 
         wanted.UnionWith(_options.Compare ?? []);
-        var columns = _columns.Values.Where(c => wanted.Contains(c.Name) && _inDatabase.Contains(c.Name) && !_key.Contains(c.Name, _db.Names)).ToList();
-        var rows = await _db.ReadRowsAsync(_table, _keyColumns!, [.. batch.Select(r => r.KeyValues)], columns, ct);
-        var existing = new Dictionary<UInt128, Dictionary<string, object?>>(rows.Count);
-        foreach (var values in rows)
+        var columns = _columns.Values.Where(c => wanted.Contains(c.Name) && _inDatabase.Contains(c.Name) && !IsKey(c.Name)).ToList();
+        var found = await _db.ReadRowsAsync(_table, _keyColumns!, [.. rows.Select(r => r.KeyValues)], columns, ct);
+        var existing = new Dictionary<string, Dictionary<string, object?>>(found.Count, StringComparer.Ordinal);
+        foreach (var values in found)
         {
             var fields = new Dictionary<string, object?>(_db.Names);
             for (var i = 0; i < columns.Count; i++)
@@ -129,7 +131,7 @@ internal sealed partial class SqlRecordRun
                 fields[columns[i].Name] = values[_keyColumns!.Length + i];
             }
 
-            existing[SqlRow.HashOf(values[.._keyColumns!.Length])] = fields;
+            existing[SpooledRecord.KeyTextOf(values[.._keyColumns!.Length])] = fields;
         }
 
         return existing;
@@ -141,7 +143,7 @@ internal sealed partial class SqlRecordRun
         var changed = new List<FieldChange>();
         foreach (var field in _options.Compare ?? (IEnumerable<string>)row.Fields.Keys)
         {
-            if (_key.Contains(field, _db.Names))
+            if (IsKey(field))
             {
                 continue;
             }
@@ -157,72 +159,6 @@ internal sealed partial class SqlRecordRun
         return changed;
     }
 
-    private SqlStatement Insert(SqlRow row)
-    {
-        var parameters = new List<(ColumnKind, object?)>();
-        var names = new List<string>();
-        for (var i = 0; i < _keyColumns!.Length; i++)
-        {
-            names.Add(SqlDialect.Quote(_keyColumns[i].Name));
-            parameters.Add((_keyColumns[i].Kind!.Value, row.KeyValues[i]));
-        }
-
-        foreach (var (field, value) in row.Fields)
-        {
-            names.Add(SqlDialect.Quote(field));
-            parameters.Add((_columns[field].Kind!.Value, value));
-        }
-
-        names.Add(SqlDialect.Quote(ChangedAt));
-        parameters.Add((ColumnKind.Timestamp, _now));
-        return new SqlStatement($"INSERT INTO {_table} ({string.Join(", ", names)}) VALUES ({string.Join(", ", names.Select((_, i) => $"@p{i}"))})", parameters);
-    }
-
-    /// <summary>Sets every field the record carries (not only the changed ones) and the change time.</summary>
-    private SqlStatement Update(SqlRow row)
-    {
-        var parameters = new List<(ColumnKind, object?)>();
-        var sets = new List<string>();
-        foreach (var (field, value) in row.Fields)
-        {
-            sets.Add($"{SqlDialect.Quote(field)} = @p{parameters.Count}");
-            parameters.Add((_columns[field].Kind!.Value, value));
-        }
-
-        sets.Add($"{SqlDialect.Quote(ChangedAt)} = @p{parameters.Count}");
-        parameters.Add((ColumnKind.Timestamp, _now));
-        var where = SqlDialect.KeyCondition(_keyColumns!, parameters.Count);
-        parameters.AddRange(_keyColumns!.Select((c, i) => (c.Kind!.Value, row.KeyValues[i])));
-        return new SqlStatement($"UPDATE {_table} SET {string.Join(", ", sets)} WHERE {where}", parameters);
-    }
-
-    /// <summary>Walks the table's keys in key order, a page at a time, for those the run did not see.</summary>
-    private async Task PlanDeletesAsync(CancellationToken ct)
-    {
-        object?[]? after = null;
-        while (true)
-        {
-            var keys = await _db.KeysAfterAsync(_table, _keyColumns!, after, DeletePage, ct);
-            foreach (var key in keys.Where(k => !_seen.Contains(SqlRow.HashOf(k))))
-            {
-                _deletes++;
-                var row = new SqlRow(string.Join('/', key.Select(FieldValues.KeyText)), key, [], "");
-                List(new Change(ChangeKind.Delete, row.Key, null, null));
-                Spool(SqlChange.Delete, row);
-            }
-
-            if (keys.Count < DeletePage)
-            {
-                return;
-            }
-
-            after = keys[^1];
-        }
-    }
-
-    private SqlStatement Delete(object?[] key) =>
-        new($"DELETE FROM {_table} WHERE {SqlDialect.KeyCondition(_keyColumns!)}", [.. _keyColumns!.Select((c, i) => (c.Kind!.Value, key[i]))]);
-
     private void List(Change change)
     {
         if (_listed.Count < ListedChanges)
@@ -233,5 +169,49 @@ internal sealed partial class SqlRecordRun
         {
             _omitted++;
         }
+    }
+
+    /// <summary>
+    /// The table's keys and stored hashes in <see cref="KeyOrder"/>, a chunk at a time. A key that does not sort after the
+    /// one before (a column type or collation whose order the destination does not share) fails the run rather than
+    /// pair rows wrongly.
+    /// </summary>
+    private sealed class TableKeys(SqlRecordRun run) : IAsyncDisposable
+    {
+        private List<(object?[] Key, long? Hash)> _chunk = [];
+        private int _at;
+        private bool _more;
+
+        public object?[]? Current => _at >= 0 && _at < _chunk.Count ? _chunk[_at].Key : null;
+
+        public long? CurrentHash => _chunk[_at].Hash;
+
+        public async Task StartAsync(CancellationToken ct)
+        {
+            await run._db.StartScanAsync(run._table, run._keyColumns!, run._inDatabase.Contains(HashColumn) ? HashColumn : null, ct);
+            _more = true;
+            _at = -1;
+            await MoveNextAsync(ct);
+        }
+
+        public async Task MoveNextAsync(CancellationToken ct)
+        {
+            var previous = Current;
+            if (++_at >= _chunk.Count && _more)
+            {
+                _chunk = await run._db.NextScanAsync(ScanChunk, ct);
+                _more = _chunk.Count == ScanChunk;
+                _at = 0;
+            }
+
+            if (previous is not null && Current is { } next && KeyOrder.Compare(previous, next) >= 0)
+            {
+                throw new InvalidDataException(
+                    $"table {run._options.Table}: the database returned the key {SpooledRecord.KeyTextOf(next)} after {SpooledRecord.KeyTextOf(previous)}; " +
+                    "its key columns sort in an order the sql destination does not compare keys in (text by UTF-8 bytes, numbers by value)");
+            }
+        }
+
+        public async ValueTask DisposeAsync() => await run._db.EndScanAsync();
     }
 }

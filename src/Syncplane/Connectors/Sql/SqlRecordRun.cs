@@ -1,4 +1,5 @@
 using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Syncplane.Engine;
 using Syncplane.Planning;
@@ -6,22 +7,30 @@ using Syncplane.Planning;
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// One run of the sql destination. <see cref="PlanAsync"/> streams the records in batches, looks each batch's rows up
-/// by key and keeps the rows whose compared fields differ in a <see cref="ChangeSpool"/>, then (with <c>delete</c>)
-/// walks the table's keys for those the source did not send; it writes nothing. <see cref="ApplyAsync"/> then creates
+/// One run of the sql destination. <see cref="PlanAsync"/> reads the records into a <see cref="RecordSpool"/> (each
+/// checked, and its compared fields hashed, as it arrives), then walks them in key order side by side with the table's
+/// keys and stored hashes, read in the same order (a merge join): a key only the records have is an insert, one only the
+/// table has a delete, one both have with equal hashes is unchanged; only rows whose hashes differ are read and compared
+/// field by field. Changes wait in <see cref="ChangeSpool"/>s; it writes nothing. <see cref="ApplyAsync"/> then creates
 /// the table or adds columns, writes the spooled rows and commits — one transaction from the first read to the commit.
 /// </summary>
 /// <remarks>
-/// Memory holds one batch of records and a 16-byte hash of every key seen (duplicates and deletes need them),
-/// about 50 bytes per record with the set's own overhead, never the records themselves; changes wait on disk.
+/// Memory holds one sorted run of records and one chunk of the table's keys, whatever the number of records; the
+/// records and the changes wait on disk.
 /// </remarks>
 internal sealed partial class SqlRecordRun : IRecordRun
 {
     /// <summary>When a compared field of the row last changed (the run that inserted or updated it).</summary>
     public const string ChangedAt = "_synced_changed_at";
 
-    /// <summary>Records compared per lookup.</summary>
+    /// <summary>The <see cref="RowHash"/> of the compared fields as last written; NULL compares the row field by field.</summary>
+    public const string HashColumn = "_synced_hash";
+
+    /// <summary>Rows compared field by field per lookup, and statements per round trip when writing.</summary>
     internal const int BatchSize = 500;
+
+    /// <summary>Keys (and hashes) read from the table per round trip.</summary>
+    internal const int ScanChunk = 10_000;
 
     /// <summary>Changes listed in detail in a plan; the counts cover all.</summary>
     internal const int ListedChanges = 1000;
@@ -37,17 +46,25 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private readonly string _table;
     private readonly Dictionary<string, SqlColumn> _columns;
     private readonly HashSet<string> _inDatabase;
+    private readonly HashSet<string> _recordFields;
     private readonly List<SqlColumn> _newColumns = [];
-    private readonly HashSet<UInt128> _seen = [];
     private readonly List<Change> _listed = [];
-    private readonly ChangeSpool _spool;
+    private readonly List<(string Name, object? Value)> _fields = [];
+    private readonly List<(byte[] Utf8, string Name, SqlColumn? Column, bool IsKey)> _shape = [];
+    private readonly string _tableName;
+    private readonly RecordSpool _records;
+    private readonly ChangeSpool _inserts;
+    private readonly ChangeSpool _changes;
     private SqlColumn[]? _keyColumns;
     private bool _tableExists;
+    private long _sequence;
     private int _omitted, _creates, _updates, _deletes, _unchanged;
 
     private SqlRecordRun(SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, SqlTable? table, string spoolDirectory)
     {
-        _spool = new ChangeSpool(spoolDirectory);
+        _records = new RecordSpool(spoolDirectory);
+        _inserts = new ChangeSpool(spoolDirectory);
+        _changes = new ChangeSpool(spoolDirectory);
         _db = db;
         _options = options;
         _key = key;
@@ -55,8 +72,10 @@ internal sealed partial class SqlRecordRun : IRecordRun
         _now = now;
         _log = log;
         _table = SqlDialect.Quote(options.Table);
+        _tableName = options.Table.ToString();
         _columns = new Dictionary<string, SqlColumn>(db.Names);
         _inDatabase = new HashSet<string>(db.Names);
+        _recordFields = new HashSet<string>(db.Names);
         _tableExists = table is not null;
         foreach (var column in table?.Columns ?? [])
         {
@@ -87,6 +106,11 @@ internal sealed partial class SqlRecordRun : IRecordRun
             {
                 run._newColumns.Add(new SqlColumn(ChangedAt, ColumnKind.Timestamp, db.ChangedAtType));
             }
+
+            if (!run._columns.ContainsKey(HashColumn))
+            {
+                run._newColumns.Add(run.HashColumnOf());
+            }
         }
 
         return run;
@@ -94,23 +118,12 @@ internal sealed partial class SqlRecordRun : IRecordRun
 
     public async Task<Plan> PlanAsync(IAsyncEnumerable<SourceRecord> records, CancellationToken cancellationToken)
     {
-        var batch = new List<SqlRow>(BatchSize);
         await foreach (var record in records.WithCancellation(cancellationToken))
         {
-            batch.Add(RowOf(record));
-            if (batch.Count == BatchSize)
-            {
-                await CompareAsync(batch, cancellationToken);
-                batch.Clear();
-            }
+            _records.Add(Spooled(record));
         }
 
-        await CompareAsync(batch, cancellationToken);
-        if (_options.Delete && _tableExists && _keyColumns is not null)
-        {
-            await PlanDeletesAsync(cancellationToken);
-        }
-
+        await MergeAsync(cancellationToken);
         var summary = new PlanSummary(_creates, _updates, _deletes, _unchanged, 0);
         _log.Info($"sql destination {_db.Description}, table {_options.Table}: {_creates} to insert, {_updates} to update, {_deletes} to delete, {_unchanged} unchanged");
         if (!_tableExists && _creates > 0)
@@ -128,7 +141,9 @@ internal sealed partial class SqlRecordRun : IRecordRun
 
     public async ValueTask DisposeAsync()
     {
-        await _spool.DisposeAsync();
+        await _records.DisposeAsync();
+        await _inserts.DisposeAsync();
+        await _changes.DisposeAsync();
         await _db.DisposeAsync();
     }
 
@@ -154,7 +169,8 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
     }
 
-    private SqlRow RowOf(SourceRecord record)
+    /// <summary>Checks a record (an object with its key, values that fit their columns) and keeps it with the hash of its compared fields.</summary>
+    private SpooledRecord Spooled(SourceRecord record)
     {
         var value = record.Value;
         if (value.ValueKind != JsonValueKind.Object)
@@ -180,28 +196,119 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
 
         _keyColumns ??= [.. _key.Select(k => _columns[k])];
-        var fields = new Dictionary<string, object?>(_db.Names);
+        _fields.Clear();
+        var position = 0;
         foreach (var property in value.EnumerateObject())
         {
-            if (_key.Contains(property.Name, _db.Names))
+            var (name, column, isKey) = FieldAt(position++, property, record.Where);
+            if (isKey)
             {
                 continue;
             }
 
-            if (ColumnFor(property.Name, property.Value, record.Where, isKey: false) is { } column)
+            if (column is not null)
             {
-                fields[column.Name] = FieldValues.FromJson(property.Value, column.Kind!.Value, property.Name, record.Where, _options.Table.ToString());
+                _recordFields.Add(column.Name);
+                _fields.Add((column.Name, FieldValues.FromJson(property.Value, column.Kind!.Value, name, record.Where, _tableName)));
+            }
+            else
+            {
+                _fields.Add((name, null));
             }
         }
 
-        var row = new SqlRow(string.Join('/', keyValues.Select(FieldValues.KeyText)), keyValues, fields, record.Where);
-        if (!_seen.Add(row.Hash))
+        return new SpooledRecord(keyValues, HashOf(_fields), JsonMarshal.GetRawUtf8Value(value).ToArray(), record.Where, _sequence++);
+    }
+
+    /// <summary>
+    /// The field at <paramref name="position"/> of a record and its column. Upstreams send their records' fields in one
+    /// order, so the previous record's field at that position, compared by its UTF-8 name, usually answers without
+    /// allocating the name or looking the column up.
+    /// </summary>
+    private (string Name, SqlColumn? Column, bool IsKey) FieldAt(int position, JsonProperty property, string where)
+    {
+        if (position < _shape.Count && property.NameEquals(_shape[position].Utf8))
         {
-            throw new InvalidDataException($"{record.Where} has the key {row.Key}, like an earlier record; 'key' must name fields that identify one record");
+            var known = _shape[position];
+            return (known.Name, known.Column, known.IsKey);
         }
 
-        return row;
+        var name = property.Name;
+        var isKey = IsKey(name);
+        var column = isKey ? null : ColumnFor(name, property.Value, where, isKey: false);
+        if (position <= _shape.Count && (isKey || column is not null))
+        {
+            var entry = (System.Text.Encoding.UTF8.GetBytes(name), name, column, isKey);
+            if (position == _shape.Count)
+            {
+                _shape.Add(entry);
+            }
+            else
+            {
+                _shape[position] = entry;
+            }
+        }
+
+        return (name, column, isKey);
     }
+
+    /// <summary>The <see cref="RowHash"/> of the compared fields: every field of the record, or the <c>compare</c> list (a field the record lacks counts as null).</summary>
+    private long HashOf(List<(string Name, object? Value)> fields)
+    {
+        var hash = new RowHash();
+        if (_options.Compare is null)
+        {
+            foreach (var (name, value) in fields)
+            {
+                hash.Add(name, value);
+            }
+
+            return hash.Value;
+        }
+
+        foreach (var name in _options.Compare)
+        {
+            if (!IsKey(name))
+            {
+                var at = fields.FindIndex(f => _db.Names.Equals(f.Name, name));
+                hash.Add(name, at < 0 ? null : fields[at].Value);
+            }
+        }
+
+        return hash.Value;
+    }
+
+    /// <summary>A spooled record's fields converted again (it was checked when it arrived), for comparing or writing.</summary>
+    private SqlRow RowOf(object?[] key, byte[] json)
+    {
+        var fields = new Dictionary<string, object?>(_db.Names);
+        var reader = new Utf8JsonReader(json);
+        using var document = JsonDocument.ParseValue(ref reader);
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (!IsKey(property.Name) && _columns.TryGetValue(property.Name, out var column))
+            {
+                fields[column.Name] = FieldValues.FromJson(property.Value, column.Kind!.Value, property.Name, "", _options.Table.ToString());
+            }
+        }
+
+        return new SqlRow(SpooledRecord.KeyTextOf(key), key, fields);
+    }
+
+    private bool IsKey(string field)
+    {
+        foreach (var key in _key)
+        {
+            if (_db.Names.Equals(key, field))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private SqlColumn HashColumnOf() => new(HashColumn, ColumnKind.Integer, _db.TypeOf(ColumnKind.Integer));
 
     /// <summary>The column for a field, planned when the table lacks it; null for a null value with no column yet (NULL needs none).</summary>
     private SqlColumn? ColumnFor(string field, JsonElement value, string where, bool isKey)

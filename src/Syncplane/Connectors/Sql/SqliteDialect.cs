@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// A SQLite file. Rows are looked up one key at a time with prepared statements (in-process, each an index seek),
+/// A SQLite file. Keys are read in one ordered scan; rows to compare field by field are looked up one key at a time with
+/// prepared statements (in-process, each an index seek);
 /// and the transaction is deferred: it takes the write lock only when the run first writes, so a run that changes
 /// nothing never blocks the file's other writers and never modifies it.
 /// </summary>
@@ -12,6 +13,9 @@ internal sealed class SqliteDialect(string path) : SqlDialect
 {
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
+    private SqliteCommand? _scan;
+    private SqliteDataReader? _scanReader;
+    private IReadOnlyList<SqlColumn>? _scanKeys;
     private SqliteTransaction? _transaction;
 
     public override string Description => "SQLite " + path;
@@ -135,24 +139,62 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         return rows;
     }
 
-    public override async Task<List<object?[]>> KeysAfterAsync(string table, IReadOnlyList<SqlColumn> keyColumns, object?[]? after, int limit, CancellationToken cancellationToken)
+    public override async Task StartScanAsync(string table, IReadOnlyList<SqlColumn> keyColumns, string? hashColumn, CancellationToken cancellationToken)
     {
-        var list = KeyList(keyColumns);
-        var where = after is null ? "" : $" WHERE {list} > ({string.Join(", ", keyColumns.Select((_, i) => $"@p{i}"))})";
-        var command = Prepared($"SELECT {string.Join(", ", keyColumns.Select(c => Quote(c.Name)))} FROM {table}{where} ORDER BY {list[1..^1]} LIMIT {limit}", after?.Length ?? 0);
-        for (var i = 0; i < (after?.Length ?? 0); i++)
+        var keys = string.Join(", ", keyColumns.Select(c => Quote(c.Name)));
+        var order = string.Join(", ", keyColumns.Select(c => Quote(c.Name) + (c.Kind == ColumnKind.Text ? " COLLATE BINARY" : "")));
+        _scanKeys = keyColumns;
+        _scan = Command($"SELECT {keys}, {(hashColumn is null ? "NULL" : Quote(hashColumn))} FROM {table} ORDER BY {order}");
+        _scanReader = await _scan.ExecuteReaderAsync(cancellationToken);
+    }
+
+    public override async Task<List<(object?[] Key, long? Hash)>> NextScanAsync(int limit, CancellationToken cancellationToken)
+    {
+        var rows = new List<(object?[] Key, long? Hash)>(limit);
+        var keys = _scanKeys!.Count;
+        while (rows.Count < limit && await _scanReader!.ReadAsync(cancellationToken))
         {
-            command.Parameters[i].Value = Bind(after![i]);
+            var key = new object?[keys];
+            for (var i = 0; i < keys; i++)
+            {
+                key[i] = FieldValues.FromDatabase(_scanReader.GetValue(i), _scanKeys[i].Kind ?? ColumnKind.Text);
+            }
+
+            rows.Add((key, _scanReader.IsDBNull(keys) ? null : _scanReader.GetInt64(keys)));
         }
 
-        var keys = new List<object?[]>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        return rows;
+    }
+
+    public override async ValueTask EndScanAsync()
+    {
+        if (_scanReader is not null)
         {
-            keys.Add(Read(reader, keyColumns));
+            await _scanReader.DisposeAsync();
+            _scanReader = null;
         }
 
-        return keys;
+        if (_scan is not null)
+        {
+            await _scan.DisposeAsync();
+            _scan = null;
+        }
+    }
+
+    /// <summary>One prepared INSERT per row: in-process, that is what SQLite's bulk loading comes to.</summary>
+    public override async Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
+        var command = Prepared(sql, columns.Count);
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                command.Parameters[i].Value = Bind(row[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
@@ -165,6 +207,7 @@ internal sealed class SqliteDialect(string path) : SqlDialect
 
     public override async ValueTask DisposeAsync()
     {
+        await EndScanAsync();
         foreach (var command in _prepared.Values)
         {
             await command.DisposeAsync();
@@ -212,7 +255,7 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         _ => value,
     };
 
-    private static object?[] Read(SqliteDataReader reader, IReadOnlyList<SqlColumn> columns)
+    private static object?[] Read(SqliteDataReader reader, List<SqlColumn> columns)
     {
         var row = new object?[columns.Count];
         for (var i = 0; i < row.Length; i++)
