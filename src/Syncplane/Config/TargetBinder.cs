@@ -10,9 +10,8 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
     [
         "description", "direction", "source", "destination", "entrypoint", "config", "env", "pass_env", "working_dir",
         "inputs", "outputs", "schedule", "frequency", "trigger", "timezone", "verification", "safety",
-        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires", "events",
-        "git_commit", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires", "layer",
         "git_commit", "conflicts", "timeout", "retry", "rate_limit", "depends_on", "windows", "pause_after_failures", "jitter", "requires",
+        "events", "layer",
     ];
 
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
