@@ -83,7 +83,6 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Store = store,
             Webhooks = WebhooksBinder.Bind(root["webhooks"], reader),
             Checks = checks,
-            Notifiers = NotifiersBinder.Bind(root["notifiers"], reader),
             InfrastructureStateDocument = Documents.DocumentsBinder.Bind(root["documents"], targets, reader),
             Retention = RetentionBinder.Bind(root["retention"], reader),
             Notifiers = notifiers,
