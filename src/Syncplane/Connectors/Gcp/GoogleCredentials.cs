@@ -55,8 +55,9 @@ internal static class GoogleCredentials
         {
             return new ServiceAccountCredential(initializer.FromPrivateKey(privateKey));
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            // The library's PEM and ASN.1 reader throws several kinds ("Tag '0' not supported."); its words are left out in case they quote the key.
             throw new SecretException($"'credentials': the \"private_key\" of {email}'s key is not a PEM RSA private key");
         }
     }

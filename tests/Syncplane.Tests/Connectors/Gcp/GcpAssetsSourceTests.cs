@@ -227,6 +227,22 @@ public sealed partial class GcpAssetsSourceTests : IAsyncLifetime
         new SecretProbe(other.PrivateKeyPem).AssertAbsent("run message and log", result.Message + await LogAsync(result));
     }
 
+    [Theory]
+    [InlineData("not json at all", "'credentials' is not a service-account key: it is not JSON")]
+    [InlineData("{\"type\": \"authorized_user\", \"client_id\": \"x\"}", "'credentials' is not a service-account key: its \"type\" is not \"service_account\"")]
+    [InlineData("{\"type\": \"service_account\", \"client_email\": \"a@b.iam.gserviceaccount.com\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n\"}", "'credentials': the \"private_key\" of a@b.iam.gserviceaccount.com's key is not a PEM RSA private key")]
+    public async Task AFileThatIsNotAServiceAccountKey_FailsTheRunSayingSo_WithoutQuotingIt(string content, string message)
+    {
+        _bed.Directory.Write("secrets/gcp-sa.json", content);
+
+        var result = await RunAsync("big");
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+        Assert.Empty(_oauth.Issued);
+        Assert.Empty(_api.Requests);
+    }
+
     [Fact]
     public async Task SecretsNeverReachTheLogTheRunRecordsOrTheStore()
     {
