@@ -5,7 +5,7 @@ public partial interface ISyncStore
 {
     /// <summary>
     /// Runs per target and status, and each target's summed run durations: finished runs from the hourly rollups
-    /// (from the hour that contains <paramref name="since"/> when given, else all time from the daily ones, so pruning
+    /// (from the hour that contains <paramref name="since"/> when given, else all time from each target's total, so pruning
     /// history changes no count), queued and running ones (queued at or after <paramref name="since"/>) from the runs;
     /// and the queue: how many runs are due and since when the oldest waits.
     /// </summary>

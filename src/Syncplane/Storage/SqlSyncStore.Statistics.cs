@@ -17,7 +17,7 @@ internal abstract partial class SqlSyncStore
         var durations = new List<RunDurationStatistics>();
         await using (var finished = Command(connection,
             "SELECT target, SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(duration_sum_ms), SUM(duration_count) FROM run_rollups " +
-            (since is null ? "WHERE period = 'day'" : "WHERE period = 'hour' AND period_start >= @since") + " GROUP BY target ORDER BY target"))
+            (since is null ? "WHERE period = 'total'" : "WHERE period = 'hour' AND period_start >= @since") + " GROUP BY target ORDER BY target"))
         {
             if (since is { } from)
             {

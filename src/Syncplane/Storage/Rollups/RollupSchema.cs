@@ -10,6 +10,11 @@ namespace Syncplane.Storage.Rollups;
 /// </remarks>
 internal static class RollupSchema
 {
+    /// <summary>The period_start of a target's all-time ('total') row.</summary>
+    private const string SqliteTotalStart = "1970-01-01T00:00:00.0000000Z";
+
+    private const string PostgresTotalStart = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
+
     /// <summary>The statuses that end a run.</summary>
     private const string Endings = "('succeeded', 'failed', 'refused', 'cancelled')";
 
@@ -66,16 +71,19 @@ internal static class RollupSchema
     /// Rollups of the history already stored when the migration runs, so counters carry on from where they were.
     /// <paramref name="periods"/> gives the SQL of a table's rows joined to one period (hour or day) for a row alias, time column and extra columns.
     /// </summary>
-    private static string Backfill(Func<string, string> hourOf, Func<string, string> dayOf, Func<string, string, string> ms)
+    private static string Backfill(Func<string, string> hourOf, Func<string, string> dayOf, Func<string, string, string> ms, string totalStart)
     {
-        static string Periods(string table, string hour, string day, string extra, string where) =>
-            $"(SELECT {table}.*, 'hour' AS period, {hour} AS start{extra} FROM {table}{where} UNION ALL SELECT {table}.*, 'day', {day}{extra} FROM {table}{where}) r";
+        string Periods(string table, string hour, string day, string extra, string where, bool total = false) =>
+            $"(SELECT {table}.*, 'hour' AS period, {hour} AS start{extra} FROM {table}{where} UNION ALL SELECT {table}.*, 'day', {day}{extra} FROM {table}{where}" +
+            (total ? $" UNION ALL SELECT {table}.*, 'total', {totalStart}{extra} FROM {table}{where}" : "") + ") r";
         var runExtra = $", CASE WHEN started_at IS NULL THEN NULL ELSE {ms("started_at", "finished_at")} END AS d, " +
                        $"CASE WHEN started_at IS NULL THEN NULL ELSE {ms("queued_at", "finished_at")} END AS l";
-        var runs = Periods("runs", hourOf("finished_at"), dayOf("finished_at"), runExtra, $" WHERE status IN {Endings} AND finished_at IS NOT NULL");
+        var where = $" WHERE status IN {Endings} AND finished_at IS NOT NULL";
+        var runs = Periods("runs", hourOf("finished_at"), dayOf("finished_at"), runExtra, where);
+        var runTotals = Periods("runs", hourOf("finished_at"), dayOf("finished_at"), runExtra, where, total: true);
         var checks = Periods("check_results", hourOf("checked_at"), dayOf("checked_at"), "", "");
         return $"""
-            INSERT INTO run_rollups ({RunRollupColumns}) SELECT {RunRollupAggregates()} FROM {runs} GROUP BY r.target, r.period, r.start;
+            INSERT INTO run_rollups ({RunRollupColumns}) SELECT {RunRollupAggregates()} FROM {runTotals} GROUP BY r.target, r.period, r.start;
             INSERT INTO rollup_buckets (kind, subject, period, period_start, bucket, count)
                 SELECT 'run_duration', r.target, r.period, r.start, {RollupHistogram.BucketSql("r.d")}, COUNT(*) FROM {runs} WHERE r.d IS NOT NULL GROUP BY 2, 3, 4, 5;
             INSERT INTO rollup_buckets (kind, subject, period, period_start, bucket, count)
@@ -96,7 +104,8 @@ internal static class RollupSchema
     private const string BucketUpsert = "ON CONFLICT (kind, subject, period, period_start, bucket) DO UPDATE SET count = rollup_buckets.count + 1";
 
     private static string Tables(string text, string integer, string time, string withoutRowId) => $"""
-        -- Finished runs per target, per hour and per day (period 'hour' or 'day', period_start its first instant in UTC).
+        -- Finished runs per target, per hour and per day (period 'hour' or 'day', period_start its first instant in UTC),
+        -- and of all time (period 'total', period_start 1970-01-01): what /metrics counts.
         CREATE TABLE run_rollups (
             target {text} NOT NULL,
             period {text} NOT NULL,
@@ -115,9 +124,9 @@ internal static class RollupSchema
             latency_sum_ms {integer} NOT NULL,
             latency_max_ms {integer} NOT NULL,
             last_success_at {time},
-            PRIMARY KEY (target, period, period_start)
+            PRIMARY KEY (period, period_start, target)
         ){withoutRowId};
-        CREATE INDEX run_rollups_by_period ON run_rollups (period, period_start);
+        CREATE INDEX run_rollups_by_target ON run_rollups (target, period, period_start);
 
         -- Check results per check, per hour and per day.
         CREATE TABLE check_rollups (
@@ -157,17 +166,18 @@ internal static class RollupSchema
             static string HourOf(string at) => $"substr({at}, 1, 13) || ':00:00.0000000Z'";
             static string DayOf(string at) => $"substr({at}, 1, 10) || 'T00:00:00.0000000Z'";
             static string Ms(string from, string to) => $"MAX(0, CAST(ROUND((julianday({to}) - julianday({from})) * 86400000.0) AS INTEGER))";
-            static string Periods(string at, string extra) =>
-                $"(SELECT 'hour' AS period, {HourOf(at)} AS start{extra} UNION ALL SELECT 'day', {DayOf(at)}{extra}) p";
+            static string Periods(string at, string extra, bool total = false) =>
+                $"(SELECT 'hour' AS period, {HourOf(at)} AS start{extra} UNION ALL SELECT 'day', {DayOf(at)}{extra}" +
+                (total ? $" UNION ALL SELECT 'total', '{SqliteTotalStart}'{extra}" : "") + ") p";
             static string Latest(string table, string column) =>
                 $"CASE WHEN excluded.{column} IS NULL OR {table}.{column} > excluded.{column} THEN {table}.{column} ELSE excluded.{column} END";
             var runExtra = $", CASE WHEN NEW.started_at IS NULL THEN NULL ELSE {Ms("NEW.started_at", "NEW.finished_at")} END AS d, " +
                            $"CASE WHEN NEW.started_at IS NULL THEN NULL ELSE {Ms("NEW.queued_at", "NEW.finished_at")} END AS l";
-            return Tables("TEXT", "INTEGER", "TEXT", " WITHOUT ROWID") + Backfill(HourOf, DayOf, Ms) + $"""
+            return Tables("TEXT", "INTEGER", "TEXT", " WITHOUT ROWID") + Backfill(HourOf, DayOf, Ms, $"'{SqliteTotalStart}'") + $"""
                 CREATE TRIGGER runs_rollup AFTER UPDATE OF status ON runs
                 WHEN NEW.status IN {Endings} AND OLD.status IN ('queued', 'running')
                 BEGIN
-                    INSERT INTO run_rollups ({RunRollupColumns}) SELECT {RunRollupValues} FROM {Periods("NEW.finished_at", runExtra)} WHERE true
+                    INSERT INTO run_rollups ({RunRollupColumns}) SELECT {RunRollupValues} FROM {Periods("NEW.finished_at", runExtra, total: true)} WHERE true
                         ON CONFLICT (target, period, period_start) DO UPDATE SET {RunRollupIncrements("run_rollups", "MAX", Latest("run_rollups", "last_success_at"))};
                     INSERT INTO rollup_buckets (kind, subject, period, period_start, bucket, count)
                         SELECT 'run_duration', NEW.target, p.period, p.start, {RollupHistogram.BucketSql("p.d")}, 1 FROM {Periods("NEW.finished_at", runExtra)} WHERE p.d IS NOT NULL
@@ -197,14 +207,15 @@ internal static class RollupSchema
             static string HourOf(string at) => $"date_trunc('hour', {at}, 'UTC')";
             static string DayOf(string at) => $"date_trunc('day', {at}, 'UTC')";
             static string Ms(string from, string to) => $"GREATEST(0, round(EXTRACT(EPOCH FROM ({to} - {from})) * 1000))::bigint";
-            static string Periods(string at, string extra) =>
-                $"(SELECT 'hour'::text AS period, {HourOf(at)} AS start{extra} UNION ALL SELECT 'day', {DayOf(at)}{extra}) p";
+            static string Periods(string at, string extra, bool total = false) =>
+                $"(SELECT 'hour'::text AS period, {HourOf(at)} AS start{extra} UNION ALL SELECT 'day', {DayOf(at)}{extra}" +
+                (total ? $" UNION ALL SELECT 'total', {PostgresTotalStart}{extra}" : "") + ") p";
             var runExtra = $", CASE WHEN NEW.started_at IS NULL THEN NULL ELSE {Ms("NEW.started_at", "NEW.finished_at")} END AS d, " +
                            $"CASE WHEN NEW.started_at IS NULL THEN NULL ELSE {Ms("NEW.queued_at", "NEW.finished_at")} END AS l";
-            return Tables("text", "bigint", "timestamptz", "") + Backfill(HourOf, DayOf, Ms) + $"""
+            return Tables("text", "bigint", "timestamptz", "") + Backfill(HourOf, DayOf, Ms, PostgresTotalStart) + $"""
                 CREATE FUNCTION syncplane_rollup_run() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO run_rollups ({RunRollupColumns}) SELECT {RunRollupValues} FROM {Periods("NEW.finished_at", runExtra)}
+                    INSERT INTO run_rollups ({RunRollupColumns}) SELECT {RunRollupValues} FROM {Periods("NEW.finished_at", runExtra, total: true)}
                         ON CONFLICT (target, period, period_start) DO UPDATE SET
                         {RunRollupIncrements("run_rollups", "GREATEST", "GREATEST(run_rollups.last_success_at, excluded.last_success_at)")};
                     INSERT INTO rollup_buckets (kind, subject, period, period_start, bucket, count)
