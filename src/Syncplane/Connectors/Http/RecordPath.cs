@@ -7,6 +7,7 @@ namespace Syncplane.Connectors.Http;
 /// The <c>records</c> path: dotted field names down to the array of records (<c>data</c>, <c>result.rows</c>). A number
 /// indexes an array; a field name that meets an array is taken from each of its elements and their records joined,
 /// so <c>results</c> reads both <c>{ "results": [...] }</c> and <c>[ { "results": [...] }, { "results": [...] } ]</c>.
+/// An object without the path's last field holds no records: Google Ads leaves <c>results</c> out of a page with no rows.
 /// </summary>
 internal static class RecordPath
 {
@@ -18,9 +19,11 @@ internal static class RecordPath
     public static List<JsonElement> Select(JsonElement page, string? path, string request)
     {
         List<JsonElement> found = [page];
-        foreach (var step in path?.Split('.') ?? [])
+        var steps = path?.Split('.') ?? [];
+        for (var i = 0; i < steps.Length; i++)
         {
-            found = [.. found.SelectMany(element => Step(element, step) ?? throw new InvalidDataException($"{request} returned JSON without '{path}' ('records')"))];
+            var last = i == steps.Length - 1;
+            found = [.. found.SelectMany(element => Step(element, steps[i], last) ?? throw new InvalidDataException($"{request} returned JSON without '{path}' ('records')"))];
         }
 
         var records = new List<JsonElement>();
@@ -37,11 +40,11 @@ internal static class RecordPath
         return records;
     }
 
-    private static List<JsonElement>? Step(JsonElement element, string step)
+    private static List<JsonElement>? Step(JsonElement element, string step, bool last)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {
-            return element.TryGetProperty(step, out var child) ? [child] : null;
+            return element.TryGetProperty(step, out var child) ? [child] : last ? [] : null;
         }
 
         if (element.ValueKind != JsonValueKind.Array)
@@ -57,7 +60,7 @@ internal static class RecordPath
         var children = new List<JsonElement>();
         foreach (var item in element.EnumerateArray())
         {
-            if (Step(item, step) is not { } child)
+            if (Step(item, step, last) is not { } child)
             {
                 return null;
             }

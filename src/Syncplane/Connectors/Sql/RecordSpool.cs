@@ -1,11 +1,11 @@
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// The run's records sorted by key without holding them all: records gather in memory up to <see cref="RunLength"/>,
+/// The run's records sorted by key without holding them all: records gather in memory up to <c>runLength</c>,
 /// are sorted and written to a temporary file (a sorted run), and <see cref="ReadSorted"/> merges the runs.
 /// Memory holds one run's records and a read buffer per run, whatever the number of records.
 /// </summary>
-internal sealed class RecordSpool(string directory) : IAsyncDisposable
+internal sealed class RecordSpool(string directory, int runLength = RecordSpool.RunLength) : IAsyncDisposable
 {
     /// <summary>Records sorted in memory per run (about 25 MB of typical metric records).</summary>
     internal const int RunLength = 50_000;
@@ -19,7 +19,7 @@ internal sealed class RecordSpool(string directory) : IAsyncDisposable
     {
         _buffer.Add(record);
         Count++;
-        if (_buffer.Count == RunLength)
+        if (_buffer.Count == runLength)
         {
             WriteRun();
         }

@@ -43,6 +43,9 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
     /// <summary>Every request: method, path and query, headers, body, arrival time.</summary>
     public ConcurrentQueue<(string Method, string Target, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At)> Requests { get; } = new();
 
+    /// <summary>The bodies of the pages answered (200), in order.</summary>
+    public ConcurrentQueue<string> Responses { get; } = new();
+
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
     public string SearchUrl => $"{BaseUrl}/v18/customers/{CustomerId}/googleAds:search";
@@ -84,8 +87,8 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
         var path = request.Path.Value ?? "";
         if (path.EndsWith(":searchStream", StringComparison.Ordinal) && request.Method == "POST")
         {
-            var batches = new JsonArray([.. Rows.Chunk(PageSize).Select(rows => (JsonNode)Page(rows, null))]);
-            await WriteAsync(context, 200, batches);
+            var batches = new JsonArray([.. Rows.Count == 0 ? [Page([], null)] : Rows.Chunk(PageSize).Select(rows => (JsonNode)Page(rows, null))]);
+            await AnswerAsync(context, batches);
             return;
         }
 
@@ -119,17 +122,22 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
 
         var rows = Rows.Skip((page - 1) * PageSize).Take(PageSize).ToList();
         var more = page * PageSize < Rows.Count;
-        await WriteAsync(context, 200, Page(rows, more ? TokenAfter(page) : null));
+        await AnswerAsync(context, Page(rows, more ? TokenAfter(page) : null));
     }
 
-    private static JsonObject Page(IEnumerable<JsonObject> rows, string? nextPageToken)
+    // As Google Ads does, a page without rows has no "results" at all.
+    private static JsonObject Page(IReadOnlyCollection<JsonObject> rows, string? nextPageToken)
     {
         var page = new JsonObject
         {
-            ["results"] = new JsonArray([.. rows.Select(r => r.DeepClone())]),
             ["fieldMask"] = "campaign.id,campaign.name,segments.date,metrics.clicks,metrics.impressions,metrics.costMicros",
             ["requestId"] = Guid.NewGuid().ToString("N"),
         };
+        if (rows.Count > 0)
+        {
+            page["results"] = new JsonArray([.. rows.Select(r => r.DeepClone())]);
+        }
+
         if (nextPageToken is not null)
         {
             page["nextPageToken"] = nextPageToken;
@@ -158,6 +166,12 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=UTF-8";
         await context.Response.WriteAsync(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private async Task AnswerAsync(HttpContext context, JsonNode json)
+    {
+        Responses.Enqueue(json.ToJsonString());
+        await WriteAsync(context, 200, json);
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

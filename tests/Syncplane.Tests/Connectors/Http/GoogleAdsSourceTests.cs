@@ -131,6 +131,21 @@ public sealed partial class GoogleAdsSourceTests : IAsyncLifetime
         Assert.DoesNotContain(AccessToken, log + result.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("google-ads-metrics")]
+    [InlineData("stream")]
+    public async Task NoRows_APageWithoutResults_IsZeroRecords(string target)
+    {
+        _api.Rows.Clear();
+
+        var result = await RunAsync(target);
+
+        Assert.Equal(RunStatus.Succeeded, result.Status);
+        Assert.DoesNotContain("\"results\"", _api.Responses.Single(), StringComparison.Ordinal);
+        var log = string.Join("\n", (await _bed.Store.GetLogAsync(result.RunId, CancellationToken.None)).Select(l => l.Message));
+        Assert.Contains("0 record(s) in 1 page(s)", log, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TargetApi_ShowsTheBodyWithItsSecretReferenceMasked()
     {

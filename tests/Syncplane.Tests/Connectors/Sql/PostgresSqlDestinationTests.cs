@@ -19,6 +19,8 @@ public sealed class PostgresSqlDestinationTests(PostgresDatabase database) : Sql
 
     protected override string ConnectionValue => _connection;
 
+    protected override string CollatedText => "text COLLATE \"en-x-icu\"";
+
     protected override async Task StartCountingAsync()
     {
         var (inserted, updated, deleted, _) = await StatisticsAsync();

@@ -30,6 +30,9 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     /// <summary>A new, unpooled connection to the database.</summary>
     protected abstract Task<DbConnection> OpenAsync();
 
+    /// <summary>A text column type whose collation sorts otherwise than by bytes (case-insensitive).</summary>
+    protected abstract string CollatedText { get; }
+
     /// <summary>A value read from the database as text: numbers normalized, null as null.</summary>
     protected abstract string? Text(object value);
 
@@ -298,6 +301,72 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Assert.Equal((0, 1, 1, 1198), Counts(second));
         Assert.Equal((0, 1, 1), await WritesAsync());
         Assert.Equal("1000", (await RowsAsync())["c0999/2026-02-01"]["spend"]);
+    }
+
+    [Fact]
+    public async Task KeysThatSortDifferentlyByCollationOrUtf16_AreEachMatchedToTheirRow()
+    {
+        // Bytewise (UTF-8) order: "B" < "Z" < "a" < "a b" < "ab" < "e" < "é" < U+FFFD < 😀; a case-insensitive
+        // collation puts "a" before "B", and UTF-16 ordinal order puts 😀 (a surrogate pair) before U+FFFD.
+        await ExecuteAsync($"CREATE TABLE ad_metrics (campaign_id {CollatedText}, date_start date, PRIMARY KEY (campaign_id, date_start))");
+        Api.Rows.Clear();
+        foreach (var campaign in new[] { "a", "B", "é", "e", "Z", "\uFFFD", "😀", "a b", "ab" })
+        {
+            Api.Add(campaign, "2026-03-01", "1", "1", "1");
+        }
+
+        var first = await RunAsync("meta-delete");
+        await StartCountingAsync();
+        Api.Row("😀", "2026-03-01")["spend"] = "2";
+        Api.Row("a", "2026-03-01")["clicks"] = "3";
+        Api.Rows.Remove(Api.Row("B", "2026-03-01"));
+        var second = await RunAsync("meta-delete");
+        var third = await RunAsync("meta-delete");
+
+        Assert.Equal((9, 0, 0, 0), Counts(first));
+        Assert.Equal((0, 2, 1, 6), Counts(second));
+        Assert.Equal((0, 0, 0, 8), Counts(third));
+        Assert.Equal((0, 2, 1), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal(("2", "3"), (rows["😀/2026-03-01"]["spend"], rows["a/2026-03-01"]["clicks"]));
+        Assert.DoesNotContain("B/2026-03-01", rows.Keys);
+    }
+
+    [Fact]
+    public async Task ATableWithoutTheHashColumn_GetsIt_AndItsUnchangedRowsAreNotWritten()
+    {
+        await RunAsync();
+        await ExecuteAsync("ALTER TABLE ad_metrics DROP COLUMN _synced_hash"); // a table of an earlier version
+        await StartCountingAsync();
+        Api.Row("120210003", "2026-01-01")["clicks"] = "78";
+
+        var result = await RunAsync();
+        var again = await RunAsync();
+
+        Assert.Equal((0, 1, 0, 4), Counts(result));
+        Assert.Equal((0, 0, 0, 5), Counts(again));
+        Assert.Equal((0, 1, 0), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal("78", rows["120210003/2026-01-01"]["clicks"]);
+        Assert.NotNull(rows["120210003/2026-01-01"]["_synced_hash"]); // written with the row
+        Assert.Null(rows["120210001/2026-01-01"]["_synced_hash"]);    // unchanged rows are not written for it
+    }
+
+    [Fact]
+    public async Task StoredHashesThatNoLongerMatch_AreSettledByComparingFields_WritingOnlyRealChanges()
+    {
+        await RunAsync();
+        await ExecuteAsync("UPDATE ad_metrics SET _synced_hash = 0");
+        await StartCountingAsync();
+        Api.Row("120210002", "2026-01-02")["spend"] = "0.5";
+
+        var result = await RunAsync();
+
+        Assert.Equal((0, 1, 0, 4), Counts(result));
+        Assert.Equal((0, 1, 0), await WritesAsync());
+        var update = Assert.Single(result.Plan!.Changes);
+        Assert.Equal("spend 0 → 0.5", Assert.Single(update.Fields!) is var f ? $"{f.Name} {f.Old} → {f.New}" : null);
+        Assert.Equal("0.5", (await RowsAsync())["120210002/2026-01-02"]["spend"]);
     }
 
     private static (int, int, int, int) Counts(TargetRunResult result) =>

@@ -17,6 +17,8 @@ public sealed class SqliteSqlDestinationTests : SqlDestinationContract, IDisposa
 
     protected override string ConnectionValue => File;
 
+    protected override string CollatedText => "TEXT COLLATE NOCASE";
+
     public void Dispose() => _dir.Dispose();
 
     protected override async Task StartCountingAsync() => await ExecuteAsync("""
