@@ -3,7 +3,7 @@
 # source reads RECORDS Cloud-Asset-shaped records from a static file (python3 -m http.server); one full sync
 # (`syncplane run`) writes the document, then:
 #   1. Pub/Sub push -> SSE: CLIENTS SSE clients on /api/v1/events?type=record.changed, EVENTS signed pushes of
-#      TemporalAssets at RATE/s to /api/v1/targets/lz-state/events/pubsub; latency from each POST to each client.
+#      TemporalAssets at RATE/s to /api/v1/webhooks/pubsub/targets/lz-state; latency from each POST to each client.
 #   2. Conditional GETs of the document (If-None-Match -> 304) from CONNECTIONS loops for SECONDS: 304s per second.
 # See docs/benchmarks.md.
 #

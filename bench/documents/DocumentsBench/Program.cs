@@ -2,7 +2,7 @@
 //
 //   documentsBench events URL TOKEN EVENTS RATE CLIENTS
 //     connects CLIENTS SSE clients to /api/v1/events?type=record.changed, posts EVENTS Pub/Sub pushes of Cloud Asset
-//     TemporalAssets (each a new VM, its own messageId) at RATE/s to /api/v1/targets/lz-state/events/pubsub, and measures
+//     TemporalAssets (each a new VM, its own messageId) at RATE/s to /api/v1/webhooks/pubsub/targets/lz-state, and measures
 //     from each POST's send to each client receiving that record's record.changed (matched by key).
 //   documentsBench conditional URL SECONDS CONNECTIONS
 //     GETs /api/v1/documents/lz-state with the current ETag in If-None-Match from CONNECTIONS loops for SECONDS, and
@@ -164,7 +164,7 @@ async Task<int> EventsAsync()
         var body = $$$"""
             {"message":{"attributes":{"Content-Type":"application/json"},"data":"{{{Convert.ToBase64String(Encoding.UTF8.GetBytes(asset))}}}","messageId":"{{{run}}}-{{{i}}}","publishTime":"2026-03-01T12:00:00.749Z"},"subscription":"projects/lz-portal/subscriptions/asset-feed-push"}
             """;
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/targets/lz-state/events/pubsub?token={Uri.EscapeDataString(token)}")
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/pubsub/targets/lz-state?token={Uri.EscapeDataString(token)}")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
