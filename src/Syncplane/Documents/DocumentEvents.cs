@@ -2,7 +2,7 @@ namespace Syncplane.Documents;
 
 /// <summary>
 /// A target's event sources (<c>events: { pubsub: {…}, cloudevents: {…} }</c>): messages that patch its document one
-/// record at a time, between full syncs. Each is received at <c>POST /api/v1/targets/{target}/events/{provider}</c>.
+/// record at a time, between full syncs. Each is received at <c>POST /api/v1/webhooks/{provider}/targets/{target}</c>.
 /// </summary>
 public sealed record DocumentEvents
 {

@@ -38,7 +38,7 @@ internal static class AssetFeed
     };
 
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string target, JsonObject push, string token) =>
-        client.PostAsJsonAsync($"/api/v1/targets/{target}/events/pubsub?token={Uri.EscapeDataString(token)}", push);
+        client.PostAsJsonAsync($"/api/v1/webhooks/pubsub/targets/{target}?token={Uri.EscapeDataString(token)}", push);
 
     private static JsonObject Asset(string name, string assetType, string status, string updateTime) => new()
     {

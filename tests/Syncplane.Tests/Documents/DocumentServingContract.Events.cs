@@ -74,8 +74,8 @@ public abstract partial class DocumentServingContract
         var push = AssetFeed.Push(AssetFeed.TemporalAsset(Vm, Instance, "RUNNING", "2026-03-01T12:00:05Z"), "7001");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await AssetFeed.PostAsync(pubsub, "lz-state", push, "wrong-token")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await pubsub.PostAsJsonAsync("/api/v1/targets/lz-state/events/pubsub", push)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await pubsub.PostAsJsonAsync($"/api/v1/targets/lz-state/events/cloudevents?token={Token}", push)).StatusCode); // not declared
+        Assert.Equal(HttpStatusCode.Unauthorized, (await pubsub.PostAsJsonAsync("/api/v1/webhooks/pubsub/targets/lz-state", push)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await pubsub.PostAsJsonAsync($"/api/v1/webhooks/cloudevents/targets/lz-state?token={Token}", push)).StatusCode); // not declared
         var notAsset = AssetFeed.Push(new System.Text.Json.Nodes.JsonObject { ["status"] = "Hello there" }, "7002");
         Assert.Equal(HttpStatusCode.BadRequest, (await AssetFeed.PostAsync(pubsub, "lz-state", notAsset, Token)).StatusCode);
         var otherSubscription = AssetFeed.Push(AssetFeed.TemporalAsset(Vm, Instance, "RUNNING", "2026-03-01T12:00:06Z"), "7003");
