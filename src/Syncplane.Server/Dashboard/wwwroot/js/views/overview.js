@@ -154,7 +154,7 @@ export function mount(root) {
       el('strong', {}, String(value)), el('span', {}, label));
     const layers = [...new Set(all.map((t) => t.layer || ''))].sort();
     if (layer.options.length !== layers.length + 1) {
-      layer.replaceChildren(el('option', { value: '' }, 'any layer'), layers.map((l) => el('option', { value: l || '-' }, l || '(none)')));
+      layer.replaceChildren(el('option', { value: '' }, 'any layer'), ...layers.map((l) => el('option', { value: l || '-' }, l || '(none)')));
       layer.value = filters.layer;
     }
     summary.replaceChildren(summary.firstChild,
