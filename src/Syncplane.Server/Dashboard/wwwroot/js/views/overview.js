@@ -1,6 +1,6 @@
 // Overview: counts by status, failing and stale targets, queue depth, check health; every target in one table
 // (search, filter by status and layer, sort, problems first) and the live feed. Rows are built once and updated in
-// place, at most once per animation frame, only for the targets that changed.
+// place, in batches a few times a second, only for the targets that changed.
 
 import { store, subscribe } from '../store.js';
 import { $, ago, badge, el, title } from '../ui.js';
@@ -65,7 +65,9 @@ export function mount(root) {
 
   function schedule(name) {
     if (name) dirty.add(name); else if (name === undefined) everything = true; // '' only re-sorts and recounts
-    if (!frame) frame = requestAnimationFrame(flush);
+    // Changes are applied in batches, at most about five times a second: under a stream of events the table's
+    // layout is computed a few times a second, not once per event.
+    if (!frame) frame = setTimeout(() => requestAnimationFrame(flush), 150);
   }
 
   function flush() {
@@ -154,7 +156,7 @@ export function mount(root) {
       el('strong', {}, String(value)), el('span', {}, label));
     const layers = [...new Set(all.map((t) => t.layer || ''))].sort();
     if (layer.options.length !== layers.length + 1) {
-      layer.replaceChildren(el('option', { value: '' }, 'any layer'), layers.map((l) => el('option', { value: l || '-' }, l || '(none)')));
+      layer.replaceChildren(el('option', { value: '' }, 'any layer'), ...layers.map((l) => el('option', { value: l || '-' }, l || '(none)')));
       layer.value = filters.layer;
     }
     summary.replaceChildren(summary.firstChild,
@@ -184,7 +186,7 @@ export function mount(root) {
     }
   });
   schedule();
-  return () => { off(); cancelAnimationFrame(frame); };
+  return () => { off(); clearTimeout(frame); };
 }
 
 /** One line of the feed: when, what, which target or check, and what it says. */

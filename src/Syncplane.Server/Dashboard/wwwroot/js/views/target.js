@@ -22,7 +22,7 @@ export function mount(root, [name, part, runId]) {
   const history = el('section', { 'aria-labelledby': 'runs-heading' });
   root.append(el('p', { class: 'crumbs' }, el('a', { href: '#/' }, 'Overview'), ' › ', name), head, stats, history);
   let page = { before: null, runs: [], next: null, stack: [] };
-  let open = new Map(); // run id → closing function of its detail
+  const open = new Map(); // run id → { holder, close } of its open detail
   let reload = null;
 
   function renderHead() {
@@ -102,10 +102,14 @@ export function mount(root, [name, part, runId]) {
   function showPage(runs, next) {
     page.runs = runs;
     page.next = next;
-    for (const close of open.values()) close();
-    open = new Map();
     const body = el('tbody');
-    for (const run of runs) body.append(runRow(run));
+    for (const run of runs) {
+      body.append(runRow(run));
+      // An open run detail stays open (and keeps streaming) when the list is drawn again.
+      const detail = open.get(run.id);
+      if (detail) { body.append(detail.holder); body.lastChild.previousSibling.querySelector('[data-action=log]')?.setAttribute('aria-expanded', 'true'); }
+    }
+    for (const [id, detail] of open) if (!runs.some((r) => r.id === id)) detail.close();
     const older = el('button', { type: 'button', class: 'quiet', disabled: !next, onclick: () => { page.stack.push(page.before); page.before = next; loadPage(next); } }, 'Older runs');
     const newer = el('button', { type: 'button', class: 'quiet', disabled: !page.before, onclick: () => { page.before = page.stack.pop() ?? null; page.before ? loadPage(page.before) : loadStats(); } }, 'Newer runs');
     history.replaceChildren(el('h3', { id: 'runs-heading' }, 'Runs'),
@@ -153,14 +157,19 @@ export function mount(root, [name, part, runId]) {
 
   /** Opens the run's detail right below its row (or at the top of the list when it is on another page). */
   function toggleDetail(id) {
-    if (open.has(id)) { open.get(id)(); return; }
+    if (open.has(id)) { open.get(id).close(); return; }
     const row = history.querySelector(`tr[data-run="${id}"]`);
-    const button = row?.querySelector('[data-action=log]');
-    const detail = runDetail(id, () => { holder.remove(); open.delete(id); button?.setAttribute('aria-expanded', 'false'); button?.focus(); });
+    const detail = runDetail(id, () => {
+      holder.remove();
+      open.delete(id);
+      const button = history.querySelector(`tr[data-run="${id}"] [data-action=log]`);
+      button?.setAttribute('aria-expanded', 'false');
+      button?.focus();
+    });
     const holder = row ? el('tr', { class: 'detail', 'data-detail': id }, el('td', { colspan: 9 }, detail.node)) : detail.node;
     if (row) row.after(holder); else history.prepend(holder);
-    button?.setAttribute('aria-expanded', 'true');
-    open.set(id, detail.close);
+    row?.querySelector('[data-action=log]')?.setAttribute('aria-expanded', 'true');
+    open.set(id, { holder, close: detail.close });
     holder.scrollIntoView({ block: 'nearest' });
   }
 
@@ -176,7 +185,7 @@ export function mount(root, [name, part, runId]) {
     renderHead();
     if (change.kind === 'event' && change.event.type !== 'run.progress') scheduleReload();
   });
-  return () => { off(); clearTimeout(reload); for (const close of open.values()) close(); };
+  return () => { off(); clearTimeout(reload); for (const detail of open.values()) detail.close(); };
 }
 
 /** A run's facts and its log, streamed while the run runs (NDJSON with follow=true), with levels and a download. */
