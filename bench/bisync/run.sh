@@ -60,7 +60,7 @@ run_tool() { # tool scenario
     unison) UNISON="$WORK/unison-home" unison "$WORK/unison/a" "$WORK/unison/b" -batch -times -links true -perms 0 -confirmbigdel=false -silent ;;
     rclone)
       [[ "$2" == first ]] && first="--resync"
-      rclone bisync "$WORK/rclone/a" "$WORK/rclone/b" --workdir "$WORK/rclone-work" --create-empty-src-dirs $first ;;
+      rclone bisync "$WORK/rclone/a" "$WORK/rclone/b" --workdir "$WORK/rclone-work" $first ;;
     syncplane)
       [[ "$2" == first ]] && first="--resync"
       (cd "$WORK" && dotnet "$CLI" run --config "$WORK/syncplane.yaml" --target bench --ci $first) ;;
@@ -83,8 +83,9 @@ TOOLS=(unison rclone syncplane)
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
+  rm -rf "${WORK:?}/unison-home" "$WORK/rclone-work" "$WORK/.syncplane"
   for tool in "${TOOLS[@]}"; do
-    rm -rf "${WORK:?}/$tool" "$WORK/unison-home" "$WORK/rclone-work" "$WORK/.syncplane"
+    rm -rf "${WORK:?}/$tool"
     mkdir -p "$WORK/$tool/b"
     cp -a "$WORK/tree" "$WORK/$tool/a"
     measure "$tool" first "$round"
