@@ -17,7 +17,12 @@ internal sealed class NotificationReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _answers = new();
 
+    private int _hangNext;
+
     private NotificationReceiver(WebApplication app) => _app = app;
+
+    /// <summary>The next request is received but never answered.</summary>
+    public void HangNext() => Volatile.Write(ref _hangNext, 1);
 
     /// <summary>Requests in arrival order.</summary>
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
@@ -45,6 +50,13 @@ internal sealed class NotificationReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             receiver.Requests.Enqueue(new ReceivedRequest(context.Request.Path + context.Request.QueryString, headers, body, receiver.Time.GetUtcNow()));
+            if (Interlocked.Exchange(ref receiver._hangNext, 0) == 1)
+            {
+                // Never answers: the sender sees a request that hangs until it gives up or dies.
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             var (status, retryAfter) = receiver.StatusByPath.TryGetValue(context.Request.Path, out var fixedStatus) ? (fixedStatus, null)
                 : receiver._answers.TryDequeue(out var answer) ? answer : (200, null);
             if (retryAfter is not null)
