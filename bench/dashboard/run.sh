@@ -3,7 +3,7 @@
 # and bytes per minute per tab, for today's dashboard and the old one from main (git show), in headless Chromium.
 #
 #   bench/dashboard/run.sh                                  # 1,000 targets, 20 events/s, 60 s per page
-#   TARGETS=100 RATE=5 SECONDS=10 bench/dashboard/run.sh    # a quick check
+#   TARGETS=100 RATE=5 DURATION=10 bench/dashboard/run.sh    # a quick check
 #
 # Events come from real runs: `syncplane serve` with a worker runs targets whose entrypoint is "true"; each
 # Sync now (POST /api/v1/targets/NAME/sync) makes about three events (queued, started, succeeded).
@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 TARGETS=${TARGETS:-1000}
 RATE=${RATE:-20}
-SECONDS_PER_PAGE=${SECONDS:-60}
+SECONDS_PER_PAGE=${DURATION:-60}
 PORT=${PORT:-18476}
 OLD=${OLD:-main}
 

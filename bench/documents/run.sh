@@ -4,13 +4,13 @@
 # (`syncplane run`) writes the document, then:
 #   1. Pub/Sub push -> SSE: CLIENTS SSE clients on /api/v1/events?type=record.changed, EVENTS signed pushes of
 #      TemporalAssets at RATE/s to /api/v1/webhooks/pubsub/targets/lz-state; latency from each POST to each client.
-#   2. Conditional GETs of the document (If-None-Match -> 304) from CONNECTIONS loops for SECONDS: 304s per second.
+#   2. Conditional GETs of the document (If-None-Match -> 304) from CONNECTIONS loops for DURATION seconds: 304s per second.
 # See docs/benchmarks.md.
 #
 #   bench/documents/run.sh                       # 50,000 records; 2,000 pushes at 100/s, 100 clients; 20 s of GETs; SQLite
 #   STORE=postgres bench/documents/run.sh        # the same on PostgreSQL (the tests' server)
 #
-# Environment: RECORDS (50000), EVENTS (2000), RATE (100), CLIENTS (100), SECONDS (20), CONNECTIONS (64),
+# Environment: RECORDS (50000), EVENTS (2000), RATE (100), CLIENTS (100), DURATION (20; not SECONDS, which bash counts itself), CONNECTIONS (64),
 # STORE (sqlite|postgres), PORT (18472), FILE_PORT (18473).
 set -euo pipefail
 
@@ -20,7 +20,7 @@ RECORDS=${RECORDS:-50000}
 EVENTS=${EVENTS:-2000}
 RATE=${RATE:-100}
 CLIENTS=${CLIENTS:-100}
-SECONDS_=${SECONDS:-20}
+SECONDS_=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-64}
 STORE=${STORE:-sqlite}
 PORT=${PORT:-18472}

@@ -131,10 +131,20 @@ internal abstract partial class SqlSyncStore
             return DocumentPatchResult.Duplicate;
         }
 
-        var result = await ChangeRecordAsync(transaction, patch, cancellationToken);
+        var (result, wasIn) = await ChangeRecordAsync(transaction, patch, cancellationToken);
         if (result is DocumentPatchResult.Created or DocumentPatchResult.Updated or DocumentPatchResult.Deleted)
         {
-            var counts = await CountAsync(transaction, patch.Document, patch.Groups, cancellationToken);
+            var counts = await ReadCountsAsync(transaction, patch.Document, patch.Groups, cancellationToken);
+            if (wasIn is not null)
+            {
+                counts[wasIn] = counts.GetValueOrDefault(wasIn) - 1;
+            }
+
+            if (patch.Json is not null)
+            {
+                counts[patch.Group] = counts.GetValueOrDefault(patch.Group) + 1;
+            }
+
             await using (var touch = Command(transaction, "UPDATE documents SET etag = @etag, updated_at = @now, counts = @counts WHERE name = @name"))
             {
                 Add(touch, "@etag", NewETag());
@@ -156,13 +166,15 @@ internal abstract partial class SqlSyncStore
     }
 
     // The record's new state, unless it already holds a newer one; deletes leave a tombstone with the delete's time.
-    private async Task<DocumentPatchResult> ChangeRecordAsync(DbTransaction transaction, DocumentPatch patch, CancellationToken cancellationToken)
+    // Also the group the record was counted in before (null: it was not live), so counts move by one instead of a recount.
+    private async Task<(DocumentPatchResult Result, string? WasIn)> ChangeRecordAsync(DbTransaction transaction, DocumentPatch patch, CancellationToken cancellationToken)
     {
         string? json = null;
+        string? group = null;
         DateTimeOffset? observed = null;
         var live = false;
         var found = false;
-        await using (var read = Command(transaction, "SELECT record, observed_at, deleted FROM document_records WHERE document = @document AND key = @key"))
+        await using (var read = Command(transaction, "SELECT record, observed_at, deleted, grp FROM document_records WHERE document = @document AND key = @key"))
         {
             Add(read, "@document", patch.Document);
             Add(read, "@key", patch.Key);
@@ -173,12 +185,13 @@ internal abstract partial class SqlSyncStore
                 json = reader.GetString(0);
                 observed = reader.IsDBNull(1) ? null : ReadTime(reader, 1);
                 live = Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) == 0;
+                group = reader.GetString(3);
             }
         }
 
         if (observed is { } seen && patch.ObservedAt < seen)
         {
-            return DocumentPatchResult.OutOfOrder;
+            return (DocumentPatchResult.OutOfOrder, null);
         }
 
         var result = patch.Json is null
@@ -194,7 +207,7 @@ internal abstract partial class SqlSyncStore
         Add(write, "@observed", ToDbTime(patch.ObservedAt));
         Add(write, "@deleted", patch.Json is null ? 1 : 0);
         await write.ExecuteNonQueryAsync(cancellationToken);
-        return result;
+        return (result, live ? group : null);
     }
 
     private const string UpsertRecordSql = """
@@ -214,6 +227,15 @@ internal abstract partial class SqlSyncStore
         }
 
         return counts;
+    }
+
+    // The counts the document holds now, every configured group present (a group added to the config starts at 0).
+    private static async Task<Dictionary<string, int>> ReadCountsAsync(DbTransaction transaction, string document, IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        await using var read = Command(transaction, "SELECT counts FROM documents WHERE name = @name");
+        Add(read, "@name", document);
+        var stored = JsonSerializer.Deserialize<Dictionary<string, int>>((string)(await read.ExecuteScalarAsync(cancellationToken))!) ?? [];
+        return groups.ToDictionary(g => g, g => stored.GetValueOrDefault(g), StringComparer.Ordinal);
     }
 
     private StoredDocument ReadDocument(DbDataReader reader) => new(

@@ -51,6 +51,7 @@ public abstract partial class DocumentServingContract
         Assert.Equal("out_of_order", Text(await PostAsync(pubsub, AssetFeed.Push(AssetFeed.TemporalAsset(Vm, Instance, "RUNNING", "2026-03-01T12:15:00Z"), "9005")), "result"));
         var gone = (await viewer.GetFromJsonAsync<JsonElement>("/api/v1/documents/lz-state")).GetProperty("document");
         Assert.Equal(0, gone.GetProperty("vms").GetArrayLength());
+        Assert.Equal(synced.GetProperty("document").GetProperty("counts").GetRawText(), gone.GetProperty("counts").GetRawText()); // counts move with each change: back to the synced ones
 
         var events = new List<SseEvent> { changed.Match };
         events.AddRange(changed.Before);
