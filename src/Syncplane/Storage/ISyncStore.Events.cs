@@ -23,7 +23,4 @@ public partial interface ISyncStore
     /// The first wait may return at once: it starts listening.
     /// </summary>
     Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken);
-
-    /// <summary>Deletes events recorded before <paramref name="before"/>; returns how many.</summary>
-    Task<int> PruneEventsAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

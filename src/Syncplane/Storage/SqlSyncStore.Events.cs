@@ -56,18 +56,6 @@ internal abstract partial class SqlSyncStore
     /// <inheritdoc />
     public Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken) => WaitForSignalAsync(EventSignal, maxWait, cancellationToken);
 
-    /// <inheritdoc />
-    public async Task<int> PruneEventsAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using var prune = Command(transaction, "DELETE FROM events WHERE at < @before");
-        Add(prune, "@before", ToDbTime(before));
-        var pruned = await prune.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return pruned;
-    }
-
     /// <summary>Appends an event inside <paramref name="transaction"/>; commit it with <see cref="CommitWithEventsAsync"/>.</summary>
     private protected async Task<SyncEvent> AppendEventAsync(DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken)
     {

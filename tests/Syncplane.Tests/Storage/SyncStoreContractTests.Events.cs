@@ -109,13 +109,13 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
-    public async Task PruneEventsAsync_RemovesOnlyOlderEvents()
+    public async Task Prune_RemovesOnlyEventsOlderThanTheirRetention()
     {
         await Store.AppendEventAsync(new NewEvent("x.old", null, null, []), Ct);
         Time.Advance(TimeSpan.FromDays(8));
         await Store.AppendEventAsync(new NewEvent("x.new", null, null, []), Ct);
 
-        Assert.Equal(1, await Store.PruneEventsAsync(Time.GetUtcNow().AddDays(-7), Ct));
+        Assert.Equal(1, (await Store.PruneAsync(new Syncplane.Storage.Rollups.RetentionPolicy { Events = TimeSpan.FromDays(7) }, Ct)).Events);
         Assert.Equal(["x.new"], (await Store.ReadEventsAsync(0, 10, Ct)).Select(e => e.Type));
     }
 
