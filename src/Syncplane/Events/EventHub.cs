@@ -88,9 +88,14 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
     /// <summary>Publishes until <paramref name="stopping"/> is cancelled; survives a store that is briefly unreachable.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        IDisposable? listening = null;
         try
         {
             await StartAsync(stopping);
+
+            // This process's own commits are published as they commit, without reading them back; the store read
+            // below still brings other processes' and nodes' events, and any of ours that came out of id order.
+            listening = (store as ICommittedEventFeed)?.ListenToCommits(PublishCommitted);
             DateTimeOffset? gapSince = null;
             while (!stopping.IsCancellationRequested)
             {
@@ -119,6 +124,7 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
         }
         finally
         {
+            listening?.Dispose();
             lock (_gate)
             {
                 foreach (var subscriber in _subscribers)
@@ -150,26 +156,46 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
     private async Task<(int Read, bool Blocked)> PublishNewAsync(bool skipGap, CancellationToken stopping)
     {
         var events = await store.ReadEventsAsync(Published, _options.BatchSize, stopping);
-        foreach (var e in events)
+        lock (_gate)
         {
-            if (e.Id != Published + 1 && !skipGap)
+            foreach (var e in events)
             {
-                return (events.Count, true);
-            }
+                if (e.Id <= _published)
+                {
+                    continue; // published when it committed here
+                }
 
-            skipGap = false;
-            Publish(e);
+                if (e.Id != _published + 1 && !skipGap)
+                {
+                    return (events.Count, true);
+                }
+
+                skipGap = false;
+                PublishLocked(e);
+            }
         }
 
         return (events.Count, false);
     }
 
-    private void Publish(SyncEvent e)
+    // Events a transaction of this process appended, just committed: published now when they follow on, else left to the store read.
+    private void PublishCommitted(IReadOnlyList<SyncEvent> events)
     {
         lock (_gate)
         {
-            Interlocked.Exchange(ref _published, e.Id);
-            _subscribers.RemoveAll(subscriber => !subscriber.Offer(e));
+            foreach (var e in events)
+            {
+                if (e.Id == _published + 1)
+                {
+                    PublishLocked(e);
+                }
+            }
         }
+    }
+
+    private void PublishLocked(SyncEvent e)
+    {
+        Interlocked.Exchange(ref _published, e.Id);
+        _subscribers.RemoveAll(subscriber => !subscriber.Offer(e));
     }
 }

@@ -5,30 +5,50 @@ namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
+    private WriteBatcher<Delivery, IReadOnlyList<EnqueueResult>?>? _deliveries;
+
     /// <inheritdoc />
-    public async Task<IReadOnlyList<EnqueueResult>?> AcceptDeliveryAsync(
+    /// <remarks>Concurrent deliveries share one transaction (<see cref="WriteBatcher{TRequest, TResult}"/>); each returns once it committed.</remarks>
+    public Task<IReadOnlyList<EnqueueResult>?> AcceptDeliveryAsync(
         string provider, string? deliveryId, NewEvent received, IReadOnlyList<RunRequest> runs, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(provider);
         ArgumentNullException.ThrowIfNull(received);
         ArgumentNullException.ThrowIfNull(runs);
+        var batcher = LazyInitializer.EnsureInitialized(ref _deliveries, () => new(AcceptDeliveriesAsync));
+        return batcher.WriteAsync(new Delivery(provider, deliveryId, received, runs)).WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
+    {
+        // Once a delivery is in the batch it is written whatever its caller does: its id is spent.
+        var cancellationToken = CancellationToken.None;
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        if (deliveryId is not null && !await InsertDeliveryAsync(transaction, provider, deliveryId, now, cancellationToken))
+        var accepted = new List<IReadOnlyList<EnqueueResult>?>(deliveries.Count);
+        var queued = false;
+        foreach (var delivery in deliveries)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return null;
+            // A redelivery (also of one earlier in this batch) inserts no id and changes nothing.
+            if (delivery.DeliveryId is not null && !await InsertDeliveryAsync(transaction, delivery.Provider, delivery.DeliveryId, now, cancellationToken))
+            {
+                accepted.Add(null);
+                continue;
+            }
+
+            await AppendEventAsync(transaction, delivery.Received, cancellationToken);
+            var results = new List<EnqueueResult>(delivery.Runs.Count);
+            foreach (var run in delivery.Runs)
+            {
+                results.Add(await EnqueueAsync(transaction, run, now, cancellationToken));
+            }
+
+            queued |= results.Count > 0;
+            accepted.Add(results);
         }
 
-        await AppendEventAsync(transaction, received, cancellationToken);
-        var results = new List<EnqueueResult>(runs.Count);
-        foreach (var run in runs)
-        {
-            results.Add(await EnqueueAsync(transaction, run, now, cancellationToken));
-        }
-
-        if (runs.Count > 0)
+        if (queued)
         {
             await CommitQueueChangeAsync(transaction, cancellationToken);
         }
@@ -37,7 +57,7 @@ internal abstract partial class SqlSyncStore
             await CommitWithEventsAsync(transaction, cancellationToken);
         }
 
-        return results;
+        return accepted;
     }
 
     private async Task<bool> InsertDeliveryAsync(DbTransaction transaction, string provider, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
@@ -49,4 +69,6 @@ internal abstract partial class SqlSyncStore
         Add(insert, "@now", ToDbTime(now));
         return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
+
+    private sealed record Delivery(string Provider, string? DeliveryId, NewEvent Received, IReadOnlyList<RunRequest> Runs);
 }

@@ -107,54 +107,81 @@ internal abstract partial class SqlSyncStore
         return document;
     }
 
+    private WriteBatcher<DocumentPatch, DocumentPatchResult>? _patches;
+
     /// <inheritdoc />
-    public async Task<DocumentPatchResult> PatchDocumentAsync(DocumentPatch patch, CancellationToken cancellationToken)
+    /// <remarks>Concurrent patches share one transaction (<see cref="WriteBatcher{TRequest, TResult}"/>), applied in the order they came.</remarks>
+    public Task<DocumentPatchResult> PatchDocumentAsync(DocumentPatch patch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
+        var batcher = LazyInitializer.EnsureInitialized(ref _patches, () => new(PatchDocumentsAsync));
+        return batcher.WriteAsync(patch).WaitAsync(cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<DocumentPatchResult>> PatchDocumentsAsync(IReadOnlyList<DocumentPatch> patches)
+    {
+        // Once a patch is in the batch it is written whatever its caller does: its message id is spent.
+        var cancellationToken = CancellationToken.None;
         var now = ToMicroseconds(Time.GetUtcNow());
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await using (var exists = Command(transaction, "SELECT 1 FROM documents WHERE name = @name" + LockRowSql))
+
+        // Each document is locked once, in name order (so two nodes' batches never wait on each other in a circle).
+        var counts = new Dictionary<string, Dictionary<string, int>?>(StringComparer.Ordinal);
+        foreach (var group in patches.GroupBy(p => p.Document, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            Add(exists, "@name", patch.Document);
-            if (await exists.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+            counts[group.Key] = await LockDocumentAsync(transaction, group.Key, group.First().Groups, cancellationToken);
+        }
+
+        var results = new DocumentPatchResult[patches.Count];
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < patches.Count; i++)
+        {
+            var patch = patches[i];
+            if (counts[patch.Document] is not { } documentCounts)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return DocumentPatchResult.NotSynced;
+                results[i] = DocumentPatchResult.NotSynced;
+                continue;
+            }
+
+            // The message id is spent whatever the event does, so a redelivery of an ignored one is a duplicate too.
+            if (patch.MessageId is not null && !await InsertDeliveryAsync(transaction, $"document:{patch.Document}:{patch.Source}", patch.MessageId, now, cancellationToken))
+            {
+                results[i] = DocumentPatchResult.Duplicate;
+                continue;
+            }
+
+            var (result, wasIn) = await ChangeRecordAsync(transaction, patch, cancellationToken);
+            results[i] = result;
+            if (result is DocumentPatchResult.Created or DocumentPatchResult.Updated or DocumentPatchResult.Deleted)
+            {
+                if (wasIn is not null)
+                {
+                    documentCounts[wasIn] = documentCounts.GetValueOrDefault(wasIn) - 1;
+                }
+
+                if (patch.Json is not null)
+                {
+                    documentCounts[patch.Group] = documentCounts.GetValueOrDefault(patch.Group) + 1;
+                }
+
+                changed.Add(patch.Document);
+                await AppendEventAsync(transaction, RecordChanges.Event(patch, result), cancellationToken);
             }
         }
 
-        // The message id is spent whatever the event does, so a redelivery of an ignored one is a duplicate too.
-        if (patch.MessageId is not null && !await InsertDeliveryAsync(transaction, $"document:{patch.Document}:{patch.Source}", patch.MessageId, now, cancellationToken))
+        foreach (var name in changed)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            return DocumentPatchResult.Duplicate;
+            await using var touch = Command(transaction, "UPDATE documents SET etag = @etag, updated_at = @now, counts = @counts WHERE name = @name");
+            Add(touch, "@etag", NewETag());
+            Add(touch, "@now", ToDbTime(now));
+            Add(touch, "@counts", JsonSerializer.Serialize(counts[name]));
+            Add(touch, "@name", name);
+            await touch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var (result, wasIn) = await ChangeRecordAsync(transaction, patch, cancellationToken);
-        if (result is DocumentPatchResult.Created or DocumentPatchResult.Updated or DocumentPatchResult.Deleted)
+        if (changed.Count > 0)
         {
-            var counts = await ReadCountsAsync(transaction, patch.Document, patch.Groups, cancellationToken);
-            if (wasIn is not null)
-            {
-                counts[wasIn] = counts.GetValueOrDefault(wasIn) - 1;
-            }
-
-            if (patch.Json is not null)
-            {
-                counts[patch.Group] = counts.GetValueOrDefault(patch.Group) + 1;
-            }
-
-            await using (var touch = Command(transaction, "UPDATE documents SET etag = @etag, updated_at = @now, counts = @counts WHERE name = @name"))
-            {
-                Add(touch, "@etag", NewETag());
-                Add(touch, "@now", ToDbTime(now));
-                Add(touch, "@counts", JsonSerializer.Serialize(counts));
-                Add(touch, "@name", patch.Document);
-                await touch.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await AppendEventAsync(transaction, RecordChanges.Event(patch, result), cancellationToken);
             await CommitWithEventsAsync(transaction, cancellationToken);
         }
         else
@@ -162,7 +189,22 @@ internal abstract partial class SqlSyncStore
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return result;
+        return results;
+    }
+
+    // Locks the document's row and returns its counts, every configured group present (a group added to the config
+    // starts at 0); null when the document has no full sync yet.
+    private async Task<Dictionary<string, int>?> LockDocumentAsync(DbTransaction transaction, string document, IReadOnlyList<string> groups, CancellationToken cancellationToken)
+    {
+        await using var read = Command(transaction, "SELECT counts FROM documents WHERE name = @name" + LockRowSql);
+        Add(read, "@name", document);
+        if (await read.ExecuteScalarAsync(cancellationToken) is not string text)
+        {
+            return null;
+        }
+
+        var stored = JsonSerializer.Deserialize<Dictionary<string, int>>(text) ?? [];
+        return groups.ToDictionary(g => g, g => stored.GetValueOrDefault(g), StringComparer.Ordinal);
     }
 
     // The record's new state, unless it already holds a newer one; deletes leave a tombstone with the delete's time.
@@ -227,15 +269,6 @@ internal abstract partial class SqlSyncStore
         }
 
         return counts;
-    }
-
-    // The counts the document holds now, every configured group present (a group added to the config starts at 0).
-    private static async Task<Dictionary<string, int>> ReadCountsAsync(DbTransaction transaction, string document, IReadOnlyList<string> groups, CancellationToken cancellationToken)
-    {
-        await using var read = Command(transaction, "SELECT counts FROM documents WHERE name = @name");
-        Add(read, "@name", document);
-        var stored = JsonSerializer.Deserialize<Dictionary<string, int>>((string)(await read.ExecuteScalarAsync(cancellationToken))!) ?? [];
-        return groups.ToDictionary(g => g, g => stored.GetValueOrDefault(g), StringComparer.Ordinal);
     }
 
     private StoredDocument ReadDocument(DbDataReader reader) => new(

@@ -5,8 +5,20 @@ using Syncplane.Events;
 
 namespace Syncplane.Storage;
 
-internal abstract partial class SqlSyncStore
+internal abstract partial class SqlSyncStore : ICommittedEventFeed
 {
+    // The events each open transaction appended, handed to EventsCommittedHere once it commits.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, List<SyncEvent>> _appended = [];
+
+    private System.Collections.Immutable.ImmutableList<Action<IReadOnlyList<SyncEvent>>> _commitListeners = [];
+
+    /// <inheritdoc />
+    public IDisposable ListenToCommits(Action<IReadOnlyList<SyncEvent>> listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        System.Collections.Immutable.ImmutableInterlocked.Update(ref _commitListeners, l => l.Add(listener));
+        return new CommitListening(this, listener);
+    }
     /// <summary>Wakes this process's event readers after an append (and on a notification from another process).</summary>
     private protected QueueSignal EventSignal { get; } = new();
 
@@ -68,15 +80,36 @@ internal abstract partial class SqlSyncStore
         Add(insert, "@run_id", newEvent.RunId);
         Add(insert, "@data", data);
         var id = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        return new SyncEvent(id, now, newEvent.Type, newEvent.Target, newEvent.RunId, data);
+        var appended = new SyncEvent(id, now, newEvent.Type, newEvent.Target, newEvent.RunId, data);
+        _appended.GetOrCreateValue(transaction).Add(appended);
+        return appended;
     }
 
-    /// <summary>Commits, then wakes this process's event readers and tells other processes (PostgreSQL: the events table's trigger notifies on commit).</summary>
+    /// <summary>
+    /// Commits, hands the events it appended to this process's <see cref="ListenToCommits"/> listeners, then wakes this
+    /// process's event readers and tells other processes (PostgreSQL: the events table's trigger notifies on commit).
+    /// </summary>
     private protected async Task CommitWithEventsAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await transaction.CommitAsync(cancellationToken);
+        if (_appended.TryGetValue(transaction, out var appended))
+        {
+            _appended.Remove(transaction);
+            foreach (var listener in _commitListeners)
+            {
+                listener(appended);
+            }
+        }
+
         EventSignal.Pulse();
         EventsCommitted();
+    }
+
+    private void ForgetAppendedEvents(DbTransaction transaction) => _appended.Remove(transaction);
+
+    private sealed class CommitListening(SqlSyncStore store, Action<IReadOnlyList<SyncEvent>> listener) : IDisposable
+    {
+        public void Dispose() => System.Collections.Immutable.ImmutableInterlocked.Update(ref store._commitListeners, l => l.Remove(listener));
     }
 
     /// <summary>The event that says a run ended with <paramref name="status"/>.</summary>

@@ -32,8 +32,16 @@ internal abstract partial class SqlSyncStore : ISyncStore
     /// <summary>Opens a connection with the dialect's session settings applied.</summary>
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Starts a transaction that will write.</summary>
+    protected async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await BeginWriteTransactionAsync(connection, cancellationToken);
+        ForgetAppendedEvents(transaction); // a provider may reuse a transaction object whose last use rolled back
+        return transaction;
+    }
+
     /// <summary>Starts a transaction that will write; SQLite takes the write lock up front.</summary>
-    protected virtual ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    protected virtual ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(cancellationToken);
 
     /// <summary>Keeps two processes from migrating at once (PostgreSQL: an advisory lock). SQLite's write lock already does.</summary>

@@ -107,7 +107,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     internal void StartListening() => _wake.EnsureWatching();
 
     /// <inheritdoc />
-    protected override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    protected override ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     /// <inheritdoc />

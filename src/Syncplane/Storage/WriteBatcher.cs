@@ -1,0 +1,74 @@
+namespace Syncplane.Storage;
+
+/// <summary>
+/// Group commit: one writer at a time, and every request that arrives while it writes goes into its next
+/// transaction together. A lone request is written at once; under load, one commit (one fsync on SQLite, one
+/// round trip for BEGIN/COMMIT and one row lock on PostgreSQL) serves many requests instead of each paying its own.
+/// </summary>
+/// <remarks>
+/// Each caller's task completes when the transaction holding its request has committed (or failed: then every
+/// request in that batch fails with the same exception and nothing of it was written).
+/// </remarks>
+internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> writeAsync, int maxBatch = 256)
+{
+    private readonly Lock _gate = new();
+    private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done)> _pending = new();
+    private bool _writing;
+
+    /// <summary>Queues <paramref name="request"/> for the next transaction; completes once that transaction committed.</summary>
+    public Task<TResult> WriteAsync(TRequest request)
+    {
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_gate)
+        {
+            _pending.Enqueue((request, done));
+            start = !_writing;
+            _writing = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(DrainAsync);
+        }
+
+        return done.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (true)
+        {
+            var batch = new List<(TRequest Request, TaskCompletionSource<TResult> Done)>();
+            lock (_gate)
+            {
+                while (batch.Count < maxBatch && _pending.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                if (batch.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+            }
+
+            try
+            {
+                var results = await writeAsync([.. batch.Select(b => b.Request)]);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var (_, done) in batch)
+                {
+                    done.TrySetException(ex);
+                }
+            }
+        }
+    }
+}
