@@ -7,15 +7,23 @@
 #   bench/webhook-sse/run.sh                        # 2,000 deliveries at 100/s, 100 clients, SQLite
 #   STORE=postgres bench/webhook-sse/run.sh         # the same on PostgreSQL (the tests' server)
 #   MODE=entrypoint bench/webhook-sse/run.sh        # targets run `entrypoint: "true"` (a process per run)
+#   INTAKE=1 bench/webhook-sse/run.sh               # intake capacity (issue 18): 1,000 deliveries/s for 30 s, no SSE
+#   INTAKE=1 STORE=postgres bench/webhook-sse/run.sh #   clients, every 20th sent twice; POST -> 202 and nothing lost or twice
 #
 # Environment: DELIVERIES (2000), RATE (100), CLIENTS (100), TARGETS (deliveries spread round-robin over
 # this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
 # directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
-# PORT (18471).
+# PORT (18471). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+INTAKE=${INTAKE:-}
+if [ -n "$INTAKE" ]; then
+  RATE=${RATE:-1000}
+  DURATION=${DURATION:-30}
+  DELIVERIES=${DELIVERIES:-$((RATE * DURATION))}
+fi
 DELIVERIES=${DELIVERIES:-2000}
 RATE=${RATE:-100}
 CLIENTS=${CLIENTS:-100}
@@ -85,7 +93,11 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1
 curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$work/serve.log" >&2; exit 1; }
 
 set +e
-"$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" "$CLIENTS" "$TARGETS"
+if [ -n "$INTAKE" ]; then
+  "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" 0 "$TARGETS" intake
+else
+  "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" "$CLIENTS" "$TARGETS"
+fi
 status=$?
 set -e
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

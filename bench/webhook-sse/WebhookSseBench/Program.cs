@@ -2,7 +2,7 @@
 // deliveries at a fixed rate, and measures from each POST's send to the moment each client receives the
 // run.succeeded event of the run that delivery queued (matched by the run id in the 202 response).
 //
-//   webhooksseBench URL SECRET DELIVERIES RATE CLIENTS TARGETS
+//   webhooksseBench URL SECRET DELIVERIES RATE CLIENTS TARGETS [intake]   (intake: see Intake.cs)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -20,6 +20,10 @@ var targets = int.Parse(args[5], CultureInfo.InvariantCulture);
 
 using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = clients + 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
 using var http = new HttpClient(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(5) };
+if (args.Length > 6 && args[6] == "intake")
+{
+    return await Intake.RunAsync(http, secret, deliveries, rate, targets);
+}
 
 // --- SSE clients -----------------------------------------------------------------------------------
 var received = new ConcurrentDictionary<long, long>[clients];
