@@ -4,12 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Connectors.Gcp;
 
@@ -24,9 +20,7 @@ namespace Syncplane.Tests.Connectors.Gcp;
 internal sealed class FakeCloudAssetApi : IAsyncDisposable
 {
     public const string Scope = "organizations/123456789012";
-    private readonly WebApplication _app;
-
-    private FakeCloudAssetApi(WebApplication app) => _app = app;
+    private LoopbackWebApp _app = null!;
 
     /// <summary>The resources in <see cref="Scope"/>, in the order pages list them.</summary>
     public List<JsonObject> Resources { get; } = [];
@@ -46,7 +40,7 @@ internal sealed class FakeCloudAssetApi : IAsyncDisposable
     /// <summary>Every request: path and query, the bearer token, the page served (0 when refused).</summary>
     public ConcurrentQueue<(string Target, string Token, int Page)> Requests { get; } = new();
 
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string BaseUrl => _app.BaseUrl;
 
     /// <summary>A resource like those a landing zone has, by index: projects, VPCs, VMs, GKE clusters, Cloud SQL instances.</summary>
     public static JsonObject Resource(int i)
@@ -87,13 +81,8 @@ internal sealed class FakeCloudAssetApi : IAsyncDisposable
 
     public static async Task<FakeCloudAssetApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakeCloudAssetApi(app);
-        app.Run(api.HandleAsync);
-        await app.StartAsync();
+        var api = new FakeCloudAssetApi();
+        api._app = await LoopbackWebApp.StartAsync(app => app.Run(api.HandleAsync));
         return api;
     }
 

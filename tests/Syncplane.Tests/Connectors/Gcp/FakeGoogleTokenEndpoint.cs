@@ -4,12 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Connectors.Gcp;
 
@@ -26,10 +22,8 @@ internal sealed class FakeGoogleTokenEndpoint : IAsyncDisposable
     public const string Audience = "https://oauth2.googleapis.com/token";
 
     private const string JwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-    private readonly WebApplication _app;
+    private LoopbackWebApp _app = null!;
     private int _issued;
-
-    private FakeGoogleTokenEndpoint(WebApplication app) => _app = app;
 
     /// <summary>The key whose public half verifies assertions, and whose id and email they must carry.</summary>
     public ServiceAccountKey? Key { get; set; }
@@ -49,17 +43,12 @@ internal sealed class FakeGoogleTokenEndpoint : IAsyncDisposable
     /// <summary>Why assertions were refused.</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
 
-    public string Url => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/token";
+    public string Url => _app.BaseUrl + "/token";
 
     public static async Task<FakeGoogleTokenEndpoint> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var endpoint = new FakeGoogleTokenEndpoint(app);
-        app.MapPost("/token", endpoint.HandleAsync);
-        await app.StartAsync();
+        var endpoint = new FakeGoogleTokenEndpoint();
+        endpoint._app = await LoopbackWebApp.StartAsync(app => app.MapPost("/token", endpoint.HandleAsync));
         return endpoint;
     }
 

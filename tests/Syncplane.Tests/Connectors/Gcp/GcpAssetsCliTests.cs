@@ -66,6 +66,40 @@ public sealed class GcpAssetsCliTests : IAsyncLifetime
         Assert.Empty(_api.Requests);
     }
 
+    [Fact]
+    public async Task OnAMachineWithAMetadataServer_ItsTokenSignsIn_AndOneTokenServesEveryPageOfEveryTarget()
+    {
+        await using var metadata = await FakeMetadataServer.StartAsync();
+        _api.IsValidToken = metadata.IsValid;
+        _dir.Write("syncplane.yaml", $$"""
+            targets:
+              inventory:
+                source:
+                  gcp_assets: { scope: {{FakeCloudAssetApi.Scope}}, page_size: 10, endpoint: "{{_api.BaseUrl}}" }
+                destination:
+                  sql: { connection: inventory.db, table: resources }
+              inventory-copy:
+                source:
+                  gcp_assets: { scope: {{FakeCloudAssetApi.Scope}}, page_size: 10, endpoint: "{{_api.BaseUrl}}" }
+                destination:
+                  sql: { connection: inventory.db, table: resources_copy }
+            """);
+        var environment = Environment();
+        environment.Remove("GOOGLE_APPLICATION_CREDENTIALS");
+        environment.Remove("NO_GCE_CHECK");
+        environment["GCE_METADATA_HOST"] = metadata.Host;
+
+        var result = await SyncplaneCli.RunAsync(_dir.Path, environment, "run");
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Equal(2, result.All.Split("25 row(s) inserted").Length - 1);
+        Assert.Empty(_oauth.Issued);
+        Assert.Single(metadata.Issued); // two targets, three pages each: one token, cached
+        Assert.Equal(6, _api.Requests.Count);
+        Assert.All(_api.Requests, r => Assert.Equal(metadata.Issued.Single(), r.Token));
+        new SecretProbe([.. metadata.Issued]).AssertAbsent("syncplane run output", result.All);
+    }
+
     // A home without gcloud's stored login, and a metadata server address where none answers (instead of 169.254.169.254).
     private Dictionary<string, string> Environment() => new()
     {

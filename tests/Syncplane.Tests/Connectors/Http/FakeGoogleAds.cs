@@ -3,12 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Connectors.Http;
 
@@ -24,9 +20,7 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
 {
     public const string CustomerId = "1234567890";
     public const string DeveloperToken = "dev-t0ken-s3cret";
-    private readonly WebApplication _app;
-
-    private FakeGoogleAds(WebApplication app) => _app = app;
+    private LoopbackWebApp _app = null!;
 
     /// <summary>The rows any query returns, in order.</summary>
     public List<JsonObject> Rows { get; } = [];
@@ -46,7 +40,7 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
     /// <summary>The bodies of the pages answered (200), in order.</summary>
     public ConcurrentQueue<string> Responses { get; } = new();
 
-    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    public string BaseUrl => _app.BaseUrl;
 
     public string SearchUrl => $"{BaseUrl}/v18/customers/{CustomerId}/googleAds:search";
 
@@ -63,13 +57,8 @@ internal sealed class FakeGoogleAds : IAsyncDisposable
 
     public static async Task<FakeGoogleAds> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var api = new FakeGoogleAds(app);
-        app.Run(api.HandleAsync);
-        await app.StartAsync();
+        var api = new FakeGoogleAds();
+        api._app = await LoopbackWebApp.StartAsync(app => app.Run(api.HandleAsync));
         return api;
     }
 
