@@ -7,7 +7,7 @@ namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore : ICommittedEventFeed
 {
-    // The events each open transaction appended, handed to EventsCommittedHere once it commits.
+    // The events each open transaction appended, handed to the commit listeners once it commits.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbTransaction, List<SyncEvent>> _appended = [];
 
     private System.Collections.Immutable.ImmutableList<Action<IReadOnlyList<SyncEvent>>> _commitListeners = [];
@@ -19,6 +19,7 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
         System.Collections.Immutable.ImmutableInterlocked.Update(ref _commitListeners, l => l.Add(listener));
         return new CommitListening(this, listener);
     }
+
     /// <summary>Wakes this process's event readers after an append (and on a notification from another process).</summary>
     private protected QueueSignal EventSignal { get; } = new();
 
