@@ -26,26 +26,25 @@ internal abstract partial class SqlSyncStore
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        var accepted = new List<IReadOnlyList<EnqueueResult>?>(deliveries.Count);
-        var queued = false;
-        foreach (var delivery in deliveries)
+        // Rows are taken in one order (delivery ids, then targets), so two nodes' batches never wait on each other in a circle.
+        var accepted = new EnqueueResult[]?[deliveries.Count];
+        foreach (var i in Enumerable.Range(0, deliveries.Count).OrderBy(i => deliveries[i].Provider, StringComparer.Ordinal).ThenBy(i => deliveries[i].DeliveryId, StringComparer.Ordinal))
         {
             // A redelivery (also of one earlier in this batch) inserts no id and changes nothing.
-            if (delivery.DeliveryId is not null && !await InsertDeliveryAsync(transaction, delivery.Provider, delivery.DeliveryId, now, cancellationToken))
+            var delivery = deliveries[i];
+            if (delivery.DeliveryId is null || await InsertDeliveryAsync(transaction, delivery.Provider, delivery.DeliveryId, now, cancellationToken))
             {
-                accepted.Add(null);
-                continue;
+                await AppendEventAsync(transaction, delivery.Received, cancellationToken);
+                accepted[i] = new EnqueueResult[delivery.Runs.Count];
             }
+        }
 
-            await AppendEventAsync(transaction, delivery.Received, cancellationToken);
-            var results = new List<EnqueueResult>(delivery.Runs.Count);
-            foreach (var run in delivery.Runs)
-            {
-                results.Add(await EnqueueAsync(transaction, run, now, cancellationToken));
-            }
-
-            queued |= results.Count > 0;
-            accepted.Add(results);
+        var runs = accepted.SelectMany((results, i) => results is null ? [] : deliveries[i].Runs.Select((run, j) => (Run: run, Delivery: i, Index: j)));
+        var queued = false;
+        foreach (var (run, delivery, index) in runs.OrderBy(r => r.Run.Target, StringComparer.Ordinal).ToList())
+        {
+            accepted[delivery]![index] = await EnqueueAsync(transaction, run, now, cancellationToken);
+            queued = true;
         }
 
         if (queued)
@@ -57,7 +56,7 @@ internal abstract partial class SqlSyncStore
             await CommitWithEventsAsync(transaction, cancellationToken);
         }
 
-        return accepted;
+        return [.. accepted.Select(results => (IReadOnlyList<EnqueueResult>?)results)];
     }
 
     private async Task<bool> InsertDeliveryAsync(DbTransaction transaction, string provider, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
