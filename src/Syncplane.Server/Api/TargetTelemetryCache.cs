@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Syncplane.Config;
 using Syncplane.Operations;
 using Syncplane.Storage;
@@ -14,11 +16,17 @@ namespace Syncplane.Server.Api;
 /// moving is the invalidation. A snapshot also ends when a status it holds turns with the clock (a waiting run's
 /// wait runs out). One reload at a time: requests that find the snapshot stale share the next one, and each gets
 /// a snapshot read after it arrived. What depends on the moment of the request (next run, a document's age) is
-/// computed per request from the snapshot.
+/// computed per request from the snapshot. <see cref="JsonAsync"/> also keeps each target's serialized answer
+/// while the inputs it was made from are equal: its state, its last slot, and the moment (its next run, at most a
+/// second ahead) until which the clock does not change it.
 /// </remarks>
 internal sealed class TargetTelemetryCache(ServerContext context)
 {
+    /// <summary>How long serialized telemetry with a next run is kept at most (the next run is the clock's only input).</summary>
+    private static readonly TimeSpan TimedJsonLifetime = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<(JsonShape Shape, string Target), KeptJson> _json = new();
     private Snapshot? _current;
     private Task<Snapshot>? _loading;
 
@@ -40,6 +48,40 @@ internal sealed class TargetTelemetryCache(ServerContext context)
         }
 
         return telemetry;
+    }
+
+    /// <summary>
+    /// <paramref name="shape"/> of each of <paramref name="targets"/> with its telemetry, as JSON; a target's is kept while
+    /// its inputs are unchanged. A target with a document destination is made afresh each time: its document ages.
+    /// </summary>
+    public async Task<byte[][]> JsonAsync(IReadOnlyList<TargetConfig> targets, JsonShape shape, JsonSerializerOptions json, CancellationToken cancellationToken)
+    {
+        var snapshot = await CurrentAsync(cancellationToken);
+        var now = context.Time.GetUtcNow();
+        var answers = new byte[targets.Count][];
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            var state = snapshot.States.GetValueOrDefault(target.Name);
+            DateTimeOffset? slot = snapshot.Fired.TryGetValue(target.Name, out var fired) ? fired : null;
+            if (_json.TryGetValue((shape, target.Name), out var kept) && Equals(kept.State, state) && kept.Slot == slot && now < kept.Until)
+            {
+                answers[i] = kept.Json;
+                continue;
+            }
+
+            var telemetry = TargetTelemetry.Of(context.Config, target, state, slot, now);
+            var document = Documents.DocumentTarget.ForTarget(target) is not null;
+            telemetry = await TargetTelemetry.WithDocumentAsync(telemetry, target, context.Store, context.Time, cancellationToken);
+            answers[i] = JsonSerializer.SerializeToUtf8Bytes(shape.Build(target, telemetry), json);
+            if (!document)
+            {
+                var until = telemetry.NextRunAt is { } next ? (next < now + TimedJsonLifetime ? next : now + TimedJsonLifetime) : DateTimeOffset.MaxValue;
+                _json[(shape, target.Name)] = new KeptJson(state, slot, until, answers[i]);
+            }
+        }
+
+        return answers;
     }
 
     private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
@@ -96,10 +138,18 @@ internal sealed class TargetTelemetryCache(ServerContext context)
         }
     }
 
+    private sealed record KeptJson(TargetState? State, DateTimeOffset? Slot, DateTimeOffset Until, byte[] Json);
+
     private sealed record Snapshot(
         long Version, Dictionary<string, TargetState> States, IReadOnlyDictionary<string, DateTimeOffset> Fired, DateTimeOffset ValidUntil)
     {
         public TargetTelemetry Of(ServerContext context, TargetConfig target) => TargetTelemetry.Of(
             context.Config, target, States.GetValueOrDefault(target.Name), Fired.TryGetValue(target.Name, out var slot) ? slot : null, context.Time.GetUtcNow());
     }
+}
+
+/// <summary>What an answer about one target looks like: made from its config and telemetry (object identity is the cache key).</summary>
+internal sealed class JsonShape(Func<TargetConfig, TargetTelemetry, object> build)
+{
+    public object Build(TargetConfig target, TargetTelemetry telemetry) => build(target, telemetry);
 }

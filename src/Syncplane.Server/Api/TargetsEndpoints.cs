@@ -2,18 +2,23 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Syncplane.Config;
 using Syncplane.Operations;
 using Syncplane.Scheduling;
 using Syncplane.Server.Security;
 using Syncplane.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Syncplane.Server.Api;
 
 /// <summary>Targets: their config (without secrets) and telemetry, sync now, frequency, pause and resume.</summary>
 internal static class TargetsEndpoints
 {
+    private static readonly JsonShape ListItem = new((t, telemetry) => new { name = t.Name, description = t.Description, layer = t.Layer, telemetry });
+    private static readonly JsonShape Detail = new(TargetView.Detail);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListTargets")
@@ -32,7 +37,8 @@ internal static class TargetsEndpoints
             .WithSummary("Schedule a paused target again");
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, TargetTelemetryCache cache, string? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryLimit(limit, out var size, out var problem))
         {
@@ -52,21 +58,21 @@ internal static class TargetsEndpoints
             start = index + 1;
         }
 
-        var configs = targets.Skip(start).Take(size).ToList();
-        var telemetry = await cache.ListAsync(configs, cancellationToken);
-        var page = configs.Select((t, i) => new { name = t.Name, description = t.Description, layer = t.Layer, telemetry = telemetry[i] }).ToList();
-        var next = start + size < targets.Count ? Paging.Encode(page[^1].name) : null;
-        return Results.Ok(new { items = page, next_cursor = next });
+        var page = targets.Skip(start).Take(size).ToList();
+        var items = await cache.JsonAsync(page, ListItem, json.Value.SerializerOptions, cancellationToken);
+        var next = start + size < targets.Count ? Paging.Encode(page[^1].Name) : null;
+        return new JsonItemsResult(items, next is null ? null : JsonSerializer.SerializeToUtf8Bytes(next, json.Value.SerializerOptions));
     }
 
-    private static async Task<IResult> GetAsync(ServerContext context, TargetTelemetryCache cache, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, string name, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
             return UnknownTarget(context, name);
         }
 
-        return Results.Ok(TargetView.Detail(target, await cache.OneAsync(target, cancellationToken)));
+        return Results.Bytes((await cache.JsonAsync([target], Detail, json.Value.SerializerOptions, cancellationToken))[0], JsonItemsResult.ContentType);
     }
 
     private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string name, CancellationToken cancellationToken) =>
