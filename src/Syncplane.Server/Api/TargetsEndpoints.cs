@@ -4,12 +4,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Syncplane.Config;
 using Syncplane.Operations;
 using Syncplane.Scheduling;
 using Syncplane.Server.Security;
 using Syncplane.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Syncplane.Server.Api;
 
