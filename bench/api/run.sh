@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# GET /api/v1/targets with 1,000 targets under wrk on loopback (issue 4): requests/s and latency
-# percentiles of a real `syncplane serve` (Release). See docs/benchmarks.md.
+# The REST API under wrk on loopback (issues 4 and 18): requests/s and latency percentiles of a real
+# `syncplane serve` (Release) for GET /api/v1/targets?limit=LIMIT (the whole list) and GET /api/v1/targets/{name},
+# beside the limit: an empty handler on the same Kestrel host (bench/api/EmptyHandler) under the same wrk.
+# See docs/benchmarks.md.
 #
-#   bench/api/run.sh                          # 1,000 targets, wrk -t2 -c50 -d20s, SQLite store
+#   bench/api/run.sh                          # 1,000 targets, wrk -t2 -c50 -d20s per phase, SQLite store
 #   TARGETS=5000 DURATION=30s bench/api/run.sh
 #
 # Environment: TARGETS (1000), LIMIT (page size, 1000), THREADS (2), CONNECTIONS (50), DURATION (20s), PORT (18472).
@@ -26,9 +28,9 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/api-bench.XXXXXX")
-serve_pid=
+serve_pid= empty_pid=
 cleanup() {
-  if [ -n "$serve_pid" ]; then kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  for pid in $serve_pid $empty_pid; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,6 +38,8 @@ trap cleanup EXIT
 say "building syncplane (Release)"
 dotnet build -c Release -nologo -v q "$repo/src/Syncplane.Cli/Syncplane.Cli.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 syncplane="$repo/src/Syncplane.Cli/bin/Release/net10.0/syncplane"
+dotnet build -c Release -nologo -v q "$here/EmptyHandler/EmptyHandler.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+empty="$here/EmptyHandler/bin/Release/net10.0/emptyhandler"
 
 mkdir -p "$work/cfg"
 {
@@ -63,7 +67,33 @@ curl -fs "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT" -o "$
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "targets: $TARGETS; response: $(wc -c <"$work/targets.json") bytes; auth: $how; $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 } >&2
-say "warm-up 3s"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${auth[@]}" "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT"
+# One phase: a 3 s warm-up, then DURATION with latency percentiles; keeps wrk's output as $work/NAME.wrk.
+phase() { # name url [auth...]
+  local name=$1 url=$2; shift 2
+  say "$name: $url (warm-up 3s, then $DURATION)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$@" "$url" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | tee "$work/$name.wrk"
+}
+phase list "http://127.0.0.1:$PORT/api/v1/targets?limit=$LIMIT" "${auth[@]}"
+one_target=$(printf "target-%04d" $(( (TARGETS + 1) / 2 )))
+phase one "http://127.0.0.1:$PORT/api/v1/targets/$one_target" "${auth[@]}"
+kill -TERM "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=
+
+# The limit: the same wrk against an empty handler on the same Kestrel host, nothing else running.
+"$empty" "http://127.0.0.1:$PORT" >"$work/empty.log" 2>&1 &
+empty_pid=$!
+for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+phase empty "http://127.0.0.1:$PORT/"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+rate() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/$1.wrk"; }
+p99() { awk '$1 == "99%" {print $2}' "$work/$1.wrk"; }
+list=$(rate list) one=$(rate one) empty_rate=$(rate empty)
+echo
+echo "| request | requests/s | p99 | bar |"
+echo "|---|---|---|---|"
+echo "| GET /api/v1/targets?limit=$LIMIT ($TARGETS targets) | $list | $(p99 list) | ≥ 3,176 (4× 794): $([ "$list" -ge 3176 ] && echo pass || echo FAIL) |"
+echo "| GET /api/v1/targets/$one_target | $one | $(p99 one) | ≥ 20,000: $([ "$one" -ge 20000 ] && echo pass || echo FAIL) |"
+echo "| empty handler, same host (the limit) | $empty_rate | $(p99 empty) | – |"
+echo
+echo "one target / empty handler: $(echo "scale=2; $one / $empty_rate" | bc -l)"

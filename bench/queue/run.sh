@@ -9,7 +9,7 @@
 # Environment: WORKERS (worker processes per system, default: cores), JOBS (throughput runs, 20000),
 # TRICKLE (pickup-latency runs, 500), INTERVAL_MS (between trickled runs, 20), CONCURRENCY (runs in
 # flight per Syncplane worker process, default 1 = one run per worker, like an RQ worker),
-# REDIS_PORT (6390), RESULTS (directory to keep raw results in; default a temp dir, removed).
+# REDIS_PORT (6390), PGBENCH_SECONDS (PostgreSQL's own one-row-update limit, 10), RESULTS (directory to keep raw results in; default a temp dir, removed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +20,7 @@ TRICKLE=${TRICKLE:-500}
 INTERVAL_MS=${INTERVAL_MS:-20}
 CONCURRENCY=${CONCURRENCY:-1}
 REDIS_PORT=${REDIS_PORT:-6390}
+PGBENCH_SECONDS=${PGBENCH_SECONDS:-10}
 PY=/usr/bin/python3   # Debian's python3, where python3-rq lives (not a pyenv shim)
 
 say() { echo "queue-bench: $*" >&2; }
@@ -119,6 +120,20 @@ syncplane_pickup_inprocess() { # system store: the trickle runs inside worker 1'
   pids=()
 }
 
+# PostgreSQL's own commit rate on the same server: WORKERS pgbench clients, each a one-row UPDATE per transaction
+# (its own row, so no lock waits), prepared statements; PGBENCH_SECONDS long. The limit a run's commit is held to.
+pgbench_limit() { # system
+  local out
+  fresh_postgres >/dev/null
+  psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d "$pgdb" \
+    -c "CREATE TABLE one_row (id int PRIMARY KEY, n bigint NOT NULL)" -c "INSERT INTO one_row SELECT g, 0 FROM generate_series(0, $WORKERS - 1) g"
+  echo 'UPDATE one_row SET n = n + 1 WHERE id = :client_id;' >"$work/one-row-update.sql"
+  out=$(pgbench -n -M prepared -c "$WORKERS" -j "$WORKERS" -T "$PGBENCH_SECONDS" -f "$work/one-row-update.sql" \
+    -h "$pghost" -p "$pgport" -U "$pguser" "$pgdb" 2>&1)
+  echo "$out" >"$results/pgbench.txt"
+  echo "$1 $PGBENCH_SECONDS $(awk -F': ' '/number of transactions actually processed/ {print $2}' <<<"$out")" >>"$results/throughput.txt"
+}
+
 rq_throughput() { # system worker-class
   local line
   line=$(cd "$here" && PYTHONPATH="$here" "$PY" rq_bench.py throughput "$redis_url" "$WORKERS" "$JOBS" "$2")
@@ -143,6 +158,7 @@ say "throughput: RQ default Worker"; rq_throughput rq-default rq.worker.Worker
 say "throughput: RQ SimpleWorker";   rq_throughput rq-simple rq.worker.SimpleWorker
 say "throughput: Syncplane SQLite";  syncplane_throughput syncplane-sqlite "$(fresh_sqlite)"
 say "throughput: Syncplane PostgreSQL"; syncplane_throughput syncplane-postgres "$(fresh_postgres)"
+say "limit: pgbench one-row updates";  pgbench_limit pgbench-one-row-update
 echo "load after throughput: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/env.txt" >&2
 
 say "pickup: RQ default Worker";   rq_pickup rq-default rq.worker.Worker

@@ -66,4 +66,7 @@ print(f"| {float(answered) - float(started):.1f} s | {float(ready) - float(start
       f"| {core:.2f} % | {int(rss) / 1024:.0f} | {int(hwm) / 1024:.0f} |")
 print(f"syncplane validate on the same file: {float(v_wall):.1f} s wall, {float(v_user) + float(v_sys):.1f} s CPU")
 print(f"bar: idle CPU < 5% of a core: {'pass' if core < 5 else 'FAIL'}; memory < 500 MB: {'pass' if int(hwm) < 500 * 1024 else 'FAIL'}")
+startup = float(ready) - float(started)
+print(f"issue 18 bars: start-up to an active scheduler < 2 s: {'pass' if startup < 2 else 'FAIL'} ({startup:.1f} s, {float(ready_cpu) / float(hz):.1f} s of CPU); "
+      f"peak RSS < 200 MB: {'pass' if int(hwm) < 200 * 1024 else 'FAIL'}")
 PY

@@ -46,7 +46,7 @@ internal static class ConnectionsEndpoints
         return Results.Accepted($"/api/v1/runs/{queued.RunId}", new SyncJob(queued.RunId, "queued"));
     }
 
-    private static async Task<IResult> FrequencyAsync(ServerContext context, ClaimsPrincipal user, HttpRequest request, string id, CancellationToken cancellationToken)
+    private static async Task<IResult> FrequencyAsync(ServerContext context, TargetTelemetryCache cache, ClaimsPrincipal user, HttpRequest request, string id, CancellationToken cancellationToken)
     {
         if (TargetsEndpoints.Find(context, id) is not { } target)
         {
@@ -60,15 +60,15 @@ internal static class ConnectionsEndpoints
         }
 
         await TargetsEndpoints.SetFrequencyAsync(context, user, target, frequency, cancellationToken);
-        return Results.Ok(ConnectionSyncStatus.Of(await TargetsEndpoints.TelemetryAsync(context, target, cancellationToken)));
+        return Results.Ok(ConnectionSyncStatus.Of(await cache.OneAsync(target, cancellationToken)));
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken) =>
-        Results.Ok((await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).Select(ConnectionOut.Of));
+    private static async Task<IResult> ListAsync(ServerContext context, TargetTelemetryCache cache, CancellationToken cancellationToken) =>
+        Results.Ok((await cache.ListAsync(context.Config.Targets, cancellationToken)).Select(ConnectionOut.Of));
 
-    private static async Task<IResult> StatusAsync(ServerContext context, string id, CancellationToken cancellationToken) =>
+    private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string id, CancellationToken cancellationToken) =>
         TargetsEndpoints.Find(context, id) is { } target
-            ? Results.Ok(ConnectionSyncStatus.Of(await TargetsEndpoints.TelemetryAsync(context, target, cancellationToken)))
+            ? Results.Ok(ConnectionSyncStatus.Of(await cache.OneAsync(target, cancellationToken)))
             : UnknownConnection(context, id);
 
     private static IResult UnknownConnection(ServerContext context, string id) =>

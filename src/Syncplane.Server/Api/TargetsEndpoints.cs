@@ -2,7 +2,9 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Syncplane.Config;
 using Syncplane.Operations;
 using Syncplane.Scheduling;
@@ -14,6 +16,9 @@ namespace Syncplane.Server.Api;
 /// <summary>Targets: their config (without secrets) and telemetry, sync now, frequency, pause and resume.</summary>
 internal static class TargetsEndpoints
 {
+    private static readonly JsonShape ListItem = new((t, telemetry) => new { name = t.Name, description = t.Description, layer = t.Layer, telemetry });
+    private static readonly JsonShape Detail = new(TargetView.Detail);
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListTargets")
@@ -32,7 +37,8 @@ internal static class TargetsEndpoints
             .WithSummary("Schedule a paused target again");
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, string? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(
+        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryLimit(limit, out var size, out var problem))
         {
@@ -52,24 +58,25 @@ internal static class TargetsEndpoints
             start = index + 1;
         }
 
-        var telemetry = (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).ToDictionary(t => t.Target, StringComparer.Ordinal);
-        var page = targets.Skip(start).Take(size).Select(t => new { name = t.Name, description = t.Description, layer = t.Layer, telemetry = telemetry[t.Name] }).ToList();
-        var next = start + size < targets.Count ? Paging.Encode(page[^1].name) : null;
-        return Results.Ok(new { items = page, next_cursor = next });
+        var page = targets.Skip(start).Take(size).ToList();
+        var items = await cache.JsonAsync(page, ListItem, json.Value.SerializerOptions, cancellationToken);
+        var next = start + size < targets.Count ? Paging.Encode(page[^1].Name) : null;
+        return new JsonItemsResult(items, next is null ? null : JsonSerializer.SerializeToUtf8Bytes(next, json.Value.SerializerOptions));
     }
 
-    private static async Task<IResult> GetAsync(ServerContext context, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, string name, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
             return UnknownTarget(context, name);
         }
 
-        return Results.Ok(TargetView.Detail(target, await TelemetryAsync(context, target, cancellationToken)));
+        return Results.Bytes((await cache.JsonAsync([target], Detail, json.Value.SerializerOptions, cancellationToken))[0], JsonItemsResult.ContentType);
     }
 
-    private static async Task<IResult> StatusAsync(ServerContext context, string name, CancellationToken cancellationToken) =>
-        Find(context, name) is { } target ? Results.Ok(await TelemetryAsync(context, target, cancellationToken)) : UnknownTarget(context, name);
+    private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string name, CancellationToken cancellationToken) =>
+        Find(context, name) is { } target ? Results.Ok(await cache.OneAsync(target, cancellationToken)) : UnknownTarget(context, name);
 
     private static async Task<IResult> SyncAsync(ServerContext context, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
     {
@@ -90,7 +97,7 @@ internal static class TargetsEndpoints
         return queued;
     }
 
-    private static async Task<IResult> FrequencyAsync(ServerContext context, ClaimsPrincipal user, HttpRequest request, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> FrequencyAsync(ServerContext context, TargetTelemetryCache cache, ClaimsPrincipal user, HttpRequest request, string name, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
@@ -104,7 +111,7 @@ internal static class TargetsEndpoints
         }
 
         await SetFrequencyAsync(context, user, target, frequency, cancellationToken);
-        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+        return Results.Ok(await cache.OneAsync(target, cancellationToken));
     }
 
     /// <summary>
@@ -154,7 +161,7 @@ internal static class TargetsEndpoints
         await AuditTrail.RecordAsync(context, user, "target.frequency", target.Name, new { frequency });
     }
 
-    private static async Task<IResult> PauseAsync(ServerContext context, ClaimsPrincipal user, string name, string? reason, CancellationToken cancellationToken)
+    private static async Task<IResult> PauseAsync(ServerContext context, TargetTelemetryCache cache, ClaimsPrincipal user, string name, string? reason, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
@@ -164,10 +171,10 @@ internal static class TargetsEndpoints
         var why = string.IsNullOrWhiteSpace(reason) ? "paused by " + Policies.Actor(user) : reason;
         await context.Store.SetPausedAsync(target.Name, why, cancellationToken);
         await AuditTrail.RecordAsync(context, user, "target.pause", target.Name, new { reason = why });
-        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+        return Results.Ok(await cache.OneAsync(target, cancellationToken));
     }
 
-    private static async Task<IResult> ResumeAsync(ServerContext context, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> ResumeAsync(ServerContext context, TargetTelemetryCache cache, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
@@ -176,16 +183,13 @@ internal static class TargetsEndpoints
 
         await context.Store.SetPausedAsync(target.Name, null, cancellationToken);
         await AuditTrail.RecordAsync(context, user, "target.resume", target.Name, new { });
-        return Results.Ok(await TelemetryAsync(context, target, cancellationToken));
+        return Results.Ok(await cache.OneAsync(target, cancellationToken));
     }
 
     internal static TargetConfig? Find(ServerContext context, string name) => context.Config.Targets.FirstOrDefault(t => t.Name == name);
 
     internal static IResult UnknownTarget(ServerContext context, string name) =>
         Problems.NotFound($"no target named '{name}'; GET /api/v1/targets lists the {context.Config.Targets.Count} configured targets");
-
-    internal static async Task<TargetTelemetry> TelemetryAsync(ServerContext context, TargetConfig target, CancellationToken cancellationToken) =>
-        (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).First(t => t.Target == target.Name);
 
     private static int IndexOf(IReadOnlyList<TargetConfig> targets, string name)
     {

@@ -11,11 +11,11 @@ namespace Syncplane.Server.Security;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer TOKEN</c> (or, on the event stream only, <c>?access_token=TOKEN</c>:
-/// EventSource cannot set headers; see <see cref="QueryTokens"/>) against the hashes in the store. Without a token
+/// EventSource cannot set headers; see <see cref="QueryTokens"/>) against the hashes in the store, through <see cref="TokenCache"/>. Without a token
 /// the request is anonymous, with the configured anonymous role if any; a wrong or revoked token fails.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ServerContext context, ServerOptions server)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenCache tokens, ServerOptions server)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "SyncplaneToken";
@@ -28,7 +28,7 @@ internal sealed class TokenAuthenticationHandler(
             return server.AnonymousRole is { } anonymous ? Success("anonymous", anonymous, authenticated: false) : AuthenticateResult.NoResult();
         }
 
-        var record = await context.Store.FindTokenAsync(ApiTokens.Hash(token), Context.RequestAborted);
+        var record = await tokens.FindAsync(ApiTokens.Hash(token), Context.RequestAborted);
         return record is null ? AuthenticateResult.Fail("the token is unknown or revoked") : Success("token:" + record.Name, record.Role, authenticated: true);
     }
 

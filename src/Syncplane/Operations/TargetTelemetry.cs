@@ -101,17 +101,28 @@ internal sealed record TargetTelemetry(
         var states = (await store.ListTargetStatesAsync(cancellationToken)).ToDictionary(s => s.Target, StringComparer.Ordinal);
         var fired = await store.GetLastFiringsAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var telemetry = config.Targets.Select(t => Of(config, t, states.GetValueOrDefault(t.Name), fired.TryGetValue(t.Name, out var slot) ? slot : null, now)).ToList();
-        for (var i = 0; i < telemetry.Count; i++)
+        var telemetry = new List<TargetTelemetry>(config.Targets.Count);
+        foreach (var target in config.Targets)
         {
-            if (Documents.DocumentTarget.ForTarget(config.Targets[i]) is { } document)
-            {
-                var stored = await store.GetDocumentAsync(document.Name, cancellationToken);
-                telemetry[i] = telemetry[i] with { Document = await Documents.DocumentStatus.OfAsync(document, stored, store, time, cancellationToken) };
-            }
+            var one = Of(config, target, states.GetValueOrDefault(target.Name), fired.TryGetValue(target.Name, out var slot) ? slot : null, now);
+            telemetry.Add(await WithDocumentAsync(one, target, store, time, cancellationToken));
         }
 
         return telemetry;
+    }
+
+    /// <summary>For a target with a document destination, <paramref name="telemetry"/> with the served document's freshness (read now: it ages).</summary>
+    public static async Task<TargetTelemetry> WithDocumentAsync(TargetTelemetry telemetry, TargetConfig target, ISyncStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(telemetry);
+        ArgumentNullException.ThrowIfNull(store);
+        if (Documents.DocumentTarget.ForTarget(target) is not { } document)
+        {
+            return telemetry;
+        }
+
+        var stored = await store.GetDocumentAsync(document.Name, cancellationToken);
+        return telemetry with { Document = await Documents.DocumentStatus.OfAsync(document, stored, store, time, cancellationToken) };
     }
 
     /// <summary>One target's telemetry from its stored state and last fired schedule slot.</summary>

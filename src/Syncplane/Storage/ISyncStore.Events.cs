@@ -23,4 +23,11 @@ public partial interface ISyncStore
     /// The first wait may return at once: it starts listening.
     /// </summary>
     Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves on whenever this process learns that events were appended: its own commits (after they commit) and
+    /// other processes' or nodes' appends (the same wake-ups as <see cref="WaitForEventsAsync"/>, once it listens).
+    /// A cache of what the store derives from runs and settings (each change appends an event) is current while it has not moved.
+    /// </summary>
+    long EventLogVersion { get; }
 }

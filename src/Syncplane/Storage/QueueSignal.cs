@@ -11,11 +11,16 @@ internal sealed class QueueSignal
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiters;
     private bool _pending;
+    private long _pulses;
+
+    /// <summary>How many pulses so far: a reader that saw the same count twice saw no pulse in between.</summary>
+    public long Pulses => Interlocked.Read(ref _pulses);
 
     /// <summary>Wakes every waiter, or the next one when none waits.</summary>
     public void Pulse()
     {
         TaskCompletionSource fired;
+        Interlocked.Increment(ref _pulses);
         lock (_gate)
         {
             fired = _next;

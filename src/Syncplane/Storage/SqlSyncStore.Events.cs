@@ -69,6 +69,9 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
     /// <inheritdoc />
     public Task WaitForEventsAsync(TimeSpan maxWait, CancellationToken cancellationToken) => WaitForSignalAsync(EventSignal, maxWait, cancellationToken);
 
+    /// <inheritdoc />
+    public long EventLogVersion => EventSignal.Pulses;
+
     /// <summary>Appends an event inside <paramref name="transaction"/>; commit it with <see cref="CommitWithEventsAsync"/>.</summary>
     private protected async Task<SyncEvent> AppendEventAsync(DbTransaction transaction, NewEvent newEvent, CancellationToken cancellationToken)
     {
