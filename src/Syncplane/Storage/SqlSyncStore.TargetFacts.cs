@@ -6,11 +6,12 @@ namespace Syncplane.Storage;
 internal abstract partial class SqlSyncStore
 {
     // Per target: its 'total' rollup's last success; failed runs since (a range of the (target, finished_at) index); the failed
-    // attempt of its queued or running run (the partial one-per-target indexes); its latest finished real run (one index seek).
+    // attempt of its queued or running run (the partial one-per-target indexes: 'status = ...' each, since with ANALYZE statistics
+    // SQLite takes "status IN ('queued', 'running')" for a third of the runs and scans them all); its latest finished real run (one index seek).
     private static string TargetFactsSql(string only) => $"""
         WITH subjects AS (
             SELECT target FROM run_rollups WHERE period = 'total'{only}
-            UNION SELECT target FROM runs WHERE status IN ('queued', 'running'){only})
+            UNION SELECT target FROM runs WHERE status = 'queued'{only} UNION SELECT target FROM runs WHERE status = 'running'{only})
         SELECT s.target, t.last_success_at,
             (SELECT COUNT(*) FROM runs f WHERE f.target = s.target AND f.finished_at > COALESCE(t.last_success_at, @never) AND f.status = 'failed'),
             (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'queued'),
