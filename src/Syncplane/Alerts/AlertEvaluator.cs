@@ -36,7 +36,8 @@ internal sealed class AlertEvaluator(SyncplaneConfig config, ISyncStore store, I
         if (config.Alerts.Any(r => !r.IsCheckRule && r.Covers(target)))
         {
             var silences = await store.ListAlertSilencesAsync(time.GetUtcNow(), cancellationToken);
-            await EvaluateTargetsAsync(target, silences, await KnownStatesAsync(cancellationToken), cancellationToken);
+            // One target's few states are read one by one, not every alert's state on each finished run.
+            await EvaluateTargetsAsync(target, silences, [], cancellationToken);
         }
     }
 
