@@ -1,34 +1,43 @@
 #!/usr/bin/env bash
-# Analytics from rollups against today's read-from-history (issue 15), on SQLite: a store holding RUNS finished runs
-# of TARGETS targets over DAYS days, its rollups filled by the same trigger that maintains them when runs finish.
+# Analytics from rollups against today's read-from-history (issue 15), on SQLite or PostgreSQL (STORE): a store holding
+# RUNS finished runs of TARGETS targets over DAYS days, its rollups filled by the same trigger that maintains them when
+# runs finish.
 #
 #   1. The analytics API for all targets, one point per day over DAYS days (GET /api/v1/analytics?step=day), against
 #      the history query that gives the same counts (GROUP BY day over the runs).
 #   2. The analytics API for one target, one point per hour over DAYS days, against the history queries that give
 #      the same counts and the durations to take percentiles from.
-#   3. The run statistics /metrics snapshots are taken from (run counts per target and status, duration sums): the
-#      rollup query against the history query it replaced (issue 4's, kept here verbatim).
-# API figures are curl's time_total over HTTP to a real `syncplane serve` (Release); SQL figures are sqlite3's
-# `.timer` for the query alone. REQUESTS of each; p50 / p99 in ms. See docs/benchmarks.md.
+#   3. What a /metrics snapshot reads: the statements the server runs now (the 'total' rollups, the queued and running
+#      runs, the due queue, and the target facts: last success from 'total' rows, index seeks for failures since and the
+#      latest run), against what it ran before rollups (issue 4's run statistics and the target states over every run).
+#   4. The /metrics scrape itself (from the node's in-memory snapshot).
+# API figures are curl's time_total over HTTP to a real `syncplane serve` (Release); SQL figures are the shell's own timer
+# (sqlite3 .timer, psql \timing) for the queries alone. Every URL is requested WARMUP times first and the measuring waits
+# until the node's start-up work is done. REQUESTS of each; p50 / p99 in ms. See docs/benchmarks.md.
 #
-#   bench/analytics/run.sh                                   # 1,000,000 runs, 1,000 targets, 30 days, 200 requests
+#   bench/analytics/run.sh                                   # SQLite: 1,000,000 runs, 1,000 targets, 30 days, 200 requests
+#   STORE=postgres bench/analytics/run.sh                    # the same on PostgreSQL (scripts/postgres-for-tests)
 #   RUNS=100000 TARGETS=1000 REQUESTS=50 bench/analytics/run.sh
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+STORE=${STORE:-sqlite}
 RUNS=${RUNS:-1000000}
 TARGETS=${TARGETS:-1000}
 DAYS=${DAYS:-30}
 REQUESTS=${REQUESTS:-200}
+WARMUP=${WARMUP:-10}
 PORT=${PORT:-18493}
 
 say() { echo "analytics-bench: $*" >&2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/analytics-bench.XXXXXX")
 serve_pid=
+pgdb=analyticsbench_$$
 cleanup() {
   if [ -n "$serve_pid" ]; then kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  if [ "$STORE" = postgres ] && [ -n "${pghost:-}" ]; then psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d postgres -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,15 +51,49 @@ mkdir -p "$work/cfg"
   echo 'targets:'
   for i in $(seq 1 "$TARGETS"); do printf '  target-%04d: { entrypoint: "true" }\n' "$i"; done
 } >"$work/cfg/syncplane.yaml"
-cd "$work/cfg"
-token=$("$syncplane" token create --name bench --role viewer)
-db="$work/cfg/.syncplane/syncplane.db"
+config="$work/cfg/syncplane.yaml"
 
-say "inserting $RUNS runs of $TARGETS targets over $DAYS days, then finishing them (the rollup trigger fires per run)"
+case $STORE in
+  sqlite)
+    store="sqlite:$work/syncplane.db"
+    db() { sqlite3 "$work/syncplane.db" "$@"; }
+    q() { db "$1"; }
+    timed() { { echo ".timer on"; cat; } | sqlite3 "$work/syncplane.db"; }
+    end_of_run="SELECT 'end-of-run';"
+    day_of() { echo "substr($1, 1, 10)"; }
+    hour_of() { echo "substr($1, 1, 13)"; }
+    ms_between() { echo "((julianday($2) - julianday($1)) * 86400000.0)"; }
+    never="'1970-01-01T00:00:00.0000000Z'"
+    now_sql="strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')"
+    ;;
+  postgres)
+    pgconn=$("$repo/scripts/postgres-for-tests")
+    pghost=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$pgconn")
+    pgport=$(sed -n 's/.*Port=\([^;]*\).*/\1/p' <<<"$pgconn")
+    pguser=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$pgconn")
+    psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d postgres -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null
+    store="Host=$pghost;Port=$pgport;Username=$pguser;Database=$pgdb"
+    db() { psql -qAt -v ON_ERROR_STOP=1 -h "$pghost" -p "$pgport" -U "$pguser" -d "$pgdb" "$@"; }
+    q() { db -c "$1"; }
+    timed() { { echo '\timing on'; cat; } | db -o /dev/null; }
+    end_of_run='\echo end-of-run'
+    day_of() { echo "date_trunc('day', $1, 'UTC')"; }
+    hour_of() { echo "date_trunc('hour', $1, 'UTC')"; }
+    ms_between() { echo "(EXTRACT(EPOCH FROM ($2 - $1)) * 1000)"; }
+    never="TIMESTAMPTZ '1970-01-01 00:00:00+00'"
+    now_sql="now()"
+    ;;
+  *) say "STORE must be sqlite or postgres, not '$STORE'"; exit 2 ;;
+esac
+
+token=$("$syncplane" token create --config "$config" --store "$store" --name bench --role viewer)
+
+say "$STORE: inserting $RUNS runs of $TARGETS targets over $DAYS days, then finishing them (the rollup trigger fires per run)"
 started=$(date +%s)
-# Row i: target i % TARGETS, queued and started DAYS days * (RUNS - i) / RUNS ago, ran 1-30 s; 90% succeed, 8% fail, 2% are cancelled.
-# Inserted as running (the one-running-per-target index is set aside meanwhile), then finished by one UPDATE.
-sqlite3 "$db" <<SQL
+# Row i: target i % TARGETS, queued and started DAYS days * (RUNS - i) / RUNS ago (and 86 s more), ran 1-30 s; 90% succeed,
+# 8% fail, 2% are cancelled. Inserted as running (the one-running-per-target index is set aside meanwhile), then finished by one UPDATE.
+if [ "$STORE" = sqlite ]; then
+  db <<SQL
 DROP INDEX runs_one_running_per_target;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $RUNS),
 r(i, t) AS (SELECT i, julianday('now') - $DAYS.0 * ($RUNS - i) / $RUNS - 0.001 FROM n)
@@ -64,52 +107,113 @@ UPDATE runs SET status = CASE WHEN id % 50 = 7 THEN 'cancelled' WHEN id % 25 = 3
 CREATE UNIQUE INDEX runs_one_running_per_target ON runs (target) WHERE status = 'running';
 ANALYZE;
 SQL
-say "loaded in $(( $(date +%s) - started )) s: $(sqlite3 "$db" 'SELECT COUNT(*) FROM runs') runs, $(sqlite3 "$db" 'SELECT COUNT(*) FROM run_rollups') rollup rows, $(sqlite3 "$db" 'SELECT COUNT(*) FROM rollup_buckets') histogram rows"
+else
+  db <<SQL
+DROP INDEX runs_one_running_per_target;
+INSERT INTO runs (target, trigger, direction, dry_run, status, queued_at, started_at, finished_at, message, creates, updates, deletes, unchanged, not_before)
+SELECT format('target-%s', lpad((i % $TARGETS + 1)::text, 4, '0')), 'schedule', 'push', false, 'running',
+       t, t, t + make_interval(secs => 1 + i % 30), CASE WHEN i % 25 = 3 THEN 'exit code 1' END, i % 3, i % 5, 0, 100, t
+FROM (SELECT i, now() - make_interval(secs => $DAYS * 86400.0 * ($RUNS - i) / $RUNS + 86.4) AS t FROM generate_series(1, $RUNS) AS i) AS r;
+UPDATE runs SET status = CASE WHEN id % 50 = 7 THEN 'cancelled' WHEN id % 25 = 3 THEN 'failed' ELSE 'succeeded' END WHERE status = 'running';
+CREATE UNIQUE INDEX runs_one_running_per_target ON runs (target) WHERE status = 'running';
+VACUUM ANALYZE;
+SQL
+fi
+say "loaded in $(( $(date +%s) - started )) s: $(q 'SELECT COUNT(*) FROM runs') runs, $(q 'SELECT COUNT(*) FROM run_rollups') rollup rows"
 
 from=$(date -u -d "-$DAYS days" +%Y-%m-%dT00:00:00Z)
 to=$(date -u -d "+1 day" +%Y-%m-%dT00:00:00Z)
-from_db=$(date -u -d "-$DAYS days" +%Y-%m-%dT00:00:00.0000000Z)
+if [ "$STORE" = sqlite ]; then from_db="'$(date -u -d "-$DAYS days" +%Y-%m-%dT00:00:00.0000000Z)'"; else from_db="TIMESTAMPTZ '$from'"; fi
+ok() { echo "SUM(CASE WHEN status = '$1' THEN 1 ELSE 0 END)"; }
 
 # The history queries: what a read-from-history implementation runs for the same answers.
-fleet_history="SELECT substr(finished_at, 1, 10) AS day, COUNT(*), SUM(status = 'succeeded'), SUM(status = 'failed'), SUM(status = 'refused'),
-  SUM(status = 'cancelled'), MAX((julianday(finished_at) - julianday(started_at)) * 86400000.0)
-  FROM runs WHERE finished_at >= '$from_db' AND status IN ('succeeded', 'failed', 'refused', 'cancelled') GROUP BY day ORDER BY day;"
-target_history="SELECT substr(finished_at, 1, 13) AS hour, COUNT(*), SUM(status = 'succeeded'), SUM(status = 'failed'), SUM(status = 'refused'),
-  SUM(status = 'cancelled') FROM runs WHERE target = 'target-0001' AND finished_at >= '$from_db' GROUP BY hour ORDER BY hour;
-  SELECT substr(finished_at, 1, 13), (julianday(finished_at) - julianday(started_at)) * 86400000.0 AS ms FROM runs
-  WHERE target = 'target-0001' AND finished_at >= '$from_db' AND started_at IS NOT NULL ORDER BY 1, 2;"
-# Issue 4's GetRunStatisticsAsync, which /metrics snapshots ran until rollups replaced it.
-statistics_history="SELECT target, status, COUNT(*), SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN ((julianday(finished_at) - julianday(started_at)) * 86400.0) ELSE 0 END),
-  SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN 1 ELSE 0 END) FROM runs GROUP BY target, status ORDER BY target, status;"
-statistics_rollups="SELECT target, SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(duration_sum_ms), SUM(duration_count)
-  FROM run_rollups WHERE period = 'day' GROUP BY target ORDER BY target;
-  SELECT target, status, COUNT(*) FROM runs WHERE status IN ('queued', 'running') GROUP BY target, status ORDER BY target, status;"
+fleet_history="SELECT $(day_of finished_at) AS day, COUNT(*), $(ok succeeded), $(ok failed), $(ok refused), $(ok cancelled),
+  MAX($(ms_between started_at finished_at)) FROM runs WHERE finished_at >= $from_db AND status IN ('succeeded', 'failed', 'refused', 'cancelled')
+  GROUP BY day ORDER BY day;"
+target_history="SELECT $(hour_of finished_at) AS hour, COUNT(*), $(ok succeeded), $(ok failed), $(ok refused), $(ok cancelled)
+  FROM runs WHERE target = 'target-0001' AND finished_at >= $from_db GROUP BY hour ORDER BY hour;
+  SELECT $(hour_of finished_at), $(ms_between started_at finished_at) AS ms FROM runs
+  WHERE target = 'target-0001' AND finished_at >= $from_db AND started_at IS NOT NULL ORDER BY 1, 2;"
+# Before rollups, a /metrics snapshot ran issue 4's GetRunStatisticsAsync and ListTargetStatesAsync (the target states over every run).
+snapshot_history="SELECT target, status, COUNT(*), SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN $(ms_between started_at finished_at) ELSE 0 END),
+  SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN 1 ELSE 0 END) FROM runs GROUP BY target, status ORDER BY target, status;
+  WITH agg AS (SELECT target, SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END) AS running, SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS queued,
+    SUM(CASE WHEN status NOT IN ('queued', 'running') THEN 1 ELSE 0 END) AS total,
+    SUM(CASE WHEN status = 'succeeded' AND NOT dry_run AND (COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 OR outputs_created <> '[]') THEN 1 ELSE 0 END) AS changed,
+    MAX(started_at) AS last_attempted, MAX(finished_at) AS last_completed,
+    MAX(CASE WHEN status = 'succeeded' AND NOT dry_run AND (COALESCE(creates, 0) + COALESCE(updates, 0) + COALESCE(deletes, 0) > 0 OR outputs_created <> '[]') THEN finished_at END) AS last_changed,
+    MAX(CASE WHEN status = 'succeeded' AND NOT dry_run THEN id END) AS last_good, MAX(CASE WHEN status = 'failed' THEN id END) AS last_failed,
+    MAX(CASE WHEN finished_at IS NOT NULL THEN id END) AS last_finished,
+    COALESCE(MAX(CASE WHEN status = 'running' THEN id END), MAX(CASE WHEN status = 'queued' THEN id END)) AS current,
+    MAX(CASE WHEN attempt_error_at IS NOT NULL THEN id END) AS last_attempt_failed FROM runs GROUP BY target)
+  SELECT agg.target, agg.total, agg.last_good, failed.message, finished.status,
+    (SELECT COUNT(*) FROM runs c WHERE c.target = agg.target AND c.status = 'failed' AND c.id > COALESCE(agg.last_good, 0)),
+    good.finished_at, cur.status, erred.attempt_error
+  FROM agg LEFT JOIN runs good ON good.id = agg.last_good LEFT JOIN runs failed ON failed.id = agg.last_failed
+  LEFT JOIN runs finished ON finished.id = agg.last_finished LEFT JOIN runs cur ON cur.id = agg.current LEFT JOIN runs erred ON erred.id = agg.last_attempt_failed;"
+# What a snapshot runs now (SqlSyncStore.Statistics and SqlSyncStore.TargetFacts, verbatim but for the parameters).
+snapshot_rollups="SELECT target, SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(duration_sum_ms), SUM(duration_count)
+  FROM run_rollups WHERE period = 'total' GROUP BY target ORDER BY target;
+  SELECT target, status, COUNT(*) FROM runs WHERE status = 'queued' GROUP BY target, status
+  UNION ALL SELECT target, status, COUNT(*) FROM runs WHERE status = 'running' GROUP BY target, status ORDER BY 1, 2;
+  SELECT COUNT(*), MIN(not_before) FROM runs WHERE status = 'queued' AND not_before <= $now_sql;
+  WITH subjects AS (SELECT target FROM run_rollups WHERE period = 'total' UNION SELECT target FROM runs WHERE status = 'queued'
+    UNION SELECT target FROM runs WHERE status = 'running')
+  SELECT s.target, t.last_success_at,
+    (SELECT COUNT(*) FROM runs f WHERE f.target = s.target AND f.finished_at > COALESCE(t.last_success_at, $never) AND f.status = 'failed'),
+    (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'queued'),
+    (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'running'),
+    l.queued_at, l.started_at, l.finished_at
+  FROM subjects s LEFT JOIN run_rollups t ON t.period = 'total' AND t.target = s.target
+  LEFT JOIN runs l ON l.id = (SELECT x.id FROM runs x WHERE x.target = s.target AND x.finished_at IS NOT NULL AND NOT x.dry_run ORDER BY x.finished_at DESC LIMIT 1);"
 
-sql_times() { # milliseconds of each of REQUESTS runs of the statements in $1 (sqlite3 .timer, summed per run)
-  { echo ".timer on"; for _ in $(seq 1 "$REQUESTS"); do echo "$1"; echo "SELECT 'end-of-run';"; done; } | sqlite3 "$db" | python3 "$here/times.py" sql
+sql_times() { # milliseconds of each of REQUESTS runs of the statements in $1, summed per run
+  for _ in $(seq 1 "$REQUESTS"); do echo "$1"; echo "$end_of_run"; done | timed | python3 "$here/times.py" sql
 }
 
+get() { curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$1"; }
+
 api_times() { # milliseconds of each of REQUESTS GETs of $1
-  for _ in $(seq 1 "$REQUESTS"); do
-    curl -sf -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$1"
-  done | python3 "$here/times.py" curl
+  for _ in $(seq 1 "$REQUESTS"); do get "$1"; done | python3 "$here/times.py" curl
+}
+
+busy() { # CPU ticks the node (and, on PostgreSQL, its database sessions) have used so far
+  local ticks; ticks=$(awk '{ print $14 + $15 }' "/proc/$serve_pid/stat")
+  if [ "$STORE" = postgres ]; then
+    ticks=$(( ticks + $(q "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()") * 100 ))
+  fi
+  echo "$ticks"
+}
+
+wait_idle() { # until the node used under 5 ticks (50 ms) of CPU in a second, at most 300 s: its start-up work is done
+  local before after
+  for _ in $(seq 1 300); do
+    before=$(busy); sleep 1; after=$(busy)
+    [ $(( after - before )) -lt 5 ] && return 0
+  done
+  say "the node stayed busy for 300 s; measuring anyway"
 }
 
 say "starting syncplane serve"
-"$syncplane" serve --urls "http://127.0.0.1:$PORT" >"$work/serve.log" 2>&1 &
+"$syncplane" serve --config "$config" --store "$store" --urls "http://127.0.0.1:$PORT" >"$work/serve.log" 2>&1 &
 serve_pid=$!
-for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.5; done
-curl -sf -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT/api/v1/analytics?step=day&from=$from&to=$to" # warm-up
+for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/readyz" && break; sleep 0.5; done
+fleet="/api/v1/analytics?step=day&from=$from&to=$to"
+one="/api/v1/analytics?target=target-0001&step=hour&from=$from&to=$to"
+wait_idle
+for _ in $(seq 1 "$WARMUP"); do get "$fleet" >/dev/null; get "$one" >/dev/null; get /metrics >/dev/null; done
+wait_idle
 
-printf '%-44s %10s %10s\n' "measurement" "p50 ms" "p99 ms"
-report() { read -r p50 p99; printf '%-44s %10s %10s\n' "$1" "$p50" "$p99"; echo "$p99" >"$work/$2"; }
-api_times "/api/v1/analytics?step=day&from=$from&to=$to" | report "all targets, per day: rollups (API)" a1
+echo "store: $STORE; date: $(date -u +%Y-%m-%dT%H:%M:%SZ); cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg); commit: $(git -C "$repo" rev-parse --short HEAD)"
+printf '%-50s %10s %10s\n' "measurement ($RUNS runs, $TARGETS targets, $DAYS days, $REQUESTS requests)" "p50 ms" "p99 ms"
+report() { read -r p50 p99; printf '%-50s %10s %10s\n' "$1" "$p50" "$p99"; echo "$p99" >"$work/$2"; }
+api_times "$fleet" | report "all targets, per day: rollups (API)" a1
 sql_times "$fleet_history" | report "all targets, per day: history (SQL only)" h1
-api_times "/api/v1/analytics?target=target-0001&step=hour&from=$from&to=$to" | report "one target, per hour: rollups (API)" a2
+api_times "$one" | report "one target, per hour: rollups (API)" a2
 sql_times "$target_history" | report "one target, per hour: history (SQL only)" h2
-sql_times "$statistics_rollups" | report "/metrics statistics: rollups (SQL)" a3
-sql_times "$statistics_history" | report "/metrics statistics: history (SQL)" h3
+sql_times "$snapshot_rollups" | report "/metrics snapshot: rollups (SQL)" a3
+sql_times "$snapshot_history" | report "/metrics snapshot: history (SQL)" h3
 api_times "/metrics" | report "/metrics scrape (API, from its snapshot)" m
 for n in 1 2 3; do
-  python3 -c "import sys; a, h = float(open('$work/a$n').read()), float(open('$work/h$n').read()); print(f'ratio {$n}: history p99 / rollups p99 = {h / max(a, 0.001):.1f}x')"
+  python3 -c "a, h = float(open('$work/a$n').read()), float(open('$work/h$n').read()); print(f'ratio {$n}: history p99 / rollups p99 = {h / max(a, 0.001):.1f}x')"
 done

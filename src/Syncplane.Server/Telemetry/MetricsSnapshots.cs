@@ -1,5 +1,5 @@
 using Syncplane.Events;
-using Syncplane.Operations;
+using Syncplane.Storage.Rollups;
 
 namespace Syncplane.Server.Telemetry;
 
@@ -98,8 +98,10 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
     {
         try
         {
+            // Rollups and index seeks only: a snapshot costs milliseconds with a million stored runs, so it is retaken on every burst of run events.
             var statistics = await context.Store.GetRunStatisticsAsync(null, cancellationToken);
-            var targets = await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken);
+            var facts = await context.Store.ListTargetFactsAsync(null, null, cancellationToken);
+            var targets = context.Config.Targets.Select(t => facts.GetValueOrDefault(t.Name) ?? new TargetFacts(t.Name, 0, 0, null, null, null, null, 0)).ToList();
             _latest = new MetricsSnapshot(statistics, targets, context.Time.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -60,14 +60,14 @@ internal sealed class SyncplaneMetrics : IDisposable
             : [new Measurement<double>(s.Statistics.OldestDueAt is { } oldest ? Math.Max(0, (_time.GetUtcNow() - oldest).TotalSeconds) : 0)];
 
     private IEnumerable<Measurement<double>> LastSuccess() =>
-        _snapshots.Latest is not { } s ? [] : s.Targets.Where(t => t.LastSucceededAt is not null)
-            .Select(t => new Measurement<double>(t.LastSucceededAt!.Value.ToUnixTimeMilliseconds() / 1000.0, Target(t.Target)));
+        _snapshots.Latest is not { } s ? [] : s.Targets.Where(t => t.LastSuccessAt is not null)
+            .Select(t => new Measurement<double>(t.LastSuccessAt!.Value.ToUnixTimeMilliseconds() / 1000.0, Target(t.Target)));
 
     private IEnumerable<Measurement<double>> Freshness()
     {
         var now = _time.GetUtcNow();
-        return _snapshots.Latest is not { } s ? [] : s.Targets.Where(t => t.LastSucceededAt is not null)
-            .Select(t => new Measurement<double>(Math.Max(0, (now - t.LastSucceededAt!.Value).TotalSeconds), Target(t.Target)));
+        return _snapshots.Latest is not { } s ? [] : s.Targets.Where(t => t.LastSuccessAt is not null)
+            .Select(t => new Measurement<double>(Math.Max(0, (now - t.LastSuccessAt!.Value).TotalSeconds), Target(t.Target)));
     }
 
     private IEnumerable<Measurement<long>> ConsecutiveFailures() =>

@@ -1,5 +1,6 @@
 using Syncplane.Config;
 using Syncplane.Storage;
+using Syncplane.Storage.Rollups;
 
 namespace Syncplane.Alerts;
 
@@ -15,7 +16,7 @@ namespace Syncplane.Alerts;
 /// </remarks>
 internal sealed class AlertEvaluator(SyncplaneConfig config, ISyncStore store, IAlertFacts facts, TimeProvider time, Action<string>? log = null)
 {
-    /// <summary>Evaluates every rule for every target and check.</summary>
+    /// <summary>Evaluates every rule for every target and check: a few reads, however many targets, and a write per transition.</summary>
     public async Task EvaluateAllAsync(CancellationToken cancellationToken)
     {
         if (config.Alerts.Count == 0)
@@ -24,12 +25,9 @@ internal sealed class AlertEvaluator(SyncplaneConfig config, ISyncStore store, I
         }
 
         var silences = await store.ListAlertSilencesAsync(time.GetUtcNow(), cancellationToken);
-        foreach (var target in config.Targets)
-        {
-            await EvaluateTargetAsync(target.Name, silences, cancellationToken);
-        }
-
-        await EvaluateChecksAsync(silences, cancellationToken);
+        var states = await KnownStatesAsync(cancellationToken);
+        await EvaluateTargetsAsync(null, silences, states, cancellationToken);
+        await EvaluateChecksAsync(silences, states, cancellationToken);
     }
 
     /// <summary>Evaluates the rules that watch <paramref name="target"/> (after one of its runs finished).</summary>
@@ -37,7 +35,9 @@ internal sealed class AlertEvaluator(SyncplaneConfig config, ISyncStore store, I
     {
         if (config.Alerts.Any(r => !r.IsCheckRule && r.Covers(target)))
         {
-            await EvaluateTargetAsync(target, await store.ListAlertSilencesAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
+            var silences = await store.ListAlertSilencesAsync(time.GetUtcNow(), cancellationToken);
+            // One target's few states are read one by one, not every alert's state on each finished run.
+            await EvaluateTargetsAsync(target, silences, [], cancellationToken);
         }
     }
 
@@ -46,25 +46,34 @@ internal sealed class AlertEvaluator(SyncplaneConfig config, ISyncStore store, I
     {
         if (config.Alerts.Any(r => r.IsCheckRule))
         {
-            await EvaluateChecksAsync(await store.ListAlertSilencesAsync(time.GetUtcNow(), cancellationToken), cancellationToken);
+            var silences = await store.ListAlertSilencesAsync(time.GetUtcNow(), cancellationToken);
+            await EvaluateChecksAsync(silences, await KnownStatesAsync(cancellationToken), cancellationToken);
         }
     }
 
-    private async Task EvaluateTargetAsync(string target, IReadOnlyList<AlertSilence> silences, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string Rule, string Subject), AlertState>> KnownStatesAsync(CancellationToken cancellationToken) =>
+        (await store.ListAlertStatesAsync(cancellationToken)).ToDictionary(s => (s.Rule, s.Subject));
+
+    // Every target's facts (or one target's) are read once per distinct window, not once per rule × target.
+    private async Task EvaluateTargetsAsync(string? only, IReadOnlyList<AlertSilence> silences, Dictionary<(string, string), AlertState> states, CancellationToken cancellationToken)
     {
-        var byWindow = new Dictionary<TimeSpan, AlertTargetFacts>();
-        foreach (var rule in config.Alerts.Where(r => !r.IsCheckRule && r.Covers(target)))
+        var byWindow = new Dictionary<TimeSpan, IReadOnlyDictionary<string, TargetFacts>>();
+        foreach (var target in config.Targets.Where(t => only is null || t.Name == only))
         {
-            if (!byWindow.TryGetValue(rule.Over, out var read))
+            foreach (var rule in config.Alerts.Where(r => !r.IsCheckRule && r.Covers(target.Name)))
             {
-                byWindow[rule.Over] = read = await facts.GetTargetAsync(target, rule.Over, cancellationToken);
-            }
+                if (!byWindow.TryGetValue(rule.Over, out var read))
+                {
+                    byWindow[rule.Over] = read = await facts.GetTargetsAsync(only, rule.Over, cancellationToken);
+                }
 
-            await StepAsync(rule, "target", target, AlertMetricValues.Of(rule.When.Metric, read, time.GetUtcNow()), silences, cancellationToken);
+                var value = AlertMetricValues.Of(rule.When.Metric, read.GetValueOrDefault(target.Name), time.GetUtcNow());
+                await StepAsync(rule, "target", target.Name, value, silences, states, cancellationToken);
+            }
         }
     }
 
-    private async Task EvaluateChecksAsync(IReadOnlyList<AlertSilence> silences, CancellationToken cancellationToken)
+    private async Task EvaluateChecksAsync(IReadOnlyList<AlertSilence> silences, Dictionary<(string, string), AlertState> states, CancellationToken cancellationToken)
     {
         var statuses = await facts.GetCheckStatusesAsync(cancellationToken);
         foreach (var check in config.Checks.Items)
@@ -72,16 +81,18 @@ internal sealed class AlertEvaluator(SyncplaneConfig config, ISyncStore store, I
             foreach (var rule in config.Alerts.Where(r => r.IsCheckRule && r.Covers(check.Name)))
             {
                 var value = AlertMetricValues.Of(statuses.TryGetValue(check.Name, out var status) ? status : null);
-                await StepAsync(rule, "check", check.Name, value, silences, cancellationToken);
+                await StepAsync(rule, "check", check.Name, value, silences, states, cancellationToken);
             }
         }
     }
 
-    private async Task StepAsync(AlertRule rule, string kind, string subject, double? value, IReadOnlyList<AlertSilence> silences, CancellationToken cancellationToken)
+    private async Task StepAsync(
+        AlertRule rule, string kind, string subject, double? value, IReadOnlyList<AlertSilence> silences, Dictionary<(string, string), AlertState> states, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var met = value is { } v && rule.When.IsMet(v);
-        var state = await store.EnsureAlertStateAsync(rule.Name, subject, kind, rule.Severity.ToText(), cancellationToken);
+        // Read with every other state before this pass; a node that changed it meanwhile makes the transition below a no-op.
+        var state = states.GetValueOrDefault((rule.Name, subject)) ?? await store.EnsureAlertStateAsync(rule.Name, subject, kind, rule.Severity.ToText(), cancellationToken);
         var shown = value is { } measured ? rule.When.FormatValue(measured) : null;
         var transition = (state.State, met) switch
         {

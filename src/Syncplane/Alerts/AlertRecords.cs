@@ -56,15 +56,3 @@ public sealed record AlertChannelHealth(
     /// <summary>True when the latest attempt failed.</summary>
     public bool Failing => ConsecutiveFailures > 0;
 }
-
-/// <summary>What alert rules read about one target at one moment.</summary>
-/// <param name="Succeeded">Real runs that succeeded and finished within the window.</param>
-/// <param name="Failed">Real runs that failed and finished within the window.</param>
-/// <param name="LatestQueuedAt">The latest finished real run: when it was queued (triggered).</param>
-/// <param name="LatestStartedAt">… when it started.</param>
-/// <param name="LatestFinishedAt">… when it finished.</param>
-/// <param name="LastSuccessAt">When the last successful real run finished.</param>
-/// <param name="ConsecutiveFailures">Failed real runs that finished after the last success.</param>
-public sealed record AlertTargetFacts(
-    int Succeeded, int Failed, DateTimeOffset? LatestQueuedAt, DateTimeOffset? LatestStartedAt, DateTimeOffset? LatestFinishedAt,
-    DateTimeOffset? LastSuccessAt, int ConsecutiveFailures);

@@ -47,7 +47,4 @@ public partial interface ISyncStore
 
     /// <summary>Delivery health per notifier that alerts were sent to.</summary>
     Task<IReadOnlyList<AlertChannelHealth>> ListAlertChannelsAsync(CancellationToken cancellationToken);
-
-    /// <summary>What alert rules read about <paramref name="target"/>; counts cover runs finished at or after <paramref name="windowStart"/>.</summary>
-    Task<AlertTargetFacts> GetAlertTargetFactsAsync(string target, DateTimeOffset windowStart, CancellationToken cancellationToken);
 }

@@ -25,6 +25,13 @@ public partial interface ISyncStore
     /// </summary>
     Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Facts about every target that has finished or active runs (only <paramref name="target"/> when set), read from its
+    /// <c>total</c> rollup and index seeks on its latest runs, never a scan of the history. With <paramref name="windowStart"/>,
+    /// the succeeded and failed runs that finished since then are counted from hour rollups (the first, partial hour from the runs).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, TargetFacts>> ListTargetFactsAsync(string? target, DateTimeOffset? windowStart, CancellationToken cancellationToken);
+
     /// <summary>Deletes raw rows older than the policy keeps them (see <see cref="RetentionPolicy"/>); rollups stay.</summary>
     Task<PruneResult> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken);
 }

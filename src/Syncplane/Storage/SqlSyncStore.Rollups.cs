@@ -7,6 +7,8 @@ namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
+    private readonly ClosedPeriodCache _fleetRollups = new();
+
     private const string RunSums =
         "SUM(attempts), SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(changed_runs), SUM(items_written), " +
         "SUM(duration_count), SUM(duration_sum_ms), MAX(duration_max_ms), MAX(latency_max_ms), MAX(last_success_at)";
@@ -15,6 +17,16 @@ internal abstract partial class SqlSyncStore
     public async Task<IReadOnlyList<RunRollup>> ReadRunRollupsAsync(RollupQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.Subject is null && !query.PerTarget)
+        {
+            return await _fleetRollups.ReadAsync(query, ReadRunRollupRowsAsync, Time.GetUtcNow(), cancellationToken);
+        }
+
+        return await ReadRunRollupRowsAsync(query, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<RunRollup>> ReadRunRollupRowsAsync(RollupQuery query, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken);
         var keyed = query.Subject is not null || query.PerTarget;
         var rows = new List<RunRollup>();

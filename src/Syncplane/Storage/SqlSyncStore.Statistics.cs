@@ -36,9 +36,11 @@ internal abstract partial class SqlSyncStore
             }
         }
 
+        var recent = since is null ? "" : " AND queued_at >= @since";
         await using (var active = Command(connection,
-            "SELECT target, status, COUNT(*) FROM runs WHERE status IN ('queued', 'running')" + (since is null ? "" : " AND queued_at >= @since") +
-            " GROUP BY target, status ORDER BY target, status"))
+            // One partial index each: with ANALYZE statistics SQLite takes "status IN ('queued', 'running')" for a third of the runs and scans them all.
+            $"SELECT target, status, COUNT(*) FROM runs WHERE status = 'queued'{recent} GROUP BY target, status " +
+            $"UNION ALL SELECT target, status, COUNT(*) FROM runs WHERE status = 'running'{recent} GROUP BY target, status ORDER BY 1, 2"))
         {
             if (since is { } from)
             {

@@ -118,4 +118,57 @@ public abstract partial class SyncStoreContractTests
         Assert.Equal(2L, Assert.Single(await Store.ReadCheckRollupsAsync(Today("site") with { From = Time.UtcNow.AddDays(-101), To = Time.UtcNow }, Ct)).Samples);
         Assert.Equal(0, (await Store.PruneAsync(new RetentionPolicy(), Ct)).Total);
     }
+
+    private async Task FinishAsync(string target, RunStatus status, TimeSpan took)
+    {
+        var id = await Store.StartRunAsync(new NewRun(target, "cli", "pull", false), Ct);
+        Time.Advance(took);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = status, Message = "done" }, Ct);
+    }
+
+    [Fact]
+    public async Task ListTargetFactsAsync_GivesLastSuccess_FailuresSince_LatestRun_AndOutcomesSinceAnInstantWithinAnHour()
+    {
+        Time.UtcNow = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await FinishAsync("docs", RunStatus.Failed, TimeSpan.FromMinutes(10)); // 12:10, before the window
+        await FinishAsync("docs", RunStatus.Succeeded, TimeSpan.FromMinutes(10)); // 12:20
+        var succeededAt = Time.UtcNow;
+        var windowStart = Time.UtcNow.AddMinutes(5); // 12:25, inside the hour that holds the runs above
+        await FinishAsync("site", RunStatus.Succeeded, TimeSpan.FromMinutes(10)); // 12:30
+        Time.Advance(TimeSpan.FromMinutes(50)); // 13:20
+        await FinishAsync("docs", RunStatus.Failed, TimeSpan.FromMinutes(1));
+        await FinishAsync("docs", RunStatus.Cancelled, TimeSpan.FromMinutes(1));
+        var started = Time.UtcNow;
+        await FinishAsync("docs", RunStatus.Failed, TimeSpan.FromSeconds(30));
+
+        var facts = await Store.ListTargetFactsAsync(null, windowStart, Ct);
+
+        Assert.Equal(["docs", "site"], facts.Keys.Order());
+        var docs = facts["docs"];
+        Assert.Equal((0, 2, 2), (docs.Succeeded, docs.Failed, docs.ConsecutiveFailures));
+        Assert.Equal((succeededAt, started, started, Time.UtcNow), (docs.LastSuccessAt!.Value, docs.LatestQueuedAt!.Value, docs.LatestStartedAt!.Value, docs.LatestFinishedAt!.Value));
+        Assert.Equal((1, 0, 0), (facts["site"].Succeeded, facts["site"].Failed, facts["site"].ConsecutiveFailures));
+        var all = await Store.ListTargetFactsAsync(null, windowStart.AddMinutes(-20), Ct); // 12:05: the first failure and the success count too
+        Assert.Equal((1, 3), (all["docs"].Succeeded, all["docs"].Failed));
+        var one = Assert.Single(await Store.ListTargetFactsAsync("site", null, Ct));
+        Assert.Equal(("site", 0, 0), (one.Key, one.Value.Succeeded, one.Value.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public async Task ReadRunRollupsAsync_AllTargets_ClosedDaysComeFromMemory_TheOpenDayFromTheStore()
+    {
+        var days = new RollupQuery(RollupPeriod.Day, RollupQuery.Floor(Time.UtcNow, RollupPeriod.Day), RollupQuery.Floor(Time.UtcNow, RollupPeriod.Day).AddDays(3));
+        await FinishAsync("docs", RunStatus.Succeeded, TimeSpan.FromSeconds(1));
+        Assert.Equal([1L], (await Store.ReadRunRollupsAsync(days, Ct)).Select(d => d.Attempts));
+        Time.Advance(TimeSpan.FromDays(1));
+        await FinishAsync("docs", RunStatus.Failed, TimeSpan.FromSeconds(1));
+
+        var first = await Store.ReadRunRollupsAsync(days, Ct);
+        await FinishAsync("site", RunStatus.Succeeded, TimeSpan.FromSeconds(1));
+        var second = await Store.ReadRunRollupsAsync(days, Ct);
+
+        Assert.Equal([(1L, 1L, 0L), (1L, 0L, 1L)], first.Select(d => (d.Attempts, d.Successes, d.Failures)));
+        Assert.Equal([(1L, 1L, 0L), (2L, 1L, 1L)], second.Select(d => (d.Attempts, d.Successes, d.Failures)));
+        Assert.Equal(second, await Open().ReadRunRollupsAsync(days, Ct));
+    }
 }
