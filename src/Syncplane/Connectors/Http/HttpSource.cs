@@ -48,10 +48,11 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
             var body = options.Method == HttpMethod.Post ? RequestBody.Render(options.Body, context.Secrets, options.TokenParam, request.Token) : null;
             using var json = await pages.SendAsync(request, options.Headers, body, cancellationToken);
             var index = 0;
+            var page = $"page {request.Number} ({request.Url})";
             foreach (var record in RecordPath.Select(json.RootElement, options.Records, request.ToString()))
             {
                 records++;
-                yield return new SourceRecord(record, $"record {++index} of page {request.Number} ({request.Url})");
+                yield return new SourceRecord(record, page, ++index);
             }
 
             request = paging.Next(json.RootElement, request);

@@ -93,6 +93,8 @@ internal sealed class PostgresDialect : SqlDialect
         _ => "jsonb",
     };
 
+    public override string KeyTypeOf(SqlColumn column) => column.Kind == ColumnKind.Text ? column.DatabaseType + " COLLATE \"C\"" : column.DatabaseType;
+
     public override async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, _connection, _transaction);

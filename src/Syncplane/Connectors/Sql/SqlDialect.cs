@@ -30,6 +30,12 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>The type of the <c>_synced_changed_at</c> column.</summary>
     public abstract string ChangedAtType { get; }
 
+    /// <summary>The type a key column is created with (PostgreSQL: text keys in the "C" collation, so the primary key index serves the ordered scan).</summary>
+    public virtual string KeyTypeOf(SqlColumn column) => column.DatabaseType;
+
+    /// <summary>What follows <c>CREATE TABLE name (…)</c> (SQLite: WITHOUT ROWID, so rows are stored in key order).</summary>
+    public virtual string TableOptions => "";
+
     public abstract Task<long> ScalarAsync(string sql, CancellationToken cancellationToken);
 
     /// <summary>Runs statements (DDL, inserts, updates, deletes), as few round trips as the database allows.</summary>

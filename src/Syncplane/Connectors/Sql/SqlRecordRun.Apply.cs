@@ -68,10 +68,10 @@ internal sealed partial class SqlRecordRun
 
         if (!_tableExists)
         {
-            var keys = _keyColumns!.Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType} NOT NULL");
+            var keys = _keyColumns!.Select(c => $"{SqlDialect.Quote(c.Name)} {_db.KeyTypeOf(c)} NOT NULL");
             var others = _newColumns.Where(c => !IsKey(c.Name)).Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType}");
             var own = $"{SqlDialect.Quote(ChangedAt)} {_db.ChangedAtType}, {SqlDialect.Quote(HashColumn)} {_db.TypeOf(ColumnKind.Integer)}";
-            var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {own}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)})";
+            var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {own}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)}){_db.TableOptions}";
             await _db.ExecuteAsync([new SqlStatement(sql, [])], ct);
             _log.Info($"sql destination: created table {_options.Table}");
             return;
