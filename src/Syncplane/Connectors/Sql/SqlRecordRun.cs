@@ -28,8 +28,11 @@ internal sealed partial class SqlRecordRun : IRecordRun
     /// <summary>The <see cref="RowHash"/> of the compared fields as last written; NULL compares the row field by field.</summary>
     public const string HashColumn = "_synced_hash";
 
-    /// <summary>Rows compared field by field per lookup, and statements per round trip when writing.</summary>
+    /// <summary>Rows compared field by field per lookup.</summary>
     internal const int BatchSize = 500;
+
+    /// <summary>Updates and deletes held in memory before they are written.</summary>
+    internal const int WriteChunk = 20_000;
 
     /// <summary>Keys (and hashes) read from the table per round trip.</summary>
     internal const int ScanChunk = 50_000;
