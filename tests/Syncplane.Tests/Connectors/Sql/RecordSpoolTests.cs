@@ -32,6 +32,21 @@ public sealed class RecordSpoolTests
     }
 
     [Fact]
+    public async Task RecordsArrivingInKeyOrder_AcrossRuns_ComeBackInThatOrder()
+    {
+        using var dir = new TempDirectory();
+        await using var spool = new RecordSpool(dir.Path, runLength: 10);
+        for (var i = 0; i < 95; i++)
+        {
+            spool.Add([$"k{i / 2:D3}"], i, Encoding.UTF8.GetBytes($"{i}"), page: 0, index: i + 1);
+        }
+
+        var sorted = spool.ReadSorted().ToList();
+
+        Assert.Equal(Enumerable.Range(0, 95).Select(i => ($"k{i / 2:D3}", (long)i, $"{i}")), sorted.Select(r => ((string)r.Key[0]!, r.Sequence, Encoding.UTF8.GetString(r.Json.Span))));
+    }
+
+    [Fact]
     public void KeyOrder_SortsTextByItsUtf8Bytes_NotByUtf16CodeUnits()
     {
         string[] texts = ["a", "B", "é", "e", "\uFFFD", "\uE000", "😀", "𝄞", "ab", "a", "", "\u00FF", "z"];
