@@ -221,7 +221,7 @@ internal sealed class PostgresDialect : SqlDialect
 
         await CopyIntoTemporaryAsync("syncplane_updates", [.. keyColumns, .. columns], rows, cancellationToken);
         var sets = string.Join(", ", columns.Select(c => $"{Quote(c.Name)} = u.{Quote(c.Name)}"));
-        await using var update = new NpgsqlCommand($"UPDATE {table} AS t SET {sets} FROM syncplane_updates u WHERE {Match(keyColumns, "u")}", _connection, _transaction);
+        await using var update = new NpgsqlCommand($"UPDATE {table} AS t SET {sets} FROM pg_temp.syncplane_updates u WHERE {Match(keyColumns, "u")}", _connection, _transaction);
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -234,7 +234,7 @@ internal sealed class PostgresDialect : SqlDialect
         }
 
         await CopyIntoTemporaryAsync("syncplane_deletes", keyColumns, keys, cancellationToken);
-        await using var delete = new NpgsqlCommand($"DELETE FROM {table} AS t USING syncplane_deletes d WHERE {Match(keyColumns, "d")}", _connection, _transaction);
+        await using var delete = new NpgsqlCommand($"DELETE FROM {table} AS t USING pg_temp.syncplane_deletes d WHERE {Match(keyColumns, "d")}", _connection, _transaction);
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -263,16 +263,17 @@ internal sealed class PostgresDialect : SqlDialect
     private static string Match(IReadOnlyList<SqlColumn> keyColumns, string alias) =>
         string.Join(" AND ", keyColumns.Select(c => $"t.{Quote(c.Name)} = {alias}.{Quote(c.Name)}::{c.DatabaseType}"));
 
+    // pg_temp named outright: a DROP of a bare name could find a user's table of that name when no temporary one exists.
     private async Task CopyIntoTemporaryAsync(string name, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand(
-            $"DROP TABLE IF EXISTS {name}; CREATE TEMP TABLE {name} ({string.Join(", ", columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Kind!.Value)}"))}) ON COMMIT DROP",
+            $"DROP TABLE IF EXISTS pg_temp.{name}; CREATE TEMP TABLE {name} ({string.Join(", ", columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Kind!.Value)}"))}) ON COMMIT DROP",
             _connection, _transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await CopyAsync(name, columns, rows, cancellationToken);
+        await CopyAsync("pg_temp." + name, columns, rows, cancellationToken);
     }
 
     private async Task CopyAsync(string target, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
