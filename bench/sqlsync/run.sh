@@ -21,6 +21,9 @@
 # Rows written are the database's: PostgreSQL's pg_stat_user_tables n_tup_ins + n_tup_upd + n_tup_del
 # deltas per table; SQLite's total_changes for the baselines and, for Syncplane, the rows that differ
 # from a copy of the file taken before the run (every row Syncplane writes gets a new _synced_changed_at).
+# Records compared per second are given two ways: records / wall time of the whole `syncplane run` process (start-up,
+# HTTP, comparing, writing, commit: the bar's measure), and records / the compare phase the run logs (first page
+# request to the end of the merge with the table; its log line also splits it into source, checking and merging).
 set -euo pipefail
 
 RECORDS=${RECORDS:-1000000}
@@ -136,7 +139,12 @@ measure() { # engine tool phase
   else
     written=$(awk '/^rows_written/ { print $2 }' "$log")
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written" >>"$RESULTS"
+  local compare=-
+  if [[ $tool == syncplane ]]; then # the run's own log: "sql destination: compared N record(s) in S s (...)"
+    compare=$(sqlite3 "$WORK/.syncplane/syncplane.db" "SELECT message FROM run_logs WHERE message LIKE 'sql destination: compared %'
+      ORDER BY run_id DESC, seq DESC LIMIT 1" | sed -E 's/^.* in ([0-9.]+) s .*$/\1/')
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written" "${compare:--}" >>"$RESULTS"
   say "$(printf '%-8s %-9s %-8s %8.2f s %8d KB %9d rows' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written")"
 }
 

@@ -20,7 +20,43 @@ internal interface IRecordSource
 }
 
 /// <summary>One record and where it came from ("record 3 of page 2 (URL)"), for error messages.</summary>
-internal readonly record struct SourceRecord(JsonElement Value, string Where);
+internal readonly struct SourceRecord
+{
+    private readonly string? _where;
+
+    public SourceRecord(JsonElement value, string where)
+    {
+        Value = value;
+        _where = where;
+    }
+
+    /// <summary>The <paramref name="index"/>th record (from 1) of <paramref name="page"/> ("page 2 (URL)"): <see cref="Where"/> is formed only when asked, not for every record.</summary>
+    public SourceRecord(JsonElement value, string page, int index)
+    {
+        Value = value;
+        Page = page;
+        Index = index;
+    }
+
+    public JsonElement Value { get; }
+
+    /// <summary>The page the record came from, shared by its records; null when the source named the record with a whole <see cref="Where"/>.</summary>
+    public string? Page { get; }
+
+    /// <summary>The record's position (from 1) in <see cref="Page"/>.</summary>
+    public int Index { get; }
+
+    public string Where => _where ?? Of(Page!, Index);
+
+    public void Deconstruct(out JsonElement value, out string where)
+    {
+        value = Value;
+        where = Where;
+    }
+
+    /// <summary>"record 3 of page 2 (URL)".</summary>
+    public static string Of(string page, int index) => $"record {index} of {page}";
+}
 
 /// <summary>A connector type whose destination stores records (rows) rather than items (files).</summary>
 internal interface IRecordDestinationFactory

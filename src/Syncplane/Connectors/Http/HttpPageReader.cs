@@ -90,7 +90,7 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 0, MaxPageBytes));
         var chunk = new byte[81920];
         int read;
         while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
@@ -105,7 +105,8 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
 
         try
         {
-            return JsonDocument.Parse(buffer.ToArray());
+            // The document keeps the buffer (not a copy of it) until it is disposed.
+            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
         }
         catch (JsonException ex)
         {

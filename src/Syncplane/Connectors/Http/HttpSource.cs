@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Text.Json;
 using Syncplane.Engine;
 using Syncplane.Planning;
 
@@ -36,28 +38,81 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
         return new Snapshot(items);
     }
 
-    /// <summary>The records page by page: only the page being read is held in memory.</summary>
+    /// <summary>
+    /// The records page by page: the page being read is held in memory, and the next one is requested (and parsed) while
+    /// its records are read, so the upstream's answer time overlaps the destination's work.
+    /// </summary>
     public async IAsyncEnumerable<SourceRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var paging = new HttpPaging(options);
         var count = 0;
         var records = 0;
-        for (var request = paging.First(); request is not null; count++)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var request = paging.First();
+        Task<JsonDocument>? next = FetchAsync(request, stop.Token);
+        try
         {
-            await context.Budget.TakeAsync(cancellationToken);
-            var body = options.Method == HttpMethod.Post ? RequestBody.Render(options.Body, context.Secrets, options.TokenParam, request.Token) : null;
-            using var json = await pages.SendAsync(request, options.Headers, body, cancellationToken);
-            var index = 0;
-            foreach (var record in RecordPath.Select(json.RootElement, options.Records, request.ToString()))
+            while (request is not null)
             {
-                records++;
-                yield return new SourceRecord(record, $"record {++index} of page {request.Number} ({request.Url})");
-            }
+                using var json = await next!;
+                next = null;
+                count++;
+                PageRequest? following = null;
+                ExceptionDispatchInfo? badPaging = null;
+                try
+                {
+                    following = paging.Next(json.RootElement, request);
+                }
+                catch (InvalidDataException ex)
+                {
+                    badPaging = ExceptionDispatchInfo.Capture(ex); // raised after this page's records, as before the page ahead was asked for
+                }
 
-            request = paging.Next(json.RootElement, request);
+                next = following is null ? null : FetchAsync(following, stop.Token);
+                var index = 0;
+                var page = $"page {request.Number} ({request.Url})";
+                foreach (var record in RecordPath.Select(json.RootElement, options.Records, request.ToString()))
+                {
+                    records++;
+                    yield return new SourceRecord(record, page, ++index);
+                }
+
+                badPaging?.Throw();
+                request = following;
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // The reader stopped early (a failure, or a full plan): the page asked for ahead is not wanted.
+                await stop.CancelAsync();
+                _ = next.ContinueWith(
+                    static t =>
+                    {
+                        if (t.IsCompletedSuccessfully)
+                        {
+                            t.Result.Dispose();
+                        }
+                        else
+                        {
+                            _ = t.Exception; // observed: its failure is no one's concern now
+                        }
+                    },
+                    CancellationToken.None,
+                    TaskContinuationOptions.None,
+                    TaskScheduler.Default);
+            }
         }
 
         context.Log.Info($"http source {options.Url}: {records} record(s) in {count} page(s)");
+    }
+
+    private async Task<JsonDocument> FetchAsync(PageRequest request, CancellationToken cancellationToken)
+    {
+        await context.Budget.TakeAsync(cancellationToken);
+        var body = options.Method == HttpMethod.Post ? RequestBody.Render(options.Body, context.Secrets, options.TokenParam, request.Token) : null;
+        return await pages.SendAsync(request, options.Headers, body, cancellationToken);
     }
 
     public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>

@@ -17,7 +17,7 @@ internal sealed class ChangeSpool(string directory) : IAsyncDisposable
     /// <param name="key">The row's key values.</param>
     /// <param name="hash">The record's <see cref="RowHash"/>, written with the row.</param>
     /// <param name="json">The record (UTF-8 JSON) for inserts and updates; empty for deletes.</param>
-    public void Add(SqlChange kind, object?[] key, long hash, byte[] json)
+    public void Add(SqlChange kind, object?[] key, long hash, ReadOnlySpan<byte> json)
     {
         if (_writer is null)
         {

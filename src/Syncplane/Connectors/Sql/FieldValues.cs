@@ -25,20 +25,26 @@ internal static class FieldValues
 
     /// <summary>A record's value for a column of <paramref name="kind"/>.</summary>
     /// <exception cref="InvalidDataException">The value does not fit the column; the message names the record, the field and the table.</exception>
-    public static object? FromJson(JsonElement value, ColumnKind kind, string field, string where, string table)
+    public static object? FromJson(JsonElement value, ColumnKind kind, string field, string where, string table) =>
+        TryFromJson(value, kind, out var converted) ? converted : throw Mismatch(value, kind, field, where, table);
+
+    /// <summary>A record's value for a column of <paramref name="kind"/>; false when it does not fit the column.</summary>
+    public static bool TryFromJson(JsonElement value, ColumnKind kind, out object? converted)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
-            return null;
+            converted = null;
+            return true;
         }
 
         if (kind is ColumnKind.Numeric or ColumnKind.Integer)
         {
-            return Number(value, kind) ?? throw Mismatch(value, kind, field, where, table);
+            converted = Number(value, kind);
+            return converted is not null;
         }
 
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
-        object? converted = kind switch
+        converted = kind switch
         {
             ColumnKind.Text => text,
             ColumnKind.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null,
@@ -46,10 +52,10 @@ internal static class FieldValues
             ColumnKind.Timestamp => text is not null && TryParseInstant(text, out var instant) ? instant : null,
             _ => value.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? Canonical(value) : null,
         };
-        return converted ?? throw Mismatch(value, kind, field, where, table);
+        return converted is not null;
     }
 
-    private static InvalidDataException Mismatch(JsonElement value, ColumnKind kind, string field, string where, string table) => new(
+    public static InvalidDataException Mismatch(JsonElement value, ColumnKind kind, string field, string where, string table) => new(
         $"{where}: field '{field}' is {Describe(value)}, but column {field} of {table} holds {Name(kind)}; a field keeps its type from run to run");
 
     /// <summary>A value read from the database, in the form <see cref="FromJson"/> gives.</summary>

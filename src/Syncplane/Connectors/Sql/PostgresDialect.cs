@@ -93,6 +93,8 @@ internal sealed class PostgresDialect : SqlDialect
         _ => "jsonb",
     };
 
+    public override string KeyTypeOf(SqlColumn column) => column.Kind == ColumnKind.Text ? column.DatabaseType + " COLLATE \"C\"" : column.DatabaseType;
+
     public override async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, _connection, _transaction);
@@ -201,33 +203,39 @@ internal sealed class PostgresDialect : SqlDialect
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var importer = await _connection!.BeginBinaryImportAsync($"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken))
-        {
-            foreach (var row in rows)
-            {
-                await importer.StartRowAsync(cancellationToken);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    var kind = columns[i].Kind!.Value;
-                    if (row[i] is null)
-                    {
-                        await importer.WriteNullAsync(cancellationToken);
-                    }
-                    else
-                    {
-                        await importer.WriteAsync(Value(row[i], kind), DbType(kind), cancellationToken);
-                    }
-                }
-            }
-
-            await importer.CompleteAsync(cancellationToken);
-        }
-
+        await CopyAsync(target, columns, rows, cancellationToken);
         if (!direct)
         {
             await using var insert = new NpgsqlCommand($"INSERT INTO {table} ({names}) SELECT {names} FROM syncplane_inserts", _connection, _transaction);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    /// <summary>The rows go by binary COPY into a temporary table, then one UPDATE … FROM sets them all.</summary>
+    public override async Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await CopyIntoTemporaryAsync("syncplane_updates", [.. keyColumns, .. columns], rows, cancellationToken);
+        var sets = string.Join(", ", columns.Select(c => $"{Quote(c.Name)} = u.{Quote(c.Name)}"));
+        await using var update = new NpgsqlCommand($"UPDATE {table} AS t SET {sets} FROM pg_temp.syncplane_updates u WHERE {Match(keyColumns, "u")}", _connection, _transaction);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The keys go by binary COPY into a temporary table, then one DELETE … USING removes them all.</summary>
+    public override async Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        await CopyIntoTemporaryAsync("syncplane_deletes", keyColumns, keys, cancellationToken);
+        await using var delete = new NpgsqlCommand($"DELETE FROM {table} AS t USING pg_temp.syncplane_deletes d WHERE {Match(keyColumns, "d")}", _connection, _transaction);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
@@ -249,6 +257,47 @@ internal sealed class PostgresDialect : SqlDialect
         {
             await _connection.DisposeAsync();
         }
+    }
+
+    // The temporary table's key columns have the types the destination creates; cast to the table's own, its primary key index serves the join.
+    private static string Match(IReadOnlyList<SqlColumn> keyColumns, string alias) =>
+        string.Join(" AND ", keyColumns.Select(c => $"t.{Quote(c.Name)} = {alias}.{Quote(c.Name)}::{c.DatabaseType}"));
+
+    // pg_temp named outright: a DROP of a bare name could find a user's table of that name when no temporary one exists.
+    private async Task CopyIntoTemporaryAsync(string name, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand(
+            $"DROP TABLE IF EXISTS pg_temp.{name}; CREATE TEMP TABLE {name} ({string.Join(", ", columns.Select(c => $"{Quote(c.Name)} {TypeOf(c.Kind!.Value)}"))}) ON COMMIT DROP",
+            _connection, _transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await CopyAsync("pg_temp." + name, columns, rows, cancellationToken);
+    }
+
+    private async Task CopyAsync(string target, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        await using var importer = await _connection!.BeginBinaryImportAsync($"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            for (var i = 0; i < row.Length; i++)
+            {
+                var kind = columns[i].Kind!.Value;
+                if (row[i] is null)
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteAsync(Value(row[i], kind), DbType(kind), cancellationToken);
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
     }
 
     /// <summary>Whether binary COPY can write the column's kind into its type: exactly the type <see cref="TypeOf"/> gives, as format_type names it.</summary>

@@ -17,7 +17,8 @@ internal struct RowHash
 
     public readonly long Value => unchecked((long)_sum);
 
-    public void Add(string name, object? value)
+    /// <summary>The hash state after a field's name: computed once per field name, then passed to the Add methods.</summary>
+    public static ulong Seed(string name)
     {
         var h = Offset;
         foreach (var c in name)
@@ -25,42 +26,72 @@ internal struct RowHash
             h = (h ^ c) * Prime;
         }
 
-        h = (h ^ 0xFFFF) * Prime;
+        return (h ^ 0xFFFF) * Prime;
+    }
+
+    public void Add(string name, object? value) => Add(Seed(name), value);
+
+    public void Add(ulong seed, object? value)
+    {
         switch (value)
         {
             case null:
-                h = Mix(h, 0);
+                AddNull(seed);
                 break;
             case string s:
-                h = (h ^ 1) * Prime;
-                foreach (var c in s)
-                {
-                    h = (h ^ c) * Prime;
-                }
-
+                AddText(seed, s);
                 break;
             case decimal d:
                 var (mantissa, scale) = Normalized(d);
-                h = Mix(Mix(Mix(Mix(h, d < 0 ? 2UL : 8UL), (ulong)mantissa), (ulong)(mantissa >> 64)), (ulong)scale);
+                AddNumber(seed, d < 0, mantissa, scale);
                 break;
             case double d:
-                h = Mix(Mix(h, 3), (ulong)BitConverter.DoubleToInt64Bits(d));
+                _sum += Finish(Mix(Mix(seed, 3), (ulong)BitConverter.DoubleToInt64Bits(d)));
                 break;
             case bool b:
-                h = Mix(h, b ? 4UL : 5UL);
+                _sum += Finish(Mix(seed, b ? 4UL : 5UL));
                 break;
             case DateOnly d:
-                h = Mix(Mix(h, 6), (ulong)d.DayNumber);
+                AddDate(seed, d.DayNumber);
                 break;
             case DateTimeOffset t:
-                h = Mix(Mix(h, 7), (ulong)t.UtcTicks);
+                _sum += Finish(Mix(Mix(seed, 7), (ulong)t.UtcTicks));
                 break;
             default:
                 throw new InvalidOperationException($"no hash for {value.GetType()}");
         }
+    }
+
+    public void AddNull(ulong seed) => _sum += Finish(Mix(seed, 0));
+
+    public void AddText(ulong seed, ReadOnlySpan<char> text)
+    {
+        var h = (seed ^ 1) * Prime;
+        foreach (var c in text)
+        {
+            h = (h ^ c) * Prime;
+        }
 
         _sum += Finish(h);
     }
+
+    /// <summary>Text given as ASCII bytes, which hash as the chars they stand for.</summary>
+    public void AddAscii(ulong seed, ReadOnlySpan<byte> text)
+    {
+        var h = (seed ^ 1) * Prime;
+        foreach (var c in text)
+        {
+            h = (h ^ c) * Prime;
+        }
+
+        _sum += Finish(h);
+    }
+
+    /// <summary>A number as its digits and scale without trailing zeros (1.50 as 15 and 1; zero as 0 and 0).</summary>
+    public void AddNumber(ulong seed, bool negative, UInt128 mantissa, int scale) =>
+        _sum += Finish(Mix(Mix(Mix(Mix(seed, negative && mantissa != 0 ? 2UL : 8UL), (ulong)mantissa), (ulong)(mantissa >> 64)), (ulong)scale));
+
+    public void AddDate(ulong seed, int dayNumber) => _sum += Finish(Mix(Mix(seed, 6), (ulong)dayNumber));
 
     /// <summary>The decimal's digits and scale without trailing zeros (1.50 as 15 and 1), so equal numbers hash alike.</summary>
     private static (UInt128 Mantissa, int Scale) Normalized(decimal d)

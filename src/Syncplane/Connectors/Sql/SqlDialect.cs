@@ -30,6 +30,12 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>The type of the <c>_synced_changed_at</c> column.</summary>
     public abstract string ChangedAtType { get; }
 
+    /// <summary>The type a key column is created with (PostgreSQL: text keys in the "C" collation, so the primary key index serves the ordered scan).</summary>
+    public virtual string KeyTypeOf(SqlColumn column) => column.DatabaseType;
+
+    /// <summary>What follows <c>CREATE TABLE name (…)</c> (SQLite: WITHOUT ROWID, so rows are stored in key order).</summary>
+    public virtual string TableOptions => "";
+
     public abstract Task<long> ScalarAsync(string sql, CancellationToken cancellationToken);
 
     /// <summary>Runs statements (DDL, inserts, updates, deletes), as few round trips as the database allows.</summary>
@@ -59,6 +65,25 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     /// <summary>Inserts <paramref name="rows"/> (values in the order of <paramref name="columns"/>) in bulk.</summary>
     public abstract Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets <paramref name="columns"/> of the rows with the given keys: each of <paramref name="rows"/> is the key values,
+    /// then the values of <paramref name="columns"/>. One UPDATE per row; PostgreSQL overrides it with one for all.
+    /// </summary>
+    public virtual async Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var sql = $"UPDATE {table} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.Name)} = @p{i}"))} WHERE {KeyCondition(keyColumns, columns.Count)}";
+        await ExecuteAsync(
+            [.. rows.Select(row => new SqlStatement(sql, [.. columns.Select((c, i) => (c.Kind!.Value, row[keyColumns.Count + i])), .. keyColumns.Select((c, i) => (c.Kind!.Value, row[i]))]))],
+            cancellationToken);
+    }
+
+    /// <summary>Deletes the rows with the given keys. One DELETE per row; PostgreSQL overrides it with one for all.</summary>
+    public virtual async Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
+    {
+        var sql = $"DELETE FROM {table} WHERE {KeyCondition(keyColumns)}";
+        await ExecuteAsync([.. keys.Select(key => new SqlStatement(sql, [.. keyColumns.Select((c, i) => (c.Kind!.Value, key[i]))]))], cancellationToken);
+    }
 
     public abstract Task CommitAsync(CancellationToken cancellationToken);
 

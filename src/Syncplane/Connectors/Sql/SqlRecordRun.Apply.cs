@@ -24,19 +24,51 @@ internal sealed partial class SqlRecordRun
             await _db.InsertAsync(_table, columns, InsertRows(fields), cancellationToken);
         }
 
-        var statements = new List<SqlStatement>(BatchSize);
+        // Updates are grouped by the fields their records carry (a record sets only those), and each group is written
+        // in one call; at most WriteChunk changes are held.
+        var updates = new Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)>(StringComparer.Ordinal);
+        var deletes = new List<object?[]>();
+        var held = 0;
         foreach (var (kind, key, hash, json) in _changes.ReadAll())
         {
-            statements.Add(kind == SqlChange.Update ? Update(RowOf(key, json), hash) : Delete(key));
-            if (statements.Count == BatchSize)
+            if (kind == SqlChange.Delete)
             {
-                await _db.ExecuteAsync(statements, cancellationToken);
-                statements.Clear();
+                deletes.Add(key);
+            }
+            else
+            {
+                var row = RowOf(key, json);
+                var fields = string.Join('\n', row.Fields.Keys);
+                if (!updates.TryGetValue(fields, out var group))
+                {
+                    group = ([.. row.Fields.Keys.Select(f => _columns[f]), new SqlColumn(ChangedAt, ColumnKind.Timestamp, _db.ChangedAtType), HashColumnOf()], []);
+                    updates[fields] = group;
+                }
+
+                group.Rows.Add([.. key, .. row.Fields.Values, _now, hash]);
+            }
+
+            if (++held == WriteChunk)
+            {
+                await WriteAsync(updates, deletes, cancellationToken);
+                held = 0;
             }
         }
 
-        await _db.ExecuteAsync(statements, cancellationToken);
+        await WriteAsync(updates, deletes, cancellationToken);
         await _db.CommitAsync(cancellationToken);
+    }
+
+    private async Task WriteAsync(Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)> updates, List<object?[]> deletes, CancellationToken ct)
+    {
+        foreach (var (columns, rows) in updates.Values)
+        {
+            await _db.UpdateAsync(_table, _keyColumns!, columns, rows, ct);
+        }
+
+        await _db.DeleteAsync(_table, _keyColumns!, deletes, ct);
+        updates.Clear();
+        deletes.Clear();
     }
 
     /// <summary>The inserted rows' values: key, then <paramref name="fields"/> (null for a field a record lacks), change time and hash.</summary>
@@ -68,10 +100,10 @@ internal sealed partial class SqlRecordRun
 
         if (!_tableExists)
         {
-            var keys = _keyColumns!.Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType} NOT NULL");
+            var keys = _keyColumns!.Select(c => $"{SqlDialect.Quote(c.Name)} {_db.KeyTypeOf(c)} NOT NULL");
             var others = _newColumns.Where(c => !IsKey(c.Name)).Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType}");
             var own = $"{SqlDialect.Quote(ChangedAt)} {_db.ChangedAtType}, {SqlDialect.Quote(HashColumn)} {_db.TypeOf(ColumnKind.Integer)}";
-            var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {own}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)})";
+            var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {own}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)}){_db.TableOptions}";
             await _db.ExecuteAsync([new SqlStatement(sql, [])], ct);
             _log.Info($"sql destination: created table {_options.Table}");
             return;
@@ -83,27 +115,4 @@ internal sealed partial class SqlRecordRun
             _log.Info($"sql destination: added column {column.Name} ({column.DatabaseType}) to {_options.Table}");
         }
     }
-
-    /// <summary>Sets every field the record carries (not only the changed ones), the change time and the hash.</summary>
-    private SqlStatement Update(SqlRow row, long hash)
-    {
-        var parameters = new List<(ColumnKind, object?)>();
-        var sets = new List<string>();
-        foreach (var (field, value) in row.Fields)
-        {
-            sets.Add($"{SqlDialect.Quote(field)} = @p{parameters.Count}");
-            parameters.Add((_columns[field].Kind!.Value, value));
-        }
-
-        sets.Add($"{SqlDialect.Quote(ChangedAt)} = @p{parameters.Count}");
-        parameters.Add((ColumnKind.Timestamp, _now));
-        sets.Add($"{SqlDialect.Quote(HashColumn)} = @p{parameters.Count}");
-        parameters.Add((ColumnKind.Integer, hash));
-        var where = SqlDialect.KeyCondition(_keyColumns!, parameters.Count);
-        parameters.AddRange(_keyColumns!.Select((c, i) => (c.Kind!.Value, row.KeyValues[i])));
-        return new SqlStatement($"UPDATE {_table} SET {string.Join(", ", sets)} WHERE {where}", parameters);
-    }
-
-    private SqlStatement Delete(object?[] key) =>
-        new($"DELETE FROM {_table} WHERE {SqlDialect.KeyCondition(_keyColumns!)}", [.. _keyColumns!.Select((c, i) => (c.Kind!.Value, key[i]))]);
 }

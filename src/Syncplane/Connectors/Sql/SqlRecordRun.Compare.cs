@@ -20,7 +20,7 @@ internal sealed partial class SqlRecordRun
             ct.ThrowIfCancellationRequested();
             if (previous is not null && KeyOrder.Compare(previous.Key, record.Key) == 0)
             {
-                throw new InvalidDataException($"{record.Where} has the key {record.KeyText}, like an earlier record; 'key' must name fields that identify one record");
+                throw new InvalidDataException($"{WhereOf(record)} has the key {record.KeyText}, like an earlier record; 'key' must name fields that identify one record");
             }
 
             previous = record;
@@ -35,7 +35,7 @@ internal sealed partial class SqlRecordRun
             {
                 _creates++;
                 List(new Change(ChangeKind.Create, record.KeyText, null, null));
-                Spool(_inserts, SqlChange.Insert, record.Key, record.Hash, record.Json);
+                Spool(_inserts, SqlChange.Insert, record.Key, record.Hash, record.Json.Span);
                 continue;
             }
 
@@ -96,13 +96,13 @@ internal sealed partial class SqlRecordRun
 
             _updates++;
             List(new Change(ChangeKind.Update, rows[i].Key, null, null) { Fields = changed });
-            Spool(_changes, SqlChange.Update, records[i].Key, records[i].Hash, records[i].Json);
+            Spool(_changes, SqlChange.Update, records[i].Key, records[i].Hash, records[i].Json.Span);
         }
 
         records.Clear();
     }
 
-    private void Spool(ChangeSpool spool, SqlChange kind, object?[] key, long hash, byte[] json)
+    private void Spool(ChangeSpool spool, SqlChange kind, object?[] key, long hash, ReadOnlySpan<byte> json)
     {
         if (_write)
         {

@@ -1,5 +1,7 @@
-using System.Text;
+using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Syncplane.Engine;
 using Syncplane.Planning;
@@ -26,11 +28,14 @@ internal sealed partial class SqlRecordRun : IRecordRun
     /// <summary>The <see cref="RowHash"/> of the compared fields as last written; NULL compares the row field by field.</summary>
     public const string HashColumn = "_synced_hash";
 
-    /// <summary>Rows compared field by field per lookup, and statements per round trip when writing.</summary>
+    /// <summary>Rows compared field by field per lookup.</summary>
     internal const int BatchSize = 500;
 
+    /// <summary>Updates and deletes held in memory before they are written.</summary>
+    internal const int WriteChunk = 20_000;
+
     /// <summary>Keys (and hashes) read from the table per round trip.</summary>
-    internal const int ScanChunk = 10_000;
+    internal const int ScanChunk = 50_000;
 
     /// <summary>Changes listed in detail in a plan; the counts cover all.</summary>
     internal const int ListedChanges = 1000;
@@ -49,15 +54,17 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private readonly HashSet<string> _recordFields;
     private readonly List<SqlColumn> _newColumns = [];
     private readonly List<Change> _listed = [];
-    private readonly List<(string Name, object? Value)> _fields = [];
-    private readonly List<(byte[] Utf8, string Name, SqlColumn? Column, bool IsKey)> _shape = [];
+    private readonly List<FieldShape> _shape = [];
+    private readonly List<string> _origins = [];
+    private readonly (string Name, ulong Seed, bool IsKey)[]? _compare;
+    private readonly long[] _compareSeen;
     private readonly string _tableName;
     private readonly RecordSpool _records;
     private readonly ChangeSpool _inserts;
     private readonly ChangeSpool _changes;
     private SqlColumn[]? _keyColumns;
     private bool _tableExists;
-    private long _sequence;
+    private long _stamp;
     private int _omitted, _creates, _updates, _deletes, _unchanged;
 
     private SqlRecordRun(SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, SqlTable? table, string spoolDirectory)
@@ -77,6 +84,8 @@ internal sealed partial class SqlRecordRun : IRecordRun
         _inDatabase = new HashSet<string>(db.Names);
         _recordFields = new HashSet<string>(db.Names);
         _tableExists = table is not null;
+        _compare = options.Compare?.Select(name => (name, RowHash.Seed(name), IsKey(name))).ToArray();
+        _compareSeen = new long[_compare?.Length ?? 0];
         foreach (var column in table?.Columns ?? [])
         {
             _columns[column.Name] = column;
@@ -118,12 +127,32 @@ internal sealed partial class SqlRecordRun : IRecordRun
 
     public async Task<Plan> PlanAsync(IAsyncEnumerable<SourceRecord> records, CancellationToken cancellationToken)
     {
-        await foreach (var record in records.WithCancellation(cancellationToken))
+        var started = Stopwatch.GetTimestamp();
+        var waited = 0L;
+        await using (var enumerator = records.GetAsyncEnumerator(cancellationToken))
         {
-            _records.Add(Spooled(record));
+            while (true)
+            {
+                var asked = Stopwatch.GetTimestamp();
+                var more = await enumerator.MoveNextAsync();
+                waited += Stopwatch.GetTimestamp() - asked;
+                if (!more)
+                {
+                    break;
+                }
+
+                Take(enumerator.Current);
+            }
         }
 
+        var read = Stopwatch.GetTimestamp();
         await MergeAsync(cancellationToken);
+        var merged = Stopwatch.GetElapsedTime(read);
+        var total = Stopwatch.GetElapsedTime(started);
+        _log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"sql destination: compared {_records.Count} record(s) in {total.TotalSeconds:F2} s ({_records.Count / Math.Max(total.TotalSeconds, 1e-3):F0}/s): " +
+            $"source (fetch and parse) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, checking and hashing {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
+            $"merging with the table {merged.TotalSeconds:F2} s"));
         var summary = new PlanSummary(_creates, _updates, _deletes, _unchanged, 0);
         _log.Info($"sql destination {_db.Description}, table {_options.Table}: {_creates} to insert, {_updates} to update, {_deletes} to delete, {_unchanged} unchanged");
         if (!_tableExists && _creates > 0)
@@ -169,8 +198,8 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
     }
 
-    /// <summary>Checks a record (an object with its key, values that fit their columns) and keeps it with the hash of its compared fields.</summary>
-    private SpooledRecord Spooled(SourceRecord record)
+    /// <summary>Checks a record (an object with its key, values that fit their columns) and spools it with the hash of its compared fields.</summary>
+    private void Take(in SourceRecord record)
     {
         var value = record.Value;
         if (value.ValueKind != JsonValueKind.Object)
@@ -191,98 +220,166 @@ internal sealed partial class SqlRecordRun : IRecordRun
                 throw new InvalidDataException($"{record.Where}: key field '{_key[i]}' is {field.ValueKind.ToString().ToLowerInvariant()}; it must be a string, number or boolean");
             }
 
-            var column = ColumnFor(_key[i], field, record.Where, isKey: true)!;
-            keyValues[i] = FieldValues.FromJson(field, column.Kind!.Value, _key[i], record.Where, _options.Table.ToString());
+            var column = _keyColumns?[i] ?? ColumnFor(_key[i], field, record.Where, isKey: true)!;
+            keyValues[i] = FieldValues.TryFromJson(field, column.Kind!.Value, out var converted)
+                ? converted
+                : throw FieldValues.Mismatch(field, column.Kind!.Value, _key[i], record.Where, _tableName);
         }
 
         _keyColumns ??= [.. _key.Select(k => _columns[k])];
-        _fields.Clear();
+        var hash = new RowHash();
+        var scratch = new RowHash();
+        _stamp++;
         var position = 0;
         foreach (var property in value.EnumerateObject())
         {
-            var (name, column, isKey) = FieldAt(position++, property, record.Where);
-            if (isKey)
+            var shape = FieldAt(position++, property, record);
+            if (shape.IsKey)
             {
                 continue;
             }
 
-            if (column is not null)
+            if (_compare is null)
             {
-                _recordFields.Add(column.Name);
-                _fields.Add((column.Name, FieldValues.FromJson(property.Value, column.Kind!.Value, name, record.Where, _tableName)));
+                if (shape.Column is null)
+                {
+                    hash.AddNull(RowHash.Seed(property.Name));
+                }
+                else
+                {
+                    AddField(ref hash, shape.Seed, property.Value, shape.Column, shape.Name, record);
+                }
+
+                continue;
             }
-            else
+
+            // compare: a field outside the list is still checked; one listed under two spellings counts under each.
+            var first = true;
+            foreach (var at in shape.CompareAt)
             {
-                _fields.Add((name, null));
+                if (_compareSeen[at] != _stamp)
+                {
+                    _compareSeen[at] = _stamp;
+                    if (shape.Column is null)
+                    {
+                        hash.AddNull(_compare[at].Seed);
+                    }
+                    else if (first)
+                    {
+                        AddField(ref hash, _compare[at].Seed, property.Value, shape.Column, shape.Name, record);
+                    }
+                    else
+                    {
+                        hash.Add(_compare[at].Seed, FieldValues.FromJson(property.Value, shape.Column.Kind!.Value, shape.Name, record.Where, _tableName));
+                    }
+
+                    first = false;
+                }
+            }
+
+            if (first && shape.Column is not null)
+            {
+                AddField(ref scratch, shape.Seed, property.Value, shape.Column, shape.Name, record);
             }
         }
 
-        return new SpooledRecord(keyValues, HashOf(_fields), JsonMarshal.GetRawUtf8Value(value).ToArray(), record.Where, _sequence++);
+        for (var at = 0; at < (_compare?.Length ?? 0); at++)
+        {
+            if (_compareSeen[at] != _stamp && !_compare![at].IsKey)
+            {
+                hash.AddNull(_compare[at].Seed);
+            }
+        }
+
+        _records.Add(keyValues, hash.Value, JsonMarshal.GetRawUtf8Value(value), OriginOf(record), record.Page is null ? 0 : record.Index);
+    }
+
+    /// <summary>Checks a field's value against its column and hashes it, from its bytes for the common kinds (see <see cref="FieldBytes"/>).</summary>
+    private void AddField(ref RowHash hash, ulong seed, JsonElement value, SqlColumn column, string name, in SourceRecord record)
+    {
+        var kind = column.Kind!.Value;
+        if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                raw = raw[1..^1];
+            }
+
+            switch (kind)
+            {
+                case ColumnKind.Numeric or ColumnKind.Integer when FieldBytes.TryNumber(raw, out var negative, out var mantissa, out var scale) && (scale == 0 || kind == ColumnKind.Numeric):
+                    hash.AddNumber(seed, negative, mantissa, scale);
+                    return;
+                case ColumnKind.Text when value.ValueKind == JsonValueKind.String && FieldBytes.IsPlainAscii(raw):
+                    hash.AddAscii(seed, raw);
+                    return;
+                case ColumnKind.Date when value.ValueKind == JsonValueKind.String && FieldBytes.TryDate(raw, out var day):
+                    hash.AddDate(seed, day);
+                    return;
+            }
+        }
+
+        hash.Add(seed, FieldValues.TryFromJson(value, kind, out var converted) ? converted : throw FieldValues.Mismatch(value, kind, name, record.Where, _tableName));
     }
 
     /// <summary>
-    /// The field at <paramref name="position"/> of a record and its column. Upstreams send their records' fields in one
-    /// order, so the previous record's field at that position, compared by its UTF-8 name, usually answers without
-    /// allocating the name or looking the column up.
+    /// The field at <paramref name="position"/> of a record: its name, column and hash seeds. Upstreams send their records'
+    /// fields in one order, so the previous record's field at that position, compared by its UTF-8 name, usually answers
+    /// without allocating the name or looking the column up.
     /// </summary>
-    private (string Name, SqlColumn? Column, bool IsKey) FieldAt(int position, JsonProperty property, string where)
+    private FieldShape FieldAt(int position, JsonProperty property, in SourceRecord record)
     {
         if (position < _shape.Count && property.NameEquals(_shape[position].Utf8))
         {
-            var known = _shape[position];
-            return (known.Name, known.Column, known.IsKey);
+            return _shape[position];
         }
 
         var name = property.Name;
         var isKey = IsKey(name);
-        var column = isKey ? null : ColumnFor(name, property.Value, where, isKey: false);
+        var column = isKey ? null : ColumnFor(name, property.Value, record.Where, isKey: false);
+        if (column is not null)
+        {
+            _recordFields.Add(column.Name);
+        }
+
+        var hashed = column?.Name ?? name;
+        var compareAt = _compare is null ? [] : Enumerable.Range(0, _compare.Length).Where(i => _db.Names.Equals(_compare[i].Name, hashed)).ToArray();
+        var shape = new FieldShape(Encoding.UTF8.GetBytes(name), name, column, isKey, RowHash.Seed(hashed), compareAt);
         if (position <= _shape.Count && (isKey || column is not null))
         {
-            var entry = (System.Text.Encoding.UTF8.GetBytes(name), name, column, isKey);
             if (position == _shape.Count)
             {
-                _shape.Add(entry);
+                _shape.Add(shape);
             }
             else
             {
-                _shape[position] = entry;
+                _shape[position] = shape;
             }
         }
 
-        return (name, column, isKey);
+        return shape;
     }
 
-    /// <summary>The <see cref="RowHash"/> of the compared fields: every field of the record, or the <c>compare</c> list (a field the record lacks counts as null).</summary>
-    private long HashOf(List<(string Name, object? Value)> fields)
+    /// <summary>The index of the record's origin (its page, shared by the page's records) in <see cref="_origins"/>.</summary>
+    private int OriginOf(in SourceRecord record)
     {
-        var hash = new RowHash();
-        if (_options.Compare is null)
+        var origin = record.Page ?? record.Where;
+        if (_origins.Count == 0 || !ReferenceEquals(_origins[^1], origin))
         {
-            foreach (var (name, value) in fields)
-            {
-                hash.Add(name, value);
-            }
-
-            return hash.Value;
+            _origins.Add(origin);
         }
 
-        foreach (var name in _options.Compare)
-        {
-            if (!IsKey(name))
-            {
-                var at = fields.FindIndex(f => _db.Names.Equals(f.Name, name));
-                hash.Add(name, at < 0 ? null : fields[at].Value);
-            }
-        }
-
-        return hash.Value;
+        return _origins.Count - 1;
     }
+
+    private string WhereOf(SpooledRecord record) => record.Index == 0 ? _origins[record.Page] : SourceRecord.Of(_origins[record.Page], record.Index);
 
     /// <summary>A spooled record's fields converted again (it was checked when it arrived), for comparing or writing.</summary>
-    private SqlRow RowOf(object?[] key, byte[] json)
+    private SqlRow RowOf(object?[] key, ReadOnlyMemory<byte> json)
     {
         var fields = new Dictionary<string, object?>(_db.Names);
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json.Span);
         using var document = JsonDocument.ParseValue(ref reader);
         foreach (var property in document.RootElement.EnumerateObject())
         {
@@ -351,4 +448,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
         _newColumns.Add(column);
         return column;
     }
+
+    /// <summary>A record field as the run learned it: its name (UTF-8 and text), column, whether it is a key field, the hash seed of its name and its places in the <c>compare</c> list.</summary>
+    private sealed record FieldShape(byte[] Utf8, string Name, SqlColumn? Column, bool IsKey, ulong Seed, int[] CompareAt);
 }

@@ -47,6 +47,12 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         try
         {
             await _connection.OpenAsync(cancellationToken);
+            // The run reads the whole table's keys in one scan: a larger page cache and memory-mapped reads serve it.
+            await using (var pragmas = new SqliteCommand("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456", _connection))
+            {
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             _transaction = _connection.BeginTransaction(deferred: true);
         }
         catch (SqliteException ex)
@@ -95,6 +101,8 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         ColumnKind.Timestamp => "TIMESTAMP",
         _ => "JSON",
     };
+
+    public override string TableOptions => " WITHOUT ROWID";
 
     public override async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
     {

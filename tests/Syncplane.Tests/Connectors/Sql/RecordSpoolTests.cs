@@ -16,7 +16,7 @@ public sealed class RecordSpoolTests
         {
             for (var i = 0; i < keys.Count; i++)
             {
-                spool.Add(new SpooledRecord([keys[i]], i, Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"), $"record {i}", i));
+                spool.Add([keys[i]], i, Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"), page: i / 10, index: i % 10 + 1);
             }
 
             Assert.NotEmpty(System.IO.Directory.GetFiles(dir.Path));
@@ -24,11 +24,26 @@ public sealed class RecordSpoolTests
 
             var expected = keys.Select((k, i) => (Key: k, Sequence: (long)i)).OrderBy(r => r.Key, StringComparer.Ordinal).ThenBy(r => r.Sequence).ToList();
             Assert.Equal(expected, sorted.Select(r => ((string)r.Key[0]!, r.Sequence)));
-            Assert.All(sorted, r => Assert.Equal($"{{\"n\":{r.Sequence}}}", Encoding.UTF8.GetString(r.Json)));
-            Assert.All(sorted, r => Assert.Equal((r.Hash, $"record {r.Sequence}"), (r.Sequence, r.Where)));
+            Assert.All(sorted, r => Assert.Equal($"{{\"n\":{r.Sequence}}}", Encoding.UTF8.GetString(r.Json.Span)));
+            Assert.All(sorted, r => Assert.Equal((r.Hash, r.Hash / 10, r.Hash % 10 + 1), (r.Sequence, (long)r.Page, (long)r.Index)));
         }
 
         Assert.Empty(System.IO.Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public async Task RecordsArrivingInKeyOrder_AcrossRuns_ComeBackInThatOrder()
+    {
+        using var dir = new TempDirectory();
+        await using var spool = new RecordSpool(dir.Path, runLength: 10);
+        for (var i = 0; i < 95; i++)
+        {
+            spool.Add([$"k{i / 2:D3}"], i, Encoding.UTF8.GetBytes($"{i}"), page: 0, index: i + 1);
+        }
+
+        var sorted = spool.ReadSorted().ToList();
+
+        Assert.Equal(Enumerable.Range(0, 95).Select(i => ($"k{i / 2:D3}", (long)i, $"{i}")), sorted.Select(r => ((string)r.Key[0]!, r.Sequence, Encoding.UTF8.GetString(r.Json.Span))));
     }
 
     [Fact]
