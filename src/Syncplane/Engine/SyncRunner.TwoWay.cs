@@ -24,8 +24,8 @@ public sealed partial class SyncRunner
     private async Task<Outcome> SyncBothWaysAsync(TargetConfig target, RunOptions options, ConnectorContext context, IProgress<int>? progress, CancellationToken ct)
     {
         var log = context.Log;
-        var sourceOptions = (DirectoryOptions)target.Source!.Options;
-        var destinationOptions = (DirectoryOptions)target.Destination!.Options;
+        var sourceOptions = WithoutGitMetadata((DirectoryOptions)target.Source!.Options);
+        var destinationOptions = WithoutGitMetadata((DirectoryOptions)target.Destination!.Options);
         var sides = new Dictionary<TwoWaySide, DirectoryReplica>
         {
             [TwoWaySide.Source] = DirectoryConnectorFactory.Replica(sourceOptions, destinationOptions, context),
@@ -89,6 +89,7 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Succeeded, plan.IsEmpty ? $"dry run: in sync ({twoWay.Unchanged} item(s))" : $"dry run: {DescribeSides(twoWay, planned: true)}, nothing written") { Plan = plan };
         }
 
+        var workTrees = await WorkTreeSidesAsync(target, sides, log, ct);
         HashSet<string> skipped;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
         {
@@ -108,6 +109,8 @@ public sealed partial class SyncRunner
             log.Info($"timings: {timings}");
         }
 
+        var commit = await CommitReceivedAsync(target, workTrees, twoWay, sides, skipped, log, ct);
+
         var left = skipped.Count == 0 ? "" : $"; {skipped.Count} item(s) changed during the run and were left for the next run ({string.Join(", ", skipped.Order(StringComparer.Ordinal).Take(5))}{(skipped.Count > 5 ? ", …" : "")})";
         if (skipped.Count > 0)
         {
@@ -116,10 +119,11 @@ public sealed partial class SyncRunner
 
         return new Outcome(RunStatus.Succeeded, plan.IsEmpty
             ? $"in sync: nothing to change ({twoWay.Unchanged} item(s))"
-            : $"synced both ways{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: false)}{left}")
+            : $"synced both ways{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: false)}{left}{commit?.Describe()}")
         {
             Plan = plan,
-            Revision = RunRevision.Of(source, null),
+            CommitSha = commit?.Commit,
+            Revision = RunRevision.Of(source, commit?.Commit),
             Changed = !plan.IsEmpty,
         };
     }
