@@ -38,7 +38,10 @@ public sealed class GitWorkTreeTests
         Assert.Equal("from b, later", repo.Run(["show", "HEAD:notes.md"]));
         Assert.Equal("from a", repo.Run(["show", $"HEAD:{keptAs}"]));
         Assert.Equal("", repo.Run(["status", "--porcelain"]));
-        await bed.AssertBothAsync("from-b.txt=B", $"{keptAs}=from a", "notes.md=from b, later");
+        string[] both = ["from-b.txt=B", $"{keptAs}=from a", "notes.md=from b, later"];
+        Assert.Equal(both.Order(StringComparer.Ordinal), bed.Tree("a").Where(k => !k.StartsWith(".git", StringComparison.Ordinal)));
+        Assert.Equal(both.Order(StringComparer.Ordinal), bed.Tree("b"));
+        Assert.Empty((await bed.RunAsync()).Plan!.Changes);
     }
 
     [Fact]
