@@ -5,6 +5,7 @@
 #   bench/bisync/run.sh                  # 100,000 files, 3 rounds (median reported)
 #   FILES=5000 ROUNDS=1 bench/bisync/run.sh
 #   WORK=/some/dir KEEP=1 bench/bisync/run.sh   # keep the trees afterwards
+#   WORK=/some/dir REUSE_CLI=1 bench/bisync/run.sh  # reuse the CLI an earlier run published there
 #
 # Each tool gets its own pair of folders, a (the tree of bench/dirsync/make_tree.py) and b (empty), and each
 # round measures the whole process with /usr/bin/time (wall seconds, peak RSS):
@@ -33,11 +34,18 @@ for tool in unison rclone python3 dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
 done
 
-RID=$(dotnet --info | awk '/RID:/ { print $2; exit }')
-echo "publishing the CLI (Release, ReadyToRun, $RID)" >&2
-dotnet publish "$REPO/src/Syncplane.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true \
-  -o "$WORK/cli" -v quiet -nologo >/dev/null
 CLI="$WORK/cli/syncplane.dll"
+if [[ -n "${REUSE_CLI:-}" && -f "$CLI" ]]; then
+  echo "reusing the CLI in $WORK/cli" >&2
+else
+  RID=$(dotnet --info | awk '/RID:/ { print $2 }' | head -1)
+  echo "publishing the CLI (Release, ReadyToRun, $RID)" >&2
+  if ! dotnet publish "$REPO/src/Syncplane.Cli" -c Release -r "$RID" --self-contained false -p:PublishReadyToRun=true \
+    -o "$WORK/cli" -v quiet -nologo >"$WORK/publish.log" 2>&1; then
+    tail -20 "$WORK/publish.log" >&2
+    exit 1
+  fi
+fi
 [[ -f "$CLI" ]] || { echo "no CLI at $CLI" >&2; exit 1; }
 
 if [[ ! -d "$WORK/tree" ]]; then

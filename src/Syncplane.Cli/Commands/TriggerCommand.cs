@@ -14,11 +14,12 @@ internal static class TriggerCommand
         var store = CliOptions.Store();
         var json = CliOptions.Json();
         var target = new Argument<string>("TARGET") { Description = "The target to run" };
-        var command = new Command("trigger", "Queue a manual run of a target (it jumps ahead of scheduled work; coalesces with a queued one)") { config, store, json, target };
+        var resync = new Option<bool>("--resync") { Description = "Bidirectional targets: the queued run resyncs (the union of both sides, the newer copy wins)" };
+        var command = new Command("trigger", "Queue a manual run of a target (it jumps ahead of scheduled work; coalesces with a queued one)") { config, store, json, resync, target };
         command.SetAction(async (result, ct) =>
         {
             await using var session = await CliSession.OpenAsync(result.GetValue(config)!, result.GetValue(store), ct);
-            return session is null ? ExitCodes.InvalidInput : await QueueAsync(session, result.GetValue(target)!, result.GetValue(json), ct);
+            return session is null ? ExitCodes.InvalidInput : await QueueAsync(session, result.GetValue(target)!, result.GetValue(json), result.GetValue(resync), ct);
         });
         return command;
     }
@@ -54,7 +55,7 @@ internal static class TriggerCommand
         return command;
     }
 
-    private static async Task<int> QueueAsync(CliSession session, string target, bool json, CancellationToken ct)
+    private static async Task<int> QueueAsync(CliSession session, string target, bool json, bool resync, CancellationToken ct)
     {
         if (session.Config.Targets.FirstOrDefault(t => t.Name == target) is not { } config)
         {
@@ -62,8 +63,14 @@ internal static class TriggerCommand
             return ExitCodes.InvalidInput;
         }
 
-        var queued = await ManualRuns.SyncNowAsync(session.Config, session.Store, session.Time, config, "manual", ct);
-        await Audit.RecordAsync(session.Store, "run.trigger", target, new { run_id = queued.RunId, coalesced = queued.Coalesced }, ct);
+        if (resync && ManualRuns.ResyncRefusal(config) is { } why)
+        {
+            LogOutput.Error(why);
+            return ExitCodes.InvalidInput;
+        }
+
+        var queued = await ManualRuns.SyncNowAsync(session.Config, session.Store, session.Time, config, "manual", ct, resync);
+        await Audit.RecordAsync(session.Store, "run.trigger", target, new { run_id = queued.RunId, coalesced = queued.Coalesced, resync }, ct);
         Print(target, queued, json, null);
         return ExitCodes.Success;
     }

@@ -28,7 +28,7 @@ internal static class TargetsEndpoints
         api.MapGet("/targets/{name}/status", StatusAsync).RequireAuthorization(Policies.Viewer).WithName("GetTargetStatus")
             .WithSummary("One target's telemetry (seed 003's sync-status fields)");
         api.MapPost("/targets/{name}/sync", SyncAsync).RequireAuthorization(Policies.Operator).WithName("SyncTarget")
-            .WithSummary("Queue a manual run now (202 with the run id; coalesces with a queued run)");
+            .WithSummary("Queue a manual run now (202 with the run id; coalesces with a queued run; ?resync=true resyncs a bidirectional target)");
         api.MapPatch("/targets/{name}/frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).WithName("SetTargetFrequency")
             .WithSummary("Override the target's schedule at run time ({\"frequency\": \"30min\"}; null goes back to the config's)");
         api.MapPost("/targets/{name}/pause", PauseAsync).RequireAuthorization(Policies.Admin).WithName("PauseTarget")
@@ -78,22 +78,33 @@ internal static class TargetsEndpoints
     private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string name, CancellationToken cancellationToken) =>
         Find(context, name) is { } target ? Results.Ok(await cache.OneAsync(target, cancellationToken)) : UnknownTarget(context, name);
 
-    private static async Task<IResult> SyncAsync(ServerContext context, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
+    private static async Task<IResult> SyncAsync(ServerContext context, ClaimsPrincipal user, string name, string? resync, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
             return UnknownTarget(context, name);
         }
 
-        var queued = await SyncNowAsync(context, user, target, cancellationToken);
+        if (resync is not null && !bool.TryParse(resync, out _))
+        {
+            return Problems.BadRequest($"resync must be true or false, found '{resync}'");
+        }
+
+        var resyncing = resync is not null && bool.Parse(resync);
+        if (resyncing && ManualRuns.ResyncRefusal(target) is { } why)
+        {
+            return Problems.BadRequest(why);
+        }
+
+        var queued = await SyncNowAsync(context, user, target, cancellationToken, resyncing);
         return Results.Accepted($"/api/v1/runs/{queued.RunId}", new { run_id = queued.RunId, job_id = queued.RunId, status = "queued", coalesced = queued.Coalesced });
     }
 
     /// <summary>Queues a manual run (trigger <c>api</c>) and audits who asked.</summary>
-    internal static async Task<EnqueueResult> SyncNowAsync(ServerContext context, ClaimsPrincipal user, TargetConfig target, CancellationToken cancellationToken)
+    internal static async Task<EnqueueResult> SyncNowAsync(ServerContext context, ClaimsPrincipal user, TargetConfig target, CancellationToken cancellationToken, bool resync = false)
     {
-        var queued = await ManualRuns.SyncNowAsync(context.Config, context.Store, context.Time, target, "api", cancellationToken);
-        await AuditTrail.RecordAsync(context, user, "run.trigger", target.Name, new { run_id = queued.RunId, coalesced = queued.Coalesced });
+        var queued = await ManualRuns.SyncNowAsync(context.Config, context.Store, context.Time, target, "api", cancellationToken, resync);
+        await AuditTrail.RecordAsync(context, user, "run.trigger", target.Name, new { run_id = queued.RunId, coalesced = queued.Coalesced, resync });
         return queued;
     }
 

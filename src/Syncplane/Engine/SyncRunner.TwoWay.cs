@@ -24,29 +24,34 @@ public sealed partial class SyncRunner
     private async Task<Outcome> SyncBothWaysAsync(TargetConfig target, RunOptions options, ConnectorContext context, IProgress<int>? progress, CancellationToken ct)
     {
         var log = context.Log;
-        var sourceOptions = (DirectoryOptions)target.Source!.Options;
-        var destinationOptions = (DirectoryOptions)target.Destination!.Options;
+        var sourceOptions = WithoutGitMetadata((DirectoryOptions)target.Source!.Options);
+        var destinationOptions = WithoutGitMetadata((DirectoryOptions)target.Destination!.Options);
         var sides = new Dictionary<TwoWaySide, DirectoryReplica>
         {
             [TwoWaySide.Source] = DirectoryConnectorFactory.Replica(sourceOptions, destinationOptions, context),
             [TwoWaySide.Destination] = DirectoryConnectorFactory.Replica(destinationOptions, sourceOptions, context),
         };
 
+        // Both walks and the listing's load at once: a re-sync of an unchanged tree is mostly these three.
+        var timings = new PhaseTimings(time);
         Snapshot source, destination;
+        Listing? listing;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
         {
+            var stored = ListingOfAsync(target, sides, log, ct);
             var a = sides[TwoWaySide.Source].SnapshotAsync(ct);
             var b = sides[TwoWaySide.Destination].SnapshotAsync(ct);
-            await Task.WhenAll(a, b);
-            (source, destination) = (await a, await b);
+            await Task.WhenAll(a, b, stored);
+            (source, destination, listing) = (await a, await b, await stored);
+            timings.Lap("walks and listing load");
         }
 
-        var listing = await ListingOfAsync(target, sides, log, ct);
         if (listing is null && !options.Resync)
         {
             throw new GateFailedException("first run",
                 $"no listing of an earlier two-way sync of '{target.Name}': without one, a file on one side only could be new there or deleted on the other, " +
-                $"so nothing is guessed. Run once with --resync (syncplane run --target {target.Name} --resync; add --dry-run to see it first): " +
+                $"so nothing is guessed. Run once with --resync (syncplane run --target {target.Name} --resync; add --dry-run to see it first; " +
+                $"or queue one: syncplane trigger --resync {target.Name}, POST /api/v1/targets/{target.Name}/sync?resync=true): " +
                 "it copies what either side lacks and, where both have a file that differs, the newer wins; later runs sync changes both ways");
         }
 
@@ -63,6 +68,7 @@ public sealed partial class SyncRunner
         {
             twoWay = await TwoWayPlanner.PlanAsync(source, destination, options.Resync ? null : listing, target.Conflicts, (side, item, c) => sides[side].HashAsync(item, c), ct);
             plan = twoWay.ToPlan();
+            timings.Lap("compare");
             log.Info($"plan{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: true)}, {twoWay.Unchanged} unchanged");
             foreach (var conflict in twoWay.Conflicts)
             {
@@ -83,6 +89,7 @@ public sealed partial class SyncRunner
             return new Outcome(RunStatus.Succeeded, plan.IsEmpty ? $"dry run: in sync ({twoWay.Unchanged} item(s))" : $"dry run: {DescribeSides(twoWay, planned: true)}, nothing written") { Plan = plan };
         }
 
+        var workTrees = await WorkTreeSidesAsync(target, sides, log, ct);
         HashSet<string> skipped;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
         {
@@ -92,8 +99,17 @@ public sealed partial class SyncRunner
             }
 
             skipped = await ApplyBothWaysAsync(twoWay, sides, progress, ct);
-            await store.SaveListingAsync(target.Name, TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root), ct);
+            timings.Lap("apply");
+            if (TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root) is { } after)
+            {
+                await store.SaveListingAsync(target.Name, after, ct);
+            }
+
+            timings.Lap("listing save");
+            log.Info($"timings: {timings}");
         }
+
+        var commit = await CommitReceivedAsync(target, workTrees, twoWay, sides, skipped, log, ct);
 
         var left = skipped.Count == 0 ? "" : $"; {skipped.Count} item(s) changed during the run and were left for the next run ({string.Join(", ", skipped.Order(StringComparer.Ordinal).Take(5))}{(skipped.Count > 5 ? ", …" : "")})";
         if (skipped.Count > 0)
@@ -103,10 +119,11 @@ public sealed partial class SyncRunner
 
         return new Outcome(RunStatus.Succeeded, plan.IsEmpty
             ? $"in sync: nothing to change ({twoWay.Unchanged} item(s))"
-            : $"synced both ways{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: false)}{left}")
+            : $"synced both ways{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: false)}{left}{commit?.Describe()}")
         {
             Plan = plan,
-            Revision = RunRevision.Of(source, null),
+            CommitSha = commit?.Commit,
+            Revision = RunRevision.Of(source, commit?.Commit),
             Changed = !plan.IsEmpty,
         };
     }

@@ -22,7 +22,7 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
     {
         var log = new RunLog(secrets, time, onLog);
         var waits = new RunWaits(store, lease.RunId, log, time, onWait: null);
-        return AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger, Attempt = lease.Attempt, LinkedTraceParent = lease.TraceParent }, log, waits, progress, canPostpone: true, cancellationToken);
+        return AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger, Attempt = lease.Attempt, LinkedTraceParent = lease.TraceParent, Resync = lease.Resync }, log, waits, progress, canPostpone: true, cancellationToken);
     }
 
     /// <param name="log">The run's log; the completion carries the lines not yet recorded.</param>

@@ -1,23 +1,24 @@
 using Syncplane.Planning;
 using Syncplane.Planning.TwoWay;
-using Syncplane.Storage;
 
 namespace Syncplane.Engine;
 
-/// <summary>The listing a successful two-way run leaves: what each side holds now, as rows that differ from the old listing.</summary>
+/// <summary>The listing a successful two-way run leaves: what each side holds now.</summary>
 internal static class TwoWayListing
 {
     /// <param name="plan">The applied plan (its side items are the snapshots, with computed hashes).</param>
     /// <param name="old">The listing the plan was made against; null for a resync.</param>
     /// <param name="skipped">Keys left alone because they changed during the run: their old rows stay on both sides.</param>
-    public static ListingChanges After(TwoWayPlan plan, Listing? old, IReadOnlySet<string> skipped, string sourceRoot, string destinationRoot)
+    /// <returns>The new listing, or null when it is the old one (an unchanged re-sync writes nothing).</returns>
+    public static Listing? After(TwoWayPlan plan, Listing? old, IReadOnlySet<string> skipped, string sourceRoot, string destinationRoot)
     {
-        var (sourceUpserts, sourceDeletes) = Side(plan, TwoWaySide.Source, old?.Source, skipped);
-        var (destinationUpserts, destinationDeletes) = Side(plan, TwoWaySide.Destination, old?.Destination, skipped);
-        return new ListingChanges(sourceRoot, destinationRoot, sourceUpserts, sourceDeletes, destinationUpserts, destinationDeletes);
+        var (source, sourceChanged) = Side(plan, TwoWaySide.Source, old?.Source, skipped);
+        var (destination, destinationChanged) = Side(plan, TwoWaySide.Destination, old?.Destination, skipped);
+        var same = old is not null && !sourceChanged && !destinationChanged && old.SourceRoot == sourceRoot && old.DestinationRoot == destinationRoot;
+        return same ? null : new Listing(source, destination, sourceRoot, destinationRoot);
     }
 
-    private static (List<Item> Upserts, List<string> Deletes) Side(TwoWayPlan plan, TwoWaySide side, IReadOnlyDictionary<string, Item>? old, IReadOnlySet<string> skipped)
+    private static (Dictionary<string, Item> Items, bool Changed) Side(TwoWayPlan plan, TwoWaySide side, IReadOnlyDictionary<string, Item>? old, IReadOnlySet<string> skipped)
     {
         old ??= new Dictionary<string, Item>();
         var now = new Dictionary<string, Item>(plan.ItemsOf(side), StringComparer.Ordinal);
@@ -45,25 +46,35 @@ internal static class TwoWayListing
             }
         }
 
-        var upserts = new List<Item>();
+        var changed = now.Count != old.Count;
+        var hashesKept = new List<Item>();
         foreach (var (key, item) in now)
         {
             if (!old.TryGetValue(key, out var listed))
             {
-                upserts.Add(item);
+                changed = true;
             }
             else if (item != listed)
             {
                 // A hash computed before stays while the file is unchanged.
-                var kept = item.Hash is null && listed.Hash is not null && TwoWayPlanner.QuickSame(item, listed) ? item with { Hash = listed.Hash } : item;
-                if (kept != listed)
+                if (item.Hash is null && listed.Hash is not null && TwoWayPlanner.QuickSame(item, listed))
                 {
-                    upserts.Add(kept);
+                    var kept = item with { Hash = listed.Hash };
+                    hashesKept.Add(kept);
+                    changed |= kept != listed;
+                }
+                else
+                {
+                    changed = true;
                 }
             }
         }
 
-        var deletes = old.Keys.Where(k => !now.ContainsKey(k)).ToList();
-        return (upserts, deletes);
+        foreach (var item in hashesKept)
+        {
+            now[item.Key] = item;
+        }
+
+        return (now, changed);
     }
 }

@@ -7,14 +7,33 @@ namespace Syncplane.Operations;
 internal static class ManualRuns
 {
     /// <summary>Queues a manual run of <paramref name="target"/> (priority <see cref="RunPriority.Manual"/>); coalesces with a queued run.</summary>
-    public static Task<EnqueueResult> SyncNowAsync(SyncplaneConfig config, ISyncStore store, TimeProvider time, TargetConfig target, string trigger, CancellationToken cancellationToken)
+    /// <param name="resync">A bidirectional target's run that resyncs (see <see cref="ResyncRefusal"/>).</param>
+    public static Task<EnqueueResult> SyncNowAsync(
+        SyncplaneConfig config, ISyncStore store, TimeProvider time, TargetConfig target, string trigger, CancellationToken cancellationToken, bool resync = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(target);
-        var request = new RunRequest(target.Name, trigger, RunPriority.Manual, time.GetUtcNow(), target.Direction.ToString().ToLowerInvariant(), config.Defaults.DryRun);
+        if (resync && ResyncRefusal(target) is { } why)
+        {
+            throw new ArgumentException(why, nameof(resync));
+        }
+
+        var request = new RunRequest(target.Name, trigger, RunPriority.Manual, time.GetUtcNow(), target.Direction.ToString().ToLowerInvariant(), config.Defaults.DryRun)
+        {
+            Resync = resync,
+        };
         return store.EnqueueAsync(request, cancellationToken);
+    }
+
+    /// <summary>Why <paramref name="target"/> cannot resync (only bidirectional targets do), or null.</summary>
+    public static string? ResyncRefusal(TargetConfig target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return target.Direction == SyncDirection.Bidirectional
+            ? null
+            : $"resync applies to bidirectional targets only; target '{target.Name}' syncs {target.Direction.ToString().ToLowerInvariant()}";
     }
 
     /// <summary>

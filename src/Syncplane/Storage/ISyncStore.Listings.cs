@@ -1,4 +1,3 @@
-using Syncplane.Planning;
 using Syncplane.Planning.TwoWay;
 
 namespace Syncplane.Storage;
@@ -8,15 +7,7 @@ public partial interface ISyncStore
     /// <summary>The listing the last successful run of a bidirectional target saved; null before its first (a resync).</summary>
     Task<Listing?> GetListingAsync(string target, CancellationToken cancellationToken);
 
-    /// <summary>Saves a bidirectional target's listing after a successful run: both sides' changes and the roots, in one transaction.</summary>
-    Task SaveListingAsync(string target, ListingChanges changes, CancellationToken cancellationToken);
+    /// <summary>Replaces a bidirectional target's listing (both sides and the roots) after a successful run, in one transaction.</summary>
+    /// <remarks>Each side is kept as one compressed value, so a save is one row however many items the sides hold.</remarks>
+    Task SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken);
 }
-
-/// <summary>What a run changes in a listing: each side's upserts and deletes (only the rows that differ) and the roots.</summary>
-public sealed record ListingChanges(
-    string SourceRoot,
-    string DestinationRoot,
-    IReadOnlyCollection<Item> SourceUpserts,
-    IReadOnlyCollection<string> SourceDeletes,
-    IReadOnlyCollection<Item> DestinationUpserts,
-    IReadOnlyCollection<string> DestinationDeletes);

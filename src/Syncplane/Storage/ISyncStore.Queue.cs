@@ -97,6 +97,9 @@ public sealed record RunRequest(string Target, string Trigger, RunPriority Prior
     /// to it wherever it runs; a request that coalesces into a run that has one leaves it. Null when not traced.
     /// </summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>A bidirectional target's run that resyncs (<c>--resync</c>); a request that coalesces into a queued run makes it resync.</summary>
+    public bool Resync { get; init; }
 }
 
 /// <summary>The queued run a request ended up in.</summary>
@@ -107,4 +110,7 @@ public sealed record RunLease(long RunId, string Target, long Fence, int Attempt
 {
     /// <summary>The traceparent stored with the run when it was queued (<see cref="RunRequest.TraceParent"/>).</summary>
     public string? TraceParent { get; init; }
+
+    /// <summary>The run resyncs (<see cref="RunRequest.Resync"/>).</summary>
+    public bool Resync { get; init; }
 }

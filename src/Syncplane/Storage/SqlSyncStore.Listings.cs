@@ -1,10 +1,12 @@
+using Syncplane.Planning;
 using Syncplane.Planning.TwoWay;
 
 namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
-    // A listing's items are item_index rows under sides of their own, written by the same bulk paths as one-way indexes.
+    // Listings saved before each side became one compressed value (ListingCodec) kept their items as item_index rows
+    // under these sides; they are read once and removed by the next save.
     private const string ListingSourceSide = "listing:source";
     private const string ListingDestinationSide = "listing:destination";
 
@@ -13,8 +15,9 @@ internal abstract partial class SqlSyncStore
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         string sourceRoot, destinationRoot;
+        byte[]? sourceItems, destinationItems;
         await using (var connection = await OpenAsync(cancellationToken))
-        await using (var command = Command(connection, "SELECT source_root, destination_root FROM listings WHERE target = @target"))
+        await using (var command = Command(connection, "SELECT source_root, destination_root, source_items, destination_items FROM listings WHERE target = @target"))
         {
             Add(command, "@target", target);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -24,29 +27,52 @@ internal abstract partial class SqlSyncStore
             }
 
             (sourceRoot, destinationRoot) = (reader.GetString(0), reader.GetString(1));
+            sourceItems = reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2);
+            destinationItems = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
         }
 
-        var source = GetItemIndexAsync(target, ListingSourceSide, cancellationToken);
-        var destination = GetItemIndexAsync(target, ListingDestinationSide, cancellationToken);
-        return new Listing(await source, await destination, sourceRoot, destinationRoot);
+        if (sourceItems is not null && destinationItems is not null)
+        {
+            var source = Task.Run(() => ListingCodec.Decode(sourceItems), cancellationToken);
+            var destination = ListingCodec.Decode(destinationItems);
+            return new Listing(await source, destination, sourceRoot, destinationRoot);
+        }
+
+        return new Listing(
+            await GetItemIndexAsync(target, ListingSourceSide, cancellationToken),
+            await GetItemIndexAsync(target, ListingDestinationSide, cancellationToken),
+            sourceRoot,
+            destinationRoot);
     }
 
     /// <inheritdoc />
-    public async Task SaveListingAsync(string target, ListingChanges changes, CancellationToken cancellationToken)
+    public async Task SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
-        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentNullException.ThrowIfNull(listing);
+        var source = Task.Run(() => ListingCodec.Encode(listing.Source), cancellationToken);
+        var destination = ListingCodec.Encode(listing.Destination);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        await WriteItemsAsync(transaction, target, ListingSourceSide, [.. changes.SourceUpserts.OrderBy(i => i.Key, StringComparer.Ordinal)], changes.SourceDeletes, cancellationToken);
-        await WriteItemsAsync(transaction, target, ListingDestinationSide, [.. changes.DestinationUpserts.OrderBy(i => i.Key, StringComparer.Ordinal)], changes.DestinationDeletes, cancellationToken);
+        await using (var legacy = Command(transaction, "DELETE FROM item_index WHERE target = @target AND side IN (@source_side, @destination_side)"))
+        {
+            Add(legacy, "@target", target);
+            Add(legacy, "@source_side", ListingSourceSide);
+            Add(legacy, "@destination_side", ListingDestinationSide);
+            await legacy.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var row = Command(transaction,
-            "INSERT INTO listings (target, source_root, destination_root, saved_at) VALUES (@target, @source, @destination, @now) " +
-            "ON CONFLICT (target) DO UPDATE SET source_root = excluded.source_root, destination_root = excluded.destination_root, saved_at = excluded.saved_at");
+            "INSERT INTO listings (target, source_root, destination_root, saved_at, source_items, destination_items) " +
+            "VALUES (@target, @source, @destination, @now, @source_items, @destination_items) " +
+            "ON CONFLICT (target) DO UPDATE SET source_root = excluded.source_root, destination_root = excluded.destination_root, " +
+            "saved_at = excluded.saved_at, source_items = excluded.source_items, destination_items = excluded.destination_items");
         Add(row, "@target", target);
-        Add(row, "@source", changes.SourceRoot);
-        Add(row, "@destination", changes.DestinationRoot);
+        Add(row, "@source", listing.SourceRoot);
+        Add(row, "@destination", listing.DestinationRoot);
         Add(row, "@now", ToDbTime(Time.GetUtcNow()));
+        Add(row, "@source_items", await source);
+        Add(row, "@destination_items", destination);
         await row.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

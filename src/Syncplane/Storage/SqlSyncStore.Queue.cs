@@ -55,8 +55,8 @@ internal abstract partial class SqlSyncStore
         for (var turn = 0; ; turn++)
         {
             await using (var insert = Command(transaction,
-                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created, trace_parent) " +
-                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, 0, 'queued', @priority, @not_before, @now, '[]', @trace_parent) " +
+                "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created, trace_parent, resync) " +
+                "VALUES (@target, @trigger, @triggers, @direction, @dry_run, 0, 'queued', @priority, @not_before, @now, '[]', @trace_parent, @resync) " +
                 "ON CONFLICT (target) WHERE status = 'queued' DO NOTHING RETURNING id"))
             {
                 Add(insert, "@target", request.Target);
@@ -68,6 +68,7 @@ internal abstract partial class SqlSyncStore
                 Add(insert, "@not_before", ToDbTime(request.NotBefore));
                 Add(insert, "@now", ToDbTime(now));
                 Add(insert, "@trace_parent", request.TraceParent);
+                Add(insert, "@resync", request.Resync);
                 if (await insert.ExecuteScalarAsync(cancellationToken) is { } inserted and not DBNull)
                 {
                     var id = Convert.ToInt64(inserted, CultureInfo.InvariantCulture);
@@ -116,7 +117,7 @@ internal abstract partial class SqlSyncStore
         // A run due sooner no longer waits for what held it back.
         await using var update = Command(transaction,
             "UPDATE runs SET triggers = @triggers, priority = @priority, not_before = @not_before, attempt = @attempt, " +
-            "trigger = CASE WHEN @raise THEN @trigger ELSE trigger END, dry_run = (dry_run AND @dry_run), " +
+            "trigger = CASE WHEN @raise THEN @trigger ELSE trigger END, dry_run = (dry_run AND @dry_run), resync = (resync OR @resync), " +
             "requeue_reason = CASE WHEN @raise THEN NULL ELSE requeue_reason END, trace_parent = COALESCE(trace_parent, @trace_parent), " +
             "wait_reason = CASE WHEN @sooner THEN NULL ELSE wait_reason END, wait_until = CASE WHEN @sooner THEN NULL ELSE wait_until END WHERE id = @id");
         Add(update, "@id", id);
@@ -129,6 +130,7 @@ internal abstract partial class SqlSyncStore
         Add(update, "@trigger", request.Trigger);
         Add(update, "@dry_run", request.DryRun);
         Add(update, "@trace_parent", request.TraceParent);
+        Add(update, "@resync", request.Resync);
         await update.ExecuteNonQueryAsync(cancellationToken);
         return id;
     }
@@ -153,7 +155,7 @@ internal abstract partial class SqlSyncStore
 
     /// <summary>
     /// The claim statement: marks the best claimable run running under a new lease and fence and returns
-    /// <c>id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent</c>; parameters
+    /// <c>id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent, resync</c>; parameters
     /// <c>@worker</c>, <c>@expires</c>, <c>@now</c>.
     /// </summary>
     private protected string ClaimUpdateSql =>
@@ -162,7 +164,7 @@ internal abstract partial class SqlSyncStore
         "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
         "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
         "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
-        "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent";
+        "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent, resync";
 
     /// <summary>Reads <see cref="ClaimUpdateSql"/>'s columns, from <paramref name="first"/> on.</summary>
     private protected RunLease ReadLease(DbDataReader reader, int first = 0) =>
@@ -170,6 +172,7 @@ internal abstract partial class SqlSyncStore
             reader.GetString(first + 5), reader.GetBoolean(first + 6), ReadTime(reader, first + 7))
         {
             TraceParent = reader.IsDBNull(first + 8) ? null : reader.GetString(first + 8),
+            Resync = reader.GetBoolean(first + 9),
         };
 
     /// <summary>

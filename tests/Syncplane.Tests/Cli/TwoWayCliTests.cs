@@ -52,4 +52,40 @@ public sealed class TwoWayCliTests : IDisposable
             (conflict.GetProperty("key").GetString(), conflict.GetProperty("winner").GetString(), conflict.GetProperty("kept_as").GetString()));
         Assert.Equal("edited in b", File.ReadAllText(_dir["b/only-a.txt"]));
     }
+
+    [Fact]
+    public async Task AQueuedRunResyncs_OnlyWhenTriggeredWithResync()
+    {
+        Assert.Equal(0, (await SyncplaneCli.RunAsync(_dir.Path, "trigger", "both")).ExitCode);
+        var refused = await SyncplaneCli.RunAsync(_dir.Path, "worker", "--exit-when-idle");
+        Assert.Contains("--resync", refused.All, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir["b/only-a.txt"]));
+
+        var queued = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "--resync", "both");
+        Assert.True(queued.ExitCode == 0, queued.All);
+        var worker = await SyncplaneCli.RunAsync(_dir.Path, "worker", "--exit-when-idle");
+
+        Assert.True(File.Exists(_dir["b/only-a.txt"]) && File.Exists(_dir["a/only-b.txt"]), worker.All);
+        File.WriteAllText(_dir["a/new.txt"], "after the resync");
+        Assert.Equal(0, (await SyncplaneCli.RunAsync(_dir.Path, "trigger", "both")).ExitCode);
+        await SyncplaneCli.RunAsync(_dir.Path, "worker", "--exit-when-idle");
+        Assert.Equal("after the resync", File.ReadAllText(_dir["b/new.txt"])); // the resync saved a listing: plain queued runs sync from now on
+    }
+
+    [Fact]
+    public async Task TriggerResync_OfAOneWayTarget_IsRefusedAndQueuesNothing()
+    {
+        _dir.Write("one-way.yaml", """
+            targets:
+              mirror:
+                source: { directory: { path: a } }
+                destination: { directory: { path: c } }
+            """);
+
+        var refused = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "--config", "one-way.yaml", "--resync", "mirror");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("resync applies to bidirectional targets only", refused.All, StringComparison.Ordinal);
+        Assert.DoesNotContain("mirror", (await SyncplaneCli.RunAsync(_dir.Path, "history", "--config", "one-way.yaml")).Stdout, StringComparison.Ordinal);
+    }
 }

@@ -291,7 +291,8 @@ public static class TwoWayPlanner
         /// </summary>
         public void MakeTree()
         {
-            foreach (var key in _final.Keys.Where(k => k.Contains('/', StringComparison.Ordinal)).ToList())
+            // A key both sides keep has its parent directory on both sides already: only what is written needs a look.
+            foreach (var key in _final.Where(f => f.Value.Origin is not null && f.Key.Contains('/', StringComparison.Ordinal)).Select(f => f.Key).ToList())
             {
                 EnsureDirectory(key[..key.LastIndexOf('/')], key);
             }

@@ -301,5 +301,14 @@ internal static class PostgresMigrations
                 saved_at timestamptz NOT NULL
             );
             """),
+        new(13, "reserved", "SELECT 1"),
+        new(14, "reserved", "SELECT 1"),
+        new(15, "listings as one compressed value per side; queued resyncs", """
+            -- Each side of a listing as one compressed value (ListingCodec); null: its items are still item_index rows.
+            ALTER TABLE listings ADD COLUMN source_items bytea;
+            ALTER TABLE listings ADD COLUMN destination_items bytea;
+            -- A queued run of a bidirectional target that resyncs (POST /api/v1/targets/{name}/sync?resync=true).
+            ALTER TABLE runs ADD COLUMN resync boolean NOT NULL DEFAULT false;
+            """),
     ];
 }

@@ -284,5 +284,14 @@ internal static class SqliteMigrations
                 saved_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(12, "reserved", "SELECT 1"),
+        new(13, "reserved", "SELECT 1"),
+        new(14, "listings as one compressed value per side; queued resyncs", """
+            -- Each side of a listing as one compressed value (ListingCodec); null: its items are still item_index rows.
+            ALTER TABLE listings ADD COLUMN source_items BLOB;
+            ALTER TABLE listings ADD COLUMN destination_items BLOB;
+            -- A queued run of a bidirectional target that resyncs (POST /api/v1/targets/{name}/sync?resync=true).
+            ALTER TABLE runs ADD COLUMN resync INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

@@ -3,70 +3,92 @@ using Syncplane.Storage;
 namespace Syncplane.Tests.Engine.TwoWay;
 
 /// <summary>
-/// Every row of the decision table in docs/bidirectional.md, on real folders through the real engine: each test
-/// starts from a synced pair (a resync), changes one or both sides, runs once and checks both sides, then that a
-/// rerun has nothing to do.
+/// Every row of the decision table in docs/bidirectional.md, on real folders through the real engine: each row starts
+/// from a synced pair (a resync), edits one or both sides, runs once and checks both sides, then that a rerun has
+/// nothing to do. A row is one line of <see cref="Rows"/>; edits are <c>a+key=content@minutes</c> (write a file on
+/// side a with that mtime), <c>b-key</c> (delete a file) and <c>a-dir/</c> (delete a directory and what it holds).
 /// </summary>
 public sealed class DecisionTableTests
 {
-    [Fact]
-    public async Task NewOnOneSide_IsCopiedToTheOther()
+    private static readonly Dictionary<string, Row> Table = new Row[]
     {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("keep.txt", "k"));
-        bed.Write("a", "from-a.txt", "A", minutes: 5);
-        bed.Write("b", "sub/from-b.txt", "B", minutes: 5);
+        new("new on each side: copied to the other", ["keep.txt=k"], ["a+from-a.txt=A@5", "b+sub/from-b.txt=B@5"],
+            ["from-a.txt=A", "keep.txt=k", "sub/", "sub/from-b.txt=B"]),
+        new("changed on the source: overwrites the destination", ["doc.txt=v1", "keep.txt=k"], ["a+doc.txt=v2 longer@5"], ["doc.txt=v2 longer", "keep.txt=k"]),
+        new("changed on the destination: overwrites the source", ["doc.txt=v1", "keep.txt=k"], ["b+doc.txt=v2 longer@5"], ["doc.txt=v2 longer", "keep.txt=k"]),
+        new("deleted on the source: deleted on the destination", ["gone.txt=g", "dir/gone.txt=g", "keep.txt=k"], ["a-gone.txt", "a-dir/"], ["keep.txt=k"]),
+        new("deleted on the destination: deleted on the source", ["gone.txt=g", "dir/gone.txt=g", "keep.txt=k"], ["b-gone.txt", "b-dir/"], ["keep.txt=k"]),
+        new("changed on the source, deleted on the destination: the change wins", ["doc.txt=v1", "keep.txt=k"], ["a+doc.txt=v2@5", "b-doc.txt"], ["doc.txt=v2", "keep.txt=k"]),
+        new("changed on the destination, deleted on the source: the change wins", ["doc.txt=v1", "keep.txt=k"], ["b+doc.txt=v2@5", "a-doc.txt"], ["doc.txt=v2", "keep.txt=k"]),
+        new("deleted on both: nothing", ["doc.txt=v1", "keep.txt=k"], ["a-doc.txt", "b-doc.txt"], ["keep.txt=k"]) { NoWrites = true },
+        new("changed on both to the same content: nothing", ["doc.txt=v1"], ["a+doc.txt=same@5", "b+doc.txt=same@9"], ["doc.txt=same"]) { NoWrites = true },
+        new("changed on both differently: a conflict that keeps both", ["notes.md=v1"], ["a+notes.md=from a@5", "b+notes.md=from b, later@9"],
+            [$"{TwoWayBed.ConflictName("notes.md", "a", 5)}=from a", "notes.md=from b, later"]) { Conflict = "keep-both" },
+        new("new on both with the same content: nothing", ["keep.txt=k"], ["a+twin.txt=same@5", "b+twin.txt=same@7"], ["keep.txt=k", "twin.txt=same"]) { NoWrites = true },
+        new("new on both with different content: a conflict", ["keep.txt=k"], ["a+twin.txt=newer@9", "b+twin.txt=older@5"],
+            ["keep.txt=k", $"{TwoWayBed.ConflictName("twin.txt", "b", 5)}=older", "twin.txt=newer"]) { Conflict = "keep-both" },
+        new("file turned into a directory on the source: one on the destination too", ["thing=a file", "keep.txt=k"], ["a-thing", "a+thing/inside.txt=in@5"],
+            ["keep.txt=k", "thing/", "thing/inside.txt=in"]),
+        new("file turned into a directory on the destination: one on the source too", ["thing=a file", "keep.txt=k"], ["b-thing", "b+thing/inside.txt=in@5"],
+            ["keep.txt=k", "thing/", "thing/inside.txt=in"]),
+        new("directory turned into a file on the source: one on the destination too", ["thing/inside.txt=in", "keep.txt=k"], ["a-thing/", "a+thing=a file now@5"],
+            ["keep.txt=k", "thing=a file now"]),
+        new("directory turned into a file on the destination: one on the source too", ["thing/inside.txt=in", "keep.txt=k"], ["b-thing/", "b+thing=a file now@5"],
+            ["keep.txt=k", "thing=a file now"]),
+        new("file changed on one side, replaced by a directory on the other: the directory keeps the name", ["thing=v1"], ["a+thing=v2@5", "b-thing", "b+thing/inside.txt=in@6"],
+            [$"{TwoWayBed.ConflictName("thing", "a", 5)}=v2", "thing/", "thing/inside.txt=in"]) { Conflict = "directory keeps the name" },
+        new("directory deleted on one side while the other added to it: back with the new file only", ["dir/old.txt=old", "keep.txt=k"], ["a-dir/", "b+dir/new.txt=new@5"],
+            ["dir/", "dir/new.txt=new", "keep.txt=k"]),
+    }.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    public static TheoryData<string> Rows => [.. Table.Keys];
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task EachRow_EndsWithBothSidesAsTheTableSays(string row)
+    {
+        var (_, synced, edits, expected) = Table[row];
+        await using var bed = await TwoWayBed.SyncedAsync("", [.. synced.Select(f => (f[..f.IndexOf('=', StringComparison.Ordinal)], f[(f.IndexOf('=', StringComparison.Ordinal) + 1)..]))]);
+        foreach (var edit in edits)
+        {
+            Apply(bed, edit);
+        }
 
         var run = await bed.RunAsync();
 
-        Assert.Equal(RunStatus.Succeeded, run.Status);
-        await bed.AssertBothAsync("from-a.txt=A", "keep.txt=k", "sub/", "sub/from-b.txt=B");
-    }
+        Assert.True(run.Status == RunStatus.Succeeded, run.Message);
+        if (Table[row].NoWrites)
+        {
+            Assert.Empty(run.Plan!.Changes);
+        }
 
-    [Theory]
-    [InlineData("a", "b")]
-    [InlineData("b", "a")]
-    public async Task ChangedOnOneSide_OverwritesTheUnchangedOther(string changed, string other)
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("doc.txt", "v1"), ("keep.txt", "k"));
-        bed.Write(changed, "doc.txt", "v2 longer", minutes: 5);
+        var conflicts = run.Plan!.TwoWay!.Conflicts;
+        if (Table[row].Conflict is { } resolution)
+        {
+            Assert.Contains(resolution, Assert.Single(conflicts).Resolution, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(conflicts);
+        }
 
-        await bed.RunAsync();
-
-        Assert.Equal("v2 longer", bed.Read(other, "doc.txt"));
-        await bed.AssertBothAsync("doc.txt=v2 longer", "keep.txt=k");
-    }
-
-    [Theory]
-    [InlineData("a")]
-    [InlineData("b")]
-    public async Task DeletedOnOneSide_IsDeletedOnTheOther(string side)
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("gone.txt", "g"), ("dir/gone.txt", "g"), ("keep.txt", "k"));
-        File.Delete(bed.Path(side, "gone.txt"));
-        Directory.Delete(bed.Path(side, "dir"), recursive: true);
-
-        await bed.RunAsync();
-
-        await bed.AssertBothAsync("keep.txt=k");
+        await bed.AssertBothAsync(expected);
     }
 
     [Fact]
-    public async Task ChangedOnBothToTheSameContent_WritesNothing()
+    public async Task ChangedOnBothToTheSameContent_KeepsEachSidesMtime()
     {
         await using var bed = await TwoWayBed.SyncedAsync("", ("doc.txt", "v1"));
         bed.Write("a", "doc.txt", "same", minutes: 5);
         bed.Write("b", "doc.txt", "same", minutes: 9);
 
-        var run = await bed.RunAsync();
+        await bed.RunAsync();
 
-        Assert.Empty(run.Plan!.Changes);
-        Assert.Empty(run.Plan.TwoWay!.Conflicts);
         Assert.Equal(new DateTime(2026, 1, 1, 12, 9, 0, DateTimeKind.Utc), File.GetLastWriteTimeUtc(bed.Path("b", "doc.txt")));
-        await bed.AssertBothAsync("doc.txt=same");
     }
 
     [Fact]
-    public async Task ChangedOnBothDifferently_IsAConflictThatKeepsBothCopies()
+    public async Task AConflictCopy_IsNamedAfterItsSideAndMtime()
     {
         await using var bed = await TwoWayBed.SyncedAsync("", ("notes.md", "v1"));
         bed.Write("a", "notes.md", "from a", minutes: 5);
@@ -74,121 +96,39 @@ public sealed class DecisionTableTests
 
         var run = await bed.RunAsync();
 
-        var conflict = Assert.Single(run.Plan!.TwoWay!.Conflicts);
-        var keptAs = TwoWayBed.ConflictName("notes.md", "a", 5);
-        Assert.Equal(keptAs, conflict.KeptAs);
-        Assert.Matches(@"^notes\.conflict-source-20260101T120500Z\.md$", keptAs);
-        await bed.AssertBothAsync($"{keptAs}=from a", "notes.md=from b, later");
+        Assert.Matches(@"^notes\.conflict-source-20260101T120500Z\.md$", Assert.Single(run.Plan!.TwoWay!.Conflicts).KeptAs);
     }
 
-    [Theory]
-    [InlineData("a", "b")]
-    [InlineData("b", "a")]
-    public async Task ChangedOnOneSideDeletedOnTheOther_TheChangeWins(string changed, string deleted)
+    private static void Apply(TwoWayBed bed, string edit)
     {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("doc.txt", "v1"), ("keep.txt", "k"));
-        bed.Write(changed, "doc.txt", "v2", minutes: 5);
-        File.Delete(bed.Path(deleted, "doc.txt"));
-
-        await bed.RunAsync();
-
-        Assert.Equal("v2", bed.Read(deleted, "doc.txt"));
-        await bed.AssertBothAsync("doc.txt=v2", "keep.txt=k");
+        var side = edit[..1];
+        var rest = edit[2..];
+        if (edit[1] == '+')
+        {
+            var at = rest.LastIndexOf('@');
+            var eq = rest.IndexOf('=', StringComparison.Ordinal);
+            bed.Write(side, rest[..eq], rest[(eq + 1)..at], minutes: int.Parse(rest[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else if (rest.EndsWith('/'))
+        {
+            Directory.Delete(bed.Path(side, rest.TrimEnd('/')), recursive: true);
+        }
+        else
+        {
+            File.Delete(bed.Path(side, rest));
+        }
     }
 
-    [Fact]
-    public async Task DeletedOnBoth_IsNothing()
+    /// <param name="Name">The row, as the test case's name.</param>
+    /// <param name="Synced">Files (<c>key=content</c>) both sides hold after the resync.</param>
+    /// <param name="Edits">What happens to each side before the run.</param>
+    /// <param name="Expected">Both sides after the run (<c>dir/</c>, <c>key=content</c>).</param>
+    private sealed record Row(string Name, string[] Synced, string[] Edits, string[] Expected)
     {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("doc.txt", "v1"), ("keep.txt", "k"));
-        File.Delete(bed.Path("a", "doc.txt"));
-        File.Delete(bed.Path("b", "doc.txt"));
+        /// <summary>The plan writes nothing at all.</summary>
+        public bool NoWrites { get; init; }
 
-        var run = await bed.RunAsync();
-
-        Assert.Empty(run.Plan!.Changes);
-        await bed.AssertBothAsync("keep.txt=k");
-    }
-
-    [Fact]
-    public async Task NewOnBothWithTheSameContent_IsNothing()
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("keep.txt", "k"));
-        bed.Write("a", "twin.txt", "same", minutes: 5);
-        bed.Write("b", "twin.txt", "same", minutes: 7);
-
-        var run = await bed.RunAsync();
-
-        Assert.Empty(run.Plan!.Changes);
-        await bed.AssertBothAsync("keep.txt=k", "twin.txt=same");
-    }
-
-    [Fact]
-    public async Task NewOnBothWithDifferentContent_IsAConflict()
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("keep.txt", "k"));
-        bed.Write("a", "twin.txt", "newer", minutes: 9);
-        bed.Write("b", "twin.txt", "older", minutes: 5);
-
-        var run = await bed.RunAsync();
-
-        Assert.Single(run.Plan!.TwoWay!.Conflicts);
-        await bed.AssertBothAsync("keep.txt=k", $"{TwoWayBed.ConflictName("twin.txt", "b", 5)}=older", "twin.txt=newer");
-    }
-
-    [Theory]
-    [InlineData("a", "b")]
-    [InlineData("b", "a")]
-    public async Task FileTurnedIntoADirectoryOnOneSide_BecomesOneOnTheOther(string changed, string other)
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("thing", "a file"), ("keep.txt", "k"));
-        File.Delete(bed.Path(changed, "thing"));
-        bed.Write(changed, "thing/inside.txt", "in", minutes: 5);
-
-        await bed.RunAsync();
-
-        Assert.True(Directory.Exists(bed.Path(other, "thing")));
-        await bed.AssertBothAsync("keep.txt=k", "thing/", "thing/inside.txt=in");
-    }
-
-    [Theory]
-    [InlineData("a", "b")]
-    [InlineData("b", "a")]
-    public async Task DirectoryTurnedIntoAFileOnOneSide_BecomesOneOnTheOther(string changed, string other)
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("thing/inside.txt", "in"), ("keep.txt", "k"));
-        Directory.Delete(bed.Path(changed, "thing"), recursive: true);
-        bed.Write(changed, "thing", "a file now", minutes: 5);
-
-        await bed.RunAsync();
-
-        Assert.Equal("a file now", bed.Read(other, "thing"));
-        await bed.AssertBothAsync("keep.txt=k", "thing=a file now");
-    }
-
-    [Fact]
-    public async Task FileChangedOnOneSideAndReplacedByADirectoryOnTheOther_TheDirectoryKeepsTheNameAndTheFileIsKept()
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("thing", "v1"));
-        bed.Write("a", "thing", "v2", minutes: 5);
-        File.Delete(bed.Path("b", "thing"));
-        bed.Write("b", "thing/inside.txt", "in", minutes: 6);
-
-        var run = await bed.RunAsync();
-
-        var conflict = Assert.Single(run.Plan!.TwoWay!.Conflicts);
-        Assert.Contains("directory keeps the name", conflict.Resolution, StringComparison.Ordinal);
-        await bed.AssertBothAsync($"{TwoWayBed.ConflictName("thing", "a", 5)}=v2", "thing/", "thing/inside.txt=in");
-    }
-
-    [Fact]
-    public async Task DirectoryDeletedOnOneSideWhileTheOtherAddedToIt_ComesBackWithTheNewFileOnly()
-    {
-        await using var bed = await TwoWayBed.SyncedAsync("", ("dir/old.txt", "old"), ("keep.txt", "k"));
-        Directory.Delete(bed.Path("a", "dir"), recursive: true);
-        bed.Write("b", "dir/new.txt", "new", minutes: 5);
-
-        await bed.RunAsync();
-
-        await bed.AssertBothAsync("dir/", "dir/new.txt=new", "keep.txt=k");
+        /// <summary>The run has exactly one conflict, whose resolution says this; null: no conflict.</summary>
+        public string? Conflict { get; init; }
     }
 }
