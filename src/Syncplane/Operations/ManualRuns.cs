@@ -7,13 +7,17 @@ namespace Syncplane.Operations;
 internal static class ManualRuns
 {
     /// <summary>Queues a manual run of <paramref name="target"/> (priority <see cref="RunPriority.Manual"/>); coalesces with a queued run.</summary>
-    public static Task<EnqueueResult> SyncNowAsync(SyncplaneConfig config, ISyncStore store, TimeProvider time, TargetConfig target, string trigger, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="dryRun"/> the run plans and writes nothing; joining a queued real run, it stays real (a real
+    /// request joining a queued dry run makes it real), so a plan never stands in for a sync that was asked for.
+    /// </remarks>
+    public static Task<EnqueueResult> SyncNowAsync(SyncplaneConfig config, ISyncStore store, TimeProvider time, TargetConfig target, string trigger, CancellationToken cancellationToken, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(target);
-        var request = new RunRequest(target.Name, trigger, RunPriority.Manual, time.GetUtcNow(), target.Direction.ToString().ToLowerInvariant(), config.Defaults.DryRun);
+        var request = new RunRequest(target.Name, trigger, RunPriority.Manual, time.GetUtcNow(), target.Direction.ToString().ToLowerInvariant(), dryRun || config.Defaults.DryRun);
         return store.EnqueueAsync(request, cancellationToken);
     }
 
