@@ -19,11 +19,9 @@ internal sealed class RunWaits(ISyncStore store, long runId, RunLog log, TimePro
     {
         log.Info(reason);
         onWait?.Invoke(reason);
-        var lines = log.Lines;
         try
         {
-            await store.RecordWaitAsync(runId, reason, until, lines, cancellationToken);
-            log.MarkRecorded(lines.Count);
+            await log.RecordAsync(lines => store.RecordWaitAsync(runId, reason, until, lines, cancellationToken), evenIfNone: true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
