@@ -33,7 +33,7 @@ internal static class FleetDashboard
 
         yaml.Append("""
               gated: { entrypoint: "true", requires: [gate], layer: api }
-              slow: { entrypoint: "echo first line; until [ -e release ]; do sleep 0.1; done; echo second line", layer: events }
+              slow: { entrypoint: "echo first line; until [ -e release ]; do sleep 0.1; done; printf 'second %s\\n' line", layer: events }
               long-error: { entrypoint: "false", retry: { attempts: 1 } }
             checks:
               gate: { http: "http://127.0.0.1:9/", timeout: 2s, section: Gates, display_name: The gate }
