@@ -19,9 +19,11 @@ internal sealed class RunWaits(ISyncStore store, long runId, RunLog log, TimePro
     {
         log.Info(reason);
         onWait?.Invoke(reason);
+        var lines = log.Lines;
         try
         {
-            await log.RecordAsync(lines => store.RecordWaitAsync(runId, reason, until, lines, cancellationToken), evenIfNone: true);
+            await store.RecordWaitAsync(runId, reason, until, lines, cancellationToken);
+            log.MarkRecorded(lines.Count);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
