@@ -29,6 +29,8 @@ internal static class TargetsEndpoints
             .WithSummary("One target's telemetry (seed 003's sync-status fields)");
         api.MapPost("/targets/{name}/sync", SyncAsync).RequireAuthorization(Policies.Operator).WithName("SyncTarget")
             .WithSummary("Queue a manual run now (202 with the run id; coalesces with a queued run; ?resync=true resyncs a bidirectional target)");
+        api.MapPost("/targets/{name}/dry-run", DryRunAsync).RequireAuthorization(Policies.Operator).WithName("DryRunTarget")
+            .WithSummary("Queue a dry run: it plans, writes nothing and logs the plan (202 with the run id and dry_run, false when it joined a queued real run)");
         api.MapPatch("/targets/{name}/frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).WithName("SetTargetFrequency")
             .WithSummary("Override the target's schedule at run time ({\"frequency\": \"30min\"}; null goes back to the config's)");
         api.MapPost("/targets/{name}/pause", PauseAsync).RequireAuthorization(Policies.Admin).WithName("PauseTarget")
@@ -98,6 +100,19 @@ internal static class TargetsEndpoints
 
         var queued = await SyncNowAsync(context, user, target, cancellationToken, resyncing);
         return Results.Accepted($"/api/v1/runs/{queued.RunId}", new { run_id = queued.RunId, job_id = queued.RunId, status = "queued", coalesced = queued.Coalesced });
+    }
+
+    private static async Task<IResult> DryRunAsync(ServerContext context, ClaimsPrincipal user, string name, CancellationToken cancellationToken)
+    {
+        if (Find(context, name) is not { } target)
+        {
+            return UnknownTarget(context, name);
+        }
+
+        var queued = await ManualRuns.SyncNowAsync(context.Config, context.Store, context.Time, target, "api", cancellationToken, dryRun: true);
+        var dryRun = (await context.Store.GetRunAsync(queued.RunId, cancellationToken))?.DryRun ?? true;
+        await AuditTrail.RecordAsync(context, user, "run.dry_run", target.Name, new { run_id = queued.RunId, coalesced = queued.Coalesced, dry_run = dryRun });
+        return Results.Accepted($"/api/v1/runs/{queued.RunId}", new { run_id = queued.RunId, status = "queued", coalesced = queued.Coalesced, dry_run = dryRun });
     }
 
     /// <summary>Queues a manual run (trigger <c>api</c>) and audits who asked.</summary>

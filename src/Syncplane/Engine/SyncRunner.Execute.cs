@@ -43,6 +43,15 @@ public sealed partial class SyncRunner
             outcome = outcome with { Message = $"{outcome.Message} ({note})" };
         }
 
+        if (options.DryRun && outcome.Plan is { IsEmpty: false } planned)
+        {
+            // The run's log keeps what would change (as `syncplane run --dry-run` prints it), for the API and the dashboard.
+            foreach (var line in PlanFormatter.ToText(planned).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                log.Info("plan: " + line);
+            }
+        }
+
         var verifies = target.Verification is not null && options.Verify && outcome.Status is not (RunStatus.Refused or RunStatus.Cancelled);
         var checksAfter = outcome.Status == RunStatus.Succeeded && !options.DryRun && config.Safety.PostSyncChecks.Count > 0;
         using var phase = verifies || checksAfter ? SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Verify) : null;

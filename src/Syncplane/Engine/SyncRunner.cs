@@ -14,15 +14,39 @@ public sealed partial class SyncRunner(SyncplaneConfig config, ISyncStore store,
 {
     private readonly RateLimitRegistry _rateLimits = RateLimitRegistry.FromConfig(config);
 
+    /// <summary>How often a worker's run records its new log lines while it runs, so that its log can be followed.</summary>
+    internal static readonly TimeSpan LogRecordInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// Runs an already-claimed run (a worker holds <paramref name="lease"/>) and appends its log, but does not
-    /// complete it: the caller decides between completing (with the fence) and re-queueing for a retry.
+    /// Runs an already-claimed run (a worker holds <paramref name="lease"/>) and appends its log as it goes (every
+    /// <see cref="LogRecordInterval"/>), but does not complete it: the caller decides between completing (with the
+    /// fence) and re-queueing for a retry. The completion carries the lines not recorded yet.
     /// </summary>
-    internal Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken, IProgress<int>? progress = null)
+    internal async Task<RunAttempt> RunClaimedAsync(TargetConfig target, RunLease lease, RunOptions options, Action<LogLine>? onLog, CancellationToken cancellationToken, IProgress<int>? progress = null)
     {
         var log = new RunLog(secrets, time, onLog);
         var waits = new RunWaits(store, lease.RunId, log, time, onWait: null);
-        return AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger, Attempt = lease.Attempt, LinkedTraceParent = lease.TraceParent, Resync = lease.Resync }, log, waits, progress, canPostpone: true, cancellationToken);
+        RunAttempt attempt;
+        await using (time.CreateTimer(_ => _ = RecordLogAsync(log, lease.RunId), null, LogRecordInterval, LogRecordInterval))
+        {
+            attempt = await AttemptAsync(target, lease.RunId, options with { DryRun = lease.DryRun, Trigger = lease.Trigger, Attempt = lease.Attempt, LinkedTraceParent = lease.TraceParent, Resync = lease.Resync }, log, waits, progress, canPostpone: true, cancellationToken);
+        }
+
+        // A batch being recorded as the run ended is waited for; the completion then carries only the lines after it.
+        await log.CloseAsync();
+        return attempt with { Completion = attempt.Completion with { Log = log.Lines } };
+    }
+
+    private async Task RecordLogAsync(RunLog log, long runId)
+    {
+        try
+        {
+            await log.RecordAsync(lines => store.AppendLogAsync(runId, lines, CancellationToken.None));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store is unreachable: the lines stay unrecorded and go with the run's end.
+        }
     }
 
     /// <param name="log">The run's log; the completion carries the lines not yet recorded.</param>

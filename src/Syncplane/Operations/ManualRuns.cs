@@ -8,8 +8,12 @@ internal static class ManualRuns
 {
     /// <summary>Queues a manual run of <paramref name="target"/> (priority <see cref="RunPriority.Manual"/>); coalesces with a queued run.</summary>
     /// <param name="resync">A bidirectional target's run that resyncs (see <see cref="ResyncRefusal"/>).</param>
+    /// <remarks>
+    /// With <paramref name="dryRun"/> the run plans and writes nothing; joining a queued real run, it stays real (a real
+    /// request joining a queued dry run makes it real), so a plan never stands in for a sync that was asked for.
+    /// </remarks>
     public static Task<EnqueueResult> SyncNowAsync(
-        SyncplaneConfig config, ISyncStore store, TimeProvider time, TargetConfig target, string trigger, CancellationToken cancellationToken, bool resync = false)
+        SyncplaneConfig config, ISyncStore store, TimeProvider time, TargetConfig target, string trigger, CancellationToken cancellationToken, bool resync = false, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(store);
@@ -20,7 +24,7 @@ internal static class ManualRuns
             throw new ArgumentException(why, nameof(resync));
         }
 
-        var request = new RunRequest(target.Name, trigger, RunPriority.Manual, time.GetUtcNow(), target.Direction.ToString().ToLowerInvariant(), config.Defaults.DryRun)
+        var request = new RunRequest(target.Name, trigger, RunPriority.Manual, time.GetUtcNow(), target.Direction.ToString().ToLowerInvariant(), dryRun || config.Defaults.DryRun)
         {
             Resync = resync,
         };

@@ -125,31 +125,46 @@ public sealed class DashboardPagesTests(DashboardBrowser browser) : IAsyncLifeti
     [Fact]
     public async Task RunningRun_StreamsItsLog_AndCancelStopsAQueuedRun()
     {
+        // Runs of slow wait for the test's release file: each step waits on a state, never on a run's timing.
         await using var dashboard = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);
         await dashboard.RunAsync(nameof(RunningRun_StreamsItsLog_AndCancelStopsAQueuedRun), async () =>
         {
-            await Expect(dashboard.Connection).ToHaveTextAsync("live");
-            await dashboard.GoAsync("#/target/slow");
-            await dashboard.Page.Locator(".target-head").GetByRole(AriaRole.Button, new() { Name = "Sync now" }).ClickAsync();
-            var run = dashboard.Page.Locator("#runs tbody tr[data-run]").First;
-            await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Running", new() { Timeout = 15_000 });
+            try
+            {
+                await Expect(dashboard.Connection).ToHaveTextAsync("live");
+                await dashboard.GoAsync("#/target/slow");
+                var sync = dashboard.Page.Locator(".target-head").GetByRole(AriaRole.Button, new() { Name = "Sync now" });
+                await sync.ClickAsync();
+                var run = dashboard.Page.Locator("#runs tbody tr[data-run]").First;
+                await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Running", new() { Timeout = 15_000 });
 
-            await run.GetByRole(AriaRole.Button, new() { Name = "Log" }).ClickAsync();
+                await run.GetByRole(AriaRole.Button, new() { Name = "Log" }).ClickAsync();
+                var detail = dashboard.Page.Locator(".run-detail");
+                await Expect(detail.Locator(".log")).ToContainTextAsync("first line");
+                await Expect(detail).ToContainTextAsync("following the log");
+                await Expect(detail.Locator(".log")).Not.ToContainTextAsync("second line");
+                FleetDashboard.ReleaseSlow(_server, true);
+                await Expect(detail.Locator(".log")).ToContainTextAsync("second line", new() { Timeout = 15_000 });
+                await Expect(detail).ToContainTextAsync("run finished");
+                await detail.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
 
-            var detail = dashboard.Page.Locator(".run-detail");
-            await Expect(detail.Locator(".log")).ToContainTextAsync("first line");
-            await Expect(detail.Locator(".log")).ToContainTextAsync("second line", new() { Timeout = 15_000 });
-            await Expect(detail).ToContainTextAsync("run finished");
+                FleetDashboard.ReleaseSlow(_server, false);
+                await sync.ClickAsync();
+                await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Running", new() { Timeout = 15_000 });
+                var running = await run.GetAttributeAsync("data-run");
+                await sync.ClickAsync(); // queued behind the running one, which holds until released
+                await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Queued");
+                await run.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+                await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel run" }).ClickAsync();
+                await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Cancelled", new() { Timeout = 15_000 });
 
-            await detail.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
-            var sync = dashboard.Page.Locator(".target-head").GetByRole(AriaRole.Button, new() { Name = "Sync now" });
-            await sync.ClickAsync();
-            await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Running", new() { Timeout = 15_000 });
-            await sync.ClickAsync(); // queued behind the running one
-            await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Queued");
-            await run.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-            await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Cancel run" }).ClickAsync();
-            await Expect(run.Locator("[data-field=status]")).ToHaveTextAsync("Cancelled", new() { Timeout = 15_000 });
+                FleetDashboard.ReleaseSlow(_server, true);
+                await Expect(dashboard.Page.Locator($"#runs tbody tr[data-run=\"{running}\"] [data-field=status]")).ToHaveTextAsync("Succeeded", new() { Timeout = 15_000 });
+            }
+            finally
+            {
+                FleetDashboard.ReleaseSlow(_server, true);
+            }
         });
     }
 
@@ -267,7 +282,7 @@ public sealed class DashboardPagesTests(DashboardBrowser browser) : IAsyncLifeti
     }
 
     /// <summary>With SYNCPLANE_DASHBOARD_SCREENSHOTS=DIR (docs/), saves the page as docs/dashboard.md shows it.</summary>
-    private static async Task SaveScreenshotAsync(IPage page, string name)
+    internal static async Task SaveScreenshotAsync(IPage page, string name)
     {
         if (Environment.GetEnvironmentVariable("SYNCPLANE_DASHBOARD_SCREENSHOTS") is { Length: > 0 } directory)
         {

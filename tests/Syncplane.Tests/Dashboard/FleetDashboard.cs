@@ -8,7 +8,8 @@ namespace Syncplane.Tests.Dashboard;
 
 /// <summary>
 /// A fleet for the dashboard tests: 25 quick targets in two layers, a target that requires a check that is down,
-/// one whose runs last, one that fails with a long error; and runs written straight to the store (as a worker would).
+/// one whose runs last until the test releases them (<see cref="ReleaseSlow"/>), one that fails with a long error; and
+/// runs written straight to the store (as a worker would).
 /// </summary>
 internal static class FleetDashboard
 {
@@ -32,13 +33,27 @@ internal static class FleetDashboard
 
         yaml.Append("""
               gated: { entrypoint: "true", requires: [gate], layer: api }
-              slow: { entrypoint: "echo first line; sleep 3; echo second line", layer: events }
+              slow: { entrypoint: "echo first line; until [ -e release ]; do sleep 0.1; done; printf 'second %s\\n' line", layer: events }
               long-error: { entrypoint: "false", retry: { attempts: 1 } }
             checks:
               gate: { http: "http://127.0.0.1:9/", timeout: 2s, section: Gates, display_name: The gate }
 
             """);
         return yaml.ToString();
+    }
+
+    /// <summary>Lets runs of <c>slow</c> finish (they wait for a file named release in the config's directory); false holds them again.</summary>
+    public static void ReleaseSlow(TestServer server, bool release)
+    {
+        var file = server.Directory.Combine("release");
+        if (release)
+        {
+            File.WriteAllText(file, "");
+        }
+        else
+        {
+            File.Delete(file);
+        }
     }
 
     /// <summary>Records a finished run of <paramref name="target"/> as a worker would (with its events).</summary>

@@ -1,16 +1,18 @@
 // Syncplane dashboard: the shell (token, connection state, messages) and the hash router; one module per view.
-// Views: mount(root, params) → unmount function. Later views (alerts, documents) add a line to VIEWS and a link in index.html.
+// Views: mount(root, params) → unmount function; a new view adds a line to VIEWS and a link in index.html.
 
 import { ApiError, explain, session, setToken, whoami } from './api.js';
 import * as live from './live.js';
-import { applyEvent, loadChecks, loadOverview, loadTargets, store } from './store.js';
+import { applyEvent, loadAlerts, loadChecks, loadOverview, loadTargets, store } from './store.js';
 import { $, refreshTimes, say } from './ui.js';
 import * as overview from './views/overview.js';
 import * as target from './views/target.js';
 import * as checks from './views/checks.js';
 import * as layers from './views/layers.js';
+import * as alerts from './views/alerts.js';
+import * as audit from './views/audit.js';
 
-const VIEWS = { '': overview, target, checks, layers };
+const VIEWS = { '': overview, target, checks, layers, alerts, audit };
 
 let unmount = () => {};
 let started = false;
@@ -45,7 +47,7 @@ function onConnection(state, was) {
   if (state === 'live' && was !== 'live' && was !== 'connecting') {
     if ($('#message').dataset.kind === 'outage') say('');
     // Events missed while away were replayed from Last-Event-ID; figures computed by the server are read once again.
-    Promise.allSettled([loadTargets(), loadChecks(), loadOverview()]);
+    Promise.allSettled([loadTargets(), loadChecks(), loadOverview(), loadAlerts()]);
   }
 }
 
@@ -58,7 +60,7 @@ async function useToken(token) {
     const me = await whoami();
     $('#whoami').textContent = `${me.name} · ${me.role}`;
     document.body.dataset.role = me.role;
-    await Promise.all([loadTargets(), loadChecks().catch(() => {}), loadOverview().catch(() => {})]);
+    await Promise.all([loadTargets(), loadChecks().catch(() => {}), loadOverview().catch(() => {}), loadAlerts().catch(() => {})]);
     if (['auth', 'outage'].includes($('#message').dataset.kind)) say('');
     started = true;
     route();

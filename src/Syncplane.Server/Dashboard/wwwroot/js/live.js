@@ -5,7 +5,8 @@
 import { api, ApiError, session, traffic } from './api.js';
 
 const EVENT_TYPES = ['run.queued', 'run.started', 'run.progress', 'run.succeeded', 'run.failed', 'run.refused', 'run.cancelled',
-  'run.requeued', 'run.waiting', 'items.changed', 'target.settings_changed', 'webhook.received', 'check.changed'];
+  'run.requeued', 'run.waiting', 'items.changed', 'target.settings_changed', 'webhook.received', 'check.changed',
+  'alert.pending', 'alert.firing', 'alert.resolved', 'alert.cleared', 'alert.acknowledged', 'alert.silenced'];
 const RETRY_MS = 2000;
 
 // state: connecting | live | reconnecting | offline; liveAt: when the stream was last known open.

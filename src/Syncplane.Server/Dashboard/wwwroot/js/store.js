@@ -16,6 +16,7 @@ export const store = {
   checks: new Map(), // name → check summary
   checksOverall: 'unknown',
   overview: null, // GET /overview: stale targets, queue depth, runs of the last 24 h
+  alerts: null, // GET /alerts: alert states, silences, channels; read again after alert.* events
   feed: [],
   loadedAt: null,
 };
@@ -60,6 +61,13 @@ export async function loadOverview() {
   store.overview = await api('GET', '/overview');
   emit({ kind: 'overview' });
 }
+
+export async function loadAlerts() {
+  store.alerts = await api('GET', '/alerts');
+  emit({ kind: 'alerts' });
+}
+
+const alertsSoon = keyedDebounce(300, () => loadAlerts().catch(() => {}));
 
 const refetch = keyedDebounce(150, async (name) => {
   const known = store.targets.get(name);
@@ -111,5 +119,6 @@ export function applyEvent(event) {
     store.checks.set(data.name, check);
     emit({ kind: 'check', name: data.name });
   }
+  if (event.type.startsWith('alert.')) alertsSoon('alerts');
   emit({ kind: 'event', event, name: target ? event.target : undefined });
 }

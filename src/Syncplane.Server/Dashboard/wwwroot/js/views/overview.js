@@ -151,6 +151,9 @@ export function mount(root) {
     const stale = staleNames().size;
     const checks = [...store.checks.values()];
     const down = checks.filter((c) => c.status === 'down').length;
+    const alerts = store.alerts?.alerts || [];
+    const firing = alerts.filter((a) => a.state === 'firing').length;
+    const pending = alerts.filter((a) => a.state === 'pending').length;
     const pick = (value) => () => { status.value = value; changed(); };
     const card = (label, value, filter, kind) => el('button', { type: 'button', class: 'card', 'data-kind': kind || '', 'data-card': label, onclick: filter ? pick(filter) : undefined },
       el('strong', {}, String(value)), el('span', {}, label));
@@ -167,7 +170,9 @@ export function mount(root) {
       el('div', { class: 'card', 'data-card': 'queue', title: 'Queued runs due now' },
         el('strong', {}, String(store.overview?.queue_depth ?? '—')), el('span', {}, 'queue depth')),
       el('a', { class: 'card', href: '#/checks', 'data-card': 'checks', 'data-kind': store.checksOverall === 'healthy' ? '' : store.checksOverall },
-        el('strong', {}, checks.length ? title(store.checksOverall) : '—'), el('span', {}, checks.length ? `checks (${down} down)` : 'no checks')));
+        el('strong', {}, checks.length ? title(store.checksOverall) : '—'), el('span', {}, checks.length ? `checks (${down} down)` : 'no checks')),
+      el('a', { class: 'card', href: '#/alerts', 'data-card': 'alerts', 'data-kind': firing ? 'error' : pending ? 'waiting' : '' },
+        el('strong', {}, String(firing)), el('span', {}, `firing alerts${pending ? ` (${pending} pending)` : ''}`)));
   }
 
   function addToFeed(event) {
@@ -178,7 +183,7 @@ export function mount(root) {
   for (const event of [...store.feed].reverse()) addToFeed(event);
   const off = subscribe((change) => {
     if (change.kind === 'targets') schedule();
-    if (change.kind === 'overview' || change.kind === 'checks' || change.kind === 'check') schedule('');
+    if (change.kind === 'overview' || change.kind === 'checks' || change.kind === 'check' || change.kind === 'alerts') schedule('');
     if (change.kind === 'target') schedule(change.name);
     if (change.kind === 'event') {
       addToFeed(change.event);

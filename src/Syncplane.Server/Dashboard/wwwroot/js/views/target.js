@@ -24,6 +24,7 @@ export function mount(root, [name, part, runId]) {
   let page = { before: null, runs: [], next: null, stack: [] };
   const open = new Map(); // run id → { holder, close } of its open detail
   let reload = null;
+  let openWhenListed = null; // a dry run just queued: its detail opens once its row is listed
 
   function renderHead() {
     const t = target();
@@ -35,7 +36,7 @@ export function mount(root, [name, part, runId]) {
     head.replaceChildren(
       el('h2', { id: 'target-heading' }, t.name, ' ', ...statusOf(t).flat().filter(Boolean)),
       t.description ? el('p', { class: 'muted' }, t.description) : '',
-      el('div', { class: 'actions', 'data-notes': '' }, syncButton(t), ' ', pause, noteFor(`${t.name}:sync`)),
+      el('div', { class: 'actions', 'data-notes': '' }, syncButton(t), ' ', dryRunButton(), ' ', pause, noteFor(`${t.name}:sync`)),
       el('dl', { class: 'facts' },
         field('Last run', ...lastRunOf(t)),
         field('Frequency', frequencyControl(t)),
@@ -48,6 +49,26 @@ export function mount(root, [name, part, runId]) {
         t.paused_reason ? field('Paused', t.paused_reason) : [],
         field('Problem', ...(problemOf(t).flat().filter(Boolean).length ? problemOf(t).flat().filter(Boolean) : [el('span', { class: 'muted' }, 'none')]))));
     if (refocus) head.querySelector(`[data-action="${refocus}"]`)?.focus();
+  }
+
+  /** Dry run (operators): queues a run that plans and writes nothing, then opens its detail, whose log lists the plan. */
+  function dryRunButton() {
+    if (!can('operator')) return null;
+    return el('button', { type: 'button', class: 'quiet', 'data-action': 'dry-run', onclick: async (e) => {
+      const button = e.currentTarget;
+      button.disabled = true;
+      try {
+        const result = await api('POST', `/targets/${encodeURIComponent(name)}/dry-run`);
+        note(button, result.dry_run ? `Dry run queued as run #${result.run_id}: its log lists the plan.`
+          : `Joined run #${result.run_id}, a real sync already queued: it writes, and its plan shows below once it ran.`, 'info', `${name}:sync`);
+        openWhenListed = result.run_id;
+        scheduleReload();
+      } catch (error) {
+        note(button, explain(`Dry run of ${name}`, error, 'operator'), 'error', `${name}:sync`);
+      } finally {
+        button.disabled = false;
+      }
+    } }, 'Dry run');
   }
 
   async function pauseOrResume(button) {
@@ -110,6 +131,7 @@ export function mount(root, [name, part, runId]) {
       if (detail) { body.append(detail.holder); body.lastChild.previousSibling.querySelector('[data-action=log]')?.setAttribute('aria-expanded', 'true'); }
     }
     for (const [id, detail] of open) if (!runs.some((r) => r.id === id)) detail.close();
+    const opening = openWhenListed && runs.some((r) => r.id === openWhenListed) ? openWhenListed : null;
     const older = el('button', { type: 'button', class: 'quiet', disabled: !next, onclick: () => { page.stack.push(page.before); page.before = next; loadPage(next); } }, 'Older runs');
     const newer = el('button', { type: 'button', class: 'quiet', disabled: !page.before, onclick: () => { page.before = page.stack.pop() ?? null; page.before ? loadPage(page.before) : loadStats(); } }, 'Newer runs');
     history.replaceChildren(el('h3', { id: 'runs-heading' }, 'Runs'),
@@ -118,6 +140,7 @@ export function mount(root, [name, part, runId]) {
           el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))), body)) : el('p', { class: 'empty' }, 'No runs yet.'),
       el('nav', { class: 'pager', 'aria-label': 'Run pages' }, newer, ' ', older));
     if (part === 'run' && runId && !page.before) { toggleDetail(Number(runId)); part = null; }
+    if (opening) { openWhenListed = null; if (!open.has(opening)) toggleDetail(opening); }
   }
 
   function runRow(run) {
