@@ -301,5 +301,13 @@ internal static class PostgresMigrations
                 saved_at timestamptz NOT NULL
             );
             """),
+        // 13 to 15 are other branches' migrations; the lead renumbers at merge.
+        new(13, "reserved", "SELECT 1"),
+        new(14, "reserved", "SELECT 1"),
+        new(15, "reserved", "SELECT 1"),
+        new(16, "the project an API token is scoped to", """
+            -- NULL: a global token (every project); otherwise the name of a project in the config's projects:.
+            ALTER TABLE api_tokens ADD COLUMN project text;
+            """),
     ];
 }

@@ -284,5 +284,13 @@ internal static class SqliteMigrations
                 saved_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        // 12 to 14 are other branches' migrations; the lead renumbers at merge.
+        new(12, "reserved", "SELECT 1"),
+        new(13, "reserved", "SELECT 1"),
+        new(14, "reserved", "SELECT 1"),
+        new(15, "the project an API token is scoped to", """
+            -- NULL: a global token (every project); otherwise the name of a project in the config's projects:.
+            ALTER TABLE api_tokens ADD COLUMN project TEXT;
+            """),
     ];
 }
