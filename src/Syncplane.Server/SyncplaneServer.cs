@@ -58,6 +58,7 @@ public static class SyncplaneServer
         app.Use(QueryTokens.RefuseOutsideTheEventStream);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(ProjectGate.InvokeAsync);
         app.MapOpenApi("/api/v1/openapi.json").AllowAnonymous();
         HealthEndpoints.Map(app);
         DashboardEndpoints.Map(app);

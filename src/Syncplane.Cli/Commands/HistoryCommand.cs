@@ -24,7 +24,8 @@ internal static class HistoryCommand
                 r.AddError("--limit must be at least 1");
             }
         });
-        var command = new Command("history", "List recent runs, newest first") { config, store, json, target, status, limit };
+        var project = CliOptions.Project("the runs of the targets");
+        var command = new Command("history", "List recent runs, newest first") { config, store, json, target, status, limit, project };
         command.SetAction(async (result, ct) =>
         {
             await using var session = await CliSession.OpenAsync(result.GetValue(config)!, result.GetValue(store), ct);
@@ -33,8 +34,17 @@ internal static class HistoryCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (!CliOptions.TryProject(session.Config, result.GetValue(project), out var scope))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             RunStatus? only = result.GetValue(status) is { } text ? Enum.Parse<RunStatus>(text, ignoreCase: true) : null;
-            var runs = await session.Store.ListRunsAsync(new RunQuery(result.GetValue(target), only, Limit: result.GetValue(limit)), ct);
+            var query = new RunQuery(result.GetValue(target), only, Limit: result.GetValue(limit))
+            {
+                AnyOfTargets = scope.Project is { } name ? [.. session.Config.Projects.TargetsOf(name)] : null,
+            };
+            var runs = await session.Store.ListRunsAsync(query, ct);
             Print(runs, result.GetValue(json));
             return ExitCodes.Success;
         });

@@ -13,11 +13,17 @@ internal static class StatusCommand
         var config = CliOptions.Config();
         var store = CliOptions.Store();
         var json = CliOptions.Json();
-        var command = new Command("status", "Show each target's status, schedule and run telemetry") { config, store, json };
+        var project = CliOptions.Project("the targets");
+        var command = new Command("status", "Show each target's status, schedule and run telemetry") { config, store, json, project };
         command.SetAction(async (result, ct) =>
         {
             await using var session = await CliSession.OpenAsync(result.GetValue(config)!, result.GetValue(store), ct);
             if (session is null)
+            {
+                return ExitCodes.InvalidInput;
+            }
+
+            if (!CliOptions.TryProject(session.Config, result.GetValue(project), out var scope))
             {
                 return ExitCodes.InvalidInput;
             }
@@ -27,7 +33,7 @@ internal static class StatusCommand
                 Console.Error.WriteLine(why);
             }
 
-            var rows = (await TargetTelemetry.ListAsync(session.Config, session.Store, session.Time, ct)).Select(Row).ToList();
+            var rows = (await TargetTelemetry.ListAsync(session.Config, session.Store, session.Time, ct)).Where(t => scope.SeesTarget(t.Target)).Select(Row).ToList();
             Print(rows, result.GetValue(json));
             return ExitCodes.Success;
         });

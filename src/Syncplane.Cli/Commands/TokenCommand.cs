@@ -26,7 +26,12 @@ internal static class TokenCommand
         var name = new Option<string>("--name") { Description = "A unique name (shown in the audit log as token:NAME)", Required = true };
         var role = new Option<string>("--role") { Description = "viewer (read), operator (also trigger, retry, cancel) or admin (also settings and audit)", Required = true }
             .AcceptOnlyFromAmong("viewer", "operator", "admin");
-        var command = new Command("create", "Create a token and print it once") { config, store, name, role };
+        var project = new Option<string>("--project", "-p")
+        {
+            Description = "Scope the token to one project (a name under projects: in the config): it sees and acts on that project's targets, checks and documents only",
+            HelpName = "PROJECT",
+        };
+        var command = new Command("create", "Create a token and print it once") { config, store, name, role, project };
         command.SetAction(async (result, ct) =>
         {
             await using var session = await CliSession.OpenAsync(result.GetValue(config)!, result.GetValue(store), ct);
@@ -42,10 +47,16 @@ internal static class TokenCommand
                 return ExitCodes.InvalidInput;
             }
 
+            var scope = result.GetValue(project);
+            if (!CliOptions.TryProject(session.Config, scope, out _))
+            {
+                return ExitCodes.InvalidInput;
+            }
+
             var token = ApiTokens.Generate();
             try
             {
-                await session.Store.CreateTokenAsync(tokenName, parsed, ApiTokens.Hash(token), ct);
+                await session.Store.CreateTokenAsync(tokenName, parsed, ApiTokens.Hash(token), ct, scope);
             }
             catch (InvalidOperationException)
             {
@@ -53,9 +64,9 @@ internal static class TokenCommand
                 return ExitCodes.InvalidInput;
             }
 
-            await Audit.RecordAsync(session.Store, "token.create", tokenName, new { role = ApiRoles.Name(parsed) }, ct);
+            await Audit.RecordAsync(session.Store, "token.create", tokenName, new { role = ApiRoles.Name(parsed), project = scope }, ct);
             Console.WriteLine(token);
-            Console.Error.WriteLine($"Token '{tokenName}' ({ApiRoles.Name(parsed)}) created. It is shown only now; store it safely.");
+            Console.Error.WriteLine($"Token '{tokenName}' ({ApiRoles.Name(parsed)}{(scope is null ? "" : ", project " + scope)}) created. It is shown only now; store it safely.");
             Console.Error.WriteLine("Use it as:  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8470/api/v1/targets");
             return ExitCodes.Success;
         });
@@ -80,13 +91,13 @@ internal static class TokenCommand
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(
-                    tokens.Select(t => new { name = t.Name, role = ApiRoles.Name(t.Role), created_at = t.CreatedAt, revoked_at = t.RevokedAt }), JsonOutput.Options));
+                    tokens.Select(t => new { name = t.Name, role = ApiRoles.Name(t.Role), project = t.Project, created_at = t.CreatedAt, revoked_at = t.RevokedAt }), JsonOutput.Options));
                 return ExitCodes.Success;
             }
 
             Table.Write(
-                ["NAME", "ROLE", "CREATED (UTC)", "REVOKED (UTC)"],
-                tokens.Select(t => new[] { t.Name, ApiRoles.Name(t.Role), StatusCommand.When(t.CreatedAt), StatusCommand.When(t.RevokedAt) }).ToList());
+                ["NAME", "ROLE", "PROJECT", "CREATED (UTC)", "REVOKED (UTC)"],
+                tokens.Select(t => new[] { t.Name, ApiRoles.Name(t.Role), t.Project ?? "(all)", StatusCommand.When(t.CreatedAt), StatusCommand.When(t.RevokedAt) }).ToList());
             return ExitCodes.Success;
         });
         return command;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Syncplane.Alerts;
 using Syncplane.Config;
+using Syncplane.Projects;
 using Syncplane.Server.Security;
 
 namespace Syncplane.Server.Api;
@@ -19,27 +20,30 @@ internal static class AlertsEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/alerts", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListAlerts")
+        api.MapGet("/alerts", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListAlerts")
             .WithSummary("Alert states, active silences and channel health (a channel whose latest attempt failed has failing: true)");
-        api.MapGet("/alerts/history", HistoryAsync).RequireAuthorization(Policies.Viewer).WithName("AlertHistory")
+        api.MapGet("/alerts/history", HistoryAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("AlertHistory")
             .WithSummary("Alert transitions, newest first (?alert=ID, ?limit=N up to 500)");
-        api.MapPost("/alerts/silences", SilenceAsync).RequireAuthorization(Policies.Operator).WithName("SilenceAlerts")
+        api.MapPost("/alerts/silences", SilenceAsync).RequireAuthorization(Policies.Operator).ScopeFiltered().WithName("SilenceAlerts")
             .WithSummary("Silence matching alerts: {\"matchers\": {\"rule\": \"…\", \"target\": \"lz-*\"}, \"duration\": \"2h\" or \"until\": \"…Z\", \"comment\": \"…\"}");
-        api.MapPost("/alerts/{id:long}/ack", AckAsync).RequireAuthorization(Policies.Operator).WithName("AcknowledgeAlert")
+        api.MapPost("/alerts/{id:long}/ack", AckAsync).RequireAuthorization(Policies.Operator).ScopedTo(ScopedObject.Alert, "id", (_, id) => UnknownAlert(id)).WithName("AcknowledgeAlert")
             .WithSummary("Acknowledge a firing alert (409 when it is not firing)");
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(ServerContext context, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        var scope = context.ScopeOf(user);
         var now = context.Time.GetUtcNow();
         var states = await context.Store.ListAlertStatesAsync(cancellationToken);
         var silences = await context.Store.ListAlertSilencesAsync(now, cancellationToken);
         var channels = await context.Store.ListAlertChannelsAsync(cancellationToken);
         return Results.Ok(new
         {
-            alerts = states.Select(s => View(context, s)),
-            silences = silences.Select(SilenceView),
-            channels = channels.Select(c => new
+            alerts = states.Where(s => scope.SeesSubject(s.Kind, s.Subject)).Select(s => View(context, s)),
+            silences = silences.Where(s => Sees(scope, s.Matchers)).Select(SilenceView),
+
+            // Channels are shared by every project (their errors may name any target): global tokens only.
+            channels = channels.Where(_ => scope.IsGlobal).Select(c => new
             {
                 notifier = c.Notifier,
                 failing = c.Failing,
@@ -52,17 +56,19 @@ internal static class AlertsEndpoints
         });
     }
 
-    private static async Task<IResult> HistoryAsync(long? alert, int? limit, ServerContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> HistoryAsync(long? alert, int? limit, ServerContext context, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxHistory)
         {
             return Problems.BadRequest($"'limit' must be between 1 and {MaxHistory}");
         }
 
+        var scope = context.ScopeOf(user);
         var entries = await context.Store.ListAlertHistoryAsync(alert, limit ?? 100, cancellationToken);
         return Results.Ok(new
         {
-            items = entries.Select(e => new { id = e.Id, alert_id = e.AlertId, at = e.At, rule = e.Rule, subject = e.Subject, transition = e.Transition, value = e.Value, message = e.Message }),
+            items = entries.Where(e => scope.IsGlobal || (context.Config.Alerts.FirstOrDefault(r => r.Name == e.Rule) is { } rule
+                && scope.SeesSubject(rule.IsCheckRule ? "check" : "target", e.Subject))).Select(e => new { id = e.Id, alert_id = e.AlertId, at = e.At, rule = e.Rule, subject = e.Subject, transition = e.Transition, value = e.Value, message = e.Message }),
         });
     }
 
@@ -83,6 +89,11 @@ internal static class AlertsEndpoints
             return Problems.BadRequest(error!);
         }
 
+        if (!Sees(context.ScopeOf(user), silence.Matchers))
+        {
+            return Problems.BadRequest("a project token's silence must name targets or checks of its project exactly: matchers.target or matchers.check, without glob characters");
+        }
+
         var actor = Policies.Actor(user);
         var stored = await context.Store.AddAlertSilenceAsync(silence.Matchers, silence.Until, actor, silence.Comment, cancellationToken);
         await AuditTrail.RecordAsync(context, user, "alert.silence", $"silence {stored.Id}", new { matchers = stored.Matchers, until = stored.Until, comment = stored.Comment });
@@ -93,7 +104,7 @@ internal static class AlertsEndpoints
     {
         if (await context.Store.GetAlertStateAsync(id, cancellationToken) is not { } state)
         {
-            return Problems.NotFound($"no alert has id {id}; GET /api/v1/alerts lists them");
+            return UnknownAlert(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (!await context.Store.AcknowledgeAlertAsync(id, Policies.Actor(user), cancellationToken))
@@ -104,6 +115,25 @@ internal static class AlertsEndpoints
         await AuditTrail.RecordAsync(context, user, "alert.ack", $"alert {id}", new { rule = state.Rule, subject = state.Subject });
         return Results.Ok(View(context, (await context.Store.GetAlertStateAsync(id, cancellationToken))!));
     }
+
+    private static IResult UnknownAlert(string id) => Problems.NotFound($"no alert has id {id}; GET /api/v1/alerts lists them");
+
+    // A project sees (and may create) a silence that names only its own targets or checks, by exact name.
+    private static bool Sees(ProjectScope scope, IReadOnlyDictionary<string, string> matchers)
+    {
+        if (scope.IsGlobal)
+        {
+            return true;
+        }
+
+        var target = matchers.GetValueOrDefault("target");
+        var check = matchers.GetValueOrDefault("check");
+        return (target is not null || check is not null)
+            && (target is null || (IsExact(target) && scope.SeesTarget(target)))
+            && (check is null || (IsExact(check) && scope.SeesCheck(check)));
+    }
+
+    private static bool IsExact(string pattern) => pattern.IndexOfAny(['*', '?', '[', ']', '{', '}', '\\']) < 0;
 
     private static Dictionary<string, object?> View(ServerContext context, AlertState s)
     {

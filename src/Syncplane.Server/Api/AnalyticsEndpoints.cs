@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Syncplane.Analytics;
+using Syncplane.Projects;
 using Syncplane.Server.Security;
 using Syncplane.Storage.Rollups;
 
@@ -18,7 +19,7 @@ internal static class AnalyticsEndpoints
     internal const int MaxPoints = 93 * 24;
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/analytics", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetAnalytics")
+        api.MapGet("/analytics", GetAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("GetAnalytics")
             .WithSummary("A time series of run (or check) rollups: ?target=|check=&from=&to=&step=hour|day");
 
     private static async Task<IResult> GetAsync(HttpRequest request, ServerContext context, CancellationToken cancellationToken)
@@ -60,8 +61,9 @@ internal static class AnalyticsEndpoints
         }
 
         var rollups = new RollupQuery(step, RollupQuery.Floor(from, step), to, target ?? check);
+        var scope = context.ScopeOf(request.HttpContext.User);
         object points = check is not null
-            ? AnalyticsSeries.Checks(await context.Store.ReadCheckRollupsAsync(rollups, cancellationToken), from, to, step, check).Select(c => new
+            ? AnalyticsSeries.Checks(scope.SeesCheck(check) ? await context.Store.ReadCheckRollupsAsync(rollups, cancellationToken) : [], from, to, step, check).Select(c => new
             {
                 start = c.PeriodStart,
                 samples = c.Samples,
@@ -75,7 +77,7 @@ internal static class AnalyticsEndpoints
                 latency_p99_ms = c.LatencyP99Ms,
                 latency_max_ms = c.LatencyMaxMs,
             })
-            : AnalyticsSeries.Runs(await context.Store.ReadRunRollupsAsync(rollups, cancellationToken), from, to, step, target).Select(r => new
+            : AnalyticsSeries.Runs(await RunRollupsAsync(context, scope, rollups, cancellationToken), from, to, step, target).Select(r => new
             {
                 start = r.PeriodStart,
                 attempts = r.Attempts,
@@ -96,6 +98,39 @@ internal static class AnalyticsEndpoints
                 freshness_seconds = target is null ? null : AnalyticsSeries.FreshnessSeconds(r, step, now),
             });
         return Results.Ok(new { target, check, step = step == RollupPeriod.Hour ? "hour" : "day", from, to, points });
+    }
+
+    // A project token reads its own targets only: another project's target reads as one without runs (as a name that
+    // does not exist), and "all targets" sums the project's targets (counts and maxima, as the fleet series has).
+    private static async Task<IReadOnlyList<RunRollup>> RunRollupsAsync(ServerContext context, ProjectScope scope, RollupQuery query, CancellationToken cancellationToken)
+    {
+        if (scope.IsGlobal)
+        {
+            return await context.Store.ReadRunRollupsAsync(query, cancellationToken);
+        }
+
+        if (query.Subject is { } target)
+        {
+            return scope.SeesTarget(target) ? await context.Store.ReadRunRollupsAsync(query, cancellationToken) : [];
+        }
+
+        var rows = await context.Store.ReadRunRollupsAsync(query with { PerTarget = true }, cancellationToken);
+        return [.. rows.Where(r => scope.SeesTarget(r.Target)).GroupBy(r => r.PeriodStart).Select(g => new RunRollup
+        {
+            PeriodStart = g.Key,
+            Attempts = g.Sum(r => r.Attempts),
+            Successes = g.Sum(r => r.Successes),
+            Failures = g.Sum(r => r.Failures),
+            Refusals = g.Sum(r => r.Refusals),
+            Cancellations = g.Sum(r => r.Cancellations),
+            RunsWithChanges = g.Sum(r => r.RunsWithChanges),
+            ItemsWritten = g.Sum(r => r.ItemsWritten),
+            DurationCount = g.Sum(r => r.DurationCount),
+            DurationSumMs = g.Sum(r => r.DurationSumMs),
+            DurationMaxMs = g.Max(r => r.DurationMaxMs),
+            LatencyMaxMs = g.Max(r => r.LatencyMaxMs),
+            LastSuccessAt = g.Max(r => r.LastSuccessAt),
+        })];
     }
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)

@@ -26,29 +26,39 @@ internal static class ChecksEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/checks", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListChecks")
+        api.MapGet("/checks", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListChecks")
             .WithSummary("Every declared check with its newest result");
-        api.MapGet("/checks/{name}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetCheck")
+        api.MapGet("/checks/{name}", GetAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Check, "name", (_, name) => UnknownCheck(name)).WithName("GetCheck")
             .WithSummary("One check: newest result, history and daily uptime and latency; ?refresh=true (operator) probes a stale one");
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(ServerContext context, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var latest = await LatestAsync(context, cancellationToken);
-        var results = context.Config.Checks.Items.Select(c => latest.GetValueOrDefault(c.Name)).OfType<CheckResult>().ToList();
+        var checks = Visible(context, user);
+        var results = checks.Select(c => latest.GetValueOrDefault(c.Name)).OfType<CheckResult>().ToList();
         return Results.Ok(new
         {
             overall = results.Count == 0 ? CheckStatus.Unknown.ToText() : CheckStatusText.Worst(results.Select(r => r.Status)).ToText(),
-            items = context.Config.Checks.Items.Select(c => Summary(context, c, latest.GetValueOrDefault(c.Name))),
+            items = checks.Select(c => Summary(context, c, latest.GetValueOrDefault(c.Name))),
         });
     }
+
+    /// <summary>The declared checks the caller's project may see, in config order.</summary>
+    internal static IReadOnlyList<CheckConfig> Visible(ServerContext context, ClaimsPrincipal user)
+    {
+        var scope = context.ScopeOf(user);
+        return scope.IsGlobal ? context.Config.Checks.Items : [.. context.Config.Checks.Items.Where(c => scope.SeesCheck(c.Name))];
+    }
+
+    internal static IResult UnknownCheck(string name) => Problems.NotFound($"no check named '{name}' is declared in the config");
 
     private static async Task<IResult> GetAsync(
         string name, bool? refresh, int? limit, int? days, ServerContext context, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (context.Config.Checks.Find(name) is not { } check)
         {
-            return Problems.NotFound($"no check named '{name}' is declared in the config");
+            return UnknownCheck(name);
         }
 
         if (limit is < 1 or > MaxHistory)

@@ -25,13 +25,13 @@ internal static class ConnectionsEndpoints
     private static void Map(RouteGroupBuilder connections, string suffix)
     {
         connections.WithTags("Seed 003 connections compatibility");
-        connections.MapGet("/", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListConnections" + suffix)
+        connections.MapGet("/", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListConnections" + suffix)
             .WithSummary("Seed 003: every target as a connection: id, name and the eight sync tracking fields");
-        connections.MapPost("/{id}/sync-now", SyncNowAsync).RequireAuthorization(Policies.Operator).WithName("ConnectionSyncNow" + suffix)
+        connections.MapPost("/{id}/sync-now", SyncNowAsync).RequireAuthorization(Policies.Operator).ScopedTo(ScopedObject.Target, "id", (_, id) => UnknownConnection(id)).WithName("ConnectionSyncNow" + suffix)
             .WithSummary("Seed 003: queue a manual run of target {id} → 202 {job_id, status: \"queued\"}");
-        connections.MapPatch("/{id}/sync-frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).WithName("ConnectionSyncFrequency" + suffix)
+        connections.MapPatch("/{id}/sync-frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).ScopedTo(ScopedObject.Target, "id", (_, id) => UnknownConnection(id)).WithName("ConnectionSyncFrequency" + suffix)
             .WithSummary("Seed 003: {\"sync_frequency\": VALUE} sets target {id}'s runtime schedule → its sync-status");
-        connections.MapGet("/{id}/sync-status", StatusAsync).RequireAuthorization(Policies.Viewer).WithName("ConnectionSyncStatus" + suffix)
+        connections.MapGet("/{id}/sync-status", StatusAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Target, "id", (_, id) => UnknownConnection(id)).WithName("ConnectionSyncStatus" + suffix)
             .WithSummary("Seed 003: target {id}'s eight sync tracking fields");
     }
 
@@ -39,7 +39,7 @@ internal static class ConnectionsEndpoints
     {
         if (TargetsEndpoints.Find(context, id) is not { } target)
         {
-            return UnknownConnection(context, id);
+            return UnknownConnection(id);
         }
 
         var queued = await TargetsEndpoints.SyncNowAsync(context, user, target, cancellationToken);
@@ -50,7 +50,7 @@ internal static class ConnectionsEndpoints
     {
         if (TargetsEndpoints.Find(context, id) is not { } target)
         {
-            return UnknownConnection(context, id);
+            return UnknownConnection(id);
         }
 
         var (frequency, problem) = await TargetsEndpoints.ReadFrequencyAsync(request, target, seedOnly: true, cancellationToken);
@@ -63,16 +63,20 @@ internal static class ConnectionsEndpoints
         return Results.Ok(ConnectionSyncStatus.Of(await cache.OneAsync(target, cancellationToken)));
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, TargetTelemetryCache cache, CancellationToken cancellationToken) =>
-        Results.Ok((await cache.ListAsync(context.Config.Targets, cancellationToken)).Select(ConnectionOut.Of));
+    private static async Task<IResult> ListAsync(ServerContext context, TargetTelemetryCache cache, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var scope = context.ScopeOf(user);
+        return Results.Ok((await cache.ListAsync(context.Config.Targets, cancellationToken)).Where(t => scope.SeesTarget(t.Target)).Select(ConnectionOut.Of));
+    }
 
     private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string id, CancellationToken cancellationToken) =>
         TargetsEndpoints.Find(context, id) is { } target
             ? Results.Ok(ConnectionSyncStatus.Of(await cache.OneAsync(target, cancellationToken)))
-            : UnknownConnection(context, id);
+            : UnknownConnection(id);
 
-    private static IResult UnknownConnection(ServerContext context, string id) =>
-        Problems.NotFound($"no connection '{id}': a connection id is a target name; GET /api/v1/targets lists the {context.Config.Targets.Count} configured targets");
+    // The same answer for another project's target (see ProjectGate): nothing in it may depend on what exists.
+    private static IResult UnknownConnection(string id) =>
+        Problems.NotFound($"no connection '{id}': a connection id is a target name; GET /api/v1/targets lists the configured targets");
 
     /// <summary>Seed 003's <c>SyncJobResponse</c>: <c>job_id</c> is the run id.</summary>
     private sealed record SyncJob(long JobId, string Status);

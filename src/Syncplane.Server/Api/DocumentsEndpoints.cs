@@ -17,18 +17,19 @@ internal static class DocumentsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/documents", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListDocuments")
+        api.MapGet("/documents", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListDocuments")
             .WithSummary("Every declared document with its freshness (synced_at, age_seconds, stale, last_error) and counts");
-        api.MapGet("/documents/{name}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetDocument")
+        api.MapGet("/documents/{name}", GetAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Document, "name", (_, name) => UnknownDocument(name)).WithName("GetDocument")
             .WithSummary("One document: freshness fields and the document itself; ETag and If-None-Match (304)");
-        api.MapGet("/sync/infrastructure-state", InfrastructureStateAsync).RequireAuthorization(Policies.Viewer).WithName("InfrastructureState")
+        api.MapGet("/sync/infrastructure-state", InfrastructureStateAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("InfrastructureState")
             .WithSummary("Seed 001: the document chosen by documents.infrastructure_state, with sync_metadata; ETag and If-None-Match (304)");
     }
 
-    private static async Task<IResult> ListAsync(ServerContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(ServerContext context, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var items = new List<DocumentStatus>();
-        foreach (var declared in DocumentTarget.All(context.Config))
+        var scope = context.ScopeOf(user);
+        foreach (var declared in DocumentTarget.All(context.Config).Where(d => scope.SeesDocument(d.Name)))
         {
             var stored = await context.Store.GetDocumentAsync(declared.Name, cancellationToken);
             items.Add(await DocumentStatus.OfAsync(declared, stored, context.Store, context.Time, cancellationToken));
@@ -41,7 +42,7 @@ internal static class DocumentsEndpoints
         ServeAsync(name, http, context, cache, seedShape: false, cancellationToken);
 
     private static Task<IResult> InfrastructureStateAsync(HttpContext http, ServerContext context, DocumentCache cache, CancellationToken cancellationToken) =>
-        context.Config.InfrastructureStateDocument is { } name
+        context.Config.InfrastructureStateDocument is { } name && context.ScopeOf(http.User).SeesDocument(name)
             ? ServeAsync(name, http, context, cache, seedShape: true, cancellationToken)
             : Task.FromResult(Problems.NotFound("no document is served here; choose one with documents: { infrastructure_state: NAME } in syncplane.yaml"));
 
@@ -49,7 +50,7 @@ internal static class DocumentsEndpoints
     {
         if (DocumentTarget.Find(context.Config, name) is not { } declared)
         {
-            return Problems.NotFound($"no document named '{name}' is declared in the config");
+            return UnknownDocument(name);
         }
 
         var stored = await context.Store.GetDocumentAsync(name, cancellationToken);
@@ -73,6 +74,8 @@ internal static class DocumentsEndpoints
         var meta = JsonSerializer.SerializeToUtf8Bytes(freshness, DocumentCache.Json);
         return Results.Bytes(seedShape ? Splice(body, "sync_metadata", meta) : Splice(meta, "document", body), "application/json");
     }
+
+    internal static IResult UnknownDocument(string name) => Problems.NotFound($"no document named '{name}' is declared in the config");
 
     // {…a…} + "name": {…b…} → {…a…, "name": {…b…}}: both are objects, neither is parsed again.
     private static byte[] Splice(byte[] outer, string name, byte[] inner)

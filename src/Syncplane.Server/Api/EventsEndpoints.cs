@@ -22,15 +22,15 @@ internal static class EventsEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/events", StreamAsync).RequireAuthorization(Policies.Viewer).WithMetadata(QueryTokens.Allowed).WithName("StreamEvents")
+        api.MapGet("/events", StreamAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithMetadata(QueryTokens.Allowed).WithName("StreamEvents")
             .WithSummary("Events as text/event-stream; resume with Last-Event-ID; filter with ?target= and ?type= (run.* for a prefix)");
-        api.MapGet("/events/recent", RecentAsync).RequireAuthorization(Policies.Viewer).WithName("ListEvents")
+        api.MapGet("/events/recent", RecentAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListEvents")
             .WithSummary("Events after ?after= (default: the latest ?limit=), oldest first, as JSON");
     }
 
     private static async Task StreamAsync(HttpContext http, ServerContext context)
     {
-        if (!TryReadFilter(http.Request, out var filter, out var problem) || !TryReadResumePoint(http.Request, out var resumeAfter, out problem))
+        if (!TryReadFilter(http, context, out var filter, out var problem) || !TryReadResumePoint(http.Request, out var resumeAfter, out problem))
         {
             await Problems.Write(http, StatusCodes.Status400BadRequest, "Bad Request", problem);
             return;
@@ -79,7 +79,7 @@ internal static class EventsEndpoints
     private static async Task<IResult> RecentAsync(HttpContext http, ServerContext context, CancellationToken cancellationToken)
     {
         var query = http.Request.Query;
-        if (!TryReadFilter(http.Request, out var filter, out var problem))
+        if (!TryReadFilter(http, context, out var filter, out var problem))
         {
             return Problems.BadRequest(problem);
         }
@@ -126,11 +126,14 @@ internal static class EventsEndpoints
         return Results.Ok(new { items, last_id = cursor });
     }
 
-    private static bool TryReadFilter(HttpRequest request, out EventFilter filter, out string problem)
+    // A project token's filter also holds the events to its project (ProjectScope.SeesEvent), on the live feed and in replays.
+    private static bool TryReadFilter(HttpContext http, ServerContext context, out EventFilter filter, out string problem)
     {
+        var request = http.Request;
         string[] targets = [.. Values(request.Query["target"])];
         string[] types = [.. Values(request.Query["type"])];
-        filter = new EventFilter(targets, types);
+        var scope = context.ScopeOf(http.User);
+        filter = new EventFilter(targets, types) { Visible = scope.IsGlobal ? null : scope.SeesEvent };
         problem = "";
         var badType = types.FirstOrDefault(t => t.Contains('*', StringComparison.Ordinal) && (!t.EndsWith(".*", StringComparison.Ordinal) || t.IndexOf('*', StringComparison.Ordinal) != t.Length - 1));
         if (badType is not null)

@@ -10,14 +10,15 @@ namespace Syncplane.Server.Api;
 /// <summary>
 /// <c>GET /metrics</c>: the <c>Syncplane</c> meter in the Prometheus text format (OpenTelemetry's Prometheus exporter),
 /// read from memory: a scrape never queries the store (see <see cref="Telemetry.MetricsSnapshots"/> for how fresh it is).
-/// Needs a viewer token (Prometheus: <c>authorization: { credentials: TOKEN }</c>).
+/// Needs a global viewer token (Prometheus: <c>authorization: { credentials: TOKEN }</c>): the metrics cover every project,
+/// so a project token gets 403.
 /// </summary>
 internal static class MetricsEndpoints
 {
     private const string Summary = "Prometheus metrics: runs by target and status, durations, queue depth and lag, last success and freshness per target";
 
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.Viewer).WithName("GetMetrics").WithSummary(Summary);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization(Policies.Viewer).GlobalOnly().WithName("GetMetrics").WithSummary(Summary);
 
     /// <summary>Lists <c>/metrics</c> in the OpenAPI document, which describes only route handlers, not the exporter's middleware.</summary>
     public static void Describe(OpenApiOptions options) => options.AddDocumentTransformer((document, _, _) =>

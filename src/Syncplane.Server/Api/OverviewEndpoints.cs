@@ -16,14 +16,16 @@ internal static class OverviewEndpoints
     private static readonly TimeSpan RecentWindow = TimeSpan.FromHours(24);
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/overview", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetOverview")
+        api.MapGet("/overview", GetAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("GetOverview")
             .WithSummary("Targets by status, runs of the last 24h by outcome, stale and failing targets, queue depth");
 
-    private static async Task<IResult> GetAsync(ServerContext context, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(ServerContext context, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var now = context.Time.GetUtcNow();
-        var telemetry = await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken);
+        var scope = context.ScopeOf(user);
+        var telemetry = (await TargetTelemetry.ListAsync(context.Config, context.Store, context.Time, cancellationToken)).Where(t => scope.SeesTarget(t.Target)).ToList();
         var statistics = await context.Store.GetRunStatisticsAsync(now - RecentWindow, cancellationToken);
+        var groups = statistics.Groups.Where(g => scope.SeesTarget(g.Target)).ToList();
         var targets = context.Config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var stale = telemetry.Where(t => Freshness.IsStale(targets[t.Target], t, now)).Select(t => new
         {
@@ -47,10 +49,11 @@ internal static class OverviewEndpoints
                 by_status = telemetry.GroupBy(t => t.SyncStatus).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
                 paused = telemetry.Count(t => t.PausedReason is not null),
             },
-            runs_last_24h = statistics.Groups.GroupBy(g => StoreText.From(g.Status)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Count)),
+            runs_last_24h = groups.GroupBy(g => StoreText.From(g.Status)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(x => x.Count)),
             stale_targets = stale,
             failing_targets = failing,
-            queue_depth = statistics.QueueDepth,
+            // A project's queue depth counts its queued runs, due or not: the store's due count covers every project.
+            queue_depth = scope.IsGlobal ? statistics.QueueDepth : groups.Where(g => g.Status == RunStatus.Queued).Sum(g => g.Count),
             at = now,
         });
     }

@@ -18,7 +18,7 @@ internal static class RunLogEndpoint
     {
         if (await context.Store.GetRunAsync(id, cancellationToken) is not { } run)
         {
-            return RunsEndpoints.UnknownRun(id);
+            return RunsEndpoints.UnknownRun(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (follow != true)

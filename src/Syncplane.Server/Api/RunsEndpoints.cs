@@ -14,20 +14,20 @@ internal static class RunsEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/runs", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListRuns")
+        api.MapGet("/runs", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListRuns")
             .WithSummary("Runs newest first, filtered by target, status and since (paginated: limit, cursor or before)");
-        api.MapGet("/runs/{id:long}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetRun")
+        api.MapGet("/runs/{id:long}", GetAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Run, "id", (_, id) => UnknownRun(id)).WithName("GetRun")
             .WithSummary("One run: status, triggers, attempt, timings, plan summary, verification, source revision, message");
-        api.MapGet("/runs/{id:long}/log", RunLogEndpoint.GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetRunLog")
+        api.MapGet("/runs/{id:long}/log", RunLogEndpoint.GetAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Run, "id", (_, id) => UnknownRun(id)).WithName("GetRunLog")
             .WithSummary("A run's log lines; with follow=true, NDJSON streamed until the run finishes");
-        api.MapPost("/runs/{id:long}/retry", RetryAsync).RequireAuthorization(Policies.Operator).WithName("RetryRun")
+        api.MapPost("/runs/{id:long}/retry", RetryAsync).RequireAuthorization(Policies.Operator).ScopedTo(ScopedObject.Run, "id", (_, id) => UnknownRun(id)).WithName("RetryRun")
             .WithSummary("Queue a fresh run of a failed or cancelled run's target (409 otherwise)");
-        api.MapPost("/runs/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Operator).WithName("CancelRun")
+        api.MapPost("/runs/{id:long}/cancel", CancelAsync).RequireAuthorization(Policies.Operator).ScopedTo(ScopedObject.Run, "id", (_, id) => UnknownRun(id)).WithName("CancelRun")
             .WithSummary("Cancel a queued run at once, or ask a running run's worker to stop it (202); 409 when finished");
     }
 
     private static async Task<IResult> ListAsync(
-        ServerContext context, string? target, string? status, string? since, string? limit, string? cursor, string? before, CancellationToken cancellationToken)
+        ServerContext context, ClaimsPrincipal user, string? target, string? status, string? since, string? limit, string? cursor, string? before, CancellationToken cancellationToken)
     {
         if (!Paging.TryLimit(limit, out var size, out var problem) || !Paging.TryDecodeId(cursor, out var beforeId, out problem))
         {
@@ -66,13 +66,15 @@ internal static class RunsEndpoints
             from = at;
         }
 
-        var runs = await context.Store.ListRunsAsync(new RunQuery(target, only, from, size, beforeId), cancellationToken);
+        var scope = context.ScopeOf(user);
+        var query = new RunQuery(target, only, from, size, beforeId) { AnyOfTargets = scope.IsGlobal ? null : [.. context.Config.Projects.TargetsOf(scope.Project!)] };
+        var runs = await context.Store.ListRunsAsync(query, cancellationToken);
         var next = runs.Count == size ? Paging.EncodeId(runs[^1].Id) : null;
         return Results.Ok(new { items = runs.Select(RunView.Of), next_cursor = next });
     }
 
     private static async Task<IResult> GetAsync(ServerContext context, long id, CancellationToken cancellationToken) =>
-        await context.Store.GetRunAsync(id, cancellationToken) is { } run ? Results.Ok(RunView.Of(run)) : UnknownRun(id);
+        await context.Store.GetRunAsync(id, cancellationToken) is { } run ? Results.Ok(RunView.Of(run)) : UnknownRun(id.ToString(CultureInfo.InvariantCulture));
 
     private static async Task<IResult> RetryAsync(ServerContext context, ClaimsPrincipal user, long id, CancellationToken cancellationToken)
     {
@@ -80,7 +82,7 @@ internal static class RunsEndpoints
         switch (retried.Refusal)
         {
             case RetryRefusal.NotFound:
-                return UnknownRun(id);
+                return UnknownRun(id.ToString(CultureInfo.InvariantCulture));
             case RetryRefusal.NotRetryable:
                 return Problems.Conflict(retried.Error!);
             case RetryRefusal.UnknownTarget:
@@ -99,7 +101,7 @@ internal static class RunsEndpoints
         var outcome = await context.Store.RequestCancelAsync(id, actor, cancellationToken);
         if (outcome is CancelOutcome.NotFound)
         {
-            return UnknownRun(id);
+            return UnknownRun(id.ToString(CultureInfo.InvariantCulture));
         }
 
         if (outcome is CancelOutcome.AlreadyFinished)
@@ -115,5 +117,5 @@ internal static class RunsEndpoints
             : Results.Accepted($"/api/v1/runs/{id}", new { run_id = id, status = "cancel_requested" });
     }
 
-    internal static IResult UnknownRun(long id) => Problems.NotFound($"no run has id {id}; GET /api/v1/runs lists runs");
+    internal static IResult UnknownRun(string id) => Problems.NotFound($"no run has id {id}; GET /api/v1/runs lists runs");
 }

@@ -21,33 +21,34 @@ internal static class TargetsEndpoints
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).WithName("ListTargets")
+        api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListTargets")
             .WithSummary("Targets with their telemetry, in config order (paginated: limit, cursor)");
-        api.MapGet("/targets/{name}", GetAsync).RequireAuthorization(Policies.Viewer).WithName("GetTarget")
+        api.MapGet("/targets/{name}", GetAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("GetTarget")
             .WithSummary("One target's configuration (secrets masked, env by name only) and telemetry");
-        api.MapGet("/targets/{name}/status", StatusAsync).RequireAuthorization(Policies.Viewer).WithName("GetTargetStatus")
+        api.MapGet("/targets/{name}/status", StatusAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("GetTargetStatus")
             .WithSummary("One target's telemetry (seed 003's sync-status fields)");
-        api.MapPost("/targets/{name}/sync", SyncAsync).RequireAuthorization(Policies.Operator).WithName("SyncTarget")
+        api.MapPost("/targets/{name}/sync", SyncAsync).RequireAuthorization(Policies.Operator).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("SyncTarget")
             .WithSummary("Queue a manual run now (202 with the run id; coalesces with a queued run; ?resync=true resyncs a bidirectional target)");
-        api.MapPost("/targets/{name}/dry-run", DryRunAsync).RequireAuthorization(Policies.Operator).WithName("DryRunTarget")
+        api.MapPost("/targets/{name}/dry-run", DryRunAsync).RequireAuthorization(Policies.Operator).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("DryRunTarget")
             .WithSummary("Queue a dry run: it plans, writes nothing and logs the plan (202 with the run id and dry_run, false when it joined a queued real run)");
-        api.MapPatch("/targets/{name}/frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).WithName("SetTargetFrequency")
+        api.MapPatch("/targets/{name}/frequency", FrequencyAsync).RequireAuthorization(Policies.Admin).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("SetTargetFrequency")
             .WithSummary("Override the target's schedule at run time ({\"frequency\": \"30min\"}; null goes back to the config's)");
-        api.MapPost("/targets/{name}/pause", PauseAsync).RequireAuthorization(Policies.Admin).WithName("PauseTarget")
+        api.MapPost("/targets/{name}/pause", PauseAsync).RequireAuthorization(Policies.Admin).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("PauseTarget")
             .WithSummary("Stop scheduling the target (manual runs still go through)");
-        api.MapPost("/targets/{name}/resume", ResumeAsync).RequireAuthorization(Policies.Admin).WithName("ResumeTarget")
+        api.MapPost("/targets/{name}/resume", ResumeAsync).RequireAuthorization(Policies.Admin).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("ResumeTarget")
             .WithSummary("Schedule a paused target again");
     }
 
     private static async Task<IResult> ListAsync(
-        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, string? limit, string? cursor, CancellationToken cancellationToken)
+        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, ClaimsPrincipal user, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryLimit(limit, out var size, out var problem))
         {
             return problem!;
         }
 
-        var targets = context.Config.Targets;
+        var scope = context.ScopeOf(user);
+        IReadOnlyList<TargetConfig> targets = scope.IsGlobal ? context.Config.Targets : [.. context.Config.Targets.Where(t => scope.SeesTarget(t.Name))];
         var start = 0;
         if (cursor is not null)
         {
@@ -71,20 +72,20 @@ internal static class TargetsEndpoints
     {
         if (Find(context, name) is not { } target)
         {
-            return UnknownTarget(context, name);
+            return UnknownTarget(name);
         }
 
         return Results.Bytes((await cache.JsonAsync([target], Detail, json.Value.SerializerOptions, cancellationToken))[0], JsonItemsResult.ContentType);
     }
 
     private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string name, CancellationToken cancellationToken) =>
-        Find(context, name) is { } target ? Results.Ok(await cache.OneAsync(target, cancellationToken)) : UnknownTarget(context, name);
+        Find(context, name) is { } target ? Results.Ok(await cache.OneAsync(target, cancellationToken)) : UnknownTarget(name);
 
     private static async Task<IResult> SyncAsync(ServerContext context, ClaimsPrincipal user, string name, string? resync, CancellationToken cancellationToken)
     {
         if (Find(context, name) is not { } target)
         {
-            return UnknownTarget(context, name);
+            return UnknownTarget(name);
         }
 
         if (resync is not null && !bool.TryParse(resync, out _))
@@ -106,7 +107,7 @@ internal static class TargetsEndpoints
     {
         if (Find(context, name) is not { } target)
         {
-            return UnknownTarget(context, name);
+            return UnknownTarget(name);
         }
 
         var queued = await ManualRuns.SyncNowAsync(context.Config, context.Store, context.Time, target, "api", cancellationToken, dryRun: true);
@@ -127,7 +128,7 @@ internal static class TargetsEndpoints
     {
         if (Find(context, name) is not { } target)
         {
-            return UnknownTarget(context, name);
+            return UnknownTarget(name);
         }
 
         var (frequency, problem) = await ReadFrequencyAsync(request, target, seedOnly: false, cancellationToken);
@@ -191,7 +192,7 @@ internal static class TargetsEndpoints
     {
         if (Find(context, name) is not { } target)
         {
-            return UnknownTarget(context, name);
+            return UnknownTarget(name);
         }
 
         var why = string.IsNullOrWhiteSpace(reason) ? "paused by " + Policies.Actor(user) : reason;
@@ -204,7 +205,7 @@ internal static class TargetsEndpoints
     {
         if (Find(context, name) is not { } target)
         {
-            return UnknownTarget(context, name);
+            return UnknownTarget(name);
         }
 
         await context.Store.SetPausedAsync(target.Name, null, cancellationToken);
@@ -214,8 +215,9 @@ internal static class TargetsEndpoints
 
     internal static TargetConfig? Find(ServerContext context, string name) => context.Config.Targets.FirstOrDefault(t => t.Name == name);
 
-    internal static IResult UnknownTarget(ServerContext context, string name) =>
-        Problems.NotFound($"no target named '{name}'; GET /api/v1/targets lists the {context.Config.Targets.Count} configured targets");
+    // The same answer for a target of another project (see ProjectGate): nothing in it may depend on what exists.
+    internal static IResult UnknownTarget(string name) =>
+        Problems.NotFound($"no target named '{name}'; GET /api/v1/targets lists the configured targets");
 
     private static int IndexOf(IReadOnlyList<TargetConfig> targets, string name)
     {

@@ -19,11 +19,18 @@ internal sealed class WebhookIntake(ServerContext context)
 
     private readonly WebhookMatcher _matcher = new(context.Config.Targets);
 
+    // One matcher per project over its own targets: a delivery to /projects/{project}/webhooks/… can queue nothing else.
+    private readonly Dictionary<string, WebhookMatcher> _projectMatchers = context.Config.Projects.Items.ToDictionary(
+        p => p.Name, p => new WebhookMatcher([.. context.Config.Targets.Where(t => context.Config.Projects.OfTarget(t.Name) == p.Name)]), StringComparer.Ordinal);
+
+    public bool HasProject(string project) => _projectMatchers.ContainsKey(project);
+
     /// <summary>Records and triggers an accepted delivery in one store transaction; null when it is a redelivery (nothing happens twice).</summary>
     /// <param name="traceParent">The delivery's span, stored with the runs it queues so that their spans link to it.</param>
-    public async Task<IntakeResult?> AcceptAsync(InboundDelivery delivery, string? traceParent, CancellationToken cancellationToken)
+    /// <param name="project">Match only this project's targets; null matches every target.</param>
+    public async Task<IntakeResult?> AcceptAsync(InboundDelivery delivery, string? traceParent, string? project, CancellationToken cancellationToken)
     {
-        var matched = _matcher.Match(delivery);
+        var matched = (project is null ? _matcher : _projectMatchers[project]).Match(delivery);
         var trigger = $"webhook:{delivery.Provider}";
         var now = context.Time.GetUtcNow();
         var inline = matched.Take(InlineEnqueueLimit).Select(target => new RunRequest(target, trigger, RunPriority.Event, now) { TraceParent = traceParent }).ToList();

@@ -20,13 +20,21 @@ internal static class WebhooksEndpoints
     {
         api.MapPost("/webhooks/{provider}", ReceiveAsync).AllowAnonymous().WithName("ReceiveWebhook")
             .WithSummary("Inbound delivery from github, gitlab, pubsub, cloudevents or generic; 202 with the runs it queued");
+        api.MapPost("/projects/{project}/webhooks/{provider}", ReceiveForProjectAsync).AllowAnonymous().WithName("ReceiveProjectWebhook")
+            .WithSummary("The same inbound delivery, matched against the targets of one project only (see docs/projects.md)");
     }
 
-    private static async Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken)
+    private static Task<IResult> ReceiveAsync(string provider, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken) =>
+        ReceiveDeliveryAsync(provider, null, http, intake, cancellationToken);
+
+    private static Task<IResult> ReceiveForProjectAsync(string project, string provider, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken) =>
+        ReceiveDeliveryAsync(provider, project, http, intake, cancellationToken);
+
+    private static async Task<IResult> ReceiveDeliveryAsync(string provider, string? project, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken)
     {
         using var span = SyncplaneTracing.Source.StartActivity(SyncplaneTracing.WebhookSpan, ActivityKind.Server);
         span?.SetTag("syncplane.webhook.provider", provider);
-        var response = await HandleAsync(provider, http, intake, span, cancellationToken);
+        var response = await HandleAsync(provider, project, http, intake, span, cancellationToken);
         if (response is IStatusCodeHttpResult { StatusCode: >= 400 } rejected)
         {
             span?.SetStatus(ActivityStatusCode.Error, $"rejected with {rejected.StatusCode}");
@@ -35,7 +43,7 @@ internal static class WebhooksEndpoints
         return response;
     }
 
-    private static async Task<IResult> HandleAsync(string provider, HttpContext http, WebhookIntake intake, Activity? span, CancellationToken cancellationToken)
+    private static async Task<IResult> HandleAsync(string provider, string? project, HttpContext http, WebhookIntake intake, Activity? span, CancellationToken cancellationToken)
     {
         var receiver = intake.Receiver;
         var body = await ReadCappedAsync(http, receiver.MaxBodyBytes, cancellationToken);
@@ -56,13 +64,19 @@ internal static class WebhooksEndpoints
             return Reject(verdict.StatusCode, verdict.Reason);
         }
 
+        // Checked once the delivery is authenticated, so an anonymous caller learns nothing about which projects exist.
+        if (project is not null && !intake.HasProject(project))
+        {
+            return Reject(StatusCodes.Status404NotFound, $"no project named '{project}' is declared in the config");
+        }
+
         span?.SetTag("syncplane.webhook.event", delivery.EventType).SetTag("syncplane.webhook.delivery_id", delivery.DeliveryId);
         if (delivery.IsPing)
         {
             return Results.Ok(new { ok = true, ping = true });
         }
 
-        var result = await intake.AcceptAsync(delivery, SyncplaneTracing.TraceParentOf(span), cancellationToken);
+        var result = await intake.AcceptAsync(delivery, SyncplaneTracing.TraceParentOf(span), project, cancellationToken);
         if (result is null)
         {
             span?.SetTag("syncplane.webhook.duplicate", true);

@@ -12,12 +12,12 @@ namespace Syncplane.Server.Api;
 internal static class WhoAmIEndpoints
 {
     public static void Map(RouteGroupBuilder api) =>
-        api.MapGet("/whoami", Get).RequireAuthorization(Policies.Viewer).WithName("WhoAmI")
-            .WithSummary("The caller: token name (or anonymous) and role (viewer, operator or admin)");
+        api.MapGet("/whoami", Get).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("WhoAmI")
+            .WithSummary("The caller: token name (or anonymous), role (viewer, operator or admin) and project (null for a global token)");
 
     private static IResult Get(ClaimsPrincipal user)
     {
         var role = (ApiRole)int.Parse(user.FindFirst(Policies.RoleClaim)!.Value, CultureInfo.InvariantCulture);
-        return Results.Ok(new { name = Policies.Actor(user), role = role.ToString().ToLowerInvariant() });
+        return Results.Ok(new { name = Policies.Actor(user), role = role.ToString().ToLowerInvariant(), project = user.FindFirst(ProjectGate.ProjectClaim)?.Value });
     }
 }

@@ -29,7 +29,7 @@ internal sealed class TokenAuthenticationHandler(
         }
 
         var record = await tokens.FindAsync(ApiTokens.Hash(token), Context.RequestAborted);
-        return record is null ? AuthenticateResult.Fail("the token is unknown or revoked") : Success("token:" + record.Name, record.Role, authenticated: true);
+        return record is null ? AuthenticateResult.Fail("the token is unknown or revoked") : Success("token:" + record.Name, record.Role, authenticated: true, record.Project);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -52,9 +52,14 @@ internal sealed class TokenAuthenticationHandler(
         return QueryTokens.AreAllowed(Context) && Request.Query.TryGetValue(QueryTokens.Parameter, out var query) && query.Count == 1 ? query[0] : null;
     }
 
-    private static AuthenticateResult Success(string name, ApiRole role, bool authenticated)
+    private static AuthenticateResult Success(string name, ApiRole role, bool authenticated, string? project = null)
     {
-        var claims = new[] { new Claim(ClaimTypes.Name, name), new Claim(Policies.RoleClaim, ((int)role).ToString(CultureInfo.InvariantCulture)) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(Policies.RoleClaim, ((int)role).ToString(CultureInfo.InvariantCulture)) };
+        if (project is not null)
+        {
+            claims.Add(new Claim(ProjectGate.ProjectClaim, project));
+        }
+
         var identity = new ClaimsIdentity(claims, authenticated ? SchemeName : null, ClaimTypes.Name, null);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

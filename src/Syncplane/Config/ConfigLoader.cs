@@ -8,7 +8,7 @@ namespace Syncplane.Config;
 /// </summary>
 public sealed class ConfigLoader(ConnectorRegistry connectors)
 {
-    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "documents", "retention", "alerts"];
+    internal static readonly string[] TopLevelKeys = ["version", "root", "defaults", "targets", "safety", "state_dir", "store", "rate_limits", "webhooks", "checks", "notifiers", "documents", "retention", "alerts", "projects"];
 
     public static ConfigLoader Default { get; } = new(ConnectorRegistry.Default);
 
@@ -70,6 +70,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
         }
 
         var notifiers = NotifiersBinder.Bind(root["notifiers"], reader);
+        var projects = Projects.ProjectsBinder.Bind(root["projects"], targets, checks, Path.GetDirectoryName(fullPath)!, reader);
         return new SyncplaneConfig
         {
             File = fullPath,
@@ -87,6 +88,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Retention = RetentionBinder.Bind(root["retention"], reader),
             Notifiers = notifiers,
             Alerts = AlertsBinder.Bind(root["alerts"], notifiers, reader),
+            Projects = projects,
             SecretReferences = SecretResolver.ReferencesIn(root),
         };
     }

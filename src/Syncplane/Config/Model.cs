@@ -61,6 +61,9 @@ public sealed record SyncplaneConfig
     /// <summary>Alert rules (top-level <c>alerts</c>), in file order.</summary>
     public IReadOnlyList<Alerts.AlertRule> Alerts { get; init; } = [];
 
+    /// <summary>Which project owns each target, check and document (top-level <c>projects</c>); see docs/projects.md.</summary>
+    public Projects.ProjectsConfig Projects { get; init; } = Syncplane.Projects.ProjectsConfig.None;
+
     /// <summary>Every distinct secret reference anywhere in the file (<c>${env:NAME}</c>, <c>${file:PATH}</c>), so all are masked from the start.</summary>
     public IReadOnlyList<string> SecretReferences { get; init; } = [];
 }

@@ -8,11 +8,15 @@ public sealed record EventFilter(IReadOnlyList<string> Targets, IReadOnlyList<st
     /// <summary>Every event.</summary>
     public static readonly EventFilter All = new([], []);
 
+    /// <summary>Whether the subscriber may see an event at all (its project scope); null: every event.</summary>
+    public Func<SyncEvent, bool>? Visible { get; init; }
+
     public bool Matches(SyncEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return (Targets.Count == 0 || (e.Target is { } target && Targets.Contains(target, StringComparer.Ordinal)))
-            && (Types.Count == 0 || Types.Any(type => TypeMatches(type, e.Type)));
+            && (Types.Count == 0 || Types.Any(type => TypeMatches(type, e.Type)))
+            && (Visible is null || Visible(e));
     }
 
     private static bool TypeMatches(string pattern, string type) =>

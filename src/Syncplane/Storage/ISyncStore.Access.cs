@@ -5,9 +5,9 @@ namespace Syncplane.Storage;
 /// <summary>API tokens, the audit log, webhook delivery ids and event-log cursors (issue 4).</summary>
 public partial interface ISyncStore
 {
-    /// <summary>Stores a token's hash under a unique name.</summary>
+    /// <summary>Stores a token's hash under a unique name; <paramref name="project"/> scopes it to one project (null: global).</summary>
     /// <exception cref="InvalidOperationException">A token with this name exists.</exception>
-    Task<ApiTokenRecord> CreateTokenAsync(string name, ApiRole role, string hash, CancellationToken cancellationToken);
+    Task<ApiTokenRecord> CreateTokenAsync(string name, ApiRole role, string hash, CancellationToken cancellationToken, string? project = null);
 
     /// <summary>The token with this hash, unless revoked; null otherwise.</summary>
     Task<ApiTokenRecord?> FindTokenAsync(string hash, CancellationToken cancellationToken);
@@ -43,7 +43,8 @@ public partial interface ISyncStore
 }
 
 /// <summary>A stored API token (its hash, never the token).</summary>
-public sealed record ApiTokenRecord(long Id, string Name, ApiRole Role, string Hash, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+/// <param name="Project">The project the token is scoped to; null for a global token (see docs/projects.md).</param>
+public sealed record ApiTokenRecord(long Id, string Name, ApiRole Role, string Hash, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? Project = null);
 
 /// <summary>One audited action.</summary>
 /// <param name="Actor">Who: <c>token:NAME</c>, <c>cli:USER</c>, <c>anonymous</c>.</param>

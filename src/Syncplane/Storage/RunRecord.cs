@@ -143,4 +143,8 @@ public sealed record RunRecord
 /// <param name="Since">Only runs queued at or after this instant.</param>
 /// <param name="Limit">At most this many runs (at least 1).</param>
 /// <param name="BeforeId">Only runs with a smaller id: pass the last id of a page to get the next page.</param>
-public sealed record RunQuery(string? Target = null, RunStatus? Status = null, DateTimeOffset? Since = null, int Limit = 50, long? BeforeId = null);
+public sealed record RunQuery(string? Target = null, RunStatus? Status = null, DateTimeOffset? Since = null, int Limit = 50, long? BeforeId = null)
+{
+    /// <summary>Only runs of these targets (a project's); null for any target, empty for none.</summary>
+    public IReadOnlyCollection<string>? AnyOfTargets { get; init; }
+}

@@ -6,10 +6,10 @@ namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
-    private const string TokenColumns = "id, name, role, hash, created_at, revoked_at";
+    private const string TokenColumns = "id, name, role, hash, created_at, revoked_at, project";
 
     /// <inheritdoc />
-    public async Task<ApiTokenRecord> CreateTokenAsync(string name, ApiRole role, string hash, CancellationToken cancellationToken)
+    public async Task<ApiTokenRecord> CreateTokenAsync(string name, ApiRole role, string hash, CancellationToken cancellationToken, string? project = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(hash);
@@ -18,14 +18,15 @@ internal abstract partial class SqlSyncStore
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-            await using var insert = Command(transaction, "INSERT INTO api_tokens (name, role, hash, created_at) VALUES (@name, @role, @hash, @now) RETURNING id");
+            await using var insert = Command(transaction, "INSERT INTO api_tokens (name, role, hash, created_at, project) VALUES (@name, @role, @hash, @now, @project) RETURNING id");
             Add(insert, "@name", name);
             Add(insert, "@role", ApiRoles.Name(role));
             Add(insert, "@hash", hash);
             Add(insert, "@now", ToDbTime(now));
+            Add(insert, "@project", project);
             var id = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
             await transaction.CommitAsync(cancellationToken);
-            return new ApiTokenRecord(id, name, role, hash, now, null);
+            return new ApiTokenRecord(id, name, role, hash, now, null, project);
         }
         catch (DbException ex) when (IsUniqueViolation(ex))
         {
@@ -73,7 +74,7 @@ internal abstract partial class SqlSyncStore
 
     private ApiTokenRecord ReadToken(DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), ApiRoles.TryParse(reader.GetString(2), out var role) ? role : throw new InvalidDataException($"unknown role '{reader.GetString(2)}' in the store"),
-            reader.GetString(3), ReadTime(reader, 4), reader.IsDBNull(5) ? null : ReadTime(reader, 5));
+            reader.GetString(3), ReadTime(reader, 4), reader.IsDBNull(5) ? null : ReadTime(reader, 5), reader.IsDBNull(6) ? null : reader.GetString(6));
 
     /// <inheritdoc />
     public async Task<AuditRecord> AppendAuditAsync(string actor, string action, string? subject, string detailsJson, CancellationToken cancellationToken)

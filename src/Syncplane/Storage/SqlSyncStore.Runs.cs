@@ -175,6 +175,16 @@ internal abstract partial class SqlSyncStore
             Add(command, "@target", query.Target);
         }
 
+        if (query.AnyOfTargets is { } targets)
+        {
+            var names = targets.Select((name, i) => (Name: name, Parameter: $"@any_target{i}")).ToList();
+            sql.Append(names.Count == 0 ? " AND 1 = 0" : $" AND target IN ({string.Join(", ", names.Select(n => n.Parameter))})");
+            foreach (var (name, parameter) in names)
+            {
+                Add(command, parameter, name);
+            }
+        }
+
         if (query.Status is { } status)
         {
             sql.Append(" AND status = @status");

@@ -290,7 +290,6 @@ internal static class PostgresMigrations
             -- Alert facts per target: the latest finished run, the last success, runs finished within a window.
             CREATE INDEX runs_by_target_finished ON runs (target, finished_at);
             """),
-        // 9 to 11 are other branches' migrations (the documents, rollups and alerts work); they keep these numbers free.
         new(12, "listings of bidirectional targets", """
             -- The listing a bidirectional target's last successful run saved (its items are item_index rows under
             -- the sides 'listing:source' and 'listing:destination'); no row: the target was never synced both ways.
@@ -301,14 +300,16 @@ internal static class PostgresMigrations
                 saved_at timestamptz NOT NULL
             );
             """),
-        new(13, "reserved", "SELECT 1"),
-        new(14, "reserved", "SELECT 1"),
-        new(15, "listings as one compressed value per side; queued resyncs", """
+        new(13, "listings as one compressed value per side; queued resyncs", """
             -- Each side of a listing as one compressed value (ListingCodec); null: its items are still item_index rows.
             ALTER TABLE listings ADD COLUMN source_items bytea;
             ALTER TABLE listings ADD COLUMN destination_items bytea;
             -- A queued run of a bidirectional target that resyncs (POST /api/v1/targets/{name}/sync?resync=true).
             ALTER TABLE runs ADD COLUMN resync boolean NOT NULL DEFAULT false;
+            """),
+        new(14, "the project an API token is scoped to", """
+            -- NULL: a global token (every project); otherwise the name of a project in the config's projects:.
+            ALTER TABLE api_tokens ADD COLUMN project text;
             """),
     ];
 }

@@ -58,7 +58,7 @@ async function useToken(token) {
   $('#whoami').textContent = '';
   try {
     const me = await whoami();
-    $('#whoami').textContent = `${me.name} · ${me.role}`;
+    $('#whoami').textContent = `${me.name} · ${me.role}${me.project ? ` · project ${me.project}` : ''}`;
     document.body.dataset.role = me.role;
     await Promise.all([loadTargets(), loadChecks().catch(() => {}), loadOverview().catch(() => {}), loadAlerts().catch(() => {})]);
     if (['auth', 'outage'].includes($('#message').dataset.kind)) say('');
