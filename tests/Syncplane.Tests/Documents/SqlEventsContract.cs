@@ -19,7 +19,8 @@ namespace Syncplane.Tests.Documents;
 /// </summary>
 public abstract partial class SqlEventsContract
 {
-    private const string Token = "push-token-sql-7c2e";
+    // The same value as DocumentServingContract sets: the variable is process-wide, and those tests run alongside.
+    private const string Token = "push-token-5b1f0c";
     private const string Vm = "//compute.googleapis.com/projects/lz-prod/zones/europe-west1-b/instances/portal-1";
     private const string Instance = "compute.googleapis.com/Instance";
     private const string Dev = "//cloudresourcemanager.googleapis.com/projects/lz-dev";
