@@ -10,7 +10,7 @@ namespace Syncplane.Server.Api;
 /// <summary>
 /// <c>POST /api/v1/webhooks/{provider}/targets/{name}</c>: a Pub/Sub push (or a CloudEvent carrying a Pub/Sub message) of a
 /// Cloud Asset feed, authenticated exactly like <c>/api/v1/webhooks/{provider}</c> (the provider's token under
-/// <c>webhooks:</c>), applied at once to one record of the target's document. Every outcome that should not be redelivered
+/// <c>webhooks:</c>), applied at once to one record of the target's document or sql table. Every outcome that should not be redelivered
 /// (applied, duplicate, out of order, not synced yet, no group) answers 200, so Pub/Sub acknowledges it.
 /// </summary>
 internal static class DocumentEventsEndpoints
@@ -18,7 +18,7 @@ internal static class DocumentEventsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/webhooks/{provider}/targets/{name}", ReceiveAsync).AllowAnonymous().WithName("ReceiveDocumentEvent")
-            .WithSummary("A Cloud Asset feed message (Pub/Sub push or CloudEvent) that patches one record of the target's document");
+            .WithSummary("A Cloud Asset feed message (Pub/Sub push or CloudEvent) that patches one record of the target's document or sql table");
     }
 
     private static async Task<IResult> ReceiveAsync(string name, string provider, HttpContext http, ServerContext context, WebhookIntake intake, DocumentEventApplier applier, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ using Syncplane.Storage;
 namespace Syncplane.Documents;
 
 /// <summary>
-/// Applies one authenticated event message (a Cloud Asset TemporalAsset) to its target's document: builds the record,
+/// Applies one authenticated event message (a Cloud Asset TemporalAsset) to its target's document (or, through
+/// <see cref="SqlEventApplier"/>, to a row of its sql destination): builds the record,
 /// finds its key and group as a full sync would, and lets the store apply it at most once and never over a newer state.
 /// When the document has a <c>path</c>, the file is rewritten after each change.
 /// </summary>
@@ -16,6 +17,7 @@ internal sealed class DocumentEventApplier(SyncplaneConfig config, SecretResolve
 {
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _fileWriters = new(StringComparer.Ordinal);
+    private readonly SqlEventApplier _sql = new(config, secrets, store, time);
 
     /// <summary>What happened, and to which record.</summary>
     public sealed record Outcome(DocumentPatchResult? Result, string? Key, string Detail);
@@ -23,7 +25,6 @@ internal sealed class DocumentEventApplier(SyncplaneConfig config, SecretResolve
     /// <exception cref="InvalidDataException">The message is not a TemporalAsset whose record has the target's key fields.</exception>
     public async Task<Outcome> ApplyAsync(TargetConfig target, string provider, string? messageId, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        var document = DocumentTarget.ForTarget(target) ?? throw new InvalidOperationException($"target '{target.Name}' has no document destination");
         TemporalAssets.Change change;
         try
         {
@@ -35,6 +36,12 @@ internal sealed class DocumentEventApplier(SyncplaneConfig config, SecretResolve
             throw new InvalidDataException($"the message data is not JSON: {ex.Message}", ex);
         }
 
+        if (target.Destination?.Type == ConnectorTypes.Sql)
+        {
+            return await _sql.ApplyAsync(target, KeyOf(target), provider, messageId, change, cancellationToken);
+        }
+
+        var document = DocumentTarget.ForTarget(target) ?? throw new InvalidOperationException($"target '{target.Name}' has no document or sql destination");
         var record = JsonSerializer.SerializeToElement(change.Record);
         var key = RecordJson.KeyOf(record, KeyOf(target), "the asset of the TemporalAsset");
         if (new DocumentGrouping(document.Options).GroupOf(record) is not { } group)

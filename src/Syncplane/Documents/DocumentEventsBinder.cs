@@ -4,7 +4,7 @@ using Syncplane.Webhooks;
 
 namespace Syncplane.Documents;
 
-/// <summary>Reads a target's <c>events</c>; they patch a document, so the target's destination must be one.</summary>
+/// <summary>Reads a target's <c>events</c>; they patch a document or a sql table, so the target's destination must be one.</summary>
 internal static class DocumentEventsBinder
 {
     public static readonly string[] Providers = [WebhookProviders.PubSub, WebhookProviders.CloudEvents];
@@ -16,9 +16,9 @@ internal static class DocumentEventsBinder
             return null;
         }
 
-        if (destination is not null && destination.Type != ConnectorTypes.Document)
+        if (destination is not null && destination.Type is not (ConnectorTypes.Document or ConnectorTypes.Sql))
         {
-            reader.Error(node, $"'events' patch a document, but this target's destination is {destination.Type}; use a document destination, or leave 'events' out");
+            reader.Error(node, $"'events' patch one record at a time, which a {destination.Type} destination cannot take; use a document or sql destination, or leave 'events' out");
         }
 
         var sources = new Dictionary<string, EventSourceConfig>(StringComparer.Ordinal);

@@ -46,7 +46,7 @@ public sealed class DocumentConfigTests
     [InlineData("destination: { document: { ttl: 0s } }", "'ttl' must be a duration such as")]
     [InlineData("destination: { document: { name: \"../x\" } }", "document name '../x' may only contain")]
     [InlineData("destination: { document: { group: assetType } }", "unknown key 'group' in the document connector")]
-    [InlineData("destination: { sql: { connection: s.db, table: t } }\n    events: { pubsub: {} }", "'events' patch a document, but this target's destination is sql")]
+    [InlineData("destination: { directory: { path: out } }\n    events: { pubsub: {} }", "'events' patch one record at a time, which a directory destination cannot take; use a document or sql destination")]
     [InlineData("destination: { document: {} }\n    events: { kafka: {} }", "unknown key 'kafka' in 'events'; expected one of: pubsub, cloudevents")]
     public void BadOptions_AreNamed(string destination, string message)
     {

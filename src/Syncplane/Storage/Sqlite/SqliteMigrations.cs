@@ -294,5 +294,15 @@ internal static class SqliteMigrations
             -- NULL: a global token (every project); otherwise the name of a project in the config's projects:.
             ALTER TABLE api_tokens ADD COLUMN project TEXT;
             """),
+        new(14, "when each record's latest event happened, per target (events patching any destination)", """
+            -- The time (window.startTime) of the latest event applied to a record of a target whose events patch a sql
+            -- table; a delete keeps its row (a tombstone), so an older event arriving after it is ignored too.
+            CREATE TABLE record_event_times (
+                target TEXT NOT NULL,
+                key TEXT NOT NULL,
+                observed_at TEXT NOT NULL,
+                PRIMARY KEY (target, key)
+            ) WITHOUT ROWID;
+            """),
     ];
 }
