@@ -74,7 +74,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         var path = dirKey.Length == 0 ? root : Path.Join(root, dirKey);
         if (native && NativeDirectoryReader.IsAvailable)
         {
-            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, ticks, mode, target) => Add(dirKey, name, kind, size, ticks, mode, target, buffer));
+            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, mtime, mode, target) => Add(dirKey, name, kind, size, mtime, mode, target, buffer));
             return;
         }
 
@@ -129,8 +129,10 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         return true;
     }
 
-    private void Add(string dirKey, string name, ItemKind kind, long size, long ticks, int mode, string? target, Buffer buffer)
+    private void Add(string dirKey, string name, ItemKind kind, long size, MtimeStamp mtime, int mode, string? target, Buffer buffer)
     {
+        var ticks = mtime.Ticks;
+        var nanos = mtime.ExtraNanos;
         var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
         if (kind != ItemKind.Directory && TempFiles.IsTempName(name))
         {
@@ -141,14 +143,14 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         switch (kind)
         {
             case ItemKind.Directory when filter.IsVisibleDirectory(key):
-                buffer.Items.Add(new Item(key, ItemKind.Directory, 0, ticks, mode));
+                buffer.Items.Add(new Item(key, ItemKind.Directory, 0, ticks, mode, MtimeExtraNanos: nanos));
                 buffer.Directories.Add(key);
                 break;
             case ItemKind.Symlink when filter.IsVisibleLeaf(key):
-                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, ticks, LinkTarget: target));
+                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, ticks, LinkTarget: target, MtimeExtraNanos: nanos));
                 break;
             case ItemKind.File when filter.IsVisibleLeaf(key):
-                buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode));
+                buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode, MtimeExtraNanos: nanos));
                 break;
             default:
                 Hidden(dirKey, key, buffer);
