@@ -117,6 +117,36 @@ internal static class NativeDirectoryReader
         }
     }
 
+    /// <summary>
+    /// The entry at <paramref name="path"/> as <see cref="Read"/> reports it (kind, size, mtime, permission bits, link
+    /// target), without following a final symlink; null when nothing is there, or a special file (fifo, socket, device).
+    /// </summary>
+    public static (ItemKind Kind, long Size, MtimeStamp Mtime, int Mode, string? Target)? EntryAt(string path, Scratch scratch)
+    {
+        if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, scratch.Stat) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is ENOENT or ENOTDIR ? null : throw Error(path, errno);
+        }
+
+        var stat = scratch.Stat.AsSpan();
+        int mode = MemoryMarshal.Read<ushort>(stat[StatxModeOffset..]);
+        ItemKind? kind = (mode & FileTypeMask) switch
+        {
+            TypeRegular => ItemKind.File,
+            TypeDirectory => ItemKind.Directory,
+            TypeSymlink => ItemKind.Symlink,
+            _ => null,
+        };
+        if (kind is not { } k)
+        {
+            return null;
+        }
+
+        var target = k == ItemKind.Symlink ? new FileInfo(path).LinkTarget ?? "" : null;
+        return (k, (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]), Mtime(stat), mode & 0xFFF, target);
+    }
+
     /// <summary>What is at <paramref name="path"/> without following a final symlink; null when nothing is.</summary>
     public static ItemKind? KindAt(string path) => StatAt(path)?.Kind;
 
