@@ -10,7 +10,7 @@ namespace Syncplane.Connectors.Directory;
 /// </remarks>
 internal sealed class DirectoryConnectorFactory : IConnectorFactory
 {
-    private static readonly string[] Keys = ["path", "include", "exclude", "delete"];
+    private static readonly string[] Keys = ["path", "include", "exclude", "delete", "watch"];
 
     public string Type => ConnectorTypes.Directory;
 
