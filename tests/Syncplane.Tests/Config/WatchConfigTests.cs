@@ -1,6 +1,7 @@
 using Syncplane.Config;
 using Syncplane.Connectors.Directory;
 using Syncplane.Engine.Watch;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Config;
 
@@ -61,5 +62,15 @@ public class WatchConfigTests
         var message = SingleError(Target("{ path: ./in, watch: true }", "direction: bidirectional"));
 
         Assert.Contains("two-way targets are not watched", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WatchDocsExample_Loads_WithOneTargetWatchedByTheOptionAndOneByRealtime()
+    {
+        var text = File.ReadAllText(RepositoryPaths.Combine("docs", "watch.md"));
+        var yaml = text[(text.IndexOf("```yaml\n", StringComparison.Ordinal) + 8)..];
+        var config = Parse(yaml[..yaml.IndexOf("```", StringComparison.Ordinal)]);
+
+        Assert.Equal([WatchOptions.On, WatchOptions.On], config.Targets.Select(WatchedTargets.Of));
     }
 }
