@@ -79,7 +79,8 @@ public sealed partial class SyncRunner
             return await SyncItemsAsync(target, options, context, runner, progress, null, ct);
         }
 
-        var changes = journal.Take(changedPathsOnly: options.Trigger == Watch.WatchedTargets.Trigger);
+        // max_delete is judged against the whole destination, which a read of the changed paths does not count.
+        var changes = journal.Take(changedPathsOnly: options.Trigger == Watch.WatchedTargets.Trigger && target.MaxDelete is null);
         try
         {
             var outcome = await SyncItemsAsync(target, options, context, runner, progress, changes, ct);
