@@ -73,9 +73,12 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         await node._app.StartAsync(cancellationToken);
         if (options.Worker is { } workerOptions)
         {
-            var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, secrets);
+            // Watched folders (watch: true, realtime): this node's workers read only the paths its watchers saw change.
+            var journals = new Engine.Watch.ChangeJournals();
+            var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, secrets) { Journals = journals };
             node.WorkersDone = new Worker(config, store, runner, time, workerOptions, onWorkerEvent).RunAsync(node._stop.Token);
             node._background.Add(node.WorkersDone);
+            node._background.Add(new Engine.Watch.WatchService(config, store, time, journals, log).RunAsync(node._stop.Token));
         }
 
         if (options.Scheduler)

@@ -112,7 +112,9 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
             Events = Documents.DocumentEventsBinder.Bind(node, destination, reader),
             Layer = reader.Text(node, "layer"),
         };
-        return WithPolicies(WithTwoWay(target, node), node);
+        target = WithPolicies(WithTwoWay(target, node), node);
+        CheckWatch(name, node, target);
+        return target;
     }
 
     private ConnectorConfig? Connector(ConfigNode target, string role, string name)

@@ -17,6 +17,9 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
 
     private readonly Dictionary<string, TargetConfig> _targets = config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Override, bool Paused)> _known = new(StringComparer.Ordinal);
+
+    // A watched folder's schedule is its full scan: the runs its changes start (which read only changed paths) do not move it.
+    private readonly HashSet<string> _watched = [.. config.Targets.Where(t => Watch.WatchedTargets.Of(t) is not null).Select(t => t.Name)];
     private DueQueue? _queue;
     private DateTimeOffset? _refreshedAt;
 
@@ -106,7 +109,8 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
     // firing: when one started less than an interval ago, the firing is skipped and re-planned from that start.
     private async Task<bool> RanWithinIntervalAsync(DueQueue queue, string name, DateTimeOffset now, CancellationToken ct)
     {
-        if (queue.Get(name) is not { Effective.Interval: { } interval } scheduled ||
+        if (_watched.Contains(name) ||
+            queue.Get(name) is not { Effective.Interval: { } interval } scheduled ||
             (await store.GetTargetStateAsync(name, ct))?.LastAttemptedAt is not { } started ||
             started + interval <= now)
         {
@@ -130,7 +134,7 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         foreach (var target in config.Targets)
         {
             var slot = last.TryGetValue(target.Name, out var s) ? s : (DateTimeOffset?)null;
-            queue.Set(new ScheduledTarget(target.Name, target.Schedule, slot, target.Jitter ?? config.Defaults.Jitter, LastRunAt: ran.GetValueOrDefault(target.Name)), now);
+            queue.Set(new ScheduledTarget(target.Name, target.Schedule, slot, target.Jitter ?? config.Defaults.Jitter, LastRunAt: _watched.Contains(target.Name) ? null : ran.GetValueOrDefault(target.Name)), now);
             _known[target.Name] = (null, false);
         }
 

@@ -82,6 +82,34 @@ public sealed partial class SyncRunner
 
     private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, CancellationToken ct)
     {
+        var journal = options.DryRun ? null : Journals?.Find(target.Name);
+        if (journal is null)
+        {
+            return await SyncItemsAsync(target, options, context, runner, progress, null, ct);
+        }
+
+        // max_delete is judged against the whole destination, which a read of the changed paths does not count.
+        var changes = journal.Take(changedPathsOnly: options.Trigger == Watch.WatchedTargets.Trigger && target.MaxDelete is null);
+        try
+        {
+            var outcome = await SyncItemsAsync(target, options, context, runner, progress, changes, ct);
+            if (outcome.Status != RunStatus.Succeeded)
+            {
+                journal.Restore(changes);
+            }
+
+            return outcome;
+        }
+        catch
+        {
+            journal.Restore(changes);
+            throw;
+        }
+    }
+
+    /// <param name="changes">For a watched target: what changed since its last run (a run queued by the watcher reads only that).</param>
+    private async Task<Outcome> SyncItemsAsync(TargetConfig target, RunOptions options, ConnectorContext context, ProcessRunner runner, IProgress<int>? progress, Watch.ChangeSet? changes, CancellationToken ct)
+    {
         if (target.Direction == SyncDirection.Bidirectional && target.Source!.Type == ConnectorTypes.Directory && target.Destination!.Type == ConnectorTypes.Directory)
         {
             return await SyncBothWaysAsync(target, options, context, progress, ct);
@@ -98,12 +126,10 @@ public sealed partial class SyncRunner
         var destination = destinationFactory.CreateDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 
         Snapshot from, to;
+        int? changedPaths;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
         {
-            var sourceSnapshot = source.SnapshotAsync(ct);
-            var destinationSnapshot = destination.SnapshotAsync(ct);
-            await Task.WhenAll(sourceSnapshot, destinationSnapshot);
-            (from, to) = (await sourceSnapshot, await destinationSnapshot);
+            (from, to, changedPaths) = await SnapshotsAsync(source, destination, changes, context.Log, ct);
         }
 
         var scope = (source as IScopedSource)?.DestinationScope;
@@ -149,7 +175,7 @@ public sealed partial class SyncRunner
 
             // What an earlier run wrote but could not commit or push is committed and pushed now.
             var pending = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
-            return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){pending?.Describe()}")
+            return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){ChangedPathsNote(changedPaths)}{pending?.Describe()}")
             {
                 Plan = plan,
                 CommitSha = pending?.Commit,
@@ -170,7 +196,7 @@ public sealed partial class SyncRunner
         }
 
         var commit = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
-        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{commit?.Describe()}")
+        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{ChangedPathsNote(changedPaths)}{commit?.Describe()}")
         {
             Plan = plan,
             CommitSha = commit?.Commit,

@@ -23,6 +23,10 @@ public enum ItemKind
 /// <param name="Mode">Unix permission bits (0 when unknown).</param>
 /// <param name="Hash">Content hash, or null when not computed.</param>
 /// <param name="LinkTarget">The target of a symlink, as stored in the link.</param>
+/// <param name="MtimeExtraNanos">
+/// The nanoseconds of the last write time below <paramref name="MtimeTicks"/>' 100 ns (0–99), where the source knows them
+/// (local directories on Linux): a copy then keeps the source's exact time, so <c>rsync -a</c> sees it as unchanged.
+/// </param>
 public sealed record Item(
     string Key,
     ItemKind Kind,
@@ -30,4 +34,5 @@ public sealed record Item(
     long MtimeTicks,
     int Mode = 0,
     string? Hash = null,
-    string? LinkTarget = null);
+    string? LinkTarget = null,
+    int MtimeExtraNanos = 0);

@@ -39,7 +39,7 @@ internal static class ItemComparison
         }
 
         var modeDiffers = source.Mode != 0 && destination.Mode != 0 && source.Mode != destination.Mode;
-        var mtimeDiffers = source.MtimeTicks != destination.MtimeTicks;
+        var mtimeDiffers = source.MtimeTicks != destination.MtimeTicks || source.MtimeExtraNanos != destination.MtimeExtraNanos;
         if (source.Kind == ItemKind.Directory)
         {
             return modeDiffers || mtimeDiffers ? ItemDifference.Metadata : ItemDifference.None;

@@ -6,11 +6,11 @@ namespace Syncplane.Connectors.Directory;
 /// <remarks>
 /// Options: <c>path</c> (required; relative paths are resolved against the config file's directory),
 /// <c>include</c> and <c>exclude</c> (glob lists; an exclude of either side of a target holds on both),
-/// <c>delete</c> (bool, <value>true</value>).
+/// <c>delete</c> (bool, <value>true</value>), <c>watch</c> (a source only: true, false or <c>{ debounce: 50ms }</c>).
 /// </remarks>
 internal sealed class DirectoryConnectorFactory : IConnectorFactory
 {
-    private static readonly string[] Keys = ["path", "include", "exclude", "delete"];
+    private static readonly string[] Keys = ["path", "include", "exclude", "delete", "watch"];
 
     public string Type => ConnectorTypes.Directory;
 
@@ -37,6 +37,7 @@ internal sealed class DirectoryConnectorFactory : IConnectorFactory
         var include = reader.Globs(options, "include");
         var exclude = reader.Globs(options, "exclude");
         var delete = reader.Bool(options, "delete") ?? true;
+        var watch = Watch(options, reader);
         if (reader.Errors.Count > errorsBefore || path is null)
         {
             return null;
@@ -44,7 +45,33 @@ internal sealed class DirectoryConnectorFactory : IConnectorFactory
 
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(options.File)) ?? Environment.CurrentDirectory;
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, baseDirectory));
-        return new DirectoryOptions(full, include, exclude, delete);
+        return new DirectoryOptions(full, include, exclude, delete) { Watch = watch };
+    }
+
+    /// <summary><c>watch: true|false</c>, or <c>watch: { debounce: 50ms }</c> (on, with that debounce).</summary>
+    private static WatchOptions? Watch(ConfigNode options, ConfigReader reader)
+    {
+        if (options["watch"] is not { IsNull: false } node)
+        {
+            return null;
+        }
+
+        if (node.Kind != ConfigNodeKind.Mapping)
+        {
+            return reader.Bool(options, "watch") is { } on ? (on ? WatchOptions.On : WatchOptions.On with { Enabled = false }) : null;
+        }
+
+        if (!reader.Mapping(node, "watch", "debounce") || reader.Duration(node, "debounce") is not { } debounce)
+        {
+            return WatchOptions.On;
+        }
+
+        if (debounce > WatchOptions.MaxDebounce)
+        {
+            reader.Error(node["debounce"]!, $"'debounce' must be at most {DurationParser.Format(WatchOptions.MaxDebounce)}, found {node["debounce"]!.Value}; the target's schedule is for slower scans");
+        }
+
+        return new WatchOptions(true, debounce);
     }
 
     public IItemSource CreateSource(object options, ConnectorContext context) =>

@@ -132,7 +132,7 @@ internal sealed partial class DirectoryDestination
     }
 
     /// <summary>Mtimes of unchanged directories whose entries the plan changes, to put back afterwards.</summary>
-    private List<(string Path, DateTime Mtime)> RecordParentTimes(Plan plan)
+    private List<(string Path, MtimeStamp Mtime)> RecordParentTimes(Plan plan)
     {
         var planned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var change in plan.Changes)
@@ -153,26 +153,26 @@ internal sealed partial class DirectoryDestination
             }
         }
 
-        var times = new List<(string, DateTime)>(parents.Count);
+        var times = new List<(string, MtimeStamp)>(parents.Count);
         foreach (var parent in parents)
         {
             var path = FullPath(parent);
             if (FileSystemOps.KindAt(path) == ItemKind.Directory)
             {
-                times.Add((path, System.IO.Directory.GetLastWriteTimeUtc(path)));
+                times.Add((path, FileSystemOps.MtimeAt(path)));
             }
         }
 
         return times;
     }
 
-    private void FinishDirectories(List<Change> directories, List<(string Path, DateTime Mtime)> restore)
+    private void FinishDirectories(List<Change> directories, List<(string Path, MtimeStamp Mtime)> restore)
     {
         foreach (var (path, mtime) in restore)
         {
             if (FileSystemOps.KindAt(path) == ItemKind.Directory)
             {
-                System.IO.Directory.SetLastWriteTimeUtc(path, mtime);
+                FileSystemOps.SetMtime(path, mtime);
             }
         }
 
@@ -185,7 +185,7 @@ internal sealed partial class DirectoryDestination
                 FileSystemOps.SetMode(path, item.Mode);
             }
 
-            System.IO.Directory.SetLastWriteTimeUtc(path, FileSystemOps.UtcFromTicks(item.MtimeTicks));
+            FileSystemOps.SetMtime(path, MtimeStamp.Of(item));
         }
     }
 

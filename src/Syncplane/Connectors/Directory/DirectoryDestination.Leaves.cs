@@ -27,7 +27,7 @@ internal sealed partial class DirectoryDestination
             if (item.Kind == ItemKind.Symlink)
             {
                 File.CreateSymbolicLink(temp, item.LinkTarget ?? "");
-                NativeFileCopy.TrySetLinkTime(temp, item.MtimeTicks);
+                NativeFileCopy.TrySetLinkTime(temp, MtimeStamp.Of(item));
             }
             else
             {
@@ -60,7 +60,7 @@ internal sealed partial class DirectoryDestination
     private static async ValueTask WriteFileAsync(string temp, Item item, IItemSource from, CancellationToken cancellationToken)
     {
         var local = from.TryGetLocalPath(item);
-        if (local is not null && NativeFileCopy.IsAvailable && NativeFileCopy.TryCopy(local, temp, item.Size, item.Mode, item.MtimeTicks))
+        if (local is not null && NativeFileCopy.IsAvailable && NativeFileCopy.TryCopy(local, temp, item.Size, item.Mode, MtimeStamp.Of(item)))
         {
             return;
         }
@@ -81,7 +81,7 @@ internal sealed partial class DirectoryDestination
             FileSystemOps.SetMode(temp, item.Mode);
         }
 
-        File.SetLastWriteTimeUtc(temp, FileSystemOps.UtcFromTicks(item.MtimeTicks));
+        FileSystemOps.SetMtime(temp, MtimeStamp.Of(item));
     }
 
     private static void SetFileMetadata(string path, Item item, Item existing)
@@ -91,9 +91,9 @@ internal sealed partial class DirectoryDestination
             FileSystemOps.SetMode(path, item.Mode);
         }
 
-        if (item.MtimeTicks != existing.MtimeTicks)
+        if (MtimeStamp.Of(item) != MtimeStamp.Of(existing))
         {
-            File.SetLastWriteTimeUtc(path, FileSystemOps.UtcFromTicks(item.MtimeTicks));
+            FileSystemOps.SetMtime(path, MtimeStamp.Of(item));
         }
     }
 

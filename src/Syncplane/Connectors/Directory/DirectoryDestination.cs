@@ -56,6 +56,30 @@ internal sealed partial class DirectoryDestination(DirectoryOptions options, Con
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Only <paramref name="keys"/> (changed paths with their parents), and what is under those of them that are
+    /// directories here and either changed or no directory in <paramref name="source"/> (what a delete must empty).
+    /// </summary>
+    /// <returns>Null when the destination folder is not there: then the whole tree must be read.</returns>
+    public Task<Snapshot?> SnapshotOfAsync(IReadOnlyCollection<string> keys, IReadOnlySet<string> changed, Snapshot source, CancellationToken cancellationToken)
+    {
+        if (FileSystemOps.KindAt(options.Path) is not ItemKind.Directory)
+        {
+            return Task.FromResult<Snapshot?>(null);
+        }
+
+        return Task.Run<Snapshot?>(() =>
+        {
+            var (snapshot, temps) = ChangedPathSnapshot.Read(
+                new TreeWalker(options.Path, _filter),
+                keys,
+                d => changed.Contains(d.Key) || source.Items.GetValueOrDefault(d.Key) is not { Kind: ItemKind.Directory },
+                cancellationToken);
+            _leftoverTemps = temps;
+            return snapshot;
+        }, cancellationToken);
+    }
+
     public async ValueTask<bool> SameContentAsync(Item source, Item destination, IItemSource from, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);

@@ -22,6 +22,17 @@ internal sealed class DirectorySource(DirectoryOptions options, ConnectorContext
         return Task.Run(() => new TreeWalker(options.Path, _filter).Walk(cancellationToken).Snapshot, cancellationToken);
     }
 
+    /// <summary>Only <paramref name="keys"/> (changed paths with their parents), and what is under the directories among <paramref name="changed"/>.</summary>
+    public Task<Snapshot> SnapshotOfAsync(IReadOnlyCollection<string> keys, IReadOnlySet<string> changed, CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(options.Path))
+        {
+            throw new DirectoryNotFoundException($"source directory {options.Path} of target '{context.TargetName}' does not exist");
+        }
+
+        return Task.Run(() => ChangedPathSnapshot.Read(new TreeWalker(options.Path, _filter), keys, d => changed.Contains(d.Key), cancellationToken).Snapshot, cancellationToken);
+    }
+
     public Task<Stream> OpenReadAsync(Item item, CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(new FileStream(LocalPath(item), FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan));
 

@@ -41,7 +41,7 @@ internal static class FileSystemOps
     /// </summary>
     public static bool Matches(string path, Item? expected)
     {
-        (ItemKind Kind, long Size, long Ticks)? stat;
+        (ItemKind Kind, long Size, MtimeStamp Mtime)? stat;
         if (NativeDirectoryReader.IsAvailable)
         {
             stat = NativeDirectoryReader.StatAt(path);
@@ -49,7 +49,7 @@ internal static class FileSystemOps
         else
         {
             var info = new FileInfo(path);
-            stat = KindAt(path) is { } kind ? (kind, kind == ItemKind.File ? info.Length : 0, info.LastWriteTimeUtc.Ticks) : null;
+            stat = KindAt(path) is { } kind ? (kind, kind == ItemKind.File ? info.Length : 0, new MtimeStamp(info.LastWriteTimeUtc.Ticks, 0)) : null;
         }
 
         if (expected is null || stat is null)
@@ -61,7 +61,7 @@ internal static class FileSystemOps
         {
             ItemKind.Directory => true,
             ItemKind.Symlink => string.Equals(new FileInfo(path).LinkTarget, expected.LinkTarget, StringComparison.Ordinal),
-            _ => stat.Value.Size == expected.Size && stat.Value.Ticks == expected.MtimeTicks,
+            _ => stat.Value.Size == expected.Size && stat.Value.Mtime == MtimeStamp.Of(expected),
         };
     }
 
@@ -125,4 +125,30 @@ internal static class FileSystemOps
     }
 
     public static DateTime UtcFromTicks(long ticks) => new(ticks, DateTimeKind.Utc);
+
+    /// <summary>The mtime of what is at <paramref name="path"/> (not following a final symlink), to the nanosecond where the platform tells.</summary>
+    public static MtimeStamp MtimeAt(string path) =>
+        NativeDirectoryReader.IsAvailable
+            ? NativeDirectoryReader.StatAt(path)?.Mtime ?? throw new FileNotFoundException($"cannot read the mtime of {path}: it is gone", path)
+            : new MtimeStamp(File.GetLastWriteTimeUtc(path).Ticks, 0);
+
+    /// <summary>
+    /// Sets the mtime of the file or directory at <paramref name="path"/> to the nanosecond (utimensat(2)) where the platform
+    /// allows, else to the 100 ns that <see cref="DateTime"/> holds. The atime is left alone, as rsync does without --atimes.
+    /// </summary>
+    public static void SetMtime(string path, MtimeStamp mtime)
+    {
+        if (NativeFileCopy.IsAvailable)
+        {
+            NativeFileCopy.SetTime(path, mtime);
+        }
+        else if (System.IO.Directory.Exists(path))
+        {
+            System.IO.Directory.SetLastWriteTimeUtc(path, UtcFromTicks(mtime.Ticks));
+        }
+        else
+        {
+            File.SetLastWriteTimeUtc(path, UtcFromTicks(mtime.Ticks));
+        }
+    }
 }

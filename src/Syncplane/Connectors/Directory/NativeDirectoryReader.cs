@@ -38,7 +38,7 @@ internal static class NativeDirectoryReader
     }
 
     /// <summary>Calls <paramref name="visit"/> for every entry of <paramref name="path"/> that is a file, directory or symlink.</summary>
-    public static void Read(string path, Scratch scratch, Action<string, ItemKind, long, long, int, string?> visit)
+    public static void Read(string path, Scratch scratch, Action<string, ItemKind, long, MtimeStamp, int, string?> visit)
     {
         var dir = opendir(Utf8(path));
         if (dir == IntPtr.Zero)
@@ -95,9 +95,7 @@ internal static class NativeDirectoryReader
                 }
 
                 var size = (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]);
-                var seconds = MemoryMarshal.Read<long>(stat[StatxMtimeOffset..]);
-                var nanos = MemoryMarshal.Read<uint>(stat[(StatxMtimeOffset + 8)..]);
-                var ticks = DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanos / 100);
+                var mtime = Mtime(stat);
                 string? target = null;
                 if (kind == ItemKind.Symlink)
                 {
@@ -110,7 +108,7 @@ internal static class NativeDirectoryReader
                     target = Encoding.UTF8.GetString(scratch.Link, 0, (int)n);
                 }
 
-                visit(Marshal.PtrToStringUTF8(name)!, kind, size, ticks, mode & 0xFFF, target);
+                visit(Marshal.PtrToStringUTF8(name)!, kind, size, mtime, mode & 0xFFF, target);
             }
         }
         finally
@@ -119,11 +117,41 @@ internal static class NativeDirectoryReader
         }
     }
 
+    /// <summary>
+    /// The entry at <paramref name="path"/> as <see cref="Read"/> reports it (kind, size, mtime, permission bits, link
+    /// target), without following a final symlink; null when nothing is there, or a special file (fifo, socket, device).
+    /// </summary>
+    public static (ItemKind Kind, long Size, MtimeStamp Mtime, int Mode, string? Target)? EntryAt(string path, Scratch scratch)
+    {
+        if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, scratch.Stat) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is ENOENT or ENOTDIR ? null : throw Error(path, errno);
+        }
+
+        var stat = scratch.Stat.AsSpan();
+        int mode = MemoryMarshal.Read<ushort>(stat[StatxModeOffset..]);
+        ItemKind? kind = (mode & FileTypeMask) switch
+        {
+            TypeRegular => ItemKind.File,
+            TypeDirectory => ItemKind.Directory,
+            TypeSymlink => ItemKind.Symlink,
+            _ => null,
+        };
+        if (kind is not { } k)
+        {
+            return null;
+        }
+
+        var target = k == ItemKind.Symlink ? new FileInfo(path).LinkTarget ?? "" : null;
+        return (k, (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]), Mtime(stat), mode & 0xFFF, target);
+    }
+
     /// <summary>What is at <paramref name="path"/> without following a final symlink; null when nothing is.</summary>
     public static ItemKind? KindAt(string path) => StatAt(path)?.Kind;
 
-    /// <summary>Kind, size and mtime (UTC ticks) of what is at <paramref name="path"/>, without following a final symlink; null when nothing is.</summary>
-    public static (ItemKind Kind, long Size, long Ticks)? StatAt(string path)
+    /// <summary>Kind, size and mtime of what is at <paramref name="path"/>, without following a final symlink; null when nothing is.</summary>
+    public static (ItemKind Kind, long Size, MtimeStamp Mtime)? StatAt(string path)
     {
         var buffer = new byte[256];
         if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, buffer) != 0)
@@ -145,9 +173,14 @@ internal static class NativeDirectoryReader
             TypeSymlink => ItemKind.Symlink,
             _ => ItemKind.File, // a special file: not ours to create, but something is there
         };
+        return (kind, (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]), Mtime(stat));
+    }
+
+    private static MtimeStamp Mtime(ReadOnlySpan<byte> stat)
+    {
         var seconds = MemoryMarshal.Read<long>(stat[StatxMtimeOffset..]);
         var nanos = MemoryMarshal.Read<uint>(stat[(StatxMtimeOffset + 8)..]);
-        return (kind, (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]), DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanos / 100));
+        return new MtimeStamp(DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanos / 100), (int)(nanos % 100));
     }
 
     private static bool IsDotOrDotDot(IntPtr name)

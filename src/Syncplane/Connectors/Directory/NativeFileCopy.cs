@@ -36,10 +36,10 @@ internal static class NativeFileCopy
 
     /// <summary>
     /// Copies <paramref name="size"/> bytes of <paramref name="source"/> to the new file <paramref name="temp"/> with <paramref name="mode"/> and
-    /// <paramref name="mtimeTicks"/>. False (and no temp file left) when the kernel cannot copy between these
+    /// <paramref name="mtime"/>. False (and no temp file left) when the kernel cannot copy between these
     /// files, so the caller can use the managed copy instead.
     /// </summary>
-    public static bool TryCopy(string source, string temp, long size, int mode, long mtimeTicks)
+    public static bool TryCopy(string source, string temp, long size, int mode, MtimeStamp mtime)
     {
         mode = mode == 0 ? DefaultMode : mode;
         var input = open(Utf8(source), ORdOnly | OCloExec | ONoFollow, 0);
@@ -93,7 +93,7 @@ internal static class NativeFileCopy
                 throw Error("chmod", temp);
             }
 
-            if (futimens(output, Times(mtimeTicks)) != 0)
+            if (futimens(output, Times(mtime)) != 0)
             {
                 throw Error("set the mtime of", temp);
             }
@@ -119,24 +119,33 @@ internal static class NativeFileCopy
     }
 
     /// <summary>Sets a symlink's own mtime (rsync -a does too); best effort, as some file systems refuse.</summary>
-    public static void TrySetLinkTime(string path, long mtimeTicks)
+    public static void TrySetLinkTime(string path, MtimeStamp mtime)
     {
-        if (IsAvailable && mtimeTicks != 0)
+        if (IsAvailable && mtime.Ticks != 0)
         {
-            _ = utimensat(AtFdCwd, Utf8(path), Times(mtimeTicks), AtSymlinkNoFollow);
+            _ = utimensat(AtFdCwd, Utf8(path), Times(mtime), AtSymlinkNoFollow);
         }
     }
 
-    private static long[] Times(long mtimeTicks)
+    /// <summary>Sets the mtime of the file or directory at <paramref name="path"/> (a final symlink is not followed).</summary>
+    public static void SetTime(string path, MtimeStamp mtime)
     {
-        var seconds = Math.DivRem(mtimeTicks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerSecond, out var rest);
+        if (utimensat(AtFdCwd, Utf8(path), Times(mtime), AtSymlinkNoFollow) != 0)
+        {
+            throw Error("set the mtime of", path);
+        }
+    }
+
+    private static long[] Times(MtimeStamp mtime)
+    {
+        var seconds = Math.DivRem(mtime.Ticks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerSecond, out var rest);
         if (rest < 0)
         {
             seconds--;
             rest += TimeSpan.TicksPerSecond;
         }
 
-        return [0, UtimeOmit, seconds, rest * 100]; // atime untouched, like rsync without --atimes
+        return [0, UtimeOmit, seconds, (rest * 100) + mtime.ExtraNanos]; // atime untouched, like rsync without --atimes
     }
 
     private static IOException Error(string what, string path)

@@ -20,12 +20,15 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
     };
 
     /// <summary>The visible items (with the directories to keep), and the full paths of leftover temp files found on the way.</summary>
-    public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct)
+    public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct) => Walk([""], ct);
+
+    /// <summary>What is under the directories <paramref name="directoryKeys"/> (not the directories themselves); "" is the root.</summary>
+    public (Snapshot Snapshot, List<string> TempFiles) Walk(IEnumerable<string> directoryKeys, CancellationToken ct)
     {
         var items = new List<Item>();
         var temps = new List<string>();
         var holders = new List<string>();
-        var level = new List<string> { "" };
+        var level = new List<string>(directoryKeys);
         var gate = new Lock();
         var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
         while (level.Count > 0)
@@ -56,6 +59,39 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         return (new Snapshot(items) { Kept = WithAncestors(holders) }, temps);
     }
 
+    /// <summary>
+    /// The entries at <paramref name="keys"/> alone, as a walk would list them (missing ones, and those under a hidden
+    /// directory, left out). Needs <see cref="NativeDirectoryReader.IsAvailable"/>.
+    /// </summary>
+    public (Snapshot Snapshot, List<string> TempFiles) Read(IEnumerable<string> keys, CancellationToken ct)
+    {
+        var buffer = new Buffer();
+        foreach (var key in keys)
+        {
+            ct.ThrowIfCancellationRequested();
+            var dirKey = SafeKeys.Parent(key);
+            if (AncestorsVisible(dirKey) && NativeDirectoryReader.EntryAt(Path.Join(root, key), buffer.Scratch) is { } entry)
+            {
+                Add(dirKey, key[(key.LastIndexOf('/') + 1)..], entry.Kind, entry.Size, entry.Mtime, entry.Mode, entry.Target, buffer);
+            }
+        }
+
+        return (new Snapshot(buffer.Items) { Kept = WithAncestors(buffer.Holders) }, buffer.Temps);
+    }
+
+    private bool AncestorsVisible(string dirKey)
+    {
+        for (var key = dirKey; key.Length > 0; key = SafeKeys.Parent(key))
+        {
+            if (!filter.IsVisibleDirectory(key))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static HashSet<string> WithAncestors(List<string> directories)
     {
         var kept = new HashSet<string>(StringComparer.Ordinal);
@@ -74,7 +110,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         var path = dirKey.Length == 0 ? root : Path.Join(root, dirKey);
         if (native && NativeDirectoryReader.IsAvailable)
         {
-            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, ticks, mode, target) => Add(dirKey, name, kind, size, ticks, mode, target, buffer));
+            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, mtime, mode, target) => Add(dirKey, name, kind, size, mtime, mode, target, buffer));
             return;
         }
 
@@ -129,8 +165,10 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         return true;
     }
 
-    private void Add(string dirKey, string name, ItemKind kind, long size, long ticks, int mode, string? target, Buffer buffer)
+    private void Add(string dirKey, string name, ItemKind kind, long size, MtimeStamp mtime, int mode, string? target, Buffer buffer)
     {
+        var ticks = mtime.Ticks;
+        var nanos = mtime.ExtraNanos;
         var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
         if (kind != ItemKind.Directory && TempFiles.IsTempName(name))
         {
@@ -141,14 +179,14 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         switch (kind)
         {
             case ItemKind.Directory when filter.IsVisibleDirectory(key):
-                buffer.Items.Add(new Item(key, ItemKind.Directory, 0, ticks, mode));
+                buffer.Items.Add(new Item(key, ItemKind.Directory, 0, ticks, mode, MtimeExtraNanos: nanos));
                 buffer.Directories.Add(key);
                 break;
             case ItemKind.Symlink when filter.IsVisibleLeaf(key):
-                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, ticks, LinkTarget: target));
+                buffer.Items.Add(new Item(key, ItemKind.Symlink, size, ticks, LinkTarget: target, MtimeExtraNanos: nanos));
                 break;
             case ItemKind.File when filter.IsVisibleLeaf(key):
-                buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode));
+                buffer.Items.Add(new Item(key, ItemKind.File, size, ticks, mode, MtimeExtraNanos: nanos));
                 break;
             default:
                 Hidden(dirKey, key, buffer);

@@ -47,9 +47,9 @@ public sealed class DirectorySyncTests : IDisposable
     {
         _tmp.Write("src/sub/a.txt", "one");
         await DirectorySync.MirrorAsync(Src, Dst);
-        var sourceDirTime = System.IO.Directory.GetLastWriteTimeUtc(_tmp["src/sub"]);
+        var sourceDirTime = FileSystemOps.MtimeAt(_tmp["src/sub"]); // to the nanosecond, which DateTime cannot hold
         File.WriteAllText(_tmp["src/sub/a.txt"], "two!");
-        System.IO.Directory.SetLastWriteTimeUtc(_tmp["src/sub"], sourceDirTime); // an in-place edit leaves it alone
+        FileSystemOps.SetMtime(_tmp["src/sub"], sourceDirTime); // an in-place edit leaves it alone
 
         var plan = await DirectorySync.MirrorAsync(Src, Dst);
 
