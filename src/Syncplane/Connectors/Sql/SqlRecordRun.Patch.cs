@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Syncplane.Planning;
 
 namespace Syncplane.Connectors.Sql;
@@ -12,20 +13,21 @@ internal sealed partial class SqlRecordRun
     /// <returns>What changed; null when the row already was in that state.</returns>
     public async Task<ChangeKind?> PatchAsync(SourceRecord record, bool delete, CancellationToken cancellationToken)
     {
-        var spooled = Spooled(record);
+        var (key, hash) = Check(record);
+        var json = JsonMarshal.GetRawUtf8Value(record.Value).ToArray();
         if (delete)
         {
-            if (!_tableExists || (await _db.ReadRowsAsync(_table, _keyColumns!, [spooled.Key], [], cancellationToken)).Count == 0)
+            if (!_tableExists || (await _db.ReadRowsAsync(_table, _keyColumns!, [key], [], cancellationToken)).Count == 0)
             {
                 return null;
             }
 
-            await _db.ExecuteAsync([Delete(spooled.Key)], cancellationToken);
+            await _db.DeleteAsync(_table, _keyColumns!, [key], cancellationToken);
             await _db.CommitAsync(cancellationToken);
             return ChangeKind.Delete;
         }
 
-        var row = RowOf(spooled.Key, spooled.Json);
+        var row = RowOf(key, json);
         ChangeKind? change = ChangeKind.Create;
         if (_tableExists && (await ReadExistingAsync([row], cancellationToken)).TryGetValue(row.Key, out var existing))
         {
@@ -40,12 +42,12 @@ internal sealed partial class SqlRecordRun
         if (change == ChangeKind.Create)
         {
             _creates++;
-            Spool(_inserts, SqlChange.Insert, spooled.Key, spooled.Hash, spooled.Json);
+            Spool(_inserts, SqlChange.Insert, key, hash, json);
         }
         else
         {
             _updates++;
-            Spool(_changes, SqlChange.Update, spooled.Key, spooled.Hash, spooled.Json);
+            Spool(_changes, SqlChange.Update, key, hash, json);
         }
 
         await ApplyAsync(cancellationToken);

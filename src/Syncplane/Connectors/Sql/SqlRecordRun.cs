@@ -201,6 +201,13 @@ internal sealed partial class SqlRecordRun : IRecordRun
     /// <summary>Checks a record (an object with its key, values that fit their columns) and spools it with the hash of its compared fields.</summary>
     private void Take(in SourceRecord record)
     {
+        var (key, hash) = Check(record);
+        _records.Add(key, hash, JsonMarshal.GetRawUtf8Value(record.Value), OriginOf(record), record.Page is null ? 0 : record.Index);
+    }
+
+    /// <summary>Checks a record (an object with its key, values that fit their columns): its key values and the hash of its compared fields.</summary>
+    private (object?[] Key, long Hash) Check(in SourceRecord record)
+    {
         var value = record.Value;
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -291,7 +298,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
             }
         }
 
-        _records.Add(keyValues, hash.Value, JsonMarshal.GetRawUtf8Value(value), OriginOf(record), record.Page is null ? 0 : record.Index);
+        return (keyValues, hash.Value);
     }
 
     /// <summary>Checks a field's value against its column and hashes it, from its bytes for the common kinds (see <see cref="FieldBytes"/>).</summary>
