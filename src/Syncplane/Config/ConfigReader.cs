@@ -187,7 +187,7 @@ public sealed class ConfigReader
         var patterns = StringList(map, key);
         if (patterns.Count == 0)
         {
-            return []; // shared, like the empty maps above
+            return []; // one shared empty list: most targets have no globs here
         }
 
         var globs = new List<Glob>();
