@@ -130,9 +130,9 @@ public sealed record TargetConfig
     public string? Entrypoint { get; init; }
 
     /// <summary>Free-form settings passed to the entrypoint as SYNCPLANE_CONFIG_&lt;KEY&gt; environment variables.</summary>
-    public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Config { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
-    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Env { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Names (globs such as <c>GITHUB_*</c>) of Syncplane's own environment variables the entrypoint inherits as they are, besides the baseline; not secrets, so not masked.</summary>
     public IReadOnlyList<Glob> PassEnv { get; init; } = [];
