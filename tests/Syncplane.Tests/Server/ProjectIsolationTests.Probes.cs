@@ -62,6 +62,42 @@ public sealed partial class ProjectIsolationTests
     }
 
     [Fact]
+    public async Task CountsAndSums_CoverOnlyTheProjectsOwnObjects()
+    {
+        var overview = await JsonAsync(_alpha, "/api/v1/overview");
+        Assert.Equal(2, overview.GetProperty("targets").GetProperty("total").GetInt32()); // alpha-site, alpha-assets
+        Assert.Equal(1, overview.GetProperty("runs_last_24h").GetProperty("failed").GetInt32());
+        Assert.False(overview.GetProperty("runs_last_24h").TryGetProperty("succeeded", out _)); // ops-shared's run
+        Assert.Equal(0, overview.GetProperty("queue_depth").GetInt32());
+        Assert.Equal(2, (await JsonAsync(_alpha, "/api/v1/targets")).GetProperty("items").GetArrayLength());
+        Assert.Single((await JsonAsync(_alpha, "/api/v1/runs")).GetProperty("items").EnumerateArray());
+        var alerts = (await JsonAsync(_alpha, "/api/v1/alerts")).GetProperty("alerts").EnumerateArray().ToList();
+        Assert.All(alerts, a => Assert.StartsWith("alpha-", a.GetProperty("target").GetString(), StringComparison.Ordinal));
+        Assert.Single(alerts, a => a.GetProperty("state").GetString() == "firing");
+
+        // Analytics over all targets sums the project's: alpha's and bravo's failures add up to the global figure.
+        using var global = _server.Client(Syncplane.Access.ApiRole.Viewer);
+        var failures = new List<int>();
+        foreach (var client in new[] { _alpha, _bravo, global })
+        {
+            failures.Add(await FailuresAsync(client));
+        }
+
+        Assert.Equal(failures[2], failures[0] + failures[1]);
+        Assert.True(failures[0] <= 1, $"alpha's analytics count {failures[0]} failures; it has one failed run");
+
+        static async Task<int> FailuresAsync(HttpClient client) =>
+            (await JsonAsync(client, "/api/v1/analytics")).GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("failures").GetInt32());
+    }
+
+    private static async Task<System.Text.Json.JsonElement> JsonAsync(HttpClient client, string path)
+    {
+        var (status, body) = await Send(client, "GET", path);
+        Assert.True(status == HttpStatusCode.OK, $"{path}: {(int)status} {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task AnotherProjectsDocumentETag_GetsTheNonexistent404_NotA304()
     {
         foreach (var project in new[] { "alpha", "bravo" })
