@@ -68,6 +68,16 @@ internal static partial class ProjectsBinder
             {
                 reader.Error(target.Node ?? node, $"target '{target.Name}' of project '{owner}' {why}; add it to projects.{owner}.destinations or move the target out of the project");
             }
+
+            // What a target waits on shows in its status and runs (a dependency's newest run, a check's state): its own project's only.
+            foreach (var (kind, names, owners) in new[] { ("depends on target", target.DependsOn, targetOwners), ("requires check", target.Requires, checkOwners) })
+            {
+                foreach (var other in names.Where(n => owners.GetValueOrDefault(n) != owner))
+                {
+                    var whose = owners.TryGetValue(other, out var project) ? $"project '{project}'" : "no project";
+                    reader.Error(target.Node ?? node, $"target '{target.Name}' of project '{owner}' {kind} '{other}' of {whose}; a project's targets may depend on and require only its own targets and checks");
+                }
+            }
         }
 
         return new ProjectsConfig(items, targetOwners, checkOwners, documents);

@@ -43,6 +43,8 @@ public sealed partial class ProjectsConfigTests
     [InlineData("documents: [web-assets]", "documents: []", "target 'web-assets' of project 'web' writes document 'web-assets', not one of the allowed documents (none)")]
     [InlineData("targets: [data-orders]", "targets: [data-orders, nope]", "project 'data' lists target 'nope', which is not declared")]
     [InlineData("  data:\n", "  Data!:\n", "project name 'Data!' must be lowercase letters")]
+    [InlineData("web-site:\n    source:", "web-site:\n    depends_on: [data-orders]\n    source:", "target 'web-site' of project 'web' depends on target 'data-orders' of project 'data'; a project's targets may depend on and require only its own targets and checks")]
+    [InlineData("data-orders:\n    source:", "data-orders:\n    requires: [web-home]\n    source:", "target 'data-orders' of project 'data' requires check 'web-home' of project 'web'")]
     public void WritesOutsideAProjectsDestinations_AndUnknownNames_AreErrors(string find, string replace, string message)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Default.Parse(Example().Replace(find, replace, StringComparison.Ordinal), File));
