@@ -128,5 +128,7 @@ export function mount(root) {
   render();
   loadHistory();
   loadAlerts().catch((error) => states.replaceChildren(el('p', { class: 'error-text' }, explain('Reading the alerts', error))));
-  return () => off();
+  // A channel's deliveries (sent, failing) make no event: while the page is open, read them again every 10 s.
+  const poll = setInterval(() => loadAlerts().catch(() => {}), 10_000);
+  return () => { off(); clearInterval(poll); };
 }
