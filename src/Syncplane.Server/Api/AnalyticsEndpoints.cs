@@ -115,22 +115,7 @@ internal static class AnalyticsEndpoints
         }
 
         var rows = await context.Store.ReadRunRollupsAsync(query with { PerTarget = true }, cancellationToken);
-        return [.. rows.Where(r => scope.SeesTarget(r.Target)).GroupBy(r => r.PeriodStart).Select(g => new RunRollup
-        {
-            PeriodStart = g.Key,
-            Attempts = g.Sum(r => r.Attempts),
-            Successes = g.Sum(r => r.Successes),
-            Failures = g.Sum(r => r.Failures),
-            Refusals = g.Sum(r => r.Refusals),
-            Cancellations = g.Sum(r => r.Cancellations),
-            RunsWithChanges = g.Sum(r => r.RunsWithChanges),
-            ItemsWritten = g.Sum(r => r.ItemsWritten),
-            DurationCount = g.Sum(r => r.DurationCount),
-            DurationSumMs = g.Sum(r => r.DurationSumMs),
-            DurationMaxMs = g.Max(r => r.DurationMaxMs),
-            LatencyMaxMs = g.Max(r => r.LatencyMaxMs),
-            LastSuccessAt = g.Max(r => r.LastSuccessAt),
-        })];
+        return [.. rows.Where(r => scope.SeesTarget(r.Target)).GroupBy(r => r.PeriodStart).Select(g => RunRollup.Sum([.. g], g.Key))];
     }
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)

@@ -133,20 +133,13 @@ internal abstract partial class SqlSyncStore
                 : (await ReadLastSuccessBeforeAsync(connection, query with { From = windowEnd + TimeSpan.FromHours(1) }, cancellationToken)).GetValueOrDefault(target);
         }
 
-        var durationMax = hours.Max(h => h.DurationMaxMs);
-        var latencyMax = hours.Max(h => h.LatencyMaxMs);
+        var sum = RunRollup.Sum(hours, query.From, target);
         var durations = buckets.GetValueOrDefault("run_duration") ?? [];
         var latencies = buckets.GetValueOrDefault("run_latency") ?? [];
-        return new RunRollup
+        return sum with
         {
-            Target = target,
-            PeriodStart = query.From,
-            Attempts = hours.Sum(h => h.Attempts), Successes = hours.Sum(h => h.Successes), Failures = hours.Sum(h => h.Failures),
-            Refusals = hours.Sum(h => h.Refusals), Cancellations = hours.Sum(h => h.Cancellations), RunsWithChanges = hours.Sum(h => h.RunsWithChanges),
-            ItemsWritten = hours.Sum(h => h.ItemsWritten), DurationCount = hours.Sum(h => h.DurationCount), DurationSumMs = hours.Sum(h => h.DurationSumMs),
-            DurationMaxMs = durationMax, LatencyMaxMs = latencyMax,
-            DurationP50Ms = RollupHistogram.Percentile(durations, 50, durationMax ?? 0), DurationP95Ms = RollupHistogram.Percentile(durations, 95, durationMax ?? 0),
-            LatencyP50Ms = RollupHistogram.Percentile(latencies, 50, latencyMax ?? 0), LatencyP95Ms = RollupHistogram.Percentile(latencies, 95, latencyMax ?? 0),
+            DurationP50Ms = RollupHistogram.Percentile(durations, 50, sum.DurationMaxMs ?? 0), DurationP95Ms = RollupHistogram.Percentile(durations, 95, sum.DurationMaxMs ?? 0),
+            LatencyP50Ms = RollupHistogram.Percentile(latencies, 50, sum.LatencyMaxMs ?? 0), LatencyP95Ms = RollupHistogram.Percentile(latencies, 95, sum.LatencyMaxMs ?? 0),
             LastSuccessAt = lastSuccess,
         };
     }

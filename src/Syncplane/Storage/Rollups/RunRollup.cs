@@ -52,6 +52,28 @@ public sealed record RunRollup
     /// <summary>Successes over attempts that were not cancelled; null when there were none.</summary>
     public double? SuccessRate => Attempts - Cancellations is var decided and > 0 ? (double)Successes / decided : null;
 
+    /// <summary>
+    /// <paramref name="rows"/> as one rollup starting at <paramref name="periodStart"/>: counts added up, maxima and the last
+    /// success the greatest; percentiles are left out (they need the rows' histograms).
+    /// </summary>
+    public static RunRollup Sum(IReadOnlyCollection<RunRollup> rows, DateTimeOffset periodStart, string? target = null) => new()
+    {
+        Target = target,
+        PeriodStart = periodStart,
+        Attempts = rows.Sum(r => r.Attempts),
+        Successes = rows.Sum(r => r.Successes),
+        Failures = rows.Sum(r => r.Failures),
+        Refusals = rows.Sum(r => r.Refusals),
+        Cancellations = rows.Sum(r => r.Cancellations),
+        RunsWithChanges = rows.Sum(r => r.RunsWithChanges),
+        ItemsWritten = rows.Sum(r => r.ItemsWritten),
+        DurationCount = rows.Sum(r => r.DurationCount),
+        DurationSumMs = rows.Sum(r => r.DurationSumMs),
+        DurationMaxMs = rows.Max(r => r.DurationMaxMs),
+        LatencyMaxMs = rows.Max(r => r.LatencyMaxMs),
+        LastSuccessAt = rows.Max(r => r.LastSuccessAt),
+    };
+
     /// <summary>How old the target's data was at <paramref name="end"/>: the time since <see cref="LastSuccessAt"/>.</summary>
     public TimeSpan? FreshnessAt(DateTimeOffset end) => LastSuccessAt is { } at ? end - at : null;
 }
