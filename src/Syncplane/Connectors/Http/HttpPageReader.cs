@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -18,7 +19,7 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
     public const int MaxPageBytes = 64 << 20;
 
     /// <summary>Sends <paramref name="page"/> (with <paramref name="body"/>, JSON, when not null) and parses the response as JSON.</summary>
-    public async Task<JsonDocument> SendAsync(PageRequest page, IReadOnlyDictionary<string, string> headers, string? body, CancellationToken cancellationToken)
+    public async Task<JsonPage> SendAsync(PageRequest page, IReadOnlyDictionary<string, string> headers, string? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(page.Method, page.Url);
         if (body is not null)
@@ -82,7 +83,7 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         _ => null,
     };
 
-    private static async Task<JsonDocument> ReadJsonAsync(PageRequest page, HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<JsonPage> ReadJsonAsync(PageRequest page, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentLength > MaxPageBytes)
         {
@@ -90,23 +91,37 @@ internal sealed class HttpPageReader(HttpClient client, SecretResolver secrets, 
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var buffer = new MemoryStream((int)Math.Min(response.Content.Headers.ContentLength ?? 0, MaxPageBytes));
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(response.Content.Headers.ContentLength + 1 ?? 0, 1 << 16, MaxPageBytes + 1));
+        var length = 0;
+        try
         {
-            if (buffer.Length + read > MaxPageBytes)
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
             {
-                throw new InvalidDataException($"{page} returned more than the {MaxPageBytes >> 20} MiB a page may have");
-            }
+                length += read;
+                if (length > MaxPageBytes)
+                {
+                    throw new InvalidDataException($"{page} returned more than the {MaxPageBytes >> 20} MiB a page may have");
+                }
 
-            buffer.Write(chunk, 0, read);
+                if (length == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxPageBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
 
         try
         {
-            // The document keeps the buffer (not a copy of it) until it is disposed.
-            return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            return JsonPage.Parse(buffer, length);
         }
         catch (JsonException ex)
         {

@@ -49,7 +49,7 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
         var records = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var request = paging.First();
-        Task<JsonDocument>? next = FetchAsync(request, stop.Token);
+        Task<JsonPage>? next = FetchAsync(request, stop.Token);
         try
         {
             while (request is not null)
@@ -108,7 +108,7 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
         context.Log.Info($"http source {options.Url}: {records} record(s) in {count} page(s)");
     }
 
-    private async Task<JsonDocument> FetchAsync(PageRequest request, CancellationToken cancellationToken)
+    private async Task<JsonPage> FetchAsync(PageRequest request, CancellationToken cancellationToken)
     {
         await context.Budget.TakeAsync(cancellationToken);
         var body = options.Method == HttpMethod.Post ? RequestBody.Render(options.Body, context.Secrets, options.TokenParam, request.Token) : null;
