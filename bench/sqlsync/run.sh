@@ -21,6 +21,7 @@
 # Rows written are the database's: PostgreSQL's pg_stat_user_tables n_tup_ins + n_tup_upd + n_tup_del
 # deltas per table; SQLite's total_changes for the baselines and, for Syncplane, the rows that differ
 # from a copy of the file taken before the run (every row Syncplane writes gets a new _synced_changed_at).
+# CPU seconds (user + sys) of each process are kept too: other load on the machine stretches wall time far more than CPU time.
 # Records compared per second are given two ways: records / wall time of the whole `syncplane run` process (start-up,
 # HTTP, comparing, writing, commit: the bar's measure), and records / the compare phase the run logs (first page
 # request to the end of the merge with the table; its log line also splits it into source, checking and merging).
@@ -121,10 +122,10 @@ measure() { # engine tool phase
   elif [[ $tool == syncplane ]]; then
     rm -f "$WORK/before.db"; [[ -f "$WORK/syncplane.db" ]] && cp "$WORK/syncplane.db" "$WORK/before.db"
   fi
-  if ! /usr/bin/time -f '%e %M' -o "$out" bash -c "$(declare -f run_tool); WORK='$WORK' CLI='$CLI' PY='$PY' HERE='$HERE' PGDB='$PGDB' URL='$URL' run_tool $engine $tool" >"$log" 2>&1; then
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$out" bash -c "$(declare -f run_tool); WORK='$WORK' CLI='$CLI' PY='$PY' HERE='$HERE' PGDB='$PGDB' URL='$URL' run_tool $engine $tool" >"$log" 2>&1; then
     say "$tool on $engine failed in $phase:"; tail -20 "$log" >&2; exit 1
   fi
-  read -r seconds kb < <(tail -1 "$out")
+  read -r seconds kb user sys < <(tail -1 "$out")
   if [[ $engine == postgres ]]; then
     sleep 0.5 # the finished client's backend flushes its counters as it exits
     written=$(( $(pg_written "metrics_$tool") - before ))
@@ -144,8 +145,9 @@ measure() { # engine tool phase
     compare=$(sqlite3 "$WORK/.syncplane/syncplane.db" "SELECT message FROM run_logs WHERE message LIKE 'sql destination: compared %'
       ORDER BY run_id DESC, seq DESC LIMIT 1" | sed -E 's/^.* in ([0-9.]+) s .*$/\1/')
   fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written" "${compare:--}" >>"$RESULTS"
-  say "$(printf '%-8s %-9s %-8s %8.2f s %8d KB %9d rows' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written")"
+  local cpu; cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written" "${compare:--}" "$cpu" >>"$RESULTS"
+  say "$(printf '%-8s %-9s %-8s %8.2f s %8d KB %9d rows %7.2f s CPU' "$engine" "$tool" "$phase" "$seconds" "$kb" "$written" "$cpu")"
 }
 
 TOOLS=(syncplane upsert copy)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Syncplane.Config;
 using Syncplane.Connectors.Http;
 using Syncplane.Engine.Policies;
@@ -56,6 +58,31 @@ public sealed class HttpPageReaderTests
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => Reader().SendAsync(new PageRequest(1, HttpMethod.Get, new Uri("http://127.0.0.1:1/")), new Dictionary<string, string>(), null, CancellationToken.None));
 
         Assert.Equal(ErrorKind.Transient, ErrorClassifier.Classify(error));
+    }
+
+    /// <summary>A page sent in chunks without a length outgrows the first buffer; every record arrives, in order.</summary>
+    [Fact]
+    public async Task GetAsync_ChunkedPageLargerThanItsFirstBuffer_IsReadWhole()
+    {
+        const int Records = 20_000; // about 600 KB, ten times the first buffer
+        await using var app = await LoopbackWebApp.StartAsync(web => web.MapGet("/page", async (HttpContext http) =>
+        {
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync("{\"data\":[");
+            for (var i = 0; i < Records; i++)
+            {
+                await http.Response.WriteAsync((i == 0 ? "" : ",") + $"{{\"id\":\"r{i:D6}\",\"spend\":\"{i}.50\"}}");
+            }
+
+            await http.Response.WriteAsync("]}");
+        }));
+
+        using var page = await Reader().SendAsync(new PageRequest(1, HttpMethod.Get, new Uri(app.BaseUrl + "/page")), new Dictionary<string, string>(), null, CancellationToken.None);
+
+        var data = page.RootElement.GetProperty("data");
+        Assert.Equal(Records, data.GetArrayLength());
+        Assert.Equal("r019999", data[Records - 1].GetProperty("id").GetString());
+        Assert.Equal("12345.50", data[12345].GetProperty("spend").GetString());
     }
 
     private static LoopbackHttpServer.Reply Reply(int status, params (string Name, string Value)[] headers) =>
