@@ -17,7 +17,7 @@ db=pgbuffers_$$
 psql_db() { psql -qtA -h "$pghost" -p "$pgport" -U "$pguser" -d "$1" "${@:2}"; }
 work=$(mktemp -d)
 trap 'psql_db postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-psql_db postgres -c "CREATE DATABASE $db" >/dev/null
+psql_db postgres -c "CREATE DATABASE $db" -c "ALTER DATABASE $db SET track_functions = 'pl'" >/dev/null
 store="Host=$pghost;Port=$pgport;Username=$pguser;Database=$db"
 
 dotnet build -c Release -nologo -v q "$here/QueueBench/QueueBench.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
@@ -29,7 +29,8 @@ snapshot() {
   sleep 1 # statistics reach the views within PGSTAT_MIN_INTERVAL
   psql_db "$db" -F ' ' -c "SELECT 'db', blks_hit + blks_read, xact_commit FROM pg_stat_database WHERE datname = current_database()
     UNION ALL SELECT relname, COALESCE(heap_blks_hit, 0) + COALESCE(heap_blks_read, 0) + COALESCE(idx_blks_hit, 0) + COALESCE(idx_blks_read, 0)
-      + COALESCE(toast_blks_hit, 0) + COALESCE(toast_blks_read, 0), 0 FROM pg_statio_user_tables"
+      + COALESCE(toast_blks_hit, 0) + COALESCE(toast_blks_read, 0), 0 FROM pg_statio_user_tables
+    UNION ALL SELECT 'fn:' || funcname, round(total_time * 1000), calls FROM pg_stat_user_functions"
 }
 snapshot >"$work/before"
 pids=()
@@ -38,5 +39,6 @@ for pid in "${pids[@]}"; do wait "$pid"; done
 done_runs=$(cat "$work"/started-* | wc -l)
 snapshot >"$work/after"
 echo "runs done: $done_runs"
-join <(sort "$work/before") <(sort "$work/after") | awk -v n="$done_runs" '
+join -a 2 -e 0 -o '0,1.2,1.3,2.2,2.3' <(sort "$work/before") <(sort "$work/after") | awk -v n="$done_runs" '
+  $1 ~ /^fn:/ { d = $4 - $2; c = $5 - $3; if (c > 0) printf "%-28s %8.1f us/run in %d calls\n", substr($1, 4), d / n, c; next }
   { d = $4 - $2; c = $5 - $3; if (d > 0 || c > 0) printf "%-28s %8.1f buffer accesses/run%s\n", $1, d / n, ($1 == "db" ? sprintf(", %.2f commits/run", c / n) : "") }' | sort -k2 -nr
