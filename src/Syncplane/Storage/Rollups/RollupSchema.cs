@@ -6,7 +6,9 @@ namespace Syncplane.Storage.Rollups;
 /// <remarks>
 /// A trigger adds each finished run (on the update that ends it) and each check result (on its insert) to the
 /// hour and the day it finished in, as an upsert of increments: it commits with the statement that finished the
-/// run, whatever code path or node ran it, and two nodes never overwrite each other's counts.
+/// run, whatever code path or node ran it, and two nodes never overwrite each other's counts. Since SQLite migration 15
+/// and PostgreSQL 16 the runs' trigger only leaves the run pending, and folds add it (<see cref="RollupFolding"/>); check
+/// results still go in by their trigger.
 /// </remarks>
 internal static class RollupSchema
 {
