@@ -67,6 +67,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         var node = new SyncplaneNode(SyncplaneServer.Build(context, options.Server, metrics), context, metrics);
         node._background.Add(hub.RunAsync(node._stop.Token));
         node._background.Add(new Retention(store, config.Retention, time, log).RunAsync(node._stop.Token));
+        node._background.Add(new RollupFolder(store, time).RunAsync(node._stop.Token));
         await hub.Started.WaitAsync(cancellationToken);
         await snapshots.StartAsync(cancellationToken);
         node._background.Add(snapshots.RunAsync(node._stop.Token));

@@ -32,6 +32,12 @@ public partial interface ISyncStore
     /// </summary>
     Task<IReadOnlyDictionary<string, TargetFacts>> ListTargetFactsAsync(string? target, DateTimeOffset? windowStart, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds finished runs not yet counted to the run rollups, once each, and returns how many (see <c>RollupFolding</c>).
+    /// Every read of run rollups does it first, so callers need it only to keep the backlog short; several nodes may fold at once.
+    /// </summary>
+    Task<long> FoldRunRollupsAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes raw rows older than the policy keeps them (see <see cref="RetentionPolicy"/>); rollups stay.</summary>
     Task<PruneResult> PruneAsync(RetentionPolicy policy, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ internal abstract partial class SqlSyncStore
         ArgumentNullException.ThrowIfNull(policy);
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
+        await FoldRunRollupsAsync(connection, cancellationToken); // pending runs reach their hours before old hours are pruned
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         async Task<int> DeleteAsync(string sql, string parameter, TimeSpan keep)
         {

@@ -28,6 +28,7 @@ internal abstract partial class SqlSyncStore
     private async Task<IReadOnlyList<RunRollup>> ReadRunRollupRowsAsync(RollupQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await FoldRunRollupsAsync(connection, cancellationToken);
         var keyed = query.Subject is not null || query.PerTarget;
         var rows = new List<RunRollup>();
         await using (var read = RollupCommand(connection, query, "run_rollups", "target", RunSums))
@@ -114,6 +115,7 @@ internal abstract partial class SqlSyncStore
     public async Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         var query = new RollupQuery(RollupPeriod.Hour, RollupQuery.Floor(windowStart, RollupPeriod.Hour), windowEnd, target);
+        await FoldRunRollupsAsync(cancellationToken); // the hours may come from memory, the buckets never do
         var hours = await ReadRunRollupsAsync(query, cancellationToken);
         var buckets = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
         DateTimeOffset? lastSuccess;

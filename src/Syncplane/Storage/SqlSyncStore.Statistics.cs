@@ -13,6 +13,7 @@ internal abstract partial class SqlSyncStore
     {
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
+        await FoldRunRollupsAsync(connection, cancellationToken);
         var groups = new List<RunGroupStatistics>();
         var durations = new List<RunDurationStatistics>();
         await using (var finished = Command(connection,

@@ -26,6 +26,7 @@ internal abstract partial class SqlSyncStore
     public async Task<IReadOnlyDictionary<string, TargetFacts>> ListTargetFactsAsync(string? target, DateTimeOffset? windowStart, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await FoldRunRollupsAsync(connection, cancellationToken);
         var facts = new Dictionary<string, TargetFacts>(StringComparer.Ordinal);
         await using (var read = Command(connection, TargetFactsSql(target is null ? "" : " AND target = @target")))
         {

@@ -3,6 +3,7 @@ using Npgsql;
 using Syncplane.Planning;
 using Syncplane.Storage;
 using Syncplane.Storage.Postgres;
+using Syncplane.Storage.Rollups;
 using Syncplane.Tests.Support;
 using Xunit.Abstractions;
 
@@ -32,7 +33,8 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
             "WHERE table_schema = current_schema() AND column_name IN ('queued_at', 'started_at', 'finished_at', 'at', 'applied_at') ORDER BY 1",
             r => r.GetString(0));
         Assert.Equal(
-            ["alert_history.at timestamp with time zone", "audit.at timestamp with time zone", "events.at timestamp with time zone", "run_logs.at timestamp with time zone", "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
+            ["alert_history.at timestamp with time zone", "audit.at timestamp with time zone", "events.at timestamp with time zone", "run_logs.at timestamp with time zone", "run_rollup_pending.finished_at timestamp with time zone",
+             "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
              "runs.started_at timestamp with time zone", "schema_migrations.applied_at timestamp with time zone"],
             timeColumns);
     }
@@ -158,6 +160,44 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         Assert.Equal(50_000, index.Count);
         Assert.Equal(items[77_777] with { Size = 77_778 }, index[items[77_777].Key]);
         Assert.DoesNotContain(items[7].Key, index.Keys);
+    }
+
+    [Fact]
+    public async Task FoldRunRollups_NodeKilledMidFold_CountsNothing_AndTheNodeWaitingOnItCountsEachRunOnce()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+            await Store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Succeeded, Message = "done" }, Ct);
+        }
+
+        // A node that took the fold's lock and took the pending runs, then died before it committed.
+        var dying = new NpgsqlConnection(_connectionString);
+        await dying.OpenAsync();
+        var transaction = await dying.BeginTransactionAsync();
+        await using (var fold = new NpgsqlCommand("SELECT syncplane_fold_run_rollups()", dying, transaction))
+        {
+            Assert.Equal(3L, await fold.ExecuteScalarAsync());
+        }
+
+        // Another node reads the rollups: it folds first, so it waits for the lock.
+        var day = new DateTimeOffset(Time.UtcNow.UtcDateTime.Date, TimeSpan.Zero);
+        var reading = Store.ReadRunRollupsAsync(new RollupQuery(RollupPeriod.Day, day, day.AddDays(1), "docs"), Ct);
+        var deadline = Stopwatch.StartNew();
+        while ((await QueryAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", r => r.GetInt64(0)))[0] == 0)
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the reader never waited for the fold's lock");
+            await Task.Delay(20);
+        }
+
+        Assert.False(reading.IsCompleted);
+        await QueryAsync($"SELECT pg_terminate_backend({dying.ProcessID})", r => r.GetBoolean(0));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await transaction.CommitAsync());
+        await dying.DisposeAsync();
+
+        var docs = Assert.Single(await reading);
+        Assert.Equal((3L, 3L), (docs.Attempts, docs.Successes));
+        Assert.Equal(0L, await Store.FoldRunRollupsAsync(Ct));
     }
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)

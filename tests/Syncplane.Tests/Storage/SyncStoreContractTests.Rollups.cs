@@ -77,6 +77,58 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task Rollups_TwoNodesFoldingWhileRunsFinish_FoldEachRunOnce_AndReadsStayExact()
+    {
+        var stores = new[] { Store, Open() };
+        const int Targets = 8, RunsEach = 6;
+        var finishing = Task.WhenAll(Enumerable.Range(0, Targets).Select(t => Task.Run(async () =>
+        {
+            for (var i = 0; i < RunsEach; i++)
+            {
+                var store = stores[(t + i) % 2];
+                var id = await store.StartRunAsync(new NewRun($"t{t}", "cli", "pull", false), Ct);
+                await store.CompleteRunAsync(id, new RunCompletion { Status = i == 0 ? RunStatus.Failed : RunStatus.Succeeded, Message = "done" }, Ct);
+            }
+        })));
+        long folded = 0;
+        var folders = stores.Select(store => Task.Run(async () =>
+        {
+            while (!finishing.IsCompleted)
+            {
+                Interlocked.Add(ref folded, await store.FoldRunRollupsAsync(Ct));
+            }
+        })).ToList();
+        await finishing;
+        await Task.WhenAll(folders);
+        folded += await Store.FoldRunRollupsAsync(Ct);
+
+        Assert.Equal(Targets * RunsEach, folded);
+        Assert.Equal(0L, await Store.FoldRunRollupsAsync(Ct));
+        var perTarget = await Store.ReadRunRollupsAsync(Today() with { PerTarget = true }, Ct);
+        Assert.All(perTarget, r => Assert.Equal((6L, 5L, 1L, 6L), (r.Attempts, r.Successes, r.Failures, r.DurationCount)));
+        Assert.Equal(Targets, perTarget.Count);
+        var totals = await Store.GetRunStatisticsAsync(null, Ct);
+        Assert.Equal(Targets * RunsEach, totals.Groups.Sum(g => g.Count));
+    }
+
+    [Fact]
+    public async Task Rollups_RunFinishedAfterTheLastFold_CountsInEveryReaderAtOnce()
+    {
+        await RunTwentyAsync();
+        Assert.Equal(21L, Assert.Single(await Store.ReadRunRollupsAsync(Today("docs"), Ct)).Attempts);
+
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Succeeded, Message = "late" }, Ct);
+        var other = Open(); // another node, which has folded nothing itself
+
+        var window = await other.SummarizeRunsAsync("docs", Time.UtcNow.AddHours(-1), Time.UtcNow.AddHours(1), Ct);
+        Assert.Equal((22L, 17L), (window.Attempts, window.Successes));
+        var facts = (await other.ListTargetFactsAsync("docs", null, Ct))["docs"];
+        Assert.Equal((Time.UtcNow, 0), (facts.LastSuccessAt, facts.ConsecutiveFailures));
+        Assert.Equal(22L, Assert.Single(await other.ReadRunRollupsAsync(Today("docs", RollupPeriod.Hour), Ct)).Attempts);
+    }
+
+    [Fact]
     public async Task CheckRollups_CountResultsAndLatencyPercentilesPerDay()
     {
         for (var i = 1; i <= 10; i++)

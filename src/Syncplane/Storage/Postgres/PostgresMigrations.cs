@@ -321,5 +321,6 @@ internal static class PostgresMigrations
                 PRIMARY KEY (target, key)
             );
             """),
+        new(16, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.PostgresMigration),
     ];
 }

@@ -6,20 +6,22 @@ namespace Syncplane.Storage.Rollups;
 /// <remarks>
 /// A trigger adds each finished run (on the update that ends it) and each check result (on its insert) to the
 /// hour and the day it finished in, as an upsert of increments: it commits with the statement that finished the
-/// run, whatever code path or node ran it, and two nodes never overwrite each other's counts.
+/// run, whatever code path or node ran it, and two nodes never overwrite each other's counts. Since SQLite migration 15
+/// and PostgreSQL 16 the runs' trigger only leaves the run pending, and folds add it (<see cref="RollupFolding"/>); check
+/// results still go in by their trigger.
 /// </remarks>
 internal static class RollupSchema
 {
     /// <summary>The period_start of a target's all-time ('total') row.</summary>
-    private const string SqliteTotalStart = "1970-01-01T00:00:00.0000000Z";
+    internal const string SqliteTotalStart = "1970-01-01T00:00:00.0000000Z";
 
-    private const string PostgresTotalStart = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
+    internal const string PostgresTotalStart = "TIMESTAMPTZ '1970-01-01 00:00:00+00'";
 
     /// <summary>The statuses that end a run.</summary>
-    private const string Endings = "('succeeded', 'failed', 'refused', 'cancelled')";
+    internal const string Endings = "('succeeded', 'failed', 'refused', 'cancelled')";
 
     // What one finished run adds to a run_rollups row, from the trigger's NEW row and p.d / p.l (its duration and latency in ms).
-    private const string RunRollupColumns =
+    internal const string RunRollupColumns =
         "target, period, period_start, attempts, successes, failures, refusals, cancellations, changed_runs, items_written, " +
         "duration_count, duration_sum_ms, duration_max_ms, latency_count, latency_sum_ms, latency_max_ms, last_success_at";
 
@@ -43,7 +45,7 @@ internal static class RollupSchema
     private static string RunRollupAggregates() =>
         string.Join(", ", RunValues("r.", "r.").Select((v, i) => i < 3 ? v : i is 12 or 15 or 16 ? $"MAX({v})" : $"SUM({v})"));
 
-    private static string RunRollupIncrements(string table, string max, string latest) =>
+    internal static string RunRollupIncrements(string table, string max, string latest) =>
         $"attempts = {table}.attempts + excluded.attempts, successes = {table}.successes + excluded.successes, " +
         $"failures = {table}.failures + excluded.failures, refusals = {table}.refusals + excluded.refusals, " +
         $"cancellations = {table}.cancellations + excluded.cancellations, changed_runs = {table}.changed_runs + excluded.changed_runs, " +

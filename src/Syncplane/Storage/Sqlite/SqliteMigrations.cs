@@ -304,5 +304,6 @@ internal static class SqliteMigrations
                 PRIMARY KEY (target, key)
             ) WITHOUT ROWID;
             """),
+        new(15, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.SqliteMigration),
     ];
 }
