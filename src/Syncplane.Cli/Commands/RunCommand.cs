@@ -109,7 +109,8 @@ internal static class RunCommand
             results.Add(result);
         }
 
-        var json = RunReport.ToJson(results, timestamp, time.GetElapsedTime(started), includePlans: dryRun);
+        // Only when asked for: serializing it loads and warms up the JSON serializer, a cost a plain run need not pay.
+        var json = options.Report is not null || options.Json ? RunReport.ToJson(results, timestamp, time.GetElapsedTime(started), includePlans: dryRun) : "";
         if (options.Report is { } reportPath)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);

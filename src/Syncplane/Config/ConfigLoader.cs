@@ -71,7 +71,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
 
         var notifiers = NotifiersBinder.Bind(root["notifiers"], reader);
         var projects = Projects.ProjectsBinder.Bind(root["projects"], targets, checks, Path.GetDirectoryName(fullPath)!, reader);
-        return new SyncplaneConfig
+        var config = new SyncplaneConfig
         {
             File = fullPath,
             BaseDirectory = baseDirectory,
@@ -91,5 +91,11 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             Projects = projects,
             SecretReferences = SecretResolver.ReferencesIn(root),
         };
+        foreach (var target in targets)
+        {
+            target.Node = null; // validated: the parsed YAML need not outlive the load (see TargetConfig.Node)
+        }
+
+        return config;
     }
 }
