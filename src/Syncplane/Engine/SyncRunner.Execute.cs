@@ -174,6 +174,7 @@ public sealed partial class SyncRunner
             using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
             {
                 await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
+                timings.Lap("apply");
             }
 
             // What an earlier run wrote but could not commit or push is committed and pushed now.
