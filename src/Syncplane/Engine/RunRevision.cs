@@ -24,13 +24,20 @@ internal static class RunRevision
             return known;
         }
 
-        var text = new StringBuilder();
-        foreach (var item in source.Items.Values.OrderBy(i => i.Key, StringComparer.Ordinal))
+        // The UTF-8 of "key\0kind\0size\0mtime\0mode\0hash\0link\n" per item in key order, hashed as it is written:
+        // the value of the one string it once built, without holding a whole tree's text (megabytes) at once.
+        var items = source.Items.Values.ToArray();
+        Array.Sort(items, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var text = new HashedText(sha);
+        foreach (var item in items)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{item.Key}\0{item.Kind}\0{item.Size}\0{item.MtimeTicks}\0{item.Mode}\0{item.Hash}\0{item.LinkTarget}\n");
+            text.Text(item.Key).Zero().Text(KindNames[(int)item.Kind]).Zero().Number(item.Size).Zero().Number(item.MtimeTicks).Zero()
+                .Number(item.Mode).Zero().Text(item.Hash).Zero().Text(item.LinkTarget).End();
         }
 
-        return Hash(text.ToString());
+        text.Flush();
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     /// <summary>For an entrypoint target: over the names and content hashes of the files its <c>outputs</c> match.</summary>
@@ -41,4 +48,67 @@ internal static class RunRevision
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static readonly string[] KindNames = Enum.GetValues<ItemKind>().Select(k => k.ToString()).ToArray();
+
+    /// <summary>A buffer of UTF-8 that feeds the hash whenever it fills.</summary>
+    private sealed class HashedText(IncrementalHash sha)
+    {
+        private readonly byte[] _buffer = new byte[64 * 1024];
+        private int _length;
+
+        public HashedText Text(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return this;
+            }
+
+            if (Encoding.UTF8.GetMaxByteCount(text.Length) > _buffer.Length - _length)
+            {
+                Flush();
+                if (Encoding.UTF8.GetMaxByteCount(text.Length) > _buffer.Length)
+                {
+                    sha.AppendData(Encoding.UTF8.GetBytes(text));
+                    return this;
+                }
+            }
+
+            _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
+            return this;
+        }
+
+        public HashedText Number(long value)
+        {
+            if (_buffer.Length - _length < 20)
+            {
+                Flush();
+            }
+
+            value.TryFormat(_buffer.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+            _length += written;
+            return this;
+        }
+
+        public HashedText Zero() => Byte(0);
+
+        public void End() => Byte((byte)'\n');
+
+        public void Flush()
+        {
+            sha.AppendData(_buffer, 0, _length);
+            _length = 0;
+        }
+
+        private HashedText Byte(byte value)
+        {
+            if (_length == _buffer.Length)
+            {
+                Flush();
+            }
+
+            _buffer[_length++] = value;
+            return this;
+        }
+    }
 }

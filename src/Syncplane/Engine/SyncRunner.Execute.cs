@@ -125,11 +125,13 @@ public sealed partial class SyncRunner
         var source = sourceFactory.CreateSource(target.Source.Options, context with { OtherSideOptions = target.Destination.Options });
         var destination = destinationFactory.CreateDestination(target.Destination.Options, context with { OtherSideOptions = target.Source.Options });
 
+        var timings = new PhaseTimings(time);
         Snapshot from, to;
         int? changedPaths;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
         {
             (from, to, changedPaths) = await SnapshotsAsync(source, destination, changes, context.Log, ct);
+            timings.Lap("walks");
         }
 
         var scope = (source as IScopedSource)?.DestinationScope;
@@ -153,6 +155,7 @@ public sealed partial class SyncRunner
             }
 
             await ScanForSecretsAsync(plan, source, ct);
+            timings.Lap("compare");
         }
 
         var summary = plan.Summary;
@@ -171,15 +174,19 @@ public sealed partial class SyncRunner
             using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
             {
                 await destination.ApplyAsync(plan, source, progress, ct); // writes nothing; removes temp files a killed run left
+                timings.Lap("apply");
             }
 
             // What an earlier run wrote but could not commit or push is committed and pushed now.
             var pending = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
+            var unchangedRevision = RunRevision.Of(from, pending?.Commit);
+            timings.Lap("revision");
+            context.Log.Info($"timings: {timings}");
             return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){ChangedPathsNote(changedPaths)}{pending?.Describe()}")
             {
                 Plan = plan,
                 CommitSha = pending?.Commit,
-                Revision = RunRevision.Of(from, pending?.Commit),
+                Revision = unchangedRevision,
                 Changed = pending?.Commit is not null,
             };
         }
@@ -192,15 +199,20 @@ public sealed partial class SyncRunner
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
         {
             await destination.ApplyAsync(plan, source, progress, ct);
+            timings.Lap("apply");
             await RecordItemIndexAsync(target.Name, plan, ct);
+            timings.Lap("item index");
         }
 
         var commit = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
+        var revision = RunRevision.Of(from, commit?.Commit);
+        timings.Lap("revision");
+        context.Log.Info($"timings: {timings}");
         return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{ChangedPathsNote(changedPaths)}{commit?.Describe()}")
         {
             Plan = plan,
             CommitSha = commit?.Commit,
-            Revision = RunRevision.Of(from, commit?.Commit),
+            Revision = revision,
             Changed = true,
         };
     }
