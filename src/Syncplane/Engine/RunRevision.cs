@@ -24,13 +24,23 @@ internal static class RunRevision
             return known;
         }
 
+        // Hashed in pieces of whole lines, not as one text: at 100,000 items that text alone is 15 MB.
+        var items = source.Items.Values.ToArray();
+        Array.Sort(items, static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var text = new StringBuilder();
-        foreach (var item in source.Items.Values.OrderBy(i => i.Key, StringComparer.Ordinal))
+        foreach (var item in items)
         {
             text.Append(CultureInfo.InvariantCulture, $"{item.Key}\0{item.Kind}\0{item.Size}\0{item.MtimeTicks}\0{item.Mode}\0{item.Hash}\0{item.LinkTarget}\n");
+            if (text.Length >= 1 << 15)
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+                text.Clear();
+            }
         }
 
-        return Hash(text.ToString());
+        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>For an entrypoint target: over the names and content hashes of the files its <c>outputs</c> match.</summary>
