@@ -24,41 +24,55 @@ internal static class ListingCodec
     public static byte[] Encode(IReadOnlyDictionary<string, Item> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        using var output = new MemoryStream();
+
+        // Written to bytes first, then deflated in one call: a stream call per field costs more than the items themselves.
+        var sorted = items.Values.ToArray();
+        Array.Sort(sorted, static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        var writer = new ByteWriter(sorted.Length * 32);
+        writer.Long(sorted.Length);
+        var key = new byte[256];
+        var previous = new byte[256];
+        var previousLength = 0;
+        foreach (var item in sorted)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(item.Key.Length);
+            if (key.Length < length)
+            {
+                key = new byte[length];
+            }
+
+            length = Encoding.UTF8.GetBytes(item.Key, key);
+            var shared = key.AsSpan(0, length).CommonPrefixLength(previous.AsSpan(0, previousLength));
+            writer.Long(shared);
+            writer.Long(length - shared);
+            writer.Bytes(key.AsSpan(shared, length - shared));
+            writer.Byte((byte)((int)item.Kind | (item.Hash is null ? 0 : HasHash) | (item.LinkTarget is null ? 0 : HasLink) | (item.MtimeExtraNanos == 0 ? 0 : HasNanos)));
+            writer.Long(item.Size);
+            writer.Long(item.MtimeTicks);
+            writer.Long((uint)item.Mode);
+            if (item.Hash is not null)
+            {
+                writer.String(item.Hash);
+            }
+
+            if (item.LinkTarget is not null)
+            {
+                writer.String(item.LinkTarget);
+            }
+
+            if (item.MtimeExtraNanos != 0)
+            {
+                writer.Byte((byte)item.MtimeExtraNanos);
+            }
+
+            (key, previous, previousLength) = (previous, key, length);
+        }
+
+        using var output = new MemoryStream(writer.Length / 3);
         output.WriteByte(Version);
         using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new BinaryWriter(new BufferedStream(deflate, 1 << 16), Encoding.UTF8))
         {
-            writer.Write7BitEncodedInt(items.Count);
-            var previous = Array.Empty<byte>();
-            foreach (var item in items.Values.OrderBy(i => i.Key, StringComparer.Ordinal))
-            {
-                var key = Encoding.UTF8.GetBytes(item.Key);
-                var shared = key.AsSpan().CommonPrefixLength(previous);
-                writer.Write7BitEncodedInt(shared);
-                writer.Write7BitEncodedInt(key.Length - shared);
-                writer.Write(key, shared, key.Length - shared);
-                writer.Write((byte)((int)item.Kind | (item.Hash is null ? 0 : HasHash) | (item.LinkTarget is null ? 0 : HasLink) | (item.MtimeExtraNanos == 0 ? 0 : HasNanos)));
-                writer.Write7BitEncodedInt64(item.Size);
-                writer.Write7BitEncodedInt64(item.MtimeTicks);
-                writer.Write7BitEncodedInt(item.Mode);
-                if (item.Hash is not null)
-                {
-                    writer.Write(item.Hash);
-                }
-
-                if (item.LinkTarget is not null)
-                {
-                    writer.Write(item.LinkTarget);
-                }
-
-                if (item.MtimeExtraNanos != 0)
-                {
-                    writer.Write((byte)item.MtimeExtraNanos);
-                }
-
-                previous = key;
-            }
+            deflate.Write(writer.Written);
         }
 
         return output.ToArray();
@@ -108,6 +122,57 @@ internal static class ListingCodec
         using var inflated = new MemoryStream(value.Length * 4);
         deflate.CopyTo(inflated);
         return inflated.GetBuffer().AsSpan(0, (int)inflated.Length).ToArray();
+    }
+
+    /// <summary>Writes what <see cref="SpanReader"/> reads (and <see cref="BinaryWriter"/> wrote in format 1): 7-bit encoded integers and length-prefixed UTF-8 strings.</summary>
+    private sealed class ByteWriter(int capacity)
+    {
+        private byte[] _buffer = new byte[Math.Max(capacity, 64)];
+
+        public int Length { get; private set; }
+
+        public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
+        public void Byte(byte value)
+        {
+            Room(1);
+            _buffer[Length++] = value;
+        }
+
+        public void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            Room(bytes.Length);
+            bytes.CopyTo(_buffer.AsSpan(Length));
+            Length += bytes.Length;
+        }
+
+        public void Long(long value)
+        {
+            Room(10);
+            var rest = (ulong)value;
+            while (rest >= 0x80)
+            {
+                _buffer[Length++] = (byte)(rest | 0x80);
+                rest >>= 7;
+            }
+
+            _buffer[Length++] = (byte)rest;
+        }
+
+        public void String(string value)
+        {
+            Long(Encoding.UTF8.GetByteCount(value));
+            Room(Encoding.UTF8.GetMaxByteCount(value.Length));
+            Length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length));
+        }
+
+        private void Room(int bytes)
+        {
+            if (Length + bytes > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + bytes));
+            }
+        }
     }
 
     /// <summary>Reads what <see cref="BinaryWriter"/> wrote: 7-bit encoded integers and length-prefixed UTF-8 strings.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Syncplane.Connectors.Directory;
-using Syncplane.Engine;
+using Syncplane.Storage;
 
 namespace Syncplane.Tests.Engine.TwoWay;
 
