@@ -2,21 +2,23 @@
 # Two-way sync benchmark: Syncplane (direction: bidirectional) vs unison -batch vs rclone bisync, on the same
 # trees, on the same machine, in one run.
 #
-#   bench/bisync/run.sh                  # 100,000 files, 3 rounds (median reported)
-#   FILES=5000 ROUNDS=1 bench/bisync/run.sh
+#   bench/bisync/run.sh                  # 100,000 files, 1 round (about 15 minutes on 2 quiet cores)
+#   ROUNDS=3 bench/bisync/run.sh         # the median of 3 rounds (about three times as long)
+#   FILES=5000 bench/bisync/run.sh
 #   WORK=/some/dir KEEP=1 bench/bisync/run.sh   # keep the trees afterwards
 #   WORK=/some/dir REUSE_CLI=1 bench/bisync/run.sh  # reuse the CLI an earlier run published there
 #
 # Each tool gets its own pair of folders, a (the tree of bench/dirsync/make_tree.py) and b (empty), and each
-# round measures the whole process with /usr/bin/time (wall seconds, peak RSS):
+# round measures the whole process with /usr/bin/time (wall seconds, CPU seconds user + system, peak RSS):
 #   first     the first two-way run (unison with no archive, rclone bisync --resync, syncplane run --resync)
 #   nochange  a re-sync with nothing changed
 #   changed   a re-sync after 1% of the files changed on each side (different files on each side)
-# The page cache cannot be dropped here, so every tool runs warm; the median of the rounds is reported.
+# The page cache cannot be dropped here, so every tool runs warm; the median of the rounds is reported. CPU seconds
+# are printed beside wall seconds: on a busy machine they say more (unison uses one core, Syncplane walks on all).
 set -euo pipefail
 
 FILES=${FILES:-100000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-$(mktemp -d /tmp/syncplane-bisync.XXXXXX)}
@@ -77,14 +79,15 @@ run_tool() { # tool scenario
 
 measure() { # tool scenario round
   local out="$WORK/time.out"
-  if ! /usr/bin/time -f '%e %M' -o "$out" bash -c "$(declare -f run_tool); WORK='$WORK' CLI='$CLI' run_tool $1 $2" >"$WORK/$1.log" 2>&1; then
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$out" bash -c "$(declare -f run_tool); WORK='$WORK' CLI='$CLI' run_tool $1 $2" >"$WORK/$1.log" 2>&1; then
     echo "$1 failed in $2 (round $3):" >&2
     tail -20 "$WORK/$1.log" >&2
     exit 1
   fi
-  read -r seconds kb < <(tail -1 "$out")
-  printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$seconds" "$kb" >>"$RESULTS"
-  printf '  %-9s %-8s %6.2f s %7d KB\n' "$1" "$2" "$seconds" "$kb" >&2
+  read -r seconds kb user system < <(tail -1 "$out")
+  cpu=$(python3 -c "print(round($user + $system, 2))")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$seconds" "$kb" "$cpu" >>"$RESULTS"
+  printf '  %-9s %-8s %6.2f s (cpu %6.2f s) %7d KB\n' "$1" "$2" "$seconds" "$cpu" "$kb" >&2
 }
 
 TOOLS=(unison rclone syncplane)

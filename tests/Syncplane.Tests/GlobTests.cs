@@ -15,6 +15,17 @@ public class GlobTests
     [InlineData("{a,b}/*.txt", "b/x.txt", true)]
     [InlineData("file[0-9].txt", "file7.txt", true)]
     [InlineData("file[!0-9].txt", "file7.txt", false)]
+    [InlineData(".git", ".git", true)]
+    [InlineData(".git", "a/.git", false)]
+    [InlineData("./a/b.txt", "a/b.txt", true)]
+    [InlineData("a/b.txt", "x/a/b.txt", false)]
+    [InlineData("**/.git", ".git", true)]
+    [InlineData("**/.git", "deep/er/.git", true)]
+    [InlineData("**/.git", "deep/a.git", false)]
+    [InlineData("**/.git", "a.git", false)]
+    [InlineData("**/.git", ".git/config", false)]
+    [InlineData("**/a/b", "x/a/b", true)]
+    [InlineData("**/a/b", "xa/b", false)]
     public void IsMatch_MatchesWholeKeys(string pattern, string key, bool expected) =>
         Assert.Equal(expected, Glob.Parse(pattern).IsMatch(key));
 

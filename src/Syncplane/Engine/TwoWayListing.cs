@@ -18,19 +18,28 @@ internal static class TwoWayListing
         return same ? null : new Listing(source, destination, sourceRoot, destinationRoot);
     }
 
-    private static (Dictionary<string, Item> Items, bool Changed) Side(TwoWayPlan plan, TwoWaySide side, IReadOnlyDictionary<string, Item>? old, IReadOnlySet<string> skipped)
+    private static (IReadOnlyDictionary<string, Item> Items, bool Changed) Side(TwoWayPlan plan, TwoWaySide side, IReadOnlyDictionary<string, Item>? old, IReadOnlySet<string> skipped)
     {
         old ??= new Dictionary<string, Item>();
-        var now = new Dictionary<string, Item>(plan.ItemsOf(side), StringComparer.Ordinal);
+
+        // The side as the plan found it, copied only when the run changed it: an unchanged re-sync just compares.
+        var current = plan.ItemsOf(side);
+        Dictionary<string, Item>? now = null;
+        if (plan.Into(side).Count > 0 || skipped.Count > 0)
+        {
+            now = new Dictionary<string, Item>(current, StringComparer.Ordinal);
+            current = now;
+        }
+
         foreach (var change in plan.Into(side))
         {
             if (change.Kind == ChangeKind.Delete)
             {
-                now.Remove(change.Key);
+                now!.Remove(change.Key);
             }
             else
             {
-                now[change.Key] = change.Source! with { Key = change.Key }; // a copy keeps its size, mtime and mode
+                now![change.Key] = change.Source! with { Key = change.Key }; // a copy keeps its size, mtime and mode
             }
         }
 
@@ -38,17 +47,17 @@ internal static class TwoWayListing
         {
             if (old.TryGetValue(key, out var listed))
             {
-                now[key] = listed;
+                now![key] = listed;
             }
             else
             {
-                now.Remove(key);
+                now!.Remove(key);
             }
         }
 
-        var changed = now.Count != old.Count;
+        var changed = current.Count != old.Count;
         var hashesKept = new List<Item>();
-        foreach (var (key, item) in now)
+        foreach (var (key, item) in current)
         {
             if (!old.TryGetValue(key, out var listed))
             {
@@ -70,11 +79,15 @@ internal static class TwoWayListing
             }
         }
 
-        foreach (var item in hashesKept)
+        if (hashesKept.Count > 0)
         {
-            now[item.Key] = item;
+            now ??= new Dictionary<string, Item>(current, StringComparer.Ordinal);
+            foreach (var item in hashesKept)
+            {
+                now[item.Key] = item;
+            }
         }
 
-        return (now, changed);
+        return (now ?? current, changed);
     }
 }

@@ -18,12 +18,22 @@ public sealed class Glob
     /// <summary>One regex per '/'-separated segment (null for '**'); null when braces make segments ambiguous.</summary>
     private readonly Regex?[]? _segments;
 
-    private Glob(string pattern, Regex regex, string staticPrefix, Regex?[]? segments)
+    /// <summary>
+    /// For a pattern without wildcards ("name", "a/b"), or one that is "**/" and such a tail ("**/.git"): the text a
+    /// key must equal or end with after a '/'. A walk asks every key, so these (the commonest excludes) skip the regex.
+    /// </summary>
+    private readonly string? _literal;
+    private readonly bool _literalAtAnyDepth;
+
+    private Glob(string pattern, Regex regex, string staticPrefix, Regex?[]? segments, string normalized)
     {
         Pattern = pattern;
         _regex = regex;
         StaticPrefix = staticPrefix;
         _segments = segments;
+        _literalAtAnyDepth = normalized.StartsWith("**/", StringComparison.Ordinal);
+        var tail = _literalAtAnyDepth ? normalized[3..] : normalized;
+        _literal = tail.Length > 0 && tail.IndexOfAny(['*', '?', '[', '{']) < 0 ? tail : null;
     }
 
     public string Pattern { get; }
@@ -69,11 +79,21 @@ public sealed class Glob
             return false;
         }
 
-        glob = new Glob(pattern, compiled, StaticPrefixOf(normalized), SegmentsOf(normalized));
+        glob = new Glob(pattern, compiled, StaticPrefixOf(normalized), SegmentsOf(normalized), normalized);
         return true;
     }
 
-    public bool IsMatch(string key) => _regex.IsMatch(key);
+    public bool IsMatch(string key)
+    {
+        if (_literal is null)
+        {
+            return _regex.IsMatch(key);
+        }
+
+        return _literalAtAnyDepth
+            ? key.EndsWith(_literal, StringComparison.Ordinal) && (key.Length == _literal.Length || key[key.Length - _literal.Length - 1] == '/')
+            : string.Equals(key, _literal, StringComparison.Ordinal);
+    }
 
     /// <summary>True when some key under directory <paramref name="directoryKey"/> could match (used to prune walks).</summary>
     public bool CouldMatchUnder(string directoryKey)

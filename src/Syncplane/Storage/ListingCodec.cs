@@ -8,48 +8,71 @@ namespace Syncplane.Storage;
 /// One side of a two-way listing as one compressed value: a re-sync loads and saves a single row instead of a row
 /// per item. Keys are written in ordinal order, each as the bytes it shares with the key before it and the rest.
 /// </summary>
-/// <remarks>Format 1: a version byte, then deflate of: count, then per item shared-prefix length, suffix, kind and
-/// flags, size, mtime ticks, mode, hash and link target when present (integers 7-bit encoded).</remarks>
+/// <remarks>Format 2: a version byte, then deflate of: count, then per item shared-prefix length, suffix, kind and
+/// flags, size, mtime ticks, mode, hash, link target and the mtime's nanoseconds below 100 ns when present (integers
+/// 7-bit encoded). Format 1 lacked the nanoseconds: it is still read (as 0), and the next run that changes anything
+/// saves format 2.</remarks>
 internal static class ListingCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutNanos = 1;
     private const int HasHash = 0x10;
     private const int HasLink = 0x20;
+    private const int HasNanos = 0x40;
     private const int KindMask = 0x0F;
 
     public static byte[] Encode(IReadOnlyDictionary<string, Item> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        using var output = new MemoryStream();
+
+        // Written to bytes first, then deflated in one call: a stream call per field costs more than the items themselves.
+        var sorted = items.Values.ToArray();
+        Array.Sort(sorted, static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        var writer = new ByteWriter(sorted.Length * 32);
+        writer.Long(sorted.Length);
+        var key = new byte[256];
+        var previous = new byte[256];
+        var previousLength = 0;
+        foreach (var item in sorted)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(item.Key.Length);
+            if (key.Length < length)
+            {
+                key = new byte[length];
+            }
+
+            length = Encoding.UTF8.GetBytes(item.Key, key);
+            var shared = key.AsSpan(0, length).CommonPrefixLength(previous.AsSpan(0, previousLength));
+            writer.Long(shared);
+            writer.Long(length - shared);
+            writer.Bytes(key.AsSpan(shared, length - shared));
+            writer.Byte((byte)((int)item.Kind | (item.Hash is null ? 0 : HasHash) | (item.LinkTarget is null ? 0 : HasLink) | (item.MtimeExtraNanos == 0 ? 0 : HasNanos)));
+            writer.Long(item.Size);
+            writer.Long(item.MtimeTicks);
+            writer.Long((uint)item.Mode);
+            if (item.Hash is not null)
+            {
+                writer.String(item.Hash);
+            }
+
+            if (item.LinkTarget is not null)
+            {
+                writer.String(item.LinkTarget);
+            }
+
+            if (item.MtimeExtraNanos != 0)
+            {
+                writer.Byte((byte)item.MtimeExtraNanos);
+            }
+
+            (key, previous, previousLength) = (previous, key, length);
+        }
+
+        using var output = new MemoryStream(writer.Length / 3);
         output.WriteByte(Version);
         using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var writer = new BinaryWriter(new BufferedStream(deflate, 1 << 16), Encoding.UTF8))
         {
-            writer.Write7BitEncodedInt(items.Count);
-            var previous = Array.Empty<byte>();
-            foreach (var item in items.Values.OrderBy(i => i.Key, StringComparer.Ordinal))
-            {
-                var key = Encoding.UTF8.GetBytes(item.Key);
-                var shared = key.AsSpan().CommonPrefixLength(previous);
-                writer.Write7BitEncodedInt(shared);
-                writer.Write7BitEncodedInt(key.Length - shared);
-                writer.Write(key, shared, key.Length - shared);
-                writer.Write((byte)((int)item.Kind | (item.Hash is null ? 0 : HasHash) | (item.LinkTarget is null ? 0 : HasLink)));
-                writer.Write7BitEncodedInt64(item.Size);
-                writer.Write7BitEncodedInt64(item.MtimeTicks);
-                writer.Write7BitEncodedInt(item.Mode);
-                if (item.Hash is not null)
-                {
-                    writer.Write(item.Hash);
-                }
-
-                if (item.LinkTarget is not null)
-                {
-                    writer.Write(item.LinkTarget);
-                }
-
-                previous = key;
-            }
+            deflate.Write(writer.Written);
         }
 
         return output.ToArray();
@@ -58,36 +81,133 @@ internal static class ListingCodec
     public static Dictionary<string, Item> Decode(byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length == 0 || value[0] != Version)
+        if (value.Length == 0 || value[0] is not (Version or VersionWithoutNanos))
         {
             throw new InvalidDataException($"a stored listing has format {(value.Length == 0 ? "(empty)" : value[0])}, not {Version}; run the target once with --resync");
         }
 
-        using var deflate = new DeflateStream(new MemoryStream(value, 1, value.Length - 1), CompressionMode.Decompress);
-        using var reader = new BinaryReader(new BufferedStream(deflate, 1 << 16), Encoding.UTF8);
-        var count = reader.Read7BitEncodedInt();
+        // Inflated whole, then read from the bytes: a stream call per field costs more than the items themselves.
+        var data = Inflate(value);
+        var reader = new SpanReader(data);
+        var count = reader.Int();
         var items = new Dictionary<string, Item>(count, StringComparer.Ordinal);
         var key = new byte[256];
         for (var i = 0; i < count; i++)
         {
-            var shared = reader.Read7BitEncodedInt();
-            var rest = reader.Read7BitEncodedInt();
-            if (key.Length < shared + rest)
+            var shared = reader.Int();
+            var rest = reader.Bytes(reader.Int());
+            if (key.Length < shared + rest.Length)
             {
-                Array.Resize(ref key, Math.Max(key.Length * 2, shared + rest));
+                Array.Resize(ref key, Math.Max(key.Length * 2, shared + rest.Length));
             }
 
-            reader.BaseStream.ReadExactly(key, shared, rest);
-            var name = Encoding.UTF8.GetString(key, 0, shared + rest);
-            int flags = reader.ReadByte();
-            var size = reader.Read7BitEncodedInt64();
-            var ticks = reader.Read7BitEncodedInt64();
-            var mode = reader.Read7BitEncodedInt();
-            var hash = (flags & HasHash) != 0 ? reader.ReadString() : null;
-            var link = (flags & HasLink) != 0 ? reader.ReadString() : null;
-            items[name] = new Item(name, (ItemKind)(flags & KindMask), size, ticks, mode, hash, link);
+            rest.CopyTo(key.AsSpan(shared));
+            var name = Encoding.UTF8.GetString(key, 0, shared + rest.Length);
+            int flags = reader.Byte();
+            var size = reader.Long();
+            var ticks = reader.Long();
+            var mode = reader.Int();
+            var hash = (flags & HasHash) != 0 ? reader.String() : null;
+            var link = (flags & HasLink) != 0 ? reader.String() : null;
+            var nanos = (flags & HasNanos) != 0 ? reader.Byte() : 0;
+            items[name] = new Item(name, (ItemKind)(flags & KindMask), size, ticks, mode, hash, link, nanos);
         }
 
         return items;
+    }
+
+    private static byte[] Inflate(byte[] value)
+    {
+        using var deflate = new DeflateStream(new MemoryStream(value, 1, value.Length - 1), CompressionMode.Decompress);
+        using var inflated = new MemoryStream(value.Length * 4);
+        deflate.CopyTo(inflated);
+        return inflated.GetBuffer().AsSpan(0, (int)inflated.Length).ToArray();
+    }
+
+    /// <summary>Writes what <see cref="SpanReader"/> reads (and <see cref="BinaryWriter"/> wrote in format 1): 7-bit encoded integers and length-prefixed UTF-8 strings.</summary>
+    private sealed class ByteWriter(int capacity)
+    {
+        private byte[] _buffer = new byte[Math.Max(capacity, 64)];
+
+        public int Length { get; private set; }
+
+        public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, Length);
+
+        public void Byte(byte value)
+        {
+            Room(1);
+            _buffer[Length++] = value;
+        }
+
+        public void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            Room(bytes.Length);
+            bytes.CopyTo(_buffer.AsSpan(Length));
+            Length += bytes.Length;
+        }
+
+        public void Long(long value)
+        {
+            Room(10);
+            var rest = (ulong)value;
+            while (rest >= 0x80)
+            {
+                _buffer[Length++] = (byte)(rest | 0x80);
+                rest >>= 7;
+            }
+
+            _buffer[Length++] = (byte)rest;
+        }
+
+        public void String(string value)
+        {
+            Long(Encoding.UTF8.GetByteCount(value));
+            Room(Encoding.UTF8.GetMaxByteCount(value.Length));
+            Length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(Length));
+        }
+
+        private void Room(int bytes)
+        {
+            if (Length + bytes > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, Length + bytes));
+            }
+        }
+    }
+
+    /// <summary>Reads what <see cref="BinaryWriter"/> wrote: 7-bit encoded integers and length-prefixed UTF-8 strings.</summary>
+    private ref struct SpanReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _at;
+
+        public int Byte() => _data[_at++];
+
+        public ReadOnlySpan<byte> Bytes(int length)
+        {
+            var bytes = _data.Slice(_at, length);
+            _at += length;
+            return bytes;
+        }
+
+        public int Int() => unchecked((int)(uint)Long());
+
+        public long Long()
+        {
+            ulong result = 0;
+            for (var shift = 0; shift < 70; shift += 7)
+            {
+                var b = _data[_at++];
+                result |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return (long)result;
+                }
+            }
+
+            throw new InvalidDataException("a stored listing is damaged (an integer runs on); run the target once with --resync");
+        }
+
+        public string String() => Encoding.UTF8.GetString(Bytes(Int()));
     }
 }

@@ -34,7 +34,7 @@ public abstract partial class SyncStoreContractTests
     public async Task Listing_OfManyItems_RoundTripsEveryField()
     {
         var items = Enumerable.Range(0, 5_000)
-            .Select(i => new Item($"d{i % 7}/s{i % 3}/file-{i:D5}.dat", ItemKind.File, i * 37L, 638_000_000_000_000_000 + i, 0b110_100_100, i % 2 == 0 ? $"{i:x64}" : null))
+            .Select(i => new Item($"d{i % 7}/s{i % 3}/file-{i:D5}.dat", ItemKind.File, i * 37L, 638_000_000_000_000_000 + i, 0b110_100_100, i % 2 == 0 ? $"{i:x64}" : null, MtimeExtraNanos: i % 100))
             .ToDictionary(i => i.Key, StringComparer.Ordinal);
 
         await Store.SaveListingAsync("many", new Listing(items, items, "/a", "/b"), Ct);

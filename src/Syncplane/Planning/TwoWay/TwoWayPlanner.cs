@@ -75,7 +75,7 @@ public static class TwoWayPlanner
     {
         private readonly Dictionary<string, Item> _source = new(source.Items, StringComparer.Ordinal);
         private readonly Dictionary<string, Item> _destination = new(destination.Items, StringComparer.Ordinal);
-        private readonly Dictionary<string, Final> _final = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Final> _final = new(Math.Max(source.Count, destination.Count), StringComparer.Ordinal);
         private readonly List<string> _undecided = [];
         private readonly List<PendingCopy> _copies = [];
 
