@@ -1,5 +1,5 @@
 using System.Net;
-using Syncplane.Storage;
+using Syncplane.Tests.Server;
 using Syncplane.Tests.Support;
 using static Syncplane.Tests.Server.WebhookServerKit;
 using static Syncplane.Tests.Webhooks.WebhookTestKit;
@@ -98,14 +98,7 @@ public sealed class ProjectWebhookSecretTests : IAsyncLifetime
         Assert.Equal(["data-hello", "web-hello"], await QueuedTargetsAsync());
     }
 
-    private static (string, string)[] Headers(string delivery, string secret) =>
-    [
-        ("X-GitHub-Event", "push"),
-        ("X-GitHub-Delivery", delivery),
-        ("X-Hub-Signature-256", GitHubSignature(Push, secret)),
-        ("User-Agent", "GitHub-Hookshot/044aadd"),
-    ];
+    private static (string, string)[] Headers(string delivery, string secret) => GitHubPushHeaders(delivery, GitHubSignature(Push, secret));
 
-    private async Task<List<string>> QueuedTargetsAsync() =>
-        [.. (await _server.Store.ListRunsAsync(new RunQuery(Limit: 100), CancellationToken.None)).Select(r => r.Target).Order(StringComparer.Ordinal)];
+    private Task<List<string>> QueuedTargetsAsync() => WebhookServerKit.QueuedTargetsAsync(_server);
 }
