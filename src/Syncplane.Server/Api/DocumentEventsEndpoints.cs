@@ -29,14 +29,15 @@ internal static class DocumentEventsEndpoints
             return Problems.NotFound($"target '{name}' declares no events.{provider} in the config");
         }
 
-        var body = await WebhooksEndpoints.ReadCappedAsync(http, intake.Receiver.MaxBodyBytes, cancellationToken);
+        var receiver = intake.ReceiverFor(context.Config.Projects.OfTarget(name));
+        var body = await WebhooksEndpoints.ReadCappedAsync(http, receiver.MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             http.Response.Headers.Connection = "close";
-            return WebhooksEndpoints.Reject(StatusCodes.Status413PayloadTooLarge, $"the body is larger than webhooks.max_body ({intake.Receiver.MaxBodyBytes} bytes)");
+            return WebhooksEndpoints.Reject(StatusCodes.Status413PayloadTooLarge, $"the body is larger than webhooks.max_body ({receiver.MaxBodyBytes} bytes)");
         }
 
-        var verdict = intake.Receiver.Receive(new WebhookRequest(
+        var verdict = receiver.Receive(new WebhookRequest(
             provider,
             http.Request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())),
             http.Request.Query.Select(q => KeyValuePair.Create(q.Key, q.Value.ToString())),

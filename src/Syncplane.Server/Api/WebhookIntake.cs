@@ -17,13 +17,22 @@ internal sealed class WebhookIntake(ServerContext context)
 
     public WebhookReceiver Receiver { get; } = new(context.Config.Webhooks, context.Secrets, context.Time);
 
-    private readonly WebhookMatcher _matcher = new(context.Config.Targets);
+    // A project with its own webhooks: is reached with its own secrets only, so one team's secret cannot queue another's targets.
+    private readonly Dictionary<string, WebhookReceiver> _projectReceivers = context.Config.Projects.Items.Where(p => p.Webhooks is not null).ToDictionary(
+        p => p.Name, p => new WebhookReceiver(p.Webhooks! with { MaxBodyBytes = context.Config.Webhooks.MaxBodyBytes }, context.Secrets, context.Time), StringComparer.Ordinal);
+
+    // The global route (top-level secrets) matches every target but those of projects with their own secrets.
+    private readonly WebhookMatcher _matcher = new([.. context.Config.Targets.Where(t =>
+        context.Config.Projects.OfTarget(t.Name) is not { } project || context.Config.Projects.Find(project)?.Webhooks is null)]);
 
     // One matcher per project over its own targets: a delivery to /projects/{project}/webhooks/… can queue nothing else.
     private readonly Dictionary<string, WebhookMatcher> _projectMatchers = context.Config.Projects.Items.ToDictionary(
         p => p.Name, p => new WebhookMatcher([.. context.Config.Targets.Where(t => context.Config.Projects.OfTarget(t.Name) == p.Name)]), StringComparer.Ordinal);
 
     public bool HasProject(string project) => _projectMatchers.ContainsKey(project);
+
+    /// <summary>What authenticates a delivery to <paramref name="project"/>'s routes (null: the global route): its own secrets if it has them.</summary>
+    public WebhookReceiver ReceiverFor(string? project) => project is not null && _projectReceivers.TryGetValue(project, out var own) ? own : Receiver;
 
     /// <summary>Records and triggers an accepted delivery in one store transaction; null when it is a redelivery (nothing happens twice).</summary>
     /// <param name="traceParent">The delivery's span, stored with the runs it queues so that their spans link to it.</param>
@@ -37,7 +46,9 @@ internal sealed class WebhookIntake(ServerContext context)
         var received = new NewEvent(EventTypes.WebhookReceived, matched.Count == 1 ? matched[0] : null, null, EventData(delivery, matched));
 
         // Once the store has it, finish even if the caller hangs up: the delivery id is spent.
-        var queued = await context.Store.AcceptDeliveryAsync(delivery.Provider, delivery.DeliveryId, received, inline, CancellationToken.None);
+        // A project with its own secrets spends delivery ids of its own, so another team cannot spend them first.
+        var spentBy = project is not null && _projectReceivers.ContainsKey(project) ? $"{delivery.Provider}@{project}" : delivery.Provider;
+        var queued = await context.Store.AcceptDeliveryAsync(spentBy, delivery.DeliveryId, received, inline, CancellationToken.None);
         if (queued is null)
         {
             return null;

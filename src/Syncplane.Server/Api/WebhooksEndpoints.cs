@@ -45,7 +45,7 @@ internal static class WebhooksEndpoints
 
     private static async Task<IResult> HandleAsync(string provider, string? project, HttpContext http, WebhookIntake intake, Activity? span, CancellationToken cancellationToken)
     {
-        var receiver = intake.Receiver;
+        var receiver = intake.ReceiverFor(project);
         var body = await ReadCappedAsync(http, receiver.MaxBodyBytes, cancellationToken);
         if (body is null)
         {

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
+using Syncplane.Checks;
 using Syncplane.Config;
 using Syncplane.Notifications;
 
@@ -101,9 +104,22 @@ internal sealed class AlertChannelSender(HttpClient http, SecretResolver secrets
         using var timeout = new CancellationTokenSource(requestTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var smtp = new SmtpClient { Timeout = (int)requestTimeout.TotalMilliseconds };
+        var certificateErrors = SslPolicyErrors.None;
+        smtp.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+        {
+            // The system store, or a root in ca_file; a name mismatch is never forgiven.
+            if (errors == SslPolicyErrors.RemoteCertificateChainErrors && email.CaFile is { } caFile && certificate is not null)
+            {
+                using var presented = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                errors = TlsInspector.TrustedBy(caFile, presented) ? SslPolicyErrors.None : errors;
+            }
+
+            certificateErrors = errors;
+            return errors == SslPolicyErrors.None;
+        };
+        var security = email.StartTls == StartTlsMode.Required ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable;
         try
         {
-            var security = email.StartTls == StartTlsMode.Required ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable;
             await smtp.ConnectAsync(email.Host, email.Port, security, linked.Token);
             if (email.User is { } user && email.Password is { } password)
             {
@@ -127,9 +143,26 @@ internal sealed class AlertChannelSender(HttpClient http, SecretResolver secrets
             // 4xx replies are transient by SMTP's own rules; 5xx are final.
             return new DeliveryAttempt(false, (int)ex.StatusCode < 500, $"{email.Host} refused the mail: {secrets.Redact(ex.Message)}");
         }
+        catch (NotSupportedException) when (security == SecureSocketOptions.StartTls && !smtp.IsSecure)
+        {
+            return new DeliveryAttempt(false, true,
+                $"{email.Host}:{email.Port} does not offer STARTTLS, so the mail was not sent: starttls is required (set starttls: when_available only for a relay on localhost)");
+        }
+        catch (SslHandshakeException) when (certificateErrors != SslPolicyErrors.None)
+        {
+            return new DeliveryAttempt(false, true,
+                $"{email.Host}:{email.Port}: the server's TLS certificate is not trusted ({Describe(certificateErrors)}), so the mail was not sent; give its CA or the certificate itself in ca_file if it is yours");
+        }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or SmtpProtocolException or SslHandshakeException or NotSupportedException)
         {
             return new DeliveryAttempt(false, true, $"{email.Host}:{email.Port}: {secrets.Redact(ex.Message)}");
         }
     }
+
+    private static string Describe(SslPolicyErrors errors) => string.Join(", ", new[]
+    {
+        errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) ? "untrusted chain" : null,
+        errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) ? "name mismatch" : null,
+        errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) ? "no certificate" : null,
+    }.OfType<string>());
 }

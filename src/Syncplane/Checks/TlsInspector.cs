@@ -98,7 +98,8 @@ internal sealed class TlsInspector(HttpCheckOptions options)
         return string.Join(", ", parts);
     }
 
-    private static bool TrustedBy(string caFile, X509Certificate2 certificate)
+    /// <summary>Whether <paramref name="certificate"/> chains up to a root in the PEM file <paramref name="caFile"/>.</summary>
+    internal static bool TrustedBy(string caFile, X509Certificate2 certificate)
     {
         var roots = new X509Certificate2Collection();
         roots.ImportFromPemFile(caFile);

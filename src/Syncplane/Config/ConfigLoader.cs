@@ -69,7 +69,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             reader.Error(root["store"]!, storeError);
         }
 
-        var notifiers = NotifiersBinder.Bind(root["notifiers"], reader);
+        var notifiers = NotifiersBinder.Bind(root["notifiers"], reader, baseDirectory);
         var projects = Projects.ProjectsBinder.Bind(root["projects"], targets, checks, Path.GetDirectoryName(fullPath)!, reader);
         var config = new SyncplaneConfig
         {

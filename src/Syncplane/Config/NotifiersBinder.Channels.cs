@@ -6,10 +6,10 @@ namespace Syncplane.Config;
 internal static partial class NotifiersBinder
 {
     private static readonly string[] PagerDutyKeys = ["routing_key", "endpoint"];
-    private static readonly string[] EmailKeys = ["host", "port", "starttls", "user", "password", "from", "to"];
+    private static readonly string[] EmailKeys = ["host", "port", "starttls", "ca_file", "user", "password", "from", "to"];
     private static readonly string[] WebhookOnlyKeys = ["webhook", "format", "on", "targets", "checks", "headers", "event_type", "client_payload"];
 
-    private static NotifierConfig? AlertChannel(string name, ConfigNode node, ConfigReader reader)
+    private static NotifierConfig? AlertChannel(string name, ConfigNode node, ConfigReader reader, string baseDirectory)
     {
         var what = $"notifiers.{name}";
         if (node["pagerduty"] is not null && node["email"] is not null)
@@ -25,7 +25,7 @@ internal static partial class NotifiersBinder
 
         return node["pagerduty"] is { } pagerduty
             ? new NotifierConfig { Name = name, Webhook = "", PagerDuty = PagerDuty(pagerduty, reader, $"{what}.pagerduty") }
-            : new NotifierConfig { Name = name, Webhook = "", Email = Email(node["email"]!, reader, $"{what}.email") };
+            : new NotifierConfig { Name = name, Webhook = "", Email = Email(node["email"]!, reader, $"{what}.email", baseDirectory) };
     }
 
     private static PagerDutyChannel? PagerDuty(ConfigNode node, ConfigReader reader, string what)
@@ -45,7 +45,7 @@ internal static partial class NotifiersBinder
         return new PagerDutyChannel { RoutingKey = routingKey ?? "", Endpoint = endpoint };
     }
 
-    private static EmailChannel? Email(ConfigNode node, ConfigReader reader, string what)
+    private static EmailChannel? Email(ConfigNode node, ConfigReader reader, string what, string baseDirectory)
     {
         if (!reader.Mapping(node, what, EmailKeys))
         {
@@ -70,6 +70,12 @@ internal static partial class NotifiersBinder
             case var other:
                 reader.Error(node["starttls"]!, $"{what}.starttls must be required or when_available, found '{other}'");
                 break;
+        }
+
+        var caFile = reader.Text(node, "ca_file") is { } ca ? Path.GetFullPath(ca, baseDirectory) : null;
+        if (caFile is not null && !File.Exists(caFile))
+        {
+            reader.Error(node["ca_file"]!, $"{what}.ca_file '{caFile}' does not exist; give a PEM certificate file");
         }
 
         var user = reader.Text(node, "user");
@@ -99,7 +105,7 @@ internal static partial class NotifiersBinder
             }
         }
 
-        return new EmailChannel { Host = host ?? "", Port = (int)(port ?? 587), StartTls = startTls, User = user, Password = password, From = from ?? "", To = to };
+        return new EmailChannel { Host = host ?? "", Port = (int)(port ?? 587), StartTls = startTls, CaFile = caFile, User = user, Password = password, From = from ?? "", To = to };
     }
 
     // A value that must be a secret reference: a key or password written in the file would end up in git.

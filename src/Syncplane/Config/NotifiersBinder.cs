@@ -18,7 +18,7 @@ internal static partial class NotifiersBinder
         ["github_dispatch"] = NotificationFormat.GitHubDispatch,
     };
 
-    public static IReadOnlyList<NotifierConfig> Bind(ConfigNode? node, ConfigReader reader)
+    public static IReadOnlyList<NotifierConfig> Bind(ConfigNode? node, ConfigReader reader, string baseDirectory)
     {
         if (node is null || node.IsNull)
         {
@@ -34,7 +34,7 @@ internal static partial class NotifiersBinder
         var notifiers = new List<NotifierConfig>();
         foreach (var (key, value) in node.Entries)
         {
-            if (key.Value is { Length: > 0 } name && Notifier(name, value, reader) is { } bound)
+            if (key.Value is { Length: > 0 } name && Notifier(name, value, reader, baseDirectory) is { } bound)
             {
                 notifiers.Add(bound);
             }
@@ -43,7 +43,7 @@ internal static partial class NotifiersBinder
         return notifiers;
     }
 
-    private static NotifierConfig? Notifier(string name, ConfigNode node, ConfigReader reader)
+    private static NotifierConfig? Notifier(string name, ConfigNode node, ConfigReader reader, string baseDirectory)
     {
         var what = $"notifiers.{name}";
         if (!reader.Mapping(node, what, Keys))
@@ -53,7 +53,7 @@ internal static partial class NotifiersBinder
 
         if (node["pagerduty"] is not null || node["email"] is not null)
         {
-            return AlertChannel(name, node, reader);
+            return AlertChannel(name, node, reader, baseDirectory);
         }
 
         var webhook = reader.Text(node, "webhook", required: true);

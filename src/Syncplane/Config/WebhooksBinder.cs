@@ -30,21 +30,35 @@ internal static partial class WebhooksBinder
             return new WebhooksConfig();
         }
 
+        return new WebhooksConfig { MaxBodyBytes = MaxBody(node, reader) ?? WebhooksConfig.DefaultMaxBodyBytes, Providers = Providers(node, "webhooks", reader) };
+    }
+
+    /// <summary>
+    /// Binds <c>projects.NAME.webhooks</c>: the providers' secrets of one project, in the top-level section's shape
+    /// without <c>max_body</c> (the top-level one applies).
+    /// </summary>
+    public static WebhooksConfig BindProject(ConfigNode node, string project, ConfigReader reader)
+    {
+        var section = $"projects.{project}.webhooks";
+        return reader.Mapping(node, section, [.. WebhookProviders.All]) ? new WebhooksConfig { Providers = Providers(node, section, reader) } : new WebhooksConfig();
+    }
+
+    private static Dictionary<string, WebhookProviderConfig> Providers(ConfigNode node, string section, ConfigReader reader)
+    {
         var providers = new Dictionary<string, WebhookProviderConfig>(StringComparer.Ordinal);
         foreach (var (key, value) in node.Entries)
         {
-            if (key.Value is { } name && KeysByProvider.ContainsKey(name) && Provider(name, value, reader) is { } bound)
+            if (key.Value is { } name && KeysByProvider.ContainsKey(name) && Provider(name, value, $"{section}.{name}", reader) is { } bound)
             {
                 providers[name] = bound;
             }
         }
 
-        return new WebhooksConfig { MaxBodyBytes = MaxBody(node, reader) ?? WebhooksConfig.DefaultMaxBodyBytes, Providers = providers };
+        return providers;
     }
 
-    private static WebhookProviderConfig? Provider(string name, ConfigNode node, ConfigReader reader)
+    private static WebhookProviderConfig? Provider(string name, ConfigNode node, string what, ConfigReader reader)
     {
-        var what = $"webhooks.{name}";
         if (!reader.Mapping(node, what, KeysByProvider[name]))
         {
             return null;

@@ -34,6 +34,12 @@ public sealed record EmailChannel
     /// <value>required</value>
     public StartTlsMode StartTls { get; init; } = StartTlsMode.Required;
 
+    /// <summary>
+    /// A PEM file of certificates trusted as roots for this server besides the system store (a private CA, a
+    /// self-signed server): the absolute path; null trusts the system store only.
+    /// </summary>
+    public string? CaFile { get; init; }
+
     /// <summary>The SMTP user (may be a secret reference); null sends without authenticating.</summary>
     public string? User { get; init; }
 

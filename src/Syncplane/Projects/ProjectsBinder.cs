@@ -34,7 +34,7 @@ internal static partial class ProjectsBinder
                 continue;
             }
 
-            if (!reader.Mapping(value, $"project '{name}'", "targets", "checks", "destinations"))
+            if (!reader.Mapping(value, $"project '{name}'", "targets", "checks", "destinations", "webhooks"))
             {
                 continue;
             }
@@ -45,6 +45,7 @@ internal static partial class ProjectsBinder
                 Targets = reader.StringList(value, "targets"),
                 Checks = reader.StringList(value, "checks"),
                 Destinations = Destinations(value["destinations"], name, configDirectory, reader),
+                Webhooks = value["webhooks"] is { IsNull: false } webhooks ? WebhooksBinder.BindProject(webhooks, name, reader) : null,
             };
             items.Add(project);
             Claim(project, "target", project.Targets, value["targets"], targets.Select(t => t.Name), targetOwners, reader);

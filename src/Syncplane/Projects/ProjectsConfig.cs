@@ -1,3 +1,5 @@
+using Syncplane.Webhooks;
+
 namespace Syncplane.Projects;
 
 /// <summary>
@@ -66,6 +68,12 @@ public sealed record ProjectConfig
 
     /// <summary>Where the project's targets may write; null when the project does not restrict it.</summary>
     public AllowedDestinations? Destinations { get; init; }
+
+    /// <summary>
+    /// The project's own webhook secrets: set, they alone authenticate deliveries to the project's routes and its
+    /// targets, and the top-level ones reach none of them; null, the top-level <c>webhooks:</c> serve the project too.
+    /// </summary>
+    public WebhooksConfig? Webhooks { get; init; }
 }
 
 /// <summary>

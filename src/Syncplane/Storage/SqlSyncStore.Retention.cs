@@ -32,6 +32,9 @@ internal abstract partial class SqlSyncStore
         var checks = await DeleteAsync(
             "DELETE FROM check_results WHERE checked_at < @at AND id NOT IN (SELECT MAX(id) FROM check_results GROUP BY name)", "@at", policy.CheckResults);
         var deliveries = await DeleteAsync("DELETE FROM webhook_deliveries WHERE received_at < @at", "@at", policy.WebhookDeliveries);
+
+        // A key's last event time guards against older events as long as its message ids guard against redelivery.
+        var eventTimes = await DeleteAsync("DELETE FROM record_event_times WHERE observed_at < @at", "@at", policy.WebhookDeliveries);
         var hourly = 0;
         foreach (var table in (string[])["run_rollups", "check_rollups", "rollup_buckets"])
         {
@@ -39,6 +42,6 @@ internal abstract partial class SqlSyncStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new PruneResult(runs, logs, events, checks, deliveries, hourly);
+        return new PruneResult(runs, logs, events, checks, deliveries, hourly) { RecordEventTimes = eventTimes };
     }
 }

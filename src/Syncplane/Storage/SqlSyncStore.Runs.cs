@@ -177,12 +177,7 @@ internal abstract partial class SqlSyncStore
 
         if (query.AnyOfTargets is { } targets)
         {
-            var names = targets.Select((name, i) => (Name: name, Parameter: $"@any_target{i}")).ToList();
-            sql.Append(names.Count == 0 ? " AND 1 = 0" : $" AND target IN ({string.Join(", ", names.Select(n => n.Parameter))})");
-            foreach (var (name, parameter) in names)
-            {
-                Add(command, parameter, name);
-            }
+            sql.Append(" AND ").Append(AnyOf(command, "target", "@any_target", targets));
         }
 
         if (query.Status is { } status)

@@ -147,6 +147,12 @@ internal abstract partial class SqlSyncStore : ISyncStore
         return command;
     }
 
+    /// <summary>
+    /// The predicate "<paramref name="column"/> is one of <paramref name="values"/>", the values in the one parameter
+    /// <paramref name="parameter"/>: a project may have more targets than SQLite's 32,766 parameters.
+    /// </summary>
+    private protected abstract string AnyOf(DbCommand command, string column, string parameter, IReadOnlyCollection<string> values);
+
     private protected static DbParameter Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

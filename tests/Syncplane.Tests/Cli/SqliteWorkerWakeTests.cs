@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Cli;
@@ -18,21 +17,17 @@ public sealed class SqliteWorkerWakeTests : IDisposable
 
         // Left alone, this worker looks at the queue every 10 minutes: a run that ends within a minute was woken.
         using var worker = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, "worker", "--idle-seconds", "600"))!;
-        var output = new StringBuilder();
-        worker.OutputDataReceived += (_, e) => Append(output, e.Data);
-        worker.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        worker.BeginOutputReadLine();
-        worker.BeginErrorReadLine();
+        var output = new ProcessOutput(worker, "worker");
         try
         {
             // The worker's first wait starts watching (making the wake directory); a moment later it is idle.
-            await WaitUntilAsync(() => Directory.Exists(_dir.Combine(".syncplane", "syncplane.db-wake")), TimeSpan.FromSeconds(60), output);
+            await output.WaitUntilAsync(() => Directory.Exists(_dir.Combine(".syncplane", "syncplane.db-wake")), TimeSpan.FromSeconds(60));
             await Task.Delay(1000);
 
             var trigger = await SyncplaneCli.RunAsync(_dir.Path, "trigger", "hello");
 
             Assert.Equal(0, trigger.ExitCode);
-            await WaitUntilAsync(() => Text(output).Contains("hello attempt 1: finished succeeded", StringComparison.Ordinal), TimeSpan.FromSeconds(60), output);
+            await output.WaitUntilAsync(() => output.Text.Contains("hello attempt 1: finished succeeded", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -40,31 +35,5 @@ public sealed class SqliteWorkerWakeTests : IDisposable
         }
 
         Assert.Equal(0, worker.ExitCode);
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
-    private static string Text(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan limit, StringBuilder output)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < limit, "timed out; worker output:\n" + Text(output));
-            await Task.Delay(50);
-        }
     }
 }

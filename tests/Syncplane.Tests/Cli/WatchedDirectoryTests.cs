@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Syncplane.Tests.Support;
@@ -39,28 +38,24 @@ public sealed partial class WatchedDirectoryTests : IDisposable
         _dir.Write("in/dir/x.txt", "x");
 
         using var serve = Process.Start(SyncplaneCli.StartInfo(_dir.Path, null, "serve", "--urls", "http://127.0.0.1:0", "--shutdown-grace", "1"))!;
-        var output = new StringBuilder();
-        serve.OutputDataReceived += (_, e) => Append(output, e.Data);
-        serve.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
+        var output = new ProcessOutput(serve, "serve");
         try
         {
             // On start the watcher queues one run that walks the tree (what changed while nobody watched).
-            await WaitUntilAsync(serve, () => Text(output).Contains("finished succeeded", StringComparison.Ordinal), output);
+            await output.WaitUntilAsync(() => output.Text.Contains("finished succeeded", StringComparison.Ordinal), Deadline);
             Assert.True(File.Exists(_dir.Combine("out", "bulk", $"{Bulk - 1}.txt")));
 
             _dir.Write("in/new.txt", "fresh");
-            await WaitUntilAsync(serve, () => ContentOf("out/new.txt") == "fresh", output);
+            await output.WaitUntilAsync(() => ContentOf("out/new.txt") == "fresh", Deadline);
 
             File.Delete(_dir.Combine("in", "keep.txt"));
-            await WaitUntilAsync(serve, () => !File.Exists(_dir.Combine("out", "keep.txt")), output);
+            await output.WaitUntilAsync(() => !File.Exists(_dir.Combine("out", "keep.txt")), Deadline);
 
             Directory.Move(_dir.Combine("in", "dir"), _dir.Combine("in", "moved"));
-            await WaitUntilAsync(serve, () => ContentOf("out/moved/x.txt") == "x" && !Directory.Exists(_dir.Combine("out", "dir")), output);
+            await output.WaitUntilAsync(() => ContentOf("out/moved/x.txt") == "x" && !Directory.Exists(_dir.Combine("out", "dir")), Deadline);
 
             File.Move(_dir.Combine("in", "new.txt"), _dir.Combine("in", "renamed.txt"));
-            await WaitUntilAsync(serve, () => ContentOf("out/renamed.txt") == "fresh" && !File.Exists(_dir.Combine("out", "new.txt")), output);
+            await output.WaitUntilAsync(() => ContentOf("out/renamed.txt") == "fresh" && !File.Exists(_dir.Combine("out", "new.txt")), Deadline);
         }
         finally
         {
@@ -90,33 +85,6 @@ public sealed partial class WatchedDirectoryTests : IDisposable
     }
 
     private string? ContentOf(string relative) => File.Exists(_dir[relative]) ? File.ReadAllText(_dir[relative]) : null;
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
-
-    private static string Text(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static async Task WaitUntilAsync(Process serve, Func<bool> condition, StringBuilder output)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.False(serve.HasExited, "serve exited; its output:\n" + Text(output));
-            Assert.True(clock.Elapsed < Deadline, "timed out; serve output:\n" + Text(output));
-            await Task.Delay(20);
-        }
-    }
 
     [GeneratedRegex(@"(\d+) unchanged")]
     private static partial Regex Unchanged();

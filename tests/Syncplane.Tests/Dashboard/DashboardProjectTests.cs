@@ -17,7 +17,7 @@ namespace Syncplane.Tests.Dashboard;
 [Collection(DashboardBrowserGroup.Name)]
 public sealed class DashboardProjectTests(DashboardBrowser browser) : IAsyncLifetime
 {
-    private const string Yaml = """
+    private static readonly string Yaml = TwoProjects.Config("""
         targets:
           alpha-site: { entrypoint: "false", layer: sites }
           alpha-assets:
@@ -29,17 +29,7 @@ public sealed class DashboardProjectTests(DashboardBrowser browser) : IAsyncLife
             layer: inventory
             source: { http: { url: "http://127.0.0.1:9/assets", records: results, key: [name] } }
             destination: { document: { name: bravo-doc, groups: { items: item } } }
-        checks:
-          alpha-probe: { tcp: "127.0.0.1:9" }
-          bravo-probe: { tcp: "127.0.0.1:9" }
-        notifiers:
-          hook: { webhook: "http://127.0.0.1:9/hook", on: [succeeded] }
-        alerts:
-          failing: { when: "consecutive_failures >= 1", notify: [hook] }
-        projects:
-          alpha: { targets: ["alpha-*"], checks: [alpha-probe] }
-          bravo: { targets: ["bravo-*"], checks: [bravo-probe] }
-        """;
+        """);
 
     private TestServer _server = null!;
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Syncplane.Tests.Documents;
@@ -39,6 +40,15 @@ internal static class AssetFeed
 
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string target, JsonObject push, string token) =>
         client.PostAsJsonAsync($"/api/v1/webhooks/pubsub/targets/{target}?token={Uri.EscapeDataString(token)}", push);
+
+    /// <summary>Posts a signed push that must be answered with success; returns the answer (result, key, message_id, detail).</summary>
+    public static async Task<JsonElement> PostAcceptedAsync(HttpClient client, string target, JsonObject push, string token)
+    {
+        using var response = await PostAsync(client, target, push, token);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
 
     private static JsonObject Asset(string name, string assetType, string status, string updateTime) => new()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -129,24 +128,7 @@ public abstract partial class DocumentServingContract
     }
 
     // Queues a run of lz-state and waits for it to finish; returns the run.
-    private protected static async Task<JsonElement> RunAsync(TestServer server)
-    {
-        using var operatorClient = server.Client(ApiRole.Operator);
-        var queued = await (await operatorClient.PostAsync("/api/v1/targets/lz-state/sync", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var id = queued.GetProperty("run_id").GetInt64();
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var run = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id}");
-            if (run.GetProperty("status").GetString() is not ("queued" or "running"))
-            {
-                return run;
-            }
-
-            Assert.True(clock.Elapsed < Patience, $"run {id} never finished: {run}");
-            await Task.Delay(50);
-        }
-    }
+    private protected static Task<JsonElement> RunAsync(TestServer server) => ApiRuns.SyncAndWaitAsync(server, "lz-state", Patience);
 
     private static async Task<string> ETagAsync(HttpClient client, string path)
     {

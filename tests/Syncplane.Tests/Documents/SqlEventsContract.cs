@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -112,31 +111,11 @@ public abstract partial class SqlEventsContract
         return rows;
     }
 
-    private static async Task<JsonElement> RunAsync(TestServer server)
-    {
-        using var operatorClient = server.Client(ApiRole.Operator);
-        var queued = await (await operatorClient.PostAsync("/api/v1/targets/lz-inventory/sync", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var id = queued.GetProperty("run_id").GetInt64();
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var run = await operatorClient.GetFromJsonAsync<JsonElement>($"/api/v1/runs/{id}");
-            if (run.GetProperty("status").GetString() is not ("queued" or "running"))
-            {
-                return run;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"run {id} never finished: {run}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task<JsonElement> RunAsync(TestServer server) => ApiRuns.SyncAndWaitAsync(server, "lz-inventory", TimeSpan.FromSeconds(60));
 
     private static async Task<JsonElement> PostAsync(HttpClient client, JsonObject push, string? expect = null)
     {
-        var response = await AssetFeed.PostAsync(client, "lz-inventory", push, Token);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        var json = JsonDocument.Parse(body).RootElement;
+        var json = await AssetFeed.PostAcceptedAsync(client, "lz-inventory", push, Token);
         if (expect is not null)
         {
             Assert.Equal(expect, Text(json, "result"));

@@ -1,5 +1,5 @@
 using System.Net;
-using Syncplane.Storage;
+using Syncplane.Tests.Server;
 using Syncplane.Tests.Support;
 using static Syncplane.Tests.Server.WebhookServerKit;
 using static Syncplane.Tests.Webhooks.WebhookTestKit;
@@ -84,14 +84,7 @@ public sealed class ProjectWebhookTests : IAsyncLifetime
         Assert.Equal(["data-hello"], await QueuedTargetsAsync());
     }
 
-    private static (string, string)[] GitHubHeaders(string delivery, string? signature = null) =>
-    [
-        ("X-GitHub-Event", "push"),
-        ("X-GitHub-Delivery", delivery),
-        ("X-Hub-Signature-256", signature ?? GitHubSignature(Push)),
-        ("User-Agent", "GitHub-Hookshot/044aadd"),
-    ];
+    private static (string, string)[] GitHubHeaders(string delivery, string? signature = null) => GitHubPushHeaders(delivery, signature ?? GitHubSignature(Push));
 
-    private async Task<List<string>> QueuedTargetsAsync() =>
-        [.. (await _server.Store.ListRunsAsync(new RunQuery(Limit: 100), CancellationToken.None)).Select(r => r.Target).Order(StringComparer.Ordinal)];
+    private Task<List<string>> QueuedTargetsAsync() => WebhookServerKit.QueuedTargetsAsync(_server);
 }

@@ -45,6 +45,8 @@ public sealed partial class ProjectsConfigTests
     [InlineData("  data:\n", "  Data!:\n", "project name 'Data!' must be lowercase letters")]
     [InlineData("web-site:\n    source:", "web-site:\n    depends_on: [data-orders]\n    source:", "target 'web-site' of project 'web' depends on target 'data-orders' of project 'data'; a project's targets may depend on and require only its own targets and checks")]
     [InlineData("data-orders:\n    source:", "data-orders:\n    requires: [web-home]\n    source:", "target 'data-orders' of project 'data' requires check 'web-home' of project 'web'")]
+    [InlineData("targets: [data-orders]", "targets: [data-orders]\n    webhooks: { github: { secret: hunter2 } }", "projects.data.webhooks.github.secret must be a secret reference")]
+    [InlineData("targets: [data-orders]", "targets: [data-orders]\n    webhooks: { max_body: 1MiB }", "unknown key 'max_body' in projects.data.webhooks")]
     public void WritesOutsideAProjectsDestinations_AndUnknownNames_AreErrors(string find, string replace, string message)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Default.Parse(Example().Replace(find, replace, StringComparison.Ordinal), File));

@@ -23,7 +23,7 @@ namespace Syncplane.Tests.Server;
 /// </summary>
 public sealed partial class ProjectIsolationTests : IAsyncLifetime
 {
-    private const string Yaml = """
+    private static readonly string Yaml = TwoProjects.Config("""
         targets:
           alpha-site: { entrypoint: "echo alpha-log-line; exit 1", retry: { attempts: 1 } }
           alpha-assets:
@@ -34,17 +34,7 @@ public sealed partial class ProjectIsolationTests : IAsyncLifetime
             source: { http: { url: "http://127.0.0.1:9/assets", records: results, key: [name] } }
             destination: { document: { name: bravo-doc } }
           ops-shared: { entrypoint: "echo ops-log-line" }
-        checks:
-          alpha-probe: { tcp: "127.0.0.1:9" }
-          bravo-probe: { tcp: "127.0.0.1:9" }
-        notifiers:
-          hook: { webhook: "http://127.0.0.1:9/hook", on: [succeeded] }
-        alerts:
-          failing: { when: "consecutive_failures >= 1", notify: [hook] }
-        projects:
-          alpha: { targets: ["alpha-*"], checks: [alpha-probe] }
-          bravo: { targets: ["bravo-*"], checks: [bravo-probe] }
-        """;
+        """);
 
     // What must never reach alpha, unless alpha itself put it in the request.
     private static readonly string[] Foreign = ["bravo", "ops-shared", "ops-log-line"];

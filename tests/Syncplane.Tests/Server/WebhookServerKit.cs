@@ -55,6 +55,19 @@ internal static class WebhookServerKit
     public static Task<TestServer> StartAsync(Func<TimeProvider, ISyncStore>? openStore = null, bool workers = true, string yaml = Yaml) =>
         TestServer.StartAsync(yaml, openStore, workers, files: Secrets);
 
+    /// <summary>The headers GitHub sends with a push delivery.</summary>
+    public static (string Name, string Value)[] GitHubPushHeaders(string delivery, string signature) =>
+    [
+        ("X-GitHub-Event", "push"),
+        ("X-GitHub-Delivery", delivery),
+        ("X-Hub-Signature-256", signature),
+        ("User-Agent", "GitHub-Hookshot/044aadd"),
+    ];
+
+    /// <summary>The target of every run in the server's store, sorted (with no workers: what deliveries queued).</summary>
+    public static async Task<List<string>> QueuedTargetsAsync(TestServer server) =>
+        [.. (await server.Store.ListRunsAsync(new RunQuery(Limit: 100), CancellationToken.None)).Select(r => r.Target).Order(StringComparer.Ordinal)];
+
     public static async Task<(HttpResponseMessage Response, JsonElement Json)> PostAsync(
         HttpClient client, string path, byte[] body, IEnumerable<(string Name, string Value)> headers, string contentType = "application/json", bool chunked = false)
     {

@@ -68,6 +68,20 @@ public abstract partial class SyncStoreContractTests
     public async Task ListRunsAsync_LimitBelowOne_Throws() =>
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListRunsAsync(new RunQuery(Limit: 0), Ct));
 
+    [Fact]
+    public async Task ListRunsAsync_AnyOfFortyThousandTargets_MoreThanSqliteTakesParameters_FiltersToThem()
+    {
+        var project = Enumerable.Range(0, 40_000).Select(i => $"web-{i:D5}").ToList();
+        var inside = await Store.StartRunAsync(new NewRun("web-00007", "cli", "pull", false), Ct);
+        var last = await Store.StartRunAsync(new NewRun("web-39999", "cli", "pull", false), Ct);
+        await Store.StartRunAsync(new NewRun("data-00007", "cli", "pull", false), Ct);
+
+        Assert.Equal([last, inside], await Ids(new RunQuery { AnyOfTargets = project }));
+        Assert.Equal([inside], await Ids(new RunQuery(Target: "web-00007") { AnyOfTargets = project }));
+        Assert.Empty(await Ids(new RunQuery(Target: "data-00007") { AnyOfTargets = project }));
+        Assert.Empty(await Ids(new RunQuery { AnyOfTargets = [] }));
+    }
+
     private async Task<List<long>> Ids(RunQuery query) =>
         [.. (await Store.ListRunsAsync(query, Ct)).Select(r => r.Id)];
 }

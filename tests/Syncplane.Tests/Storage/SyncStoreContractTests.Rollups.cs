@@ -171,6 +171,23 @@ public abstract partial class SyncStoreContractTests
         Assert.Equal(0, (await Store.PruneAsync(new RetentionPolicy(), Ct)).Total);
     }
 
+    [Fact]
+    public async Task PruneAsync_ForgetsRecordEventTimesOlderThanTheDeliveryRetention_KeepsNewerOnesGuarding()
+    {
+        var old = Time.UtcNow;
+        await Store.RecordEventAppliedAsync("lz-inventory", "pubsub", "m-1", "vm-old", old, null, Ct);
+        Time.Advance(TimeSpan.FromDays(31));
+        var recent = Time.UtcNow.AddDays(-1);
+        await Store.RecordEventAppliedAsync("lz-inventory", "pubsub", "m-2", "vm-recent", recent, null, Ct);
+
+        var pruned = await Store.PruneAsync(new RetentionPolicy { WebhookDeliveries = TimeSpan.FromDays(30) }, Ct);
+
+        Assert.Equal(1, pruned.RecordEventTimes);
+        Assert.Equal(RecordEventCheck.OutOfOrder, await Store.CheckRecordEventAsync("lz-inventory", "pubsub", "m-3", "vm-recent", recent.AddMinutes(-1), Ct));
+        Assert.Equal(RecordEventCheck.Apply, await Store.CheckRecordEventAsync("lz-inventory", "pubsub", "m-4", "vm-old", old.AddMinutes(-1), Ct));
+        Assert.Equal(0, (await Store.PruneAsync(new RetentionPolicy { WebhookDeliveries = TimeSpan.FromDays(30) }, Ct)).Total);
+    }
+
     private async Task FinishAsync(string target, RunStatus status, TimeSpan took)
     {
         var id = await Store.StartRunAsync(new NewRun(target, "cli", "pull", false), Ct);

@@ -70,6 +70,13 @@ internal sealed partial class PostgresSyncStore : SqlSyncStore
     protected override string SkipLockedSql => " FOR UPDATE SKIP LOCKED";
 
     /// <inheritdoc />
+    private protected override string AnyOf(DbCommand command, string column, string parameter, IReadOnlyCollection<string> values)
+    {
+        Add(command, parameter, values.ToArray());
+        return $"{column} = ANY({parameter})";
+    }
+
+    /// <inheritdoc />
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

@@ -16,7 +16,10 @@ public sealed record RetentionPolicy
     /// <summary>Check results. <value>30 days</value></summary>
     public TimeSpan CheckResults { get; init; } = TimeSpan.FromDays(30);
 
-    /// <summary>Webhook delivery ids remembered against redelivery. <value>30 days</value></summary>
+    /// <summary>
+    /// Webhook delivery ids remembered against redelivery, and each sql-table key's last event time (by that time) kept
+    /// against older events. <value>30 days</value>
+    /// </summary>
     public TimeSpan WebhookDeliveries { get; init; } = TimeSpan.FromDays(30);
 
     /// <summary>Hourly rollups (daily ones are kept for good). <value>400 days</value></summary>
@@ -29,6 +32,9 @@ public sealed record RetentionPolicy
 /// <summary>How many rows one prune deleted, per kind.</summary>
 public sealed record PruneResult(int Runs, int LogLines, int Events, int CheckResults, int WebhookDeliveries, int HourlyRollups)
 {
+    /// <summary>Per-key event times of sql tables whose event is older than <see cref="RetentionPolicy.WebhookDeliveries"/>.</summary>
+    public int RecordEventTimes { get; init; }
+
     /// <summary>All rows deleted.</summary>
-    public int Total => Runs + LogLines + Events + CheckResults + WebhookDeliveries + HourlyRollups;
+    public int Total => Runs + LogLines + Events + CheckResults + WebhookDeliveries + HourlyRollups + RecordEventTimes;
 }

@@ -62,6 +62,13 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     protected override string ClaimCandidatesSql => "runs q INDEXED BY runs_claim_order";
 
     /// <inheritdoc />
+    private protected override string AnyOf(DbCommand command, string column, string parameter, IReadOnlyCollection<string> values)
+    {
+        Add(command, parameter, System.Text.Json.JsonSerializer.Serialize(values));
+        return $"{column} IN (SELECT value FROM json_each({parameter}))";
+    }
+
+    /// <inheritdoc />
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
