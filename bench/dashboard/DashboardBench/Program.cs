@@ -5,7 +5,13 @@
 //   time to apply       from an event's arrival at the page (its EventSource dispatch) to the first change of that
 //                       target's row in the DOM (median and p95 over the window);
 //   bytes per minute    received by the tab (Chromium's network counters), over the window;
-//   events per second   on the server's stream during the window (what the load really produced).
+//   events per second   on the server's stream during the window (what the load really produced);
+//   main-thread time    Chromium's own counters (CDP Performance.getMetrics): script, style, layout and all tasks, in
+//                       ms per second, for the first render and for the window: less sensitive to a loaded machine.
+// PAGES=new skips the old page; PROFILE=1 also samples the window with the CDP Profiler and prints the functions
+// that took the most main-thread time (self time), to see where it goes. WWWROOT=DIR serves today's page from DIR (a
+// checkout's src/Syncplane.Server/Dashboard/wwwroot) instead of the server's built-in copy: to try a change without
+// rebuilding the server.
 // Usage: dashboardBench BASE_URL OLD_DIR TARGETS SECONDS RATE
 using System.Diagnostics;
 using System.Net.Http;
@@ -53,11 +59,24 @@ const string Instrument = """
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
-foreach (var variant in new[] { "new", "old" })
+var profile = Environment.GetEnvironmentVariable("PROFILE") == "1";
+var variants = (Environment.GetEnvironmentVariable("PAGES") ?? "new old").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+foreach (var variant in variants)
 {
     var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
     await context.AddInitScriptAsync(Instrument);
     var page = await context.NewPageAsync();
+    if (variant == "new" && Environment.GetEnvironmentVariable("WWWROOT") is { Length: > 0 } wwwroot)
+    {
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(baseUrl) + @"/([\w/.-]+\.(js|css|html))?$"), route =>
+        {
+            var path = new Uri(route.Request.Url).AbsolutePath.TrimStart('/');
+            var file = Path.Combine(wwwroot, path == "" ? "index.html" : path);
+            var type = Path.GetExtension(file) switch { ".js" => "text/javascript", ".css" => "text/css", _ => "text/html" };
+            return route.FulfillAsync(new() { Body = File.ReadAllText(file), ContentType = type });
+        });
+    }
+
     if (variant == "old")
     {
         foreach (var (path, type) in new[] { ("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css") })
@@ -70,17 +89,32 @@ foreach (var variant in new[] { "new", "old" })
     long bytes = 0;
     var cdp = await context.NewCDPSessionAsync(page);
     await cdp.SendAsync("Network.enable");
+    await cdp.SendAsync("Performance.enable");
     cdp.Event("Network.dataReceived").OnEvent += (_, e) => { if (e is { } json) Interlocked.Add(ref bytes, json.GetProperty("encodedDataLength").GetInt64()); };
 
     var watch = Stopwatch.StartNew();
     await page.GotoAsync(baseUrl + "/");
     await page.Locator("#targets tbody tr").Nth(targets - 1).WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 300_000 });
     var firstRender = watch.Elapsed.TotalMilliseconds;
+    var atRender = await MetricsAsync(cdp);
 
     await page.EvaluateAsync("() => { window.__applied.length = 0; window.__busy = 0; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__busy += e.duration; }).observe({ type: 'longtask', buffered: false }); }");
     Interlocked.Exchange(ref bytes, 0);
     var events0 = Interlocked.Read(ref streamEvents);
+    if (profile)
+    {
+        await cdp.SendAsync("Profiler.enable");
+        await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 500 });
+        await cdp.SendAsync("Profiler.start");
+    }
+
     await Task.Delay(TimeSpan.FromSeconds(seconds));
+    var atEnd = await MetricsAsync(cdp);
+    if (profile && await cdp.SendAsync("Profiler.stop") is { } stopped)
+    {
+        PrintProfile(variant, stopped.GetProperty("profile"), seconds);
+    }
+
     var moved = Interlocked.Read(ref bytes);
     var events = Interlocked.Read(ref streamEvents) - events0;
     var applied = (await page.EvaluateAsync<double[]>("() => window.__applied")).OrderBy(x => x).ToArray();
@@ -94,6 +128,8 @@ foreach (var variant in new[] { "new", "old" })
         apply_ms_median = Percentile(applied, 0.5),
         apply_ms_p95 = Percentile(applied, 0.95),
         long_task_ms_per_s = Math.Round(busy / seconds, 1),
+        first_render_main_thread_ms = Rounded(atRender, 1),
+        window_main_thread_ms_per_s = Rounded(atEnd.ToDictionary(m => m.Key, m => m.Value - atRender.GetValueOrDefault(m.Key)), seconds),
         bytes_per_minute = moved * 60 / seconds,
     }));
     await context.CloseAsync();
@@ -101,6 +137,41 @@ foreach (var variant in new[] { "new", "old" })
 
 await stop.CancelAsync();
 await Task.WhenAll(load.ContinueWith(_ => { }), count.ContinueWith(_ => { }));
+
+// Chromium's main-thread counters (seconds since the page opened): script, style, layout and all tasks.
+static async Task<Dictionary<string, double>> MetricsAsync(ICDPSession cdp)
+{
+    var names = new[] { "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration" };
+    var metrics = (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics").EnumerateArray()
+        .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
+    return names.ToDictionary(n => n, n => metrics.GetValueOrDefault(n));
+}
+
+// In ms (per second over the window when per > 1): script, style, layout, task.
+static Dictionary<string, double> Rounded(Dictionary<string, double> seconds, double per) =>
+    seconds.ToDictionary(m => m.Key.Replace("Duration", "").ToLowerInvariant(), m => Math.Round(m.Value * 1000 / per, 1));
+
+// The functions with the most self time in a CDP profile, in ms per second of the window.
+static void PrintProfile(string variant, JsonElement profile, double seconds)
+{
+    var nodes = profile.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("id").GetInt32());
+    var self = new Dictionary<string, double>();
+    var samples = profile.GetProperty("samples").EnumerateArray().Select(s => s.GetInt32()).ToArray();
+    var deltas = profile.GetProperty("timeDeltas").EnumerateArray().Select(d => d.GetDouble()).ToArray();
+    for (var i = 0; i < samples.Length; i++)
+    {
+        var frame = nodes[samples[i]].GetProperty("callFrame");
+        var url = frame.GetProperty("url").GetString() ?? "";
+        var key = $"{frame.GetProperty("functionName").GetString() switch { "" => "(anonymous)", var f => f }} {url[(url.LastIndexOf('/') + 1)..]}:{frame.GetProperty("lineNumber").GetInt32() + 1}";
+        var next = i + 1 < deltas.Length ? deltas[i + 1] : 0; // a sample's time is the gap to the next one
+        self[key] = self.GetValueOrDefault(key) + next / 1000.0;
+    }
+
+    foreach (var (key, ms) in self.Where(s => !s.Key.StartsWith("(idle)", StringComparison.Ordinal) && !s.Key.StartsWith("(program)", StringComparison.Ordinal)).OrderByDescending(s => s.Value).Take(20))
+    {
+        Console.WriteLine($"profile {variant}: {ms / seconds,8:0.0} ms/s  {key}");
+    }
+}
 
 static double? Percentile(double[] sorted, double p) => sorted.Length == 0 ? null : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
