@@ -106,6 +106,8 @@ foreach (var variant in variants)
         await cdp.SendAsync("Profiler.enable");
         await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 500 });
         await cdp.SendAsync("Profiler.start");
+        StartTrace(cdp);
+        await cdp.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
     }
 
     await Task.Delay(TimeSpan.FromSeconds(seconds));
@@ -113,6 +115,7 @@ foreach (var variant in variants)
     if (profile && await cdp.SendAsync("Profiler.stop") is { } stopped)
     {
         PrintProfile(variant, stopped.GetProperty("profile"), seconds);
+        await PrintTraceAsync(cdp, variant, seconds);
     }
 
     var moved = Interlocked.Read(ref bytes);
@@ -150,6 +153,39 @@ static async Task<Dictionary<string, double>> MetricsAsync(ICDPSession cdp)
 // In ms (per second over the window when per > 1): script, style, layout, task.
 static Dictionary<string, double> Rounded(Dictionary<string, double> seconds, double per) =>
     seconds.ToDictionary(m => m.Key.Replace("Duration", "").ToLowerInvariant(), m => Math.Round(m.Value * 1000 / per, 1));
+
+// The timeline events of the window: how many layouts, how long, and how many layout objects each had to lay out
+// (object counts do not depend on how loaded the machine is).
+static void StartTrace(ICDPSession cdp)
+{
+    Trace.Events.Clear();
+    Trace.Done = new TaskCompletionSource();
+    cdp.Event("Tracing.dataCollected").OnEvent += (_, e) =>
+    {
+        if (e is { } json)
+        {
+            lock (Trace.Events)
+            {
+                Trace.Events.AddRange(json.GetProperty("value").EnumerateArray().Select(v => v.Clone()));
+            }
+        }
+    };
+    cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => Trace.Done.TrySetResult();
+}
+
+static async Task PrintTraceAsync(ICDPSession cdp, string variant, double seconds)
+{
+    await cdp.SendAsync("Tracing.end");
+    await Trace.Done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+    var layouts = Trace.Events.Where(e => e.GetProperty("name").GetString() == "Layout" && e.TryGetProperty("dur", out _)).ToList();
+    var styles = Trace.Events.Where(e => e.GetProperty("name").GetString() == "UpdateLayoutTree" && e.TryGetProperty("dur", out _)).ToList();
+    var frames = Trace.Events.Count(e => e.GetProperty("name").GetString() == "FireAnimationFrame");
+    static double Arg(JsonElement e, string data, string name) =>
+        e.TryGetProperty("args", out var a) && a.TryGetProperty(data, out var d) && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+    Console.WriteLine($"trace {variant}: {layouts.Count / seconds:0.0} layouts/s, {layouts.Sum(e => e.GetProperty("dur").GetDouble()) / 1000 / Math.Max(1, layouts.Count):0.00} ms each, " +
+        $"{layouts.Sum(e => Arg(e, "beginData", "dirtyObjects")) / Math.Max(1, layouts.Count):0} of {layouts.Sum(e => Arg(e, "beginData", "totalObjects")) / Math.Max(1, layouts.Count):0} objects dirty each; " +
+        $"{styles.Count / seconds:0.0} style recalcs/s, {styles.Sum(e => Arg(e, "args", "elementCount") + Arg(e, "beginData", "elementCount")) / Math.Max(1, styles.Count):0} elements each; {frames / seconds:0.0} animation frames/s");
+}
 
 // The functions with the most self time in a CDP profile, in ms per second of the window.
 static void PrintProfile(string variant, JsonElement profile, double seconds)
@@ -198,4 +234,10 @@ static async Task CountEventsAsync(string baseUrl, Action counted, CancellationT
             counted();
         }
     }
+}
+
+internal static class Trace
+{
+    public static readonly List<JsonElement> Events = [];
+    public static TaskCompletionSource Done = new();
 }
