@@ -18,8 +18,7 @@ const SORTS = {
   attempted: (a, b) => (b.last_sync_attempted_at || '').localeCompare(a.last_sync_attempted_at || '') || byName(a.name, b.name),
   completed: (a, b) => (a.last_sync_completed_at || '').localeCompare(b.last_sync_completed_at || '') || byName(a.name, b.name),
 };
-const COLUMNS = { name: 'Target', status: 'Status', 'last-run': 'Last run', frequency: 'Frequency', attempted: 'Last attempted', completed: 'Last successful sync',
-  changed: 'Last changed', counts: 'Attempts | changes', next: 'Next run', error: 'Last error' };
+const COLUMNS = ['Target', 'Status', 'Last run', 'Frequency', 'Last attempted', 'Last successful sync', 'Last changed', 'Attempts | changes', 'Next run', 'Last error'];
 const filters = { text: '', status: '', layer: '', sort: 'problems' }; // kept while the page lives
 
 function problemRank(t) {
@@ -61,8 +60,7 @@ export function mount(root) {
         el('label', { for: 'filter-layer' }, 'Layer'), layer,
         el('label', { for: 'sort' }, 'Sort'), sort, shown),
       el('div', { class: 'scroll' }, el('table', { id: 'targets' },
-        el('colgroup', {}, [...Object.keys(COLUMNS), 'actions'].map((field) => el('col', { 'data-field': field }))),
-        el('thead', {}, el('tr', {}, Object.values(COLUMNS).map((h) => el('th', { scope: 'col' }, h)),
+        el('thead', {}, el('tr', {}, COLUMNS.map((h) => el('th', { scope: 'col' }, h)),
           el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
         body)),
       empty),
