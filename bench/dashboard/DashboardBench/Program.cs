@@ -97,6 +97,12 @@ foreach (var variant in variants)
     await page.Locator("#targets tbody tr").Nth(targets - 1).WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 300_000 });
     var firstRender = watch.Elapsed.TotalMilliseconds;
     var atRender = await MetricsAsync(cdp);
+    if (profile)
+    {
+        // What preceded the full table: the requests (start and end, ms from navigation) and the main thread's work.
+        Console.WriteLine($"first render {variant}: " + await page.EvaluateAsync<string>(
+            "() => performance.getEntriesByType('resource').map(e => `${new URL(e.name).pathname} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)} ms ${Math.round(e.encodedBodySize / 1024)} KB`).join('; ')"));
+    }
 
     await page.EvaluateAsync("() => { window.__applied.length = 0; window.__busy = 0; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__busy += e.duration; }).observe({ type: 'longtask', buffered: false }); }");
     Interlocked.Exchange(ref bytes, 0);
