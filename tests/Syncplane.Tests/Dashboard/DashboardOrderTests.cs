@@ -1,5 +1,5 @@
 using Syncplane.Access;
-using Syncplane.Engine;
+using Syncplane.Storage;
 using Syncplane.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
