@@ -5,7 +5,7 @@
 // the browser lay the whole table out again.
 
 import { store, subscribe } from '../store.js';
-import { $, ago, badge, el, title } from '../ui.js';
+import { ago, badge, el, title } from '../ui.js';
 import { countsOf, frequencyControl, lastRunOf, nextOf, problemOf, runLink, statusOf, syncButton, targetLink } from '../targets.js';
 
 const STATUSES = ['error', 'retrying', 'waiting', 'syncing', 'queued', 'idle'];
@@ -125,8 +125,9 @@ export function mount(root) {
       row.fields.actions.append(syncButton(t) || '');
     }
     const c = row.fields;
-    c.name.children[1].textContent = t.description || '';
-    c.name.children[2].textContent = t.layer || '';
+    const [, description, layerName] = c.name.children;
+    if (description.textContent !== (t.description || '')) description.textContent = t.description || '';
+    if (layerName.textContent !== (t.layer || '')) layerName.textContent = t.layer || '';
     put(c.status, statusOf(t));
     put(c['last-run'], lastRunOf(t));
     // Keep a control the user is working with.
