@@ -9,9 +9,10 @@
 //   main-thread time    Chromium's own counters (CDP Performance.getMetrics): script, style, layout and all tasks, in
 //                       ms per second, for the first render and for the window: less sensitive to a loaded machine.
 // PAGES=new skips the old page; PROFILE=1 also samples the window with the CDP Profiler and prints the functions
-// that took the most main-thread time (self time), to see where it goes. WWWROOT=DIR serves today's page from DIR (a
-// checkout's src/Syncplane.Server/Dashboard/wwwroot) instead of the server's built-in copy: to try a change without
-// rebuilding the server.
+// that took the most main-thread time (self time), and traces it: layouts per second, their time and their dirty
+// layout objects (profiling slows the page: compare PROFILE runs with each other only). WWWROOT=DIR serves today's
+// page from DIR (a checkout's src/Syncplane.Server/Dashboard/wwwroot) instead of the server's built-in copy: to try a
+// change without rebuilding the server.
 // Usage: dashboardBench BASE_URL OLD_DIR TARGETS SECONDS RATE
 using System.Diagnostics;
 using System.Net.Http;
@@ -190,7 +191,7 @@ static async Task PrintTraceAsync(ICDPSession cdp, string variant, double second
         e.TryGetProperty("args", out var a) && a.TryGetProperty(data, out var d) && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
     Console.WriteLine($"trace {variant}: {layouts.Count / seconds:0.0} layouts/s, {layouts.Sum(e => e.GetProperty("dur").GetDouble()) / 1000 / Math.Max(1, layouts.Count):0.00} ms each, " +
         $"{layouts.Sum(e => Arg(e, "beginData", "dirtyObjects")) / Math.Max(1, layouts.Count):0} of {layouts.Sum(e => Arg(e, "beginData", "totalObjects")) / Math.Max(1, layouts.Count):0} objects dirty each; " +
-        $"{styles.Count / seconds:0.0} style recalcs/s, {styles.Sum(e => Arg(e, "args", "elementCount") + Arg(e, "beginData", "elementCount")) / Math.Max(1, styles.Count):0} elements each; {frames / seconds:0.0} animation frames/s");
+        $"{styles.Count / seconds:0.0} style recalcs/s, {styles.Sum(e => e.GetProperty("args").TryGetProperty("elementCount", out var n) && n.ValueKind == JsonValueKind.Number ? n.GetDouble() : 0) / Math.Max(1, styles.Count):0} elements each; {frames / seconds:0.0} animation frames/s");
 }
 
 // The functions with the most self time in a CDP profile, in ms per second of the window.
