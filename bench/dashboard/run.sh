@@ -5,6 +5,8 @@
 #
 #   bench/dashboard/run.sh                                   # 1,000 targets, 20 events/s, 60 s per page
 #   TARGETS=100 RATE=5 DURATION=10 bench/dashboard/run.sh     # a quick check
+#   PAGES=new PROFILE=1 TARGETS=300 bench/dashboard/run.sh   # today's page only, with where its main-thread time goes
+#   WWWROOT=$PWD/src/Syncplane.Server/Dashboard/wwwroot PAGES=new ... # the page as in the checkout, without a server build
 #
 # Events come from real runs: `syncplane serve` with a worker (CONCURRENCY runs at once) runs targets whose
 # entrypoint is "true"; the client asks Sync now (POST /api/v1/targets/NAME/sync) RATE/3 times a second, and each run

@@ -5,7 +5,14 @@
 //   time to apply       from an event's arrival at the page (its EventSource dispatch) to the first change of that
 //                       target's row in the DOM (median and p95 over the window);
 //   bytes per minute    received by the tab (Chromium's network counters), over the window;
-//   events per second   on the server's stream during the window (what the load really produced).
+//   events per second   on the server's stream during the window (what the load really produced);
+//   main-thread time    Chromium's own counters (CDP Performance.getMetrics): script, style, layout and all tasks, in
+//                       ms per second, for the first render and for the window: less sensitive to a loaded machine.
+// PAGES=new skips the old page; PROFILE=1 also samples the window with the CDP Profiler and prints the functions
+// that took the most main-thread time (self time), and traces it: layouts per second, their time and their dirty
+// layout objects (profiling slows the page: compare PROFILE runs with each other only). WWWROOT=DIR serves today's
+// page from DIR (a checkout's src/Syncplane.Server/Dashboard/wwwroot) instead of the server's built-in copy: to try a
+// change without rebuilding the server.
 // Usage: dashboardBench BASE_URL OLD_DIR TARGETS SECONDS RATE
 using System.Diagnostics;
 using System.Net.Http;
@@ -53,11 +60,24 @@ const string Instrument = """
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage"] });
-foreach (var variant in new[] { "new", "old" })
+var profile = Environment.GetEnvironmentVariable("PROFILE") == "1";
+var variants = (Environment.GetEnvironmentVariable("PAGES") ?? "new old").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+foreach (var variant in variants)
 {
     var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
     await context.AddInitScriptAsync(Instrument);
     var page = await context.NewPageAsync();
+    if (variant == "new" && Environment.GetEnvironmentVariable("WWWROOT") is { Length: > 0 } wwwroot)
+    {
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(baseUrl) + @"/([\w/.-]+\.(js|css|html))?$"), route =>
+        {
+            var path = new Uri(route.Request.Url).AbsolutePath.TrimStart('/');
+            var file = Path.Combine(wwwroot, path == "" ? "index.html" : path);
+            var type = Path.GetExtension(file) switch { ".js" => "text/javascript", ".css" => "text/css", _ => "text/html" };
+            return route.FulfillAsync(new() { Body = File.ReadAllText(file), ContentType = type });
+        });
+    }
+
     if (variant == "old")
     {
         foreach (var (path, type) in new[] { ("/", "text/html"), ("/app.js", "text/javascript"), ("/app.css", "text/css") })
@@ -70,17 +90,41 @@ foreach (var variant in new[] { "new", "old" })
     long bytes = 0;
     var cdp = await context.NewCDPSessionAsync(page);
     await cdp.SendAsync("Network.enable");
+    await cdp.SendAsync("Performance.enable");
     cdp.Event("Network.dataReceived").OnEvent += (_, e) => { if (e is { } json) Interlocked.Add(ref bytes, json.GetProperty("encodedDataLength").GetInt64()); };
 
     var watch = Stopwatch.StartNew();
     await page.GotoAsync(baseUrl + "/");
     await page.Locator("#targets tbody tr").Nth(targets - 1).WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 300_000 });
     var firstRender = watch.Elapsed.TotalMilliseconds;
+    var atRender = await MetricsAsync(cdp);
+    if (profile)
+    {
+        // What preceded the full table: the requests (start and end, ms from navigation) and the main thread's work.
+        Console.WriteLine($"first render {variant}: " + await page.EvaluateAsync<string>(
+            "() => performance.getEntriesByType('resource').map(e => `${new URL(e.name).pathname} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)} ms ${Math.round(e.encodedBodySize / 1024)} KB`).join('; ')"));
+    }
 
     await page.EvaluateAsync("() => { window.__applied.length = 0; window.__busy = 0; new PerformanceObserver(l => { for (const e of l.getEntries()) window.__busy += e.duration; }).observe({ type: 'longtask', buffered: false }); }");
     Interlocked.Exchange(ref bytes, 0);
     var events0 = Interlocked.Read(ref streamEvents);
+    if (profile)
+    {
+        await cdp.SendAsync("Profiler.enable");
+        await cdp.SendAsync("Profiler.setSamplingInterval", new Dictionary<string, object> { ["interval"] = 500 });
+        await cdp.SendAsync("Profiler.start");
+        StartTrace(cdp);
+        await cdp.SendAsync("Tracing.start", new Dictionary<string, object> { ["categories"] = "devtools.timeline,disabled-by-default-devtools.timeline", ["transferMode"] = "ReportEvents" });
+    }
+
     await Task.Delay(TimeSpan.FromSeconds(seconds));
+    var atEnd = await MetricsAsync(cdp);
+    if (profile && await cdp.SendAsync("Profiler.stop") is { } stopped)
+    {
+        PrintProfile(variant, stopped.GetProperty("profile"), seconds);
+        await PrintTraceAsync(cdp, variant, seconds);
+    }
+
     var moved = Interlocked.Read(ref bytes);
     var events = Interlocked.Read(ref streamEvents) - events0;
     var applied = (await page.EvaluateAsync<double[]>("() => window.__applied")).OrderBy(x => x).ToArray();
@@ -94,6 +138,8 @@ foreach (var variant in new[] { "new", "old" })
         apply_ms_median = Percentile(applied, 0.5),
         apply_ms_p95 = Percentile(applied, 0.95),
         long_task_ms_per_s = Math.Round(busy / seconds, 1),
+        first_render_main_thread_ms = Rounded(atRender, 1),
+        window_main_thread_ms_per_s = Rounded(atEnd.ToDictionary(m => m.Key, m => m.Value - atRender.GetValueOrDefault(m.Key)), seconds),
         bytes_per_minute = moved * 60 / seconds,
     }));
     await context.CloseAsync();
@@ -101,6 +147,74 @@ foreach (var variant in new[] { "new", "old" })
 
 await stop.CancelAsync();
 await Task.WhenAll(load.ContinueWith(_ => { }), count.ContinueWith(_ => { }));
+
+// Chromium's main-thread counters (seconds since the page opened): script, style, layout and all tasks.
+static async Task<Dictionary<string, double>> MetricsAsync(ICDPSession cdp)
+{
+    var names = new[] { "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration" };
+    var metrics = (await cdp.SendAsync("Performance.getMetrics"))!.Value.GetProperty("metrics").EnumerateArray()
+        .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
+    return names.ToDictionary(n => n, n => metrics.GetValueOrDefault(n));
+}
+
+// In ms (per second over the window when per > 1): script, style, layout, task.
+static Dictionary<string, double> Rounded(Dictionary<string, double> seconds, double per) =>
+    seconds.ToDictionary(m => m.Key.Replace("Duration", "").ToLowerInvariant(), m => Math.Round(m.Value * 1000 / per, 1));
+
+// The timeline events of the window: how many layouts, how long, and how many layout objects each had to lay out
+// (object counts do not depend on how loaded the machine is).
+static void StartTrace(ICDPSession cdp)
+{
+    Trace.Events.Clear();
+    Trace.Done = new TaskCompletionSource();
+    cdp.Event("Tracing.dataCollected").OnEvent += (_, e) =>
+    {
+        if (e is { } json)
+        {
+            lock (Trace.Events)
+            {
+                Trace.Events.AddRange(json.GetProperty("value").EnumerateArray().Select(v => v.Clone()));
+            }
+        }
+    };
+    cdp.Event("Tracing.tracingComplete").OnEvent += (_, _) => Trace.Done.TrySetResult();
+}
+
+static async Task PrintTraceAsync(ICDPSession cdp, string variant, double seconds)
+{
+    await cdp.SendAsync("Tracing.end");
+    await Trace.Done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+    var layouts = Trace.Events.Where(e => e.GetProperty("name").GetString() == "Layout" && e.TryGetProperty("dur", out _)).ToList();
+    var styles = Trace.Events.Where(e => e.GetProperty("name").GetString() == "UpdateLayoutTree" && e.TryGetProperty("dur", out _)).ToList();
+    var frames = Trace.Events.Count(e => e.GetProperty("name").GetString() == "FireAnimationFrame");
+    static double Arg(JsonElement e, string data, string name) =>
+        e.TryGetProperty("args", out var a) && a.TryGetProperty(data, out var d) && d.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : 0;
+    Console.WriteLine($"trace {variant}: {layouts.Count / seconds:0.0} layouts/s, {layouts.Sum(e => e.GetProperty("dur").GetDouble()) / 1000 / Math.Max(1, layouts.Count):0.00} ms each, " +
+        $"{layouts.Sum(e => Arg(e, "beginData", "dirtyObjects")) / Math.Max(1, layouts.Count):0} of {layouts.Sum(e => Arg(e, "beginData", "totalObjects")) / Math.Max(1, layouts.Count):0} objects dirty each; " +
+        $"{styles.Count / seconds:0.0} style recalcs/s, {styles.Sum(e => e.GetProperty("args").TryGetProperty("elementCount", out var n) && n.ValueKind == JsonValueKind.Number ? n.GetDouble() : 0) / Math.Max(1, styles.Count):0} elements each; {frames / seconds:0.0} animation frames/s");
+}
+
+// The functions with the most self time in a CDP profile, in ms per second of the window.
+static void PrintProfile(string variant, JsonElement profile, double seconds)
+{
+    var nodes = profile.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("id").GetInt32());
+    var self = new Dictionary<string, double>();
+    var samples = profile.GetProperty("samples").EnumerateArray().Select(s => s.GetInt32()).ToArray();
+    var deltas = profile.GetProperty("timeDeltas").EnumerateArray().Select(d => d.GetDouble()).ToArray();
+    for (var i = 0; i < samples.Length; i++)
+    {
+        var frame = nodes[samples[i]].GetProperty("callFrame");
+        var url = frame.GetProperty("url").GetString() ?? "";
+        var key = $"{frame.GetProperty("functionName").GetString() switch { "" => "(anonymous)", var f => f }} {url[(url.LastIndexOf('/') + 1)..]}:{frame.GetProperty("lineNumber").GetInt32() + 1}";
+        var next = i + 1 < deltas.Length ? deltas[i + 1] : 0; // a sample's time is the gap to the next one
+        self[key] = self.GetValueOrDefault(key) + next / 1000.0;
+    }
+
+    foreach (var (key, ms) in self.Where(s => !s.Key.StartsWith("(idle)", StringComparison.Ordinal) && !s.Key.StartsWith("(program)", StringComparison.Ordinal)).OrderByDescending(s => s.Value).Take(20))
+    {
+        Console.WriteLine($"profile {variant}: {ms / seconds,8:0.0} ms/s  {key}");
+    }
+}
 
 static double? Percentile(double[] sorted, double p) => sorted.Length == 0 ? null : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))], 1);
 
@@ -127,4 +241,10 @@ static async Task CountEventsAsync(string baseUrl, Action counted, CancellationT
             counted();
         }
     }
+}
+
+internal static class Trace
+{
+    public static readonly List<JsonElement> Events = [];
+    public static TaskCompletionSource Done = new();
 }

@@ -56,11 +56,14 @@ async function useToken(token) {
   live.stop();
   started = false;
   $('#whoami').textContent = '';
+  // The data is asked for together with who the token is: the first render waits for one round trip, not two.
+  const loaded = Promise.all([loadTargets(), loadChecks().catch(() => {}), loadOverview().catch(() => {}), loadAlerts().catch(() => {})]);
+  loaded.catch(() => {}); // when whoami fails, its error is the one shown
   try {
     const me = await whoami();
     $('#whoami').textContent = `${me.name} · ${me.role}${me.project ? ` · project ${me.project}` : ''}`;
     document.body.dataset.role = me.role;
-    await Promise.all([loadTargets(), loadChecks().catch(() => {}), loadOverview().catch(() => {}), loadAlerts().catch(() => {})]);
+    await loaded;
     if (['auth', 'outage'].includes($('#message').dataset.kind)) say('');
     started = true;
     route();

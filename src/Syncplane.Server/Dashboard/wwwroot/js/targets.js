@@ -55,7 +55,8 @@ export function frequencyControl(t) {
   const id = 'frequency-' + t.name.replace(/[^A-Za-z0-9_-]/g, '_');
   const current = t.sync_frequency || 'manual';
   const values = FREQUENCIES.includes(current) ? FREQUENCIES : [current, ...FREQUENCIES];
-  const select = el('select', { id }, values.map((v) => el('option', { value: v }, FREQUENCIES.includes(v) ? v : `${v} (from config)`)));
+  // selected as an attribute too, so the overview sees a changed frequency in the control's HTML
+  const select = el('select', { id }, values.map((v) => el('option', { value: v, selected: v === current }, FREQUENCIES.includes(v) ? v : `${v} (from config)`)));
   select.value = current;
   select.addEventListener('change', () => setFrequency(t, select.value, select));
   const reset = t.frequency_overridden

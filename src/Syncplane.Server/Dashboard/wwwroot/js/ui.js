@@ -26,10 +26,13 @@ export function agoText(at, now = Date.now()) {
 export const ago = (at, never = 'never') =>
   at ? el('time', { datetime: at, title: exact(at), 'data-ago': '' }, agoText(at)) : el('span', { class: 'muted' }, never);
 
-/** Keeps every "2 min ago" in the page current. */
+/** Keeps every "2 min ago" in the page current, touching only the texts that changed (each change is laid out again). */
 export function refreshTimes(root = document) {
   const now = Date.now();
-  for (const time of root.querySelectorAll('time[data-ago]')) time.textContent = agoText(time.dateTime, now);
+  for (const time of root.querySelectorAll('time[data-ago]')) {
+    const text = agoText(time.dateTime, now);
+    if (time.textContent !== text) time.textContent = text;
+  }
 }
 
 export function seconds(value) {

@@ -1,20 +1,24 @@
 // Overview: counts by status, failing and stale targets, queue depth, check health; every target in one table
-// (search, filter by status and layer, sort, problems first) and the live feed. Rows are built once and updated in
-// place, in batches a few times a second, only for the targets that changed.
+// (search, filter by status and layer, sort, problems first) and the live feed. Rows are built once; after that a
+// change is applied in the next animation frame to the rows of the targets that changed, and only to the cells
+// whose content changed. A row whose place in the order changed is moved alone: putting every row back would make
+// the browser lay the whole table out again.
 
 import { store, subscribe } from '../store.js';
-import { $, ago, badge, el, title } from '../ui.js';
+import { ago, badge, el, title } from '../ui.js';
 import { countsOf, frequencyControl, lastRunOf, nextOf, problemOf, runLink, statusOf, syncButton, targetLink } from '../targets.js';
 
 const STATUSES = ['error', 'retrying', 'waiting', 'syncing', 'queued', 'idle'];
 const RANK = Object.fromEntries(STATUSES.map((s, i) => [s, i]));
 const FEED_SHOWN = 50;
+const byName = new Intl.Collator().compare;
 const SORTS = {
-  problems: (a, b) => problemRank(a) - problemRank(b) || a.name.localeCompare(b.name),
-  name: (a, b) => a.name.localeCompare(b.name),
-  attempted: (a, b) => (b.last_sync_attempted_at || '').localeCompare(a.last_sync_attempted_at || ''),
-  completed: (a, b) => (a.last_sync_completed_at || '').localeCompare(b.last_sync_completed_at || ''),
+  problems: (a, b) => problemRank(a) - problemRank(b) || byName(a.name, b.name),
+  name: (a, b) => byName(a.name, b.name),
+  attempted: (a, b) => (b.last_sync_attempted_at || '').localeCompare(a.last_sync_attempted_at || '') || byName(a.name, b.name),
+  completed: (a, b) => (a.last_sync_completed_at || '').localeCompare(b.last_sync_completed_at || '') || byName(a.name, b.name),
 };
+const COLUMNS = ['Target', 'Status', 'Last run', 'Frequency', 'Last attempted', 'Last successful sync', 'Last changed', 'Attempts | changes', 'Next run', 'Last error'];
 const filters = { text: '', status: '', layer: '', sort: 'problems' }; // kept while the page lives
 
 function problemRank(t) {
@@ -26,11 +30,15 @@ function problemRank(t) {
 const staleNames = () => new Set((store.overview?.stale_targets || []).map((s) => s.target));
 
 export function mount(root) {
-  const rows = new Map();
-  const dirty = new Set();
-  let everything = true;
+  const rows = new Map(); // name → its row
+  const dirty = new Set(); // targets changed since the last frame
+  let everything = true; // every row to draw again and every target to sort again (first render, targets reloaded)
+  let resort = true; // the filters, the sort or the figures changed: sort and filter every target again
   let frame = 0;
-  let order = [];
+  let sorted = []; // every target's name, in the order of the current sort
+  let order = []; // the names in the table, in its order
+  let summaryKey = '';
+  const arrived = []; // events for the feed since the last frame
 
   const summary = el('section', { 'aria-labelledby': 'summary-heading', class: 'summary' }, el('h2', { id: 'summary-heading', class: 'visually-hidden' }, 'Summary'));
   const search = el('input', { id: 'filter-text', type: 'search', placeholder: 'name, description or layer', value: filters.text });
@@ -41,6 +49,7 @@ export function mount(root) {
     el('option', { value: 'attempted' }, 'last attempted'), el('option', { value: 'completed' }, 'longest without success'));
   const shown = el('output', { class: 'muted', 'aria-live': 'polite' });
   const body = el('tbody');
+  const empty = el('p', { id: 'targets-empty', class: 'empty', hidden: true }, 'No targets match.');
   const feed = el('ol', { id: 'feed', class: 'feed', 'aria-live': 'off' });
   root.append(summary,
     el('section', { 'aria-labelledby': 'targets-heading' },
@@ -51,10 +60,10 @@ export function mount(root) {
         el('label', { for: 'filter-layer' }, 'Layer'), layer,
         el('label', { for: 'sort' }, 'Sort'), sort, shown),
       el('div', { class: 'scroll' }, el('table', { id: 'targets' },
-        el('thead', {}, el('tr', {}, ['Target', 'Status', 'Last run', 'Frequency', 'Last attempted', 'Last successful sync', 'Last changed', 'Attempts | changes', 'Next run', 'Last error']
-          .map((h) => el('th', { scope: 'col' }, h)), el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
+        el('thead', {}, el('tr', {}, COLUMNS.map((h) => el('th', { scope: 'col' }, h)),
+          el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
         body)),
-      el('p', { id: 'targets-empty', class: 'empty', hidden: true }, 'No targets match.')),
+      empty),
     el('section', { 'aria-labelledby': 'feed-heading' }, el('h2', { id: 'feed-heading' }, 'Live events'), feed));
   status.value = filters.status;
   sort.value = filters.sort;
@@ -63,25 +72,44 @@ export function mount(root) {
   search.addEventListener('input', changed);
   for (const control of [status, layer, sort]) control.addEventListener('change', changed);
 
+  /** name: that target changed; '': sort, filter and count again; undefined: everything; null: the feed only. */
   function schedule(name) {
-    if (name) dirty.add(name); else if (name === undefined) everything = true; // '' only re-sorts and recounts
-    // Changes are applied in batches, at most about five times a second: under a stream of events the table's
-    // layout is computed a few times a second, not once per event.
-    if (!frame) frame = setTimeout(() => requestAnimationFrame(flush), 150);
+    if (name) dirty.add(name);
+    else if (name === undefined) everything = resort = true;
+    else if (name === '') resort = true;
+    if (!frame) frame = requestAnimationFrame(flush);
   }
 
   function flush() {
     frame = 0;
-    const names = everything ? [...store.targets.keys()] : [...dirty];
-    if (everything) for (const [name, row] of rows) if (!store.targets.has(name)) { row.remove(); rows.delete(name); }
-    for (const name of names) {
-      const t = store.targets.get(name);
-      if (t) render(t);
+    if (everything) {
+      for (const [name, row] of rows) if (!store.targets.has(name)) { row.remove(); rows.delete(name); }
+      for (const t of store.targets.values()) render(t);
+    } else {
+      for (const name of dirty) { const t = store.targets.get(name); if (t) render(t); }
     }
-    everything = false;
+    if (everything || resort) sorted = [...store.targets.values()].sort(SORTS[filters.sort]).map((t) => t.name);
+    else place([...dirty]);
+    everything = resort = false;
     dirty.clear();
     arrange();
     renderSummary();
+    showArrivals();
+  }
+
+  // Puts the changed targets back in their place in the sorted names: the others kept their sort keys.
+  function place(names) {
+    if (!names.length) return;
+    const compare = SORTS[filters.sort];
+    const moving = new Set(names);
+    sorted = sorted.filter((n) => !moving.has(n));
+    for (const name of moving) {
+      const t = store.targets.get(name);
+      if (!t) continue;
+      let lo = 0, hi = sorted.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (compare(store.targets.get(sorted[mid]), t) < 0) lo = mid + 1; else hi = mid; }
+      sorted.splice(lo, 0, name);
+    }
   }
 
   function render(t) {
@@ -97,19 +125,20 @@ export function mount(root) {
       row.fields.actions.append(syncButton(t) || '');
     }
     const c = row.fields;
-    c.name.querySelector('[data-field=description]').textContent = t.description || '';
-    c.name.querySelector('[data-field=layer]').textContent = t.layer || '';
-    c.status.replaceChildren(...statusOf(t).flat().filter(Boolean));
-    c['last-run'].replaceChildren(...lastRunOf(t));
+    const [, description, layerName] = c.name.children;
+    if (description.textContent !== (t.description || '')) description.textContent = t.description || '';
+    if (layerName.textContent !== (t.layer || '')) layerName.textContent = t.layer || '';
+    put(c.status, statusOf(t));
+    put(c['last-run'], lastRunOf(t));
     // Keep a control the user is working with.
-    if (!c.frequency.contains(document.activeElement)) c.frequency.replaceChildren(frequencyControl(t));
-    c.attempted.replaceChildren(ago(t.last_sync_attempted_at));
-    c.completed.replaceChildren(ago(t.last_sync_completed_at));
-    c.changed.replaceChildren(ago(t.last_metrics_changed_at));
-    c.counts.textContent = countsOf(t);
-    c.next.replaceChildren(nextOf(t));
-    c.error.replaceChildren(...problemOf(t).flat().filter(Boolean));
-    row.dataset.status = t.sync_status;
+    if (!c.frequency.contains(document.activeElement)) put(c.frequency, [frequencyControl(t)]);
+    put(c.attempted, [ago(t.last_sync_attempted_at)]);
+    put(c.completed, [ago(t.last_sync_completed_at)]);
+    put(c.changed, [ago(t.last_metrics_changed_at)]);
+    put(c.counts, [countsOf(t)]);
+    put(c.next, [nextOf(t)]);
+    put(c.error, problemOf(t));
+    if (row.dataset.status !== t.sync_status) row.dataset.status = t.sync_status;
   }
 
   function matches(t, stale) {
@@ -126,27 +155,47 @@ export function mount(root) {
   }
 
   function arrange() {
-    const stale = staleNames();
-    const all = [...store.targets.values()];
-    const visible = all.filter((t) => matches(t, stale)).sort(SORTS[filters.sort]).map((t) => t.name);
-    const same = visible.length === order.length && visible.every((n, i) => n === order[i]);
-    if (!same) {
-      body.replaceChildren(...visible.map((n) => rows.get(n)));
-      order = visible;
+    const stale = filters.status === 'stale' ? staleNames() : null;
+    const visible = sorted.filter((n) => matches(store.targets.get(n), stale));
+    move(visible);
+    empty.hidden = visible.length > 0;
+    const text = visible.length === store.targets.size ? `${visible.length} targets` : `${visible.length} of ${store.targets.size} targets`;
+    if (shown.textContent !== text) shown.textContent = text;
+  }
+
+  // Makes the table's rows those of next, in its order, moving as few rows as it can: the rows in the longest run
+  // that is already in order stay where they are.
+  function move(next) {
+    const same = next.length === order.length && next.every((n, i) => n === order[i]);
+    if (same) return;
+    if (!order.length) {
+      body.append(...next.map((n) => rows.get(n)));
+      order = next;
+      return;
     }
-    $('#targets-empty', root).hidden = visible.length > 0;
-    shown.textContent = visible.length === all.length ? `${all.length} targets` : `${visible.length} of ${all.length} targets`;
+    const was = new Map(order.map((n, i) => [n, i]));
+    const staying = new Set(next);
+    for (const n of order) if (!staying.has(n)) rows.get(n)?.remove();
+    const keep = longestIncreasing(next.map((n) => was.get(n) ?? -1));
+    let after = null;
+    for (let i = next.length - 1; i >= 0; i--) {
+      const row = rows.get(next[i]);
+      if (!keep.has(i)) body.insertBefore(row, after);
+      after = row;
+    }
+    order = next;
   }
 
   function renderSummary() {
-    const all = [...store.targets.values()];
     const counts = Object.fromEntries(STATUSES.map((s) => [s, 0]));
     let failing = 0, paused = 0, refused = 0;
-    for (const t of all) {
+    const layers = new Set();
+    for (const t of store.targets.values()) {
       counts[t.sync_status] = (counts[t.sync_status] || 0) + 1;
       if (t.consecutive_failures > 0) failing++;
       if (t.paused_reason) paused++;
       if (t.last_run_status === 'refused') refused++;
+      layers.add(t.layer || '');
     }
     const stale = staleNames().size;
     const checks = [...store.checks.values()];
@@ -154,16 +203,19 @@ export function mount(root) {
     const alerts = store.alerts?.alerts || [];
     const firing = alerts.filter((a) => a.state === 'firing').length;
     const pending = alerts.filter((a) => a.state === 'pending').length;
+    const key = JSON.stringify([store.targets.size, counts, failing, paused, refused, stale, checks.length, down, store.checksOverall,
+      firing, pending, store.overview?.queue_depth, layers.size]);
+    if (key === summaryKey) return;
+    summaryKey = key;
     const pick = (value) => () => { status.value = value; changed(); };
     const card = (label, value, filter, kind) => el('button', { type: 'button', class: 'card', 'data-kind': kind || '', 'data-card': label, onclick: filter ? pick(filter) : undefined },
       el('strong', {}, String(value)), el('span', {}, label));
-    const layers = [...new Set(all.map((t) => t.layer || ''))].sort();
-    if (layer.options.length !== layers.length + 1) {
-      layer.replaceChildren(el('option', { value: '' }, 'any layer'), ...layers.map((l) => el('option', { value: l || '-' }, l || '(none)')));
+    if (layer.options.length !== layers.size + 1) {
+      layer.replaceChildren(el('option', { value: '' }, 'any layer'), ...[...layers].sort().map((l) => el('option', { value: l || '-' }, l || '(none)')));
       layer.value = filters.layer;
     }
     summary.replaceChildren(summary.firstChild,
-      card('targets', all.length, ''),
+      card('targets', store.targets.size, ''),
       ...STATUSES.map((s) => card(s, counts[s], s, counts[s] && s)),
       card('failing', failing, 'failing', failing && 'error'), card('stale', stale, 'stale', stale && 'retrying'),
       card('refused', refused, 'refused', refused && 'waiting'), card('paused', paused, 'paused'),
@@ -175,23 +227,53 @@ export function mount(root) {
         el('strong', {}, String(firing)), el('span', {}, `firing alerts${pending ? ` (${pending} pending)` : ''}`)));
   }
 
-  function addToFeed(event) {
-    feed.prepend(feedLine(event));
+  function showArrivals() {
+    if (!arrived.length) return;
+    feed.prepend(...arrived.splice(0).slice(-FEED_SHOWN).reverse().map(feedLine));
     while (feed.children.length > FEED_SHOWN) feed.lastElementChild.remove();
   }
 
-  for (const event of [...store.feed].reverse()) addToFeed(event);
+  arrived.push(...[...store.feed].reverse());
   const off = subscribe((change) => {
     if (change.kind === 'targets') schedule();
     if (change.kind === 'overview' || change.kind === 'checks' || change.kind === 'check' || change.kind === 'alerts') schedule('');
     if (change.kind === 'target') schedule(change.name);
     if (change.kind === 'event') {
-      addToFeed(change.event);
-      if (change.name) schedule(change.name);
+      arrived.push(change.event);
+      schedule(change.name || null);
     }
   });
   schedule();
-  return () => { off(); clearTimeout(frame); };
+  return () => { off(); cancelAnimationFrame(frame); };
+}
+
+/** Sets a cell's content when it differs from what is there, so an unchanged cell is not laid out again. */
+function put(cell, nodes) {
+  nodes = nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false);
+  if (!cell.firstChild) { cell.append(...nodes); cell.html = undefined; return; } // nothing to compare with
+  const fresh = document.createElement('td');
+  fresh.append(...nodes);
+  const html = fresh.innerHTML;
+  if ((cell.html ?? cell.innerHTML) === html) return;
+  cell.html = html;
+  cell.replaceChildren(...fresh.childNodes);
+}
+
+/** The indexes of a longest strictly increasing run of values (not necessarily adjacent); negative values are left out. */
+function longestIncreasing(values) {
+  const tails = []; // tails[k]: the index ending the smallest-valued increasing run of length k + 1 found so far
+  const previous = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0) continue;
+    let lo = 0, hi = tails.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (values[tails[mid]] < v) lo = mid + 1; else hi = mid; }
+    previous[i] = lo > 0 ? tails[lo - 1] : -1;
+    tails[lo] = i;
+  }
+  const keep = new Set();
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) keep.add(i);
+  return keep;
 }
 
 /** One line of the feed: when, what, which target or check, and what it says. */
