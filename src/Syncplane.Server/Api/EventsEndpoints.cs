@@ -44,7 +44,7 @@ internal static class EventsEndpoints
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var stream = new EventStreamWriter(response.BodyWriter, context.Time, KeepAliveInterval);
+        var stream = new EventStreamWriter(response.BodyWriter, context.Time, KeepAliveInterval);
         var cancellationToken = http.RequestAborted;
         try
         {
