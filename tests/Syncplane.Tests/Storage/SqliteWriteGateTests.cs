@@ -50,7 +50,7 @@ public sealed class SqliteWriteGateTests
         await using var connection = await OpenAsync(directory["gate.db"]);
         await gate.EnterAsync(connection, CancellationToken.None);
 
-        Assert.True(gate.EnterAsync(connection, CancellationToken.None).IsCompletedSuccessfully);
+        Assert.True(gate.EnterAsync(connection, CancellationToken.None).AsTask().IsCompletedSuccessfully);
     }
 
     [Fact]
