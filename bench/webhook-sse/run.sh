@@ -13,7 +13,7 @@
 # Environment: DELIVERIES (2000), RATE (100), CLIENTS (100), TARGETS (deliveries spread round-robin over
 # this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
 # directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
-# PORT (18471). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
+# PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,7 +86,7 @@ fi
   echo "store: $STORE; mode: $MODE; targets: $TARGETS; serve --concurrency $CONCURRENCY; dotnet: $(dotnet --version)"
 } >&2
 
-"$syncplane" serve --config "$work/cfg/syncplane.yaml" "${store_args[@]}" --urls "http://127.0.0.1:$PORT" \
+SYNCPLANE_TRACE_STAGES=${TRACE_STAGES:-1} "$syncplane" serve --config "$work/cfg/syncplane.yaml" "${store_args[@]}" --urls "http://127.0.0.1:$PORT" \
   --anonymous-role viewer --concurrency "$CONCURRENCY" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -100,5 +100,8 @@ else
 fi
 status=$?
 set -e
+# serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
+kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=
+grep '^stage ' "$work/serve.log" >&2 || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 exit $status

@@ -112,6 +112,10 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         await _stop.CancelAsync();
         await Task.WhenAll(_background);
         await _app.StopAsync();
+        foreach (var line in Syncplane.Telemetry.StageTimes.Summary())
+        {
+            Console.Error.WriteLine(line);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -13,10 +13,9 @@ namespace Syncplane.Server.Api;
 /// Writes events in the Server-Sent Events format (<c>id:</c>, <c>event:</c>, <c>data:</c>, blank line) to a
 /// response, flushing after each burst, with a comment line when the stream has been idle for a while.
 /// </summary>
-internal sealed class EventStreamWriter(PipeWriter output, TimeProvider time, TimeSpan keepAlive) : IDisposable
+internal sealed class EventStreamWriter(PipeWriter output, TimeProvider time, TimeSpan keepAlive)
 {
     private static readonly byte[] KeepAliveComment = ": keepalive\n\n"u8.ToArray();
-    private readonly Utf8JsonWriter _json = new(output);
 
     /// <summary>The id of the last event written; live events at or below it are skipped.</summary>
     public long LastSent { get; set; }
@@ -33,22 +32,32 @@ internal sealed class EventStreamWriter(PipeWriter output, TimeProvider time, Ti
 
     public void Write(SyncEvent e)
     {
-        Span<byte> number = stackalloc byte[20];
-        output.Write("id: "u8);
-        e.Id.TryFormat(number, out var length, default, CultureInfo.InvariantCulture);
-        output.Write(number[..length]);
-        output.Write("\nevent: "u8);
-        output.Write(Encoding.UTF8.GetBytes(e.Type));
-        output.Write("\ndata: "u8);
-        _json.Reset(output);
-        EventJson.Write(_json, e);
-        _json.Flush();
-        output.Write("\n\n"u8);
+        output.Write(Frames.GetValue(e, Frame));
         LastSent = Math.Max(LastSent, e.Id);
         Pending++;
     }
 
-    public void Dispose() => _json.Dispose();
+    // One event's frame, built once however many streams write it (the hub hands every subscriber the same instance).
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyncEvent, byte[]> Frames = [];
+
+    private static byte[] Frame(SyncEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + (e.Data?.Length ?? 0));
+        Span<byte> number = stackalloc byte[20];
+        buffer.Write("id: "u8);
+        e.Id.TryFormat(number, out var length, default, CultureInfo.InvariantCulture);
+        buffer.Write(number[..length]);
+        buffer.Write("\nevent: "u8);
+        buffer.Write(Encoding.UTF8.GetBytes(e.Type));
+        buffer.Write("\ndata: "u8);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            EventJson.Write(json, e);
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public async Task FlushAsync(CancellationToken cancellationToken)
     {

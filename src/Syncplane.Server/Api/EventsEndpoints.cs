@@ -44,7 +44,7 @@ internal static class EventsEndpoints
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var stream = new EventStreamWriter(response.BodyWriter, context.Time, KeepAliveInterval);
+        var stream = new EventStreamWriter(response.BodyWriter, context.Time, KeepAliveInterval);
         var cancellationToken = http.RequestAborted;
         try
         {
@@ -108,10 +108,11 @@ internal static class EventsEndpoints
         while (items.Count < limit)
         {
             var page = await context.Store.ReadEventsAsync(cursor, limit, cancellationToken);
-            foreach (var e in page)
+            // Once the page is full the cursor stops: last_id must not pass a matching event left out of it.
+            foreach (var e in page.TakeWhile(_ => items.Count < limit))
             {
                 cursor = e.Id;
-                if (filter.Matches(e) && items.Count < limit)
+                if (filter.Matches(e))
                 {
                     items.Add(EventJson.ToObject(e));
                 }

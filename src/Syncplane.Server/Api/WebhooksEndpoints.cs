@@ -32,9 +32,11 @@ internal static class WebhooksEndpoints
 
     private static async Task<IResult> ReceiveDeliveryAsync(string provider, string? project, HttpContext http, WebhookIntake intake, CancellationToken cancellationToken)
     {
+        var started = Syncplane.Telemetry.StageTimes.Start();
         using var span = SyncplaneTracing.Source.StartActivity(SyncplaneTracing.WebhookSpan, ActivityKind.Server);
         span?.SetTag("syncplane.webhook.provider", provider);
         var response = await HandleAsync(provider, project, http, intake, span, cancellationToken);
+        Syncplane.Telemetry.StageTimes.Since("webhook.handler", started);
         if (response is IStatusCodeHttpResult { StatusCode: >= 400 } rejected)
         {
             span?.SetStatus(ActivityStatusCode.Error, $"rejected with {rejected.StatusCode}");

@@ -27,11 +27,13 @@ internal sealed partial class Worker
             var third = options.LeaseDuration / 3;
             RunAttempt attempt;
             var progress = new RunProgressEvents(store, time, lease.RunId, lease.Target);
+            var running = Telemetry.StageTimes.Start();
             using (time.CreateTimer(_ => _ = RenewAsync(active), null, third, third))
             {
                 attempt = await runner.RunClaimedAsync(target, lease, new RunOptions(Verify: config.Defaults.Verify), null, active.Cancellation.Token, progress);
             }
 
+            Telemetry.StageTimes.Since("worker.run", running);
             await progress.FlushAsync();
 
             await FinishAsync(target, active, attempt);
@@ -104,11 +106,13 @@ internal sealed partial class Worker
     private async Task CompleteAsync(RunLease lease, RunCompletion completion, TargetConfig? target = null)
     {
         var fenced = completion with { Fence = lease.Fence };
+        var completing = Telemetry.StageTimes.Start();
 
         // A retry only completes: the first try may have committed its claim without our hearing of it.
         var (completed, next) = await UntilStoreAnswersAsync(lease, async retry => _stopping.IsCancellationRequested || retry
             ? (await store.CompleteRunAsync(lease.RunId, fenced, CancellationToken.None), null)
             : await store.CompleteAndClaimAsync(lease.RunId, fenced, options.WorkerId, options.LeaseDuration, CancellationToken.None));
+        Telemetry.StageTimes.Since("worker.complete_and_claim", completing);
         if (next is not null)
         {
             Start(next);

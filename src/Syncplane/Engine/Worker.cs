@@ -38,8 +38,10 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
                 }
 
                 var free = ActiveCount < options.Concurrency;
+                var claiming = Telemetry.StageTimes.Start();
                 if (free && await store.ClaimAsync(options.WorkerId, options.LeaseDuration, stopping) is { } lease)
                 {
+                    Telemetry.StageTimes.Since("worker.claim", claiming);
                     Start(lease);
                     continue;
                 }

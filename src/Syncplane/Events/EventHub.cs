@@ -170,6 +170,11 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
                     return (events.Count, true);
                 }
 
+                if (e.Id != _published + 1)
+                {
+                    Telemetry.StageTimes.Record("hub.gap_skipped_ids", e.Id - _published - 1);
+                }
+
                 skipGap = false;
                 PublishLocked(e);
             }
@@ -196,6 +201,10 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
     private void PublishLocked(SyncEvent e)
     {
         Interlocked.Exchange(ref _published, e.Id);
+        if (Telemetry.StageTimes.Enabled)
+        {
+            Telemetry.StageTimes.Record("hub.appended_to_published", (time.GetUtcNow() - e.At).TotalMilliseconds);
+        }
         _subscribers.RemoveAll(subscriber => !subscriber.Offer(e));
     }
 }

@@ -99,10 +99,7 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
         if (_appended.TryGetValue(transaction, out var appended))
         {
             _appended.Remove(transaction);
-            foreach (var listener in _commitListeners)
-            {
-                listener(appended);
-            }
+            HandToCommitListeners(appended);
         }
 
         EventSignal.Pulse();
@@ -110,6 +107,15 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
     }
 
     private void ForgetAppendedEvents(DbTransaction transaction) => _appended.Remove(transaction);
+
+    /// <summary>Hands events that just committed to this process's <see cref="ListenToCommits"/> listeners.</summary>
+    private protected void HandToCommitListeners(IReadOnlyList<SyncEvent> committed)
+    {
+        foreach (var listener in _commitListeners)
+        {
+            listener(committed);
+        }
+    }
 
     private sealed class CommitListening(SqlSyncStore store, Action<IReadOnlyList<SyncEvent>> listener) : IDisposable
     {

@@ -166,6 +166,9 @@ internal abstract partial class SqlSyncStore
         "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
         "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent, resync";
 
+    /// <summary>How many columns <see cref="ClaimUpdateSql"/> returns.</summary>
+    private protected const int LeaseColumns = 10;
+
     /// <summary>Reads <see cref="ClaimUpdateSql"/>'s columns, from <paramref name="first"/> on.</summary>
     private protected RunLease ReadLease(DbDataReader reader, int first = 0) =>
         new(reader.GetInt64(first), reader.GetString(first + 1), reader.GetInt64(first + 2), reader.GetInt32(first + 3), reader.GetString(first + 4),

@@ -56,7 +56,10 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
 
             try
             {
+                var started = Telemetry.StageTimes.Start();
                 var results = await writeAsync([.. batch.Select(b => b.Request)]);
+                Telemetry.StageTimes.Since("batch.write", started);
+                Telemetry.StageTimes.Record("batch.size", batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);

@@ -183,6 +183,35 @@ public sealed class EventStreamTests
         Assert.Equal((second.Id, "beta", "x"), (item.GetProperty("id").GetInt64(), item.GetProperty("target").GetString(), item.GetProperty("data").GetProperty("marker").GetString()));
     }
 
+    [Fact]
+    public async Task Recent_PagedByLastId_LeavesOutNoMatchingEvent()
+    {
+        await using var server = await TestServer.StartAsync(Yaml, workers: false);
+        using var viewer = server.Client(ApiRole.Viewer);
+        // Filtered pages: a page can fill up part way through what the store read for it.
+        foreach (var type in new[] { EventTypes.RunStarted, EventTypes.RunQueued, EventTypes.RunQueued, EventTypes.RunQueued, EventTypes.RunStarted, EventTypes.RunQueued, EventTypes.RunQueued })
+        {
+            await AppendAsync(server, type, "alpha");
+        }
+
+        var seen = new List<long>();
+        long after = 0;
+        while (true)
+        {
+            var page = JsonDocument.Parse(await viewer.GetStringAsync($"/api/v1/events/recent?type=run.queued&after={after}&limit=2")).RootElement;
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetInt64()));
+            var last = page.GetProperty("last_id").GetInt64();
+            if (last == after)
+            {
+                break;
+            }
+
+            after = last;
+        }
+
+        Assert.Equal(5, seen.Distinct().Count());
+    }
+
     private static Task<SyncEvent> AppendAsync(TestServer server, string type, string? target) =>
         server.Store.AppendEventAsync(new NewEvent(type, target, null, new JsonObject { ["marker"] = "x" }), CancellationToken.None);
 

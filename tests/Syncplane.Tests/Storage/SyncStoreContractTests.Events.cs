@@ -30,6 +30,31 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task Events_EveryEventOfARunsLife_IsHandedToThisProcessAsItCommits_AsStored()
+    {
+        // The committing node's SSE clients get these without a read back from the store (PostgreSQL's claim and
+        // completion statements insert their events themselves and return them).
+        var handed = new List<SyncEvent>();
+        using var listening = ((ICommittedEventFeed)Store).ListenToCommits(events =>
+        {
+            lock (handed)
+            {
+                handed.AddRange(events);
+            }
+        });
+        await Store.EnqueueAsync(Request("docs"), Ct);
+        await Store.EnqueueAsync(Request("site"), Ct);
+        var lease = await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct);
+        var (_, next) = await Store.CompleteAndClaimAsync(lease!.RunId, Done(lease) with { Summary = new PlanSummary(1, 0, 0, 0, 10) }, "w1", TimeSpan.FromMinutes(1), Ct);
+        await Store.CompleteRunAsync(next!.RunId, Done(next), Ct);
+
+        var stored = await Store.ReadEventsAsync(0, 100, Ct);
+
+        Assert.Equal(["run.queued", "run.queued", "run.started", "run.succeeded", "items.changed", "run.started", "run.succeeded"], stored.Select(e => e.Type));
+        Assert.Equal(stored, handed.OrderBy(e => e.Id));
+    }
+
+    [Fact]
     public async Task Events_ALeasedRunsStartAndEnd_CarryTheSameDataOnEveryStore()
     {
         await Store.EnqueueAsync(Request("docs \"eu\" ü"), Ct);

@@ -38,23 +38,48 @@ internal sealed partial class PostgresSyncStore
 
     // Appends event rows in their numbered order (ids follow it).
     private static string InsertEvents(string rows) =>
-        "events_added AS (INSERT INTO events (at, type, target, run_id, data) SELECT @now, e.type, e.target, e.run_id, e.data FROM (" + rows + ") e ORDER BY e.n)";
+        "events_added AS (INSERT INTO events (at, type, target, run_id, data) SELECT @now, e.type, e.target, e.run_id, e.data FROM (" + rows + ") e ORDER BY e.n " +
+        "RETURNING id, type, target, run_id, data)";
+
+    // The rows events_added wrote, as one JSON array of [id, type, target, run_id, data] (null when none), so this node's
+    // SSE clients get them as they commit instead of after a read back (see ReadAddedEvents).
+    private const string AddedEventsColumn =
+        "(SELECT json_agg(json_build_array(id, type, target, run_id, data) ORDER BY id) FROM events_added)::text";
+
+    // The events a statement added (its AddedEventsColumn); hand them to this node's listeners once its reader is closed
+    // (the statement has then committed).
+    private static List<SyncEvent> ReadAddedEvents(DbDataReader reader, int ordinal, DateTimeOffset now)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return [];
+        }
+
+        using var rows = System.Text.Json.JsonDocument.Parse(reader.GetString(ordinal));
+        var at = ToMicroseconds(now);
+        return [.. rows.RootElement.EnumerateArray().Select(row => new SyncEvent(
+            row[0].GetInt64(), at, row[1].GetString()!, row[2].GetString(), row[3].ValueKind == System.Text.Json.JsonValueKind.Null ? null : row[3].GetInt64(),
+            row[4].GetString()!))];
+    }
 
     /// <inheritdoc />
     private protected override async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var claim = Command(connection, "WITH " + ClaimCte + ", " + InsertEvents(StartedEventRow) + " SELECT * FROM claimed");
+        await using var claim = Command(connection, "WITH " + ClaimCte + ", " + InsertEvents(StartedEventRow) + " SELECT claimed.*, " + AddedEventsColumn + " FROM claimed");
         AddClaimParameters(claim, workerId, leaseDuration, now);
         RunLease? lease = null;
+        List<SyncEvent> added = [];
         await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
             {
                 lease = ReadLease(reader);
+                added = ReadAddedEvents(reader, LeaseColumns, now);
             }
         }
 
+        HandToCommitListeners(added);
         if (lease is not null)
         {
             EventSignal.Pulse();
@@ -73,15 +98,26 @@ internal sealed partial class PostgresSyncStore
         for (var turn = 1; ; turn++)
         {
             await using var connection = await OpenAsync(cancellationToken);
-            await using var complete = Command(connection, "WITH " + CompleteCtes + ", " + InsertEvents(EndedEventRows) + " SELECT 1 FROM done");
-            AddCompleteParameters(complete, runId, completion, Time.GetUtcNow());
+            var now = Time.GetUtcNow();
+            await using var complete = Command(connection, "WITH " + CompleteCtes + ", " + InsertEvents(EndedEventRows) + " SELECT " + AddedEventsColumn + " FROM done");
+            AddCompleteParameters(complete, runId, completion, now);
             try
             {
-                if (await complete.ExecuteScalarAsync(cancellationToken) is null or DBNull)
+                List<SyncEvent>? added = null;
+                await using (var reader = await complete.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        added = ReadAddedEvents(reader, 0, now);
+                    }
+                }
+
+                if (added is null)
                 {
                     return await RunMissingAsync(connection, null, runId, cancellationToken);
                 }
 
+                HandToCommitListeners(added);
                 EventSignal.Pulse();
                 return true;
             }
@@ -103,19 +139,23 @@ internal sealed partial class PostgresSyncStore
             await using var connection = await OpenAsync(cancellationToken);
             await using var command = Command(connection,
                 "WITH " + CompleteCtes + ", " + ClaimCte + ", " + InsertEvents(EndedEventRows + " UNION ALL " + StartedEventRow) +
-                " SELECT (SELECT count(*) FROM done), c.* FROM (SELECT 1) one LEFT JOIN claimed c ON true");
+                " SELECT (SELECT count(*) FROM done), c.*, " + AddedEventsColumn + " FROM (SELECT 1) one LEFT JOIN claimed c ON true");
             AddCompleteParameters(command, runId, completion, now);
             AddClaimParameters(command, workerId, leaseDuration, now);
             try
             {
                 bool completed;
                 RunLease? next;
+                List<SyncEvent> added;
                 await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 {
                     await reader.ReadAsync(cancellationToken);
                     completed = reader.GetInt64(0) == 1;
                     next = reader.IsDBNull(1) ? null : ReadLease(reader, 1);
+                    added = ReadAddedEvents(reader, 1 + LeaseColumns, now);
                 }
+
+                HandToCommitListeners(added);
 
                 EventSignal.Pulse();
                 return completed ? (true, next) : (await RunMissingAsync(connection, null, runId, cancellationToken), next);

@@ -13,7 +13,8 @@ namespace Syncplane.Storage.Sqlite;
 /// not only a killed process, at the cost of one fsync per commit. An 8 MB page cache per
 /// connection keeps the inner pages of a large item index in memory without inflating every pooled
 /// connection (index writes are sorted by key, so they touch few leaves). Write transactions start with
-/// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade.
+/// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade; writers of this
+/// process queue before that on <see cref="SqliteWriteGate"/>.
 /// Other processes on the same file hear of enqueues and events through <see cref="SqliteWakeFiles"/>.
 /// </remarks>
 internal sealed class SqliteSyncStore : SqlSyncStore
@@ -26,6 +27,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
 
     private readonly string _connectionString;
     private readonly SqliteWakeFiles _wake;
+    private readonly SqliteWriteGate _writeGate = new(TimeSpan.FromMilliseconds(BusyTimeoutMs));
     private int _walEnabled;
 
     /// <summary>Creates a store on the file at <paramref name="databasePath"/>, creating its directory.</summary>
@@ -114,8 +116,11 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     internal void StartListening() => _wake.EnsureWatching();
 
     /// <inheritdoc />
-    protected override ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    protected override async ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await _writeGate.EnterAsync(connection, cancellationToken);
+        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    }
 
     /// <inheritdoc />
     protected override Task WriteItemsAsync(
@@ -143,6 +148,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     public override ValueTask DisposeAsync()
     {
         _wake.Dispose();
+        _writeGate.Dispose();
 
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using var connection = new SqliteConnection(_connectionString);
