@@ -163,6 +163,23 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     }
 
     [Fact]
+    public async Task FoldRunRollups_BacklogOfSeveralChunks_IsFoldedInFull_EachRunCountedOnce()
+    {
+        // Runs that finished while no node folded (only `syncplane run`, say): more than one fold's chunk.
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Succeeded, Message = "done" }, Ct);
+        var backlog = (RollupFolding.ChunkSize * 2) + 500;
+        await QueryAsync($"INSERT INTO run_rollup_pending SELECT p.* FROM run_rollup_pending p CROSS JOIN generate_series(2, {backlog}) RETURNING 1", r => r.GetInt32(0));
+
+        var day = new DateTimeOffset(Time.UtcNow.UtcDateTime.Date, TimeSpan.Zero);
+        var docs = Assert.Single(await Store.ReadRunRollupsAsync(new RollupQuery(RollupPeriod.Day, day, day.AddDays(1), "docs"), Ct));
+
+        Assert.Equal(((long)backlog, (long)backlog), (docs.Attempts, docs.Successes));
+        Assert.Equal(0L, (await QueryAsync("SELECT count(*) FROM run_rollup_pending", r => r.GetInt64(0)))[0]);
+        Assert.Equal(0L, await Store.FoldRunRollupsAsync(Ct));
+    }
+
+    [Fact]
     public async Task FoldRunRollups_NodeKilledMidFold_CountsNothing_AndTheNodeWaitingOnItCountsEachRunOnce()
     {
         for (var i = 0; i < 3; i++)
@@ -175,7 +192,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         var dying = new NpgsqlConnection(_connectionString);
         await dying.OpenAsync();
         var transaction = await dying.BeginTransactionAsync();
-        await using (var fold = new NpgsqlCommand("SELECT syncplane_fold_run_rollups()", dying, transaction))
+        await using (var fold = new NpgsqlCommand("SELECT syncplane_fold_run_rollups(20000)", dying, transaction))
         {
             Assert.Equal(3L, await fold.ExecuteScalarAsync());
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Syncplane.Planning;
 using Syncplane.Storage;
+using Syncplane.Storage.Rollups;
 using Syncplane.Storage.Sqlite;
 using Xunit.Abstractions;
 
@@ -73,6 +74,29 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("docs", (await other.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct))?.Target);
+    }
+
+    [Fact]
+    public async Task FoldRunRollups_BacklogOfSeveralChunks_IsFoldedInFull_EachRunCountedOnce()
+    {
+        // Runs that finished while no node folded (only `syncplane run`, say): more than one fold's chunk.
+        var id = await Store.StartRunAsync(new NewRun("docs", "cli", "pull", false), Ct);
+        await Store.CompleteRunAsync(id, new RunCompletion { Status = RunStatus.Succeeded, Message = "done" }, Ct);
+        var backlog = (RollupFolding.ChunkSize * 2) + 500;
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var copy = connection.CreateCommand();
+            copy.CommandText = $"WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < {backlog}) " +
+                "INSERT INTO run_rollup_pending SELECT p.* FROM run_rollup_pending p CROSS JOIN n";
+            await copy.ExecuteNonQueryAsync();
+        }
+
+        var day = new DateTimeOffset(Time.UtcNow.UtcDateTime.Date, TimeSpan.Zero);
+        var docs = Assert.Single(await Store.ReadRunRollupsAsync(new RollupQuery(RollupPeriod.Day, day, day.AddDays(1), "docs"), Ct));
+
+        Assert.Equal(((long)backlog, (long)backlog), (docs.Attempts, docs.Successes));
+        Assert.Equal(0L, await Store.FoldRunRollupsAsync(Ct));
     }
 
     [Fact]

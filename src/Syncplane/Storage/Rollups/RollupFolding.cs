@@ -3,7 +3,8 @@ namespace Syncplane.Storage.Rollups;
 /// <summary>
 /// Run rollups by folding (SQLite migration 15, PostgreSQL 16): the trigger on the update that ends a run appends
 /// one narrow row to <c>run_rollup_pending</c> (a table without indexes), and a fold adds every pending row to the
-/// hour, day and total rollups and their histogram buckets in one set-based statement, then deletes them.
+/// hour, day and total rollups and their histogram buckets in one set-based statement, then deletes them, at most
+/// <see cref="ChunkSize"/> rows per transaction.
 /// </summary>
 /// <remarks>
 /// Completing a run then writes one heap row instead of upserting seven indexed ones. Readers of rollups fold
@@ -90,13 +91,23 @@ internal static class RollupFolding
         }
     }
 
-    /// <summary>SQLite's fold, run inside a write transaction (which keeps out other folds and new pending rows); the caller then deletes the pending rows.</summary>
-    public static string SqliteFold { get; } =
-        Fold("run_rollup_pending", SqliteStart, "MAX", SqliteLatest) + ";\n" + FoldBuckets("run_rollup_pending", SqliteStart) + ";";
+    /// <summary>How many pending runs one fold counts at most, so that a backlog (runs finished while no node folded) is
+    /// folded in short transactions that each commit, never in one that outlasts the command timeout and starts over.</summary>
+    public const int ChunkSize = 20_000;
 
     /// <summary>
-    /// PostgreSQL migration 16: the pending table, its trigger, and <c>syncplane_fold_run_rollups()</c>, which folds every
-    /// pending row in one statement (deleted and counted together) under a transaction-scoped advisory lock, and returns how many.
+    /// SQLite's fold of the oldest <see cref="ChunkSize"/> pending rows (up to rowid <c>@last</c>), run inside a write
+    /// transaction (which keeps out other folds and new pending rows); the caller then deletes the same rows.
+    /// </summary>
+    public static string SqliteFold { get; } =
+        Fold(SqliteChunk, SqliteStart, "MAX", SqliteLatest) + ";\n" + FoldBuckets(SqliteChunk, SqliteStart) + ";";
+
+    private const string SqliteChunk = "(SELECT * FROM run_rollup_pending WHERE rowid <= @last)";
+
+    /// <summary>
+    /// PostgreSQL migration 16: the pending table, its trigger, and <c>syncplane_fold_run_rollups(max_rows)</c>, which folds
+    /// at most <c>max_rows</c> pending rows in one statement (deleted and counted together) under a transaction-scoped
+    /// advisory lock, and returns how many.
     /// </summary>
     public static string PostgresMigration
     {
@@ -114,7 +125,7 @@ internal static class RollupFolding
                 CREATE TRIGGER runs_rollup AFTER UPDATE OF status ON runs
                     FOR EACH ROW WHEN (NEW.status IN {RollupSchema.Endings} AND OLD.status IN ('queued', 'running')) EXECUTE FUNCTION syncplane_pend_run_rollup();
 
-                CREATE FUNCTION syncplane_fold_run_rollups() RETURNS bigint LANGUAGE plpgsql AS $$
+                CREATE FUNCTION syncplane_fold_run_rollups(max_rows integer) RETURNS bigint LANGUAGE plpgsql AS $$
                 DECLARE
                     folded_count bigint;
                 BEGIN
@@ -123,7 +134,7 @@ internal static class RollupFolding
                     END IF;
                     -- One fold at a time: two at once would each upsert the same rollup rows, in orders that can deadlock.
                     PERFORM pg_advisory_xact_lock(1919710318, 0);
-                    WITH folded AS (DELETE FROM run_rollup_pending RETURNING *),
+                    WITH folded AS (DELETE FROM run_rollup_pending WHERE ctid = ANY (ARRAY(SELECT ctid FROM run_rollup_pending LIMIT max_rows)) RETURNING *),
                     runs_added AS ({Fold("folded", PostgresStart, "GREATEST", "GREATEST(run_rollups.last_success_at, excluded.last_success_at)")}),
                     buckets_added AS ({FoldBuckets("folded", PostgresStart)})
                     SELECT count(*) INTO folded_count FROM folded;
