@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Analytics from rollups against today's read-from-history (issue 15), on SQLite or PostgreSQL (STORE): a store holding
-# RUNS finished runs of TARGETS targets over DAYS days, its rollups filled by the same trigger that maintains them when
-# runs finish.
+# RUNS finished runs of TARGETS targets over DAYS days, finished through the same trigger as in production (it leaves each
+# run pending) and folded into the rollups by the node when it starts, before anything is measured.
 #
 #   1. The analytics API for all targets, one point per day over DAYS days (GET /api/v1/analytics?step=day), against
 #      the history query that gives the same counts (GROUP BY day over the runs).
@@ -88,7 +88,7 @@ esac
 
 token=$("$syncplane" token create --config "$config" --store "$store" --name bench --role viewer)
 
-say "$STORE: inserting $RUNS runs of $TARGETS targets over $DAYS days, then finishing them (the rollup trigger fires per run)"
+say "$STORE: inserting $RUNS runs of $TARGETS targets over $DAYS days, then finishing them (the trigger leaves each run pending; serve folds them at start)"
 started=$(date +%s)
 # Row i: target i % TARGETS, queued and started DAYS days * (RUNS - i) / RUNS ago (and 86 s more), ran 1-30 s; 90% succeed,
 # 8% fail, 2% are cancelled. Inserted as running (the one-running-per-target index is set aside meanwhile), then finished by one UPDATE.
@@ -119,7 +119,7 @@ CREATE UNIQUE INDEX runs_one_running_per_target ON runs (target) WHERE status = 
 VACUUM ANALYZE;
 SQL
 fi
-say "loaded in $(( $(date +%s) - started )) s: $(q 'SELECT COUNT(*) FROM runs') runs, $(q 'SELECT COUNT(*) FROM run_rollups') rollup rows"
+say "loaded in $(( $(date +%s) - started )) s: $(q 'SELECT COUNT(*) FROM runs') runs, $(q 'SELECT COUNT(*) FROM run_rollups') rollup rows, $(q 'SELECT COUNT(*) FROM run_rollup_pending') pending"
 
 from=$(date -u -d "-$DAYS days" +%Y-%m-%dT00:00:00Z)
 to=$(date -u -d "+1 day" +%Y-%m-%dT00:00:00Z)
