@@ -18,7 +18,11 @@ internal static class ConfigNodeParser
     /// <summary>How many mappings and sequences may nest (a real config needs fewer than ten).</summary>
     public const int MaxDepth = 64;
 
-    public static ConfigNode Parse(string yaml, string file)
+    /// <summary>Reads <paramref name="yaml"/>: with <see cref="PlainYamlReader"/> when the text is in its subset, else with YamlDotNet.</summary>
+    public static ConfigNode Parse(string yaml, string file) => PlainYamlReader.TryRead(yaml, file) ?? ParseWithYamlDotNet(yaml, file);
+
+    /// <summary>Reads any YAML with YamlDotNet's parser; its errors are the ones a user sees.</summary>
+    internal static ConfigNode ParseWithYamlDotNet(string yaml, string file)
     {
         var parser = new Parser(new StringReader(yaml));
         try

@@ -14,6 +14,10 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
         "events", "layer",
     ];
 
+    // Schedules are immutable: targets that write the same schedule in the same zone share one (100,000 targets on a
+    // few dozen cron lines parse each line once and hold one expression per line).
+    private readonly Dictionary<(string Text, TimeZoneInfo? Zone), Schedule> _schedules = [];
+
     public List<TargetConfig> BindAll(ConfigNode? targets, ConfigNode root)
     {
         var result = new List<TargetConfig>();
@@ -192,8 +196,14 @@ internal sealed partial class TargetBinder(ConnectorRegistry connectors, ConfigR
         }
 
         var (at, value) = candidates[0];
+        if (_schedules.TryGetValue((value, zone), out var shared))
+        {
+            return shared;
+        }
+
         if (Schedule.TryParse(value, zone, out var schedule, out var error))
         {
+            _schedules[(value, zone)] = schedule;
             return schedule;
         }
 
