@@ -21,7 +21,22 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
             throw new ConfigException([new ConfigError(path, 0, 0, "config file not found; pass --config FILE or create ./syncplane.yaml (or ./.insightpulse/sync.yaml)")]);
         }
 
-        return Parse(File.ReadAllText(fullPath), fullPath);
+        return Parse(ReadText(fullPath), fullPath);
+    }
+
+    /// <summary>The file as text, as <see cref="File.ReadAllText(string)"/> reads it.</summary>
+    /// <remarks>A UTF-8 file (the usual case) is decoded in one call: with 100,000 targets, reading through a
+    /// <see cref="StreamReader"/> cost more CPU than parsing the YAML. Files with another byte order mark take the reader.</remarks>
+    private static string ReadText(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length >= 2 && (bytes[0], bytes[1]) is (0xFE, 0xFF) or (0xFF, 0xFE))
+        {
+            return File.ReadAllText(path);
+        }
+
+        var bom = bytes.AsSpan().StartsWith(System.Text.Encoding.UTF8.Preamble) ? 3 : 0;
+        return System.Text.Encoding.UTF8.GetString(bytes, bom, bytes.Length - bom);
     }
 
     /// <exception cref="ConfigException">The text is invalid.</exception>
