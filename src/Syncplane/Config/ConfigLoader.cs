@@ -26,7 +26,7 @@ public sealed class ConfigLoader(ConnectorRegistry connectors)
 
     /// <summary>The file as text, as <see cref="File.ReadAllText(string)"/> reads it.</summary>
     /// <remarks>A UTF-8 file (the usual case) is decoded in one call: with 100,000 targets, reading through a
-    /// <see cref="StreamReader"/> cost more CPU than parsing the YAML. Files with another byte order mark take the reader.</remarks>
+    /// <see cref="StreamReader"/> was about a tenth of the load's CPU in a sampled profile. Files with another byte order mark take the reader.</remarks>
     private static string ReadText(string path)
     {
         var bytes = File.ReadAllBytes(path);
