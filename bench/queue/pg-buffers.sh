@@ -30,6 +30,8 @@ snapshot() {
   psql_db "$db" -F ' ' -c "SELECT 'db', blks_hit + blks_read, xact_commit FROM pg_stat_database WHERE datname = current_database()
     UNION ALL SELECT relname, COALESCE(heap_blks_hit, 0) + COALESCE(heap_blks_read, 0) + COALESCE(idx_blks_hit, 0) + COALESCE(idx_blks_read, 0)
       + COALESCE(toast_blks_hit, 0) + COALESCE(toast_blks_read, 0), 0 FROM pg_statio_user_tables
+    UNION ALL SELECT 'idx:' || indexrelname, COALESCE(idx_blks_hit, 0) + COALESCE(idx_blks_read, 0), 0 FROM pg_statio_user_indexes WHERE relname = 'runs'
+    UNION ALL SELECT 'upd:' || relname, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'runs'
     UNION ALL SELECT 'fn:' || funcname, round(total_time * 1000), calls FROM pg_stat_user_functions"
 }
 snapshot >"$work/before"
@@ -40,5 +42,7 @@ done_runs=$(cat "$work"/started-* | wc -l)
 snapshot >"$work/after"
 echo "runs done: $done_runs"
 join -a 2 -e 0 -o '0,1.2,1.3,2.2,2.3' <(sort "$work/before") <(sort "$work/after") | awk -v n="$done_runs" '
+  $1 ~ /^upd:/ { d = $4 - $2; c = $5 - $3; printf "%-28s %8.2f updates/run, %.0f%% HOT\n", substr($1, 5) ":updates", d / n, (d > 0 ? 100 * c / d : 0); next }
+  $1 ~ /^idx:/ { d = $4 - $2; if (d > 0) printf "%-28s %8.1f buffer accesses/run (index of runs)\n", $1, d / n; next }
   $1 ~ /^fn:/ { d = $4 - $2; c = $5 - $3; if (c > 0) printf "%-28s %8.1f us/run in %d calls\n", substr($1, 4), d / n, c; next }
   { d = $4 - $2; c = $5 - $3; if (d > 0 || c > 0) printf "%-28s %8.1f buffer accesses/run%s\n", $1, d / n, ($1 == "db" ? sprintf(", %.2f commits/run", c / n) : "") }' | sort -k2 -nr

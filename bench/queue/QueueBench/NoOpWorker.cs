@@ -7,7 +7,7 @@ namespace QueueBench;
 /// Syncplane's Worker loop (src/Syncplane/Engine/Worker.cs) with a no-op run body. The Worker class is
 /// internal and always runs a target through SyncRunner and its connectors, with no way to inject an
 /// executor, so this repeats its queue protocol step for step on the real store:
-/// recover expired leases every 10 s; while a slot is free, ClaimAsync under a 30 s lease and start the run on
+/// prepare the queue's statements at start (PrepareQueueAsync); recover expired leases every 10 s; while a slot is free, ClaimAsync under a 30 s lease and start the run on
 /// the thread pool; when nothing is claimable, exit if draining and nothing is queued or running, else wait for the
 /// store's wake-up (WaitForWorkAsync, 5 s cap: PostgreSQL LISTEN/NOTIFY, SQLite wake files) or a freed
 /// slot; a store error is reported and retried after 5 s. A run records its start time, arms the lease-renewal timer like the Worker does, and completes
@@ -38,6 +38,7 @@ internal sealed class NoOpWorker(ISyncStore store, int concurrency, bool exitWhe
     {
         _stopping = stopping;
         long? lastRecovery = null;
+        await store.PrepareQueueAsync(_workerId, Lease, stopping); // as the Worker does at start
         var lastFold = TimeProvider.System.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {

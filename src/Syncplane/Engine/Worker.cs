@@ -24,6 +24,7 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
         _stopping = stopping;
         DateTimeOffset? lastRecovery = null;
+        await PrepareAsync(stopping);
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -66,6 +67,19 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
         }
 
         await DrainAsync();
+    }
+
+    // The first runs start as fast as later ones. A store that does not answer yet is the loop's to report.
+    private async Task PrepareAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await store.PrepareQueueAsync(options.WorkerId, options.LeaseDuration, stopping);
+        }
+        catch (Exception)
+        {
+            // Unreachable or stopping: the loop below reports the one and ends on the other.
+        }
     }
 
     // Nothing due in the queue and nothing running anywhere (a run held by a dead worker is not drained: its lease will expire).

@@ -63,6 +63,12 @@ public partial interface ISyncStore
     /// </summary>
     Task<int> RecoverExpiredLeasesAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Readies the queue's statements for a worker that is about to claim, changing nothing, so that its first runs start
+    /// as fast as its later ones (PostgreSQL: prepares the claim and completion statements; SQLite: nothing to do).
+    /// </summary>
+    Task PrepareQueueAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken);
+
     /// <summary>How many runs are queued and due now, for metrics and wake-ups.</summary>
     Task<int> CountQueuedAsync(CancellationToken cancellationToken);
 

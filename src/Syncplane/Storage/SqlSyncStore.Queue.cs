@@ -185,7 +185,15 @@ internal abstract partial class SqlSyncStore
     private protected virtual async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await BeginLeaseWriteAsync(connection, cancellationToken);
+        var lease = await ClaimAsync(transaction, workerId, leaseDuration, now, cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
+        return lease;
+    }
+
+    /// <summary>One claim attempt within <paramref name="transaction"/>, with its run.started event; the caller commits.</summary>
+    private async Task<RunLease?> ClaimAsync(DbTransaction transaction, string workerId, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var claim = Command(transaction, ClaimUpdateSql);
         Add(claim, "@worker", workerId);
         Add(claim, "@expires", ToDbTime(now + leaseDuration));
@@ -199,15 +207,12 @@ internal abstract partial class SqlSyncStore
             }
         }
 
-        if (lease is null)
+        if (lease is not null)
         {
-            await transaction.CommitAsync(cancellationToken);
-            return null;
+            await AppendEventAsync(transaction, new NewEvent(EventTypes.RunStarted, lease.Target, lease.RunId,
+                RunData(lease.RunId, lease.Target, ("attempt", lease.Attempt), ("trigger", lease.Trigger), ("worker", workerId))), cancellationToken);
         }
 
-        await AppendEventAsync(transaction, new NewEvent(EventTypes.RunStarted, lease.Target, lease.RunId,
-            RunData(lease.RunId, lease.Target, ("attempt", lease.Attempt), ("trigger", lease.Trigger), ("worker", workerId))), cancellationToken);
-        await CommitWithEventsAsync(transaction, cancellationToken);
         return lease;
     }
 
@@ -231,10 +236,20 @@ internal abstract partial class SqlSyncStore
         return await CompleteLeasedAndClaimAsync(runId, completion, workerId, leaseDuration, cancellationToken);
     }
 
-    /// <summary>The completion, then the claim; a dialect may do both in one round trip (PostgreSQL: one statement).</summary>
+    /// <summary>
+    /// The completion, then the claim, in one write transaction (one commit); a dialect may do both in one round trip
+    /// (PostgreSQL: one statement). The claim sees the run as ended, so it may take a queued run of the same target.
+    /// </summary>
     private protected virtual async Task<(bool Completed, RunLease? Next)> CompleteLeasedAndClaimAsync(
-        long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        (await CompleteLeasedRunAsync(runId, completion, cancellationToken), await ClaimAsync(workerId, leaseDuration, cancellationToken));
+        long runId, RunCompletion completion, string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginLeaseWriteAsync(connection, cancellationToken);
+        var completed = await CompleteAsync(transaction, runId, completion, cancellationToken);
+        var next = await ClaimAsync(transaction, workerId, leaseDuration, Time.GetUtcNow(), cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
+        return (completed, next);
+    }
 
     /// <inheritdoc />
     public async Task<bool> RenewLeaseAsync(long runId, long fence, TimeSpan leaseDuration, CancellationToken cancellationToken)
@@ -250,6 +265,13 @@ internal abstract partial class SqlSyncStore
         var renewed = await renew.ExecuteNonQueryAsync(cancellationToken) == 1;
         await transaction.CommitAsync(cancellationToken);
         return renewed;
+    }
+
+    /// <inheritdoc />
+    public virtual Task PrepareQueueAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

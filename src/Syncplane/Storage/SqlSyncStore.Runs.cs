@@ -122,7 +122,17 @@ internal abstract partial class SqlSyncStore
     private async Task<bool> CompleteInTransactionAsync(long runId, RunCompletion completion, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = completion.Fence is null
+            ? await BeginWriteAsync(connection, cancellationToken)
+            : await BeginLeaseWriteAsync(connection, cancellationToken);
+        var completed = await CompleteAsync(transaction, runId, completion, cancellationToken);
+        await CommitWithEventsAsync(transaction, cancellationToken);
+        return completed;
+    }
+
+    /// <summary>Completes the run within <paramref name="transaction"/>, with its log lines and events; the caller commits.</summary>
+    private protected async Task<bool> CompleteAsync(DbTransaction transaction, long runId, RunCompletion completion, CancellationToken cancellationToken)
+    {
         await using var command = Command(transaction,
             "UPDATE runs SET " + CompletionSetSql + " WHERE id = @id" +
             (completion.Fence is null ? string.Empty : " AND status = 'running' AND fence = @fence") +
@@ -139,12 +149,11 @@ internal abstract partial class SqlSyncStore
 
         if (ended is not { } run)
         {
-            return await RunMissingAsync(connection, transaction, runId, cancellationToken);
+            return await RunMissingAsync(transaction.Connection!, transaction, runId, cancellationToken);
         }
 
         await InsertLogLinesAsync(transaction, runId, completion.Log, cancellationToken);
         await AppendRunEndedEventsAsync(transaction, runId, run.Target, run.Attempt, run.Trigger, run.StartedAt, run.DryRun, completion, cancellationToken);
-        await CommitWithEventsAsync(transaction, cancellationToken);
         return true;
     }
 
@@ -182,8 +191,13 @@ internal abstract partial class SqlSyncStore
 
         if (query.Status is { } status)
         {
-            sql.Append(" AND status = @status");
-            Add(command, "@status", StoreText.From(status));
+            // The status as a literal, and for an end state the partial index's own predicate: each status is found through
+            // its partial index (queued, running, ended) in both stores, with any plan, generic or not.
+            sql.Append(" AND status = '").Append(StoreText.From(status)).Append('\'');
+            if (status is not (RunStatus.Queued or RunStatus.Running))
+            {
+                sql.Append(" AND status NOT IN ('queued', 'running')");
+            }
         }
 
         if (query.Since is { } since)

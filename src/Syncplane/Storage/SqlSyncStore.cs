@@ -40,6 +40,14 @@ internal abstract partial class SqlSyncStore : ISyncStore
         return transaction;
     }
 
+    /// <summary>
+    /// Starts a transaction that claims or completes a leased run: one whose loss the queue recovers from (a lost claim
+    /// leaves the run queued; a lost completion leaves it running until its lease expires and it runs again). SQLite
+    /// commits it without an fsync.
+    /// </summary>
+    protected virtual ValueTask<DbTransaction> BeginLeaseWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        BeginWriteAsync(connection, cancellationToken);
+
     /// <summary>Starts a transaction that will write; SQLite takes the write lock up front.</summary>
     protected virtual ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(cancellationToken);

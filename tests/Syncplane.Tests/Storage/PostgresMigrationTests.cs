@@ -65,6 +65,24 @@ public sealed class PostgresMigrationTests(PostgresDatabase database) : IClassFi
         Assert.Equal(PostgresMigrations.All.Count, await store.GetSchemaVersionAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task RunsTable_StatusAndFinishTimeAreIndexedOnlyWhereReadersAskForThem_SoAClaimOrCompletionAddsFewIndexEntries()
+    {
+        // A claim and a completion change status, which partial indexes name, so neither update is HOT: each adds an
+        // entry to every full B-tree index. The others index only the runs in the state their readers ask for.
+        var connectionString = database.CreateSchema();
+        await using (var store = new PostgresSyncStore(connectionString, _time))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+        }
+
+        var full = await QueryAsync(connectionString,
+            "SELECT i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_am a ON a.oid = i.relam " +
+            "WHERE t.relname = 'runs' AND t.relnamespace = current_schema()::regnamespace AND x.indpred IS NULL AND a.amname = 'btree' ORDER BY 1",
+            r => r.GetString(0));
+        Assert.Equal(["runs_by_queued_at", "runs_by_target", "runs_pkey"], full);
+    }
+
     private static async Task<List<T>> QueryAsync<T>(string connectionString, string sql, Func<NpgsqlDataReader, T> read)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -84,6 +84,27 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task PrepareQueueAsync_ChangesNothing_AndTheFirstClaimAndCompletionWorkAsUsual()
+    {
+        var queued = await Store.EnqueueAsync(Request("docs"), Ct);
+        await Store.EnqueueAsync(Request("site"), Ct);
+        var eventsBefore = await Store.ReadEventsAsync(0, 100, Ct);
+
+        await Store.PrepareQueueAsync("w1", Lease, Ct);
+        await Open().PrepareQueueAsync("w2", Lease, Ct);
+
+        var run = await Store.GetRunAsync(queued.RunId, Ct);
+        Assert.Equal((RunStatus.Queued, 0, 0L, (string?)null), (run!.Status, run.Attempt, run.Fence, run.WorkerId));
+        Assert.Equal(eventsBefore, await Store.ReadEventsAsync(0, 100, Ct));
+        Assert.Equal(2, await Store.CountQueuedAsync(Ct));
+        var lease = await Store.ClaimAsync("w1", Lease, Ct);
+        Assert.Equal((queued.RunId, 1L, 1), (lease?.RunId, lease?.Fence, lease?.Attempt));
+        var (completed, next) = await Store.CompleteAndClaimAsync(lease!.RunId, Done(lease), "w1", Lease, Ct);
+        Assert.True(completed);
+        Assert.Equal("site", next?.Target);
+    }
+
+    [Fact]
     public async Task ClaimAsync_SetsLeaseFenceAndAttempt_AndWaitsForNotBefore()
     {
         var queued = await Store.EnqueueAsync(Request("docs", "webhook", delay: TimeSpan.FromMinutes(2)) with { Direction = "push", DryRun = true }, Ct);

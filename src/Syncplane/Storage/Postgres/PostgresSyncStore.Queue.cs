@@ -62,11 +62,54 @@ internal sealed partial class PostgresSyncStore
             row[4].GetString()!))];
     }
 
+    private string ClaimStatement => "WITH " + ClaimCte + ", " + InsertEvents(StartedEventRow) + " SELECT claimed.*, " + AddedEventsColumn + " FROM claimed";
+
+    private static string CompleteStatement => "WITH " + CompleteCtes + ", " + InsertEvents(EndedEventRows) + " SELECT " + AddedEventsColumn + " FROM done";
+
+    private string CompleteAndClaimStatement =>
+        "WITH " + CompleteCtes + ", " + ClaimCte + ", " + InsertEvents(EndedEventRows + " UNION ALL " + StartedEventRow) +
+        " SELECT (SELECT count(*) FROM done), c.*, " + AddedEventsColumn + " FROM (SELECT 1) one LEFT JOIN claimed c ON true";
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Runs the claim, the completion and the two together with arguments that match no run (id 0; due before the year 1),
+    /// as often as Npgsql wants to see a statement before it prepares it, on one connection: so the worker's first
+    /// runs find them parsed, planned and prepared, and this process's code for them compiled.
+    /// </remarks>
+    public override async Task PrepareQueueAsync(string workerId, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workerId);
+        var never = DateTimeOffset.UnixEpoch.AddYears(-1969);
+        var nothing = new RunCompletion { Status = RunStatus.Succeeded, Message = "", Fence = -1 };
+        await using var connection = await OpenAsync(cancellationToken);
+        for (var use = 0; use < _autoPrepareMinUsages; use++)
+        {
+            foreach (var sql in (string[])[ClaimStatement, CompleteStatement, CompleteAndClaimStatement])
+            {
+                await using var command = Command(connection, sql);
+                if (sql != ClaimStatement)
+                {
+                    AddCompleteParameters(command, 0, nothing, never);
+                }
+
+                if (sql != CompleteStatement)
+                {
+                    AddClaimParameters(command, workerId, leaseDuration, never);
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                }
+            }
+        }
+    }
+
     /// <inheritdoc />
     private protected override async Task<RunLease?> TryClaimAsync(string workerId, TimeSpan leaseDuration, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var claim = Command(connection, "WITH " + ClaimCte + ", " + InsertEvents(StartedEventRow) + " SELECT claimed.*, " + AddedEventsColumn + " FROM claimed");
+        await using var claim = Command(connection, ClaimStatement);
         AddClaimParameters(claim, workerId, leaseDuration, now);
         RunLease? lease = null;
         List<SyncEvent> added = [];
@@ -99,7 +142,7 @@ internal sealed partial class PostgresSyncStore
         {
             await using var connection = await OpenAsync(cancellationToken);
             var now = Time.GetUtcNow();
-            await using var complete = Command(connection, "WITH " + CompleteCtes + ", " + InsertEvents(EndedEventRows) + " SELECT " + AddedEventsColumn + " FROM done");
+            await using var complete = Command(connection, CompleteStatement);
             AddCompleteParameters(complete, runId, completion, now);
             try
             {
@@ -137,9 +180,7 @@ internal sealed partial class PostgresSyncStore
         {
             var now = Time.GetUtcNow();
             await using var connection = await OpenAsync(cancellationToken);
-            await using var command = Command(connection,
-                "WITH " + CompleteCtes + ", " + ClaimCte + ", " + InsertEvents(EndedEventRows + " UNION ALL " + StartedEventRow) +
-                " SELECT (SELECT count(*) FROM done), c.*, " + AddedEventsColumn + " FROM (SELECT 1) one LEFT JOIN claimed c ON true");
+            await using var command = Command(connection, CompleteAndClaimStatement);
             AddCompleteParameters(command, runId, completion, now);
             AddClaimParameters(command, workerId, leaseDuration, now);
             try

@@ -19,6 +19,7 @@ internal sealed partial class PostgresSyncStore : SqlSyncStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly PostgresListener _listener;
+    private readonly int _autoPrepareMinUsages;
 
     /// <summary>Creates a store; nothing connects until the first call.</summary>
     /// <param name="connectionString">A <c>postgres://</c> URL or an Npgsql key=value string.</param>
@@ -39,6 +40,8 @@ internal sealed partial class PostgresSyncStore : SqlSyncStore
         {
             builder.MaxAutoPrepare = 64;
         }
+
+        _autoPrepareMinUsages = builder.AutoPrepareMinUsages;
 
         Description = PostgresConnectionString.Describe(builder);
         _dataSource = NpgsqlDataSource.Create(builder);

@@ -305,5 +305,16 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
         new(15, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.SqliteMigration),
+        new(16, "reserved", "SELECT 1"),
+        new(17, "fewer index entries per claim and completion", """
+            -- SQLite rewrites an index on an update only when the update changes a column it names: status was in
+            -- runs_by_status, so every claim and completion rewrote its entry. Index end states only, where the
+            -- readers ask for them (id order); queued and running runs have their own partial indexes.
+            DROP INDEX runs_by_status;
+            CREATE INDEX runs_ended_by_status ON runs (status, id) WHERE status NOT IN ('queued', 'running');
+            -- Alert facts read finished runs only: an enqueue no longer adds an entry.
+            DROP INDEX runs_by_target_finished;
+            CREATE INDEX runs_by_target_finished ON runs (target, finished_at) WHERE finished_at IS NOT NULL;
+            """),
     ];
 }

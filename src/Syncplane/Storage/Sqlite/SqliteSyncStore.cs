@@ -10,7 +10,8 @@ namespace Syncplane.Storage.Sqlite;
 /// Connections come from Microsoft.Data.Sqlite's pool, one per call. Each gets
 /// <c>busy_timeout</c> (a writer waits for another instead of failing with SQLITE_BUSY),
 /// <c>foreign_keys</c> and <c>synchronous=FULL</c>: a committed run record survives power loss,
-/// not only a killed process, at the cost of one fsync per commit. An 8 MB page cache per
+/// not only a killed process, at the cost of one fsync per commit (claims and leased completions excepted:
+/// <see cref="BeginLeaseWriteAsync"/>). An 8 MB page cache per
 /// connection keeps the inner pages of a large item index in memory without inflating every pooled
 /// connection (index writes are sorted by key, so they touch few leaves). Write transactions start with
 /// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade; writers of this
@@ -114,6 +115,23 @@ internal sealed class SqliteSyncStore : SqlSyncStore
 
     /// <summary>Starts watching for other processes' wake-ups now (the first wait would); its first wake-up of each kind follows at once.</summary>
     internal void StartListening() => _wake.EnsureWatching();
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>synchronous=NORMAL</c> for this connection's next commits (each open sets FULL again): in WAL mode the commit
+    /// survives a killed process but may roll back on power loss, until a later fsynced commit or checkpoint, which
+    /// keeps everything before it. The queue recovers either loss.
+    /// </remarks>
+    protected override async ValueTask<DbTransaction> BeginLeaseWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA synchronous = NORMAL";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return await BeginWriteAsync(connection, cancellationToken);
+    }
 
     /// <inheritdoc />
     protected override async ValueTask<DbTransaction> BeginWriteTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
