@@ -13,10 +13,16 @@ public sealed class Glob
 {
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    private readonly Regex _regex;
+    private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create("*?[]{},");
+
+    // Built on first use: a pattern without wildcards (`syncplane run --target name`, the commonest excludes) never
+    // needs them, and building a regex costs a short run more than the match (the engine's builder is JIT-compiled).
+    private readonly string _regexText;
+    private readonly string _normalized;
+    private Regex? _regex;
 
     /// <summary>One regex per '/'-separated segment (null for '**'); null when braces make segments ambiguous.</summary>
-    private readonly Regex?[]? _segments;
+    private Lazy<Regex?[]?>? _segments;
 
     /// <summary>
     /// For a pattern without wildcards ("name", "a/b"), or one that is "**/" and such a tail ("**/.git"): the text a
@@ -25,12 +31,13 @@ public sealed class Glob
     private readonly string? _literal;
     private readonly bool _literalAtAnyDepth;
 
-    private Glob(string pattern, Regex regex, string staticPrefix, Regex?[]? segments, string normalized)
+    private Glob(string pattern, string regexText, Regex? regex, string staticPrefix, string normalized)
     {
         Pattern = pattern;
+        _regexText = regexText;
         _regex = regex;
         StaticPrefix = staticPrefix;
-        _segments = segments;
+        _normalized = normalized;
         _literalAtAnyDepth = normalized.StartsWith("**/", StringComparison.Ordinal);
         var tail = _literalAtAnyDepth ? normalized[3..] : normalized;
         _literal = tail.Length > 0 && tail.IndexOfAny(['*', '?', '[', '{']) < 0 ? tail : null;
@@ -65,11 +72,15 @@ public sealed class Glob
             return false;
         }
 
-        Regex compiled;
+        Regex? compiled = null;
         try
         {
             // No backtracking: with it, a pattern like '**/**/**/…/x' takes exponential time on a deep key.
-            compiled = new Regex(regex, Options);
+            // Only what has a class or wildcard can be refused, so only that is built (to check it) now.
+            if (normalized.AsSpan().IndexOfAny(Special) >= 0)
+            {
+                compiled = new Regex(regex, Options);
+            }
         }
         catch (ArgumentException ex)
         {
@@ -79,7 +90,7 @@ public sealed class Glob
             return false;
         }
 
-        glob = new Glob(pattern, compiled, StaticPrefixOf(normalized), SegmentsOf(normalized), normalized);
+        glob = new Glob(pattern, regex, compiled, StaticPrefixOf(normalized), normalized);
         return true;
     }
 
@@ -87,7 +98,7 @@ public sealed class Glob
     {
         if (_literal is null)
         {
-            return _regex.IsMatch(key);
+            return (_regex ??= new Regex(_regexText, Options)).IsMatch(key);
         }
 
         return _literalAtAnyDepth
@@ -98,7 +109,8 @@ public sealed class Glob
     /// <summary>True when some key under directory <paramref name="directoryKey"/> could match (used to prune walks).</summary>
     public bool CouldMatchUnder(string directoryKey)
     {
-        if (_segments is null)
+        _segments ??= new Lazy<Regex?[]?>(() => SegmentsOf(_normalized), LazyThreadSafetyMode.PublicationOnly);
+        if (_segments.Value is not { } segments)
         {
             return StaticPrefix.Length == 0
                 || directoryKey.StartsWith(StaticPrefix + "/", StringComparison.Ordinal)
@@ -109,12 +121,12 @@ public sealed class Glob
         var parts = directoryKey.Split('/');
         for (var i = 0; i < parts.Length; i++)
         {
-            if (i >= _segments.Length)
+            if (i >= segments.Length)
             {
                 return false;
             }
 
-            if (_segments[i] is not { } segment)
+            if (segments[i] is not { } segment)
             {
                 return true; // '**' can match anything from here down
             }
@@ -125,7 +137,7 @@ public sealed class Glob
             }
         }
 
-        return parts.Length < _segments.Length;
+        return parts.Length < segments.Length;
     }
 
     public override string ToString() => Pattern;

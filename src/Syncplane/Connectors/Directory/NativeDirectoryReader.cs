@@ -17,6 +17,7 @@ internal static class NativeDirectoryReader
     private const int StatxModeOffset = 28;
     private const int StatxSizeOffset = 40;
     private const int StatxMtimeOffset = 112;
+    private const int DirentLengthOffset = 16;
     private const int DirentNameOffset = 19;
     private const int FileTypeMask = 0xF000;
     private const int TypeDirectory = 0x4000;
@@ -35,10 +36,16 @@ internal static class NativeDirectoryReader
         public byte[] Stat { get; } = new byte[256];
 
         public byte[] Link { get; } = new byte[4096];
+
+        /// <summary>The current entry's name (a dirent holds at most 255 bytes and its padding).</summary>
+        public byte[] Name { get; } = new byte[512];
     }
 
+    /// <summary>One entry: its name as the bytes the file system holds (UTF-8, not copied into a string), kind, size, mtime, permission bits, link target.</summary>
+    internal delegate void EntryVisitor(ReadOnlySpan<byte> name, ItemKind kind, long size, MtimeStamp mtime, int mode, string? target);
+
     /// <summary>Calls <paramref name="visit"/> for every entry of <paramref name="path"/> that is a file, directory or symlink.</summary>
-    public static void Read(string path, Scratch scratch, Action<string, ItemKind, long, MtimeStamp, int, string?> visit)
+    public static void Read(string path, Scratch scratch, EntryVisitor visit)
     {
         var dir = opendir(Utf8(path));
         if (dir == IntPtr.Zero)
@@ -64,7 +71,8 @@ internal static class NativeDirectoryReader
                 }
 
                 var name = entry + DirentNameOffset;
-                if (IsDotOrDotDot(name))
+                var nameBytes = NameOf(entry, scratch.Name);
+                if (nameBytes is [(byte)'.'] or [(byte)'.', (byte)'.'])
                 {
                     continue;
                 }
@@ -108,7 +116,7 @@ internal static class NativeDirectoryReader
                     target = Encoding.UTF8.GetString(scratch.Link, 0, (int)n);
                 }
 
-                visit(Marshal.PtrToStringUTF8(name)!, kind, size, mtime, mode & 0xFFF, target);
+                visit(nameBytes, kind, size, mtime, mode & 0xFFF, target);
             }
         }
         finally
@@ -183,15 +191,14 @@ internal static class NativeDirectoryReader
         return new MtimeStamp(DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanos / 100), (int)(nanos % 100));
     }
 
-    private static bool IsDotOrDotDot(IntPtr name)
+    /// <summary>The name of a dirent64, copied into <paramref name="buffer"/>: the record (d_reclen long) ends in the name and its NUL padding.</summary>
+    private static ReadOnlySpan<byte> NameOf(IntPtr entry, byte[] buffer)
     {
-        if (Marshal.ReadByte(name) != (byte)'.')
-        {
-            return false;
-        }
-
-        var second = Marshal.ReadByte(name, 1);
-        return second == 0 || (second == (byte)'.' && Marshal.ReadByte(name, 2) == 0);
+        var length = Math.Min(Marshal.ReadInt16(entry, DirentLengthOffset) - DirentNameOffset, buffer.Length);
+        Marshal.Copy(entry + DirentNameOffset, buffer, 0, length);
+        var name = buffer.AsSpan(0, length);
+        var end = name.IndexOf((byte)0);
+        return end < 0 ? name : name[..end];
     }
 
     private static Exception Error(string path, int errno)

@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.InteropServices;
 using System.Text;
 using Syncplane.Planning;
 
@@ -72,7 +73,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
             var dirKey = SafeKeys.Parent(key);
             if (AncestorsVisible(dirKey) && NativeDirectoryReader.EntryAt(Path.Join(root, key), buffer.Scratch) is { } entry)
             {
-                Add(dirKey, key[(key.LastIndexOf('/') + 1)..], entry.Kind, entry.Size, entry.Mtime, entry.Mode, entry.Target, buffer);
+                Add(dirKey, key, key.AsSpan(key.LastIndexOf('/') + 1), entry.Kind, entry.Size, entry.Mtime, entry.Mode, entry.Target, buffer);
             }
         }
 
@@ -110,7 +111,11 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         var path = dirKey.Length == 0 ? root : Path.Join(root, dirKey);
         if (native && NativeDirectoryReader.IsAvailable)
         {
-            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, mtime, mode, target) => Add(dirKey, name, kind, size, mtime, mode, target, buffer));
+            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, mtime, mode, target) =>
+            {
+                var key = KeyOf(dirKey, name);
+                Add(dirKey, key, key.AsSpan(dirKey.Length == 0 ? 0 : dirKey.Length + 1), kind, size, mtime, mode, target, buffer);
+            });
             return;
         }
 
@@ -165,14 +170,32 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         return true;
     }
 
-    private void Add(string dirKey, string name, ItemKind kind, long size, MtimeStamp mtime, int mode, string? target, Buffer buffer)
+    /// <summary>
+    /// "dir/name" decoded straight from the name's bytes into one string (invalid UTF-8 becomes U+FFFD, as with
+    /// <see cref="Marshal.PtrToStringUTF8(IntPtr)"/>): one allocation per entry instead of a name and then a key.
+    /// </summary>
+    private static string KeyOf(string dirKey, ReadOnlySpan<byte> name)
+    {
+        if (dirKey.Length == 0)
+        {
+            return Encoding.UTF8.GetString(name);
+        }
+
+        return string.Create(dirKey.Length + 1 + Encoding.UTF8.GetCharCount(name), new KeyParts(dirKey, name), static (chars, parts) =>
+        {
+            parts.Directory.CopyTo(chars);
+            chars[parts.Directory.Length] = '/';
+            Encoding.UTF8.GetChars(parts.Name, chars[(parts.Directory.Length + 1)..]);
+        });
+    }
+
+    private void Add(string dirKey, string key, ReadOnlySpan<char> name, ItemKind kind, long size, MtimeStamp mtime, int mode, string? target, Buffer buffer)
     {
         var ticks = mtime.Ticks;
         var nanos = mtime.ExtraNanos;
-        var key = dirKey.Length == 0 ? name : string.Concat(dirKey, "/", name);
         if (kind != ItemKind.Directory && TempFiles.IsTempName(name))
         {
-            Temp(dirKey, key, Path.Join(root, dirKey, name), buffer);
+            Temp(dirKey, key, Path.Join(root, key), buffer);
             return;
         }
 
@@ -214,6 +237,13 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         {
             buffer.Holders.Add(dirKey);
         }
+    }
+
+    private readonly ref struct KeyParts(string directory, ReadOnlySpan<byte> name)
+    {
+        public string Directory { get; } = directory;
+
+        public ReadOnlySpan<byte> Name { get; } = name;
     }
 
     private sealed class Buffer

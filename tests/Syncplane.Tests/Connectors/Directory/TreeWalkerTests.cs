@@ -41,6 +41,35 @@ public sealed class TreeWalkerTests : IDisposable
     }
 
     [Fact]
+    public void Walk_NativeReader_BuildsKeysFromRawNames_LikeTheManagedReader_ForLongDeepAndManyNames()
+    {
+        Assert.True(NativeDirectoryReader.IsAvailable, "these tests run on 64-bit Linux");
+        var longest = new string('é', 127) + "x"; // 255 bytes of UTF-8: the longest name ext4 holds
+        var deep = "t/α/β b/γ/δ/" + longest;
+        _tmp.Write(deep + "/" + longest, "deep");
+        _tmp.Write("t/α/日本語.txt", "jp");
+        _tmp.Write("t/a", "1");
+        _tmp.Write("t/ab", "2");
+        for (var i = 0; i < 600; i++)
+        {
+            _tmp.Write($"t/many/f-{i:D4}-{new string('n', i % 200)}", "m"); // more than one getdents buffer
+        }
+
+        File.CreateSymbolicLink(_tmp["t/α/β b/link ✓"], "../日本語.txt");
+        var filter = new KeyFilter([], []);
+
+        var (native, _) = new TreeWalker(_tmp["t"], filter, native: true).Walk(CancellationToken.None);
+        var (managed, _) = new TreeWalker(_tmp["t"], filter, native: false).Walk(CancellationToken.None);
+
+        Assert.Equal(
+            managed.Items.Values.OrderBy(i => i.Key, StringComparer.Ordinal),
+            native.Items.Values.Select(i => i with { MtimeExtraNanos = 0 }).OrderBy(i => i.Key, StringComparer.Ordinal));
+        Assert.Equal("deep".Length, native.Items[deep[2..] + "/" + longest].Size);
+        Assert.Equal("../日本語.txt", native.Items["α/β b/link ✓"].LinkTarget);
+        Assert.Equal(600, native.Items.Keys.Count(k => k.StartsWith("many/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Walk_IncludeGlobs_PruneDirectoriesThatCannotMatch()
     {
         _tmp.Write("t/docs/api/a.md", "a");
