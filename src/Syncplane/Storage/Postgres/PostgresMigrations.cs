@@ -322,5 +322,6 @@ internal static class PostgresMigrations
             );
             """),
         new(16, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.PostgresMigration),
+        new(17, "per target facts (failures since the last success, the latest run) kept by the rollup fold", Rollups.TargetRunFacts.PostgresMigration),
     ];
 }

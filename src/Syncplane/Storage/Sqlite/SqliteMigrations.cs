@@ -305,5 +305,6 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
         new(15, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.SqliteMigration),
+        new(16, "per target facts (failures since the last success, the latest run) kept by the rollup fold", Rollups.TargetRunFacts.SqliteMigration),
     ];
 }
