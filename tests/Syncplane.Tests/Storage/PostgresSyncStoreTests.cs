@@ -65,6 +65,24 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
     }
 
     [Fact]
+    public async Task MigrateAsync_From16_FillsTargetFacts_FromFoldedAndPendingRuns()
+    {
+        var connectionString = database.CreateSchema();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await BuildStoreBeforeTargetFactsAsync(PostgresMigrations.All, PostgresMigrations.MigrationTable, 16, 17, "false", async sql =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                await command.ExecuteNonQueryAsync();
+            });
+        }
+
+        await using var store = new PostgresSyncStore(connectionString, Time);
+        await AssertTargetFactsBackfilledAsync(store);
+    }
+
+    [Fact]
     public async Task MigrateAsync_OnADatabaseFromANewerVersion_RefusesWithAClearError()
     {
         await QueryAsync("INSERT INTO schema_migrations (version, applied_at) VALUES (999, now()) RETURNING version", r => r.GetInt32(0));

@@ -5,6 +5,47 @@ namespace Syncplane.Tests.Storage;
 
 public abstract partial class SyncStoreContractTests
 {
+    private static string HourOfDay1(int hour) => $"2026-01-01T{hour:00}:00:00.0000000Z";
+
+    /// <summary>
+    /// Builds, through <paramref name="execute"/>, a store from before target facts were kept (all migrations up to
+    /// <paramref name="factsVersion"/>): docs failed at 01:00, succeeded at 02:00 and failed at 03:00 before rollups were
+    /// folded (<paramref name="foldVersion"/>: counted in the rollups at once); then docs failed at 04:00, site succeeded at
+    /// 05:00 and failed at 06:00, left pending. <paramref name="no"/> is the dialect's false.
+    /// </summary>
+    private protected static async Task BuildStoreBeforeTargetFactsAsync(
+        IReadOnlyList<Migration> migrations, string migrationTable, int foldVersion, int factsVersion, string no, Func<string, Task> execute)
+    {
+        string Finish(string target, string status, int hour) =>
+            "INSERT INTO runs (target, trigger, direction, dry_run, status, queued_at, started_at, not_before) " +
+            $"VALUES ('{target}', 'cli', 'pull', {no}, 'running', '{HourOfDay1(hour - 1)}', '{HourOfDay1(hour - 1)}', '{HourOfDay1(hour - 1)}'); " +
+            $"UPDATE runs SET status = '{status}', finished_at = '{HourOfDay1(hour)}' WHERE status = 'running';";
+        await execute(migrationTable);
+        foreach (var migration in migrations.Where(m => m.Version < factsVersion))
+        {
+            if (migration.Version == foldVersion)
+            {
+                await execute(Finish("docs", "failed", 1) + Finish("docs", "succeeded", 2) + Finish("docs", "failed", 3));
+            }
+
+            await execute(migration.Sql + $";\nINSERT INTO schema_migrations (version, applied_at) VALUES ({migration.Version}, '{HourOfDay1(0)}')");
+        }
+
+        await execute(Finish("docs", "failed", 4) + Finish("site", "succeeded", 5) + Finish("site", "failed", 6));
+    }
+
+    /// <summary>After migrating the store <see cref="BuildStoreBeforeTargetFactsAsync"/> built: the facts of all six runs, as the history has them.</summary>
+    private protected static async Task AssertTargetFactsBackfilledAsync(ISyncStore store)
+    {
+        await store.MigrateAsync(Ct);
+        var docs = await SnapshotFactsMatchingHistoryAsync(store, "docs");
+        var site = await SnapshotFactsMatchingHistoryAsync(store, "site");
+        Assert.Equal((2, HourOfDay1(2), HourOfDay1(3), HourOfDay1(4)), (docs.ConsecutiveFailures, Text(docs.LastSuccessAt), Text(docs.LatestQueuedAt), Text(docs.LatestFinishedAt)));
+        Assert.Equal((1, HourOfDay1(5), HourOfDay1(6)), (site.ConsecutiveFailures, Text(site.LastSuccessAt), Text(site.LatestFinishedAt)));
+
+        static string? Text(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     // The /metrics snapshot's facts of one target, checked against what its history (ListTargetStatesAsync, over every run) gives.
     private static async Task<TargetFacts> SnapshotFactsMatchingHistoryAsync(ISyncStore store, string target)
     {
