@@ -7,9 +7,9 @@
 #      the history query that gives the same counts (GROUP BY day over the runs).
 #   2. The analytics API for one target, one point per hour over DAYS days, against the history queries that give
 #      the same counts and the durations to take percentiles from.
-#   3. What a /metrics snapshot reads: the statements the server runs now (the 'total' rollups, the queued and running
-#      runs, the due queue, and the target facts: last success from 'total' rows, index seeks for failures since and the
-#      latest run), against what it ran before rollups (issue 4's run statistics and the target states over every run).
+#   3. What a /metrics snapshot reads: the statements the server runs now (the fold's check, the 'total' rollups, the queued
+#      and running runs, the due queue, and each target's row of target_run_facts, which the fold keeps), against what it
+#      ran before rollups (issue 4's run statistics and the target states over every run).
 #   4. The /metrics scrape itself (from the node's in-memory snapshot).
 # API figures are curl's time_total over HTTP to a real `syncplane serve` (Release); SQL figures are the shell's own timer
 # (sqlite3 .timer, psql \timing) for the queries alone. Every URL is requested WARMUP times first and the measuring waits
@@ -63,7 +63,6 @@ case $STORE in
     day_of() { echo "substr($1, 1, 10)"; }
     hour_of() { echo "substr($1, 1, 13)"; }
     ms_between() { echo "((julianday($2) - julianday($1)) * 86400000.0)"; }
-    never="'1970-01-01T00:00:00.0000000Z'"
     now_sql="strftime('%Y-%m-%dT%H:%M:%f0000Z', 'now')"
     ;;
   postgres)
@@ -80,7 +79,6 @@ case $STORE in
     day_of() { echo "date_trunc('day', $1, 'UTC')"; }
     hour_of() { echo "date_trunc('hour', $1, 'UTC')"; }
     ms_between() { echo "(EXTRACT(EPOCH FROM ($2 - $1)) * 1000)"; }
-    never="TIMESTAMPTZ '1970-01-01 00:00:00+00'"
     now_sql="now()"
     ;;
   *) say "STORE must be sqlite or postgres, not '$STORE'"; exit 2 ;;
@@ -151,21 +149,15 @@ snapshot_history="SELECT target, status, COUNT(*), SUM(CASE WHEN finished_at IS 
     good.finished_at, cur.status, erred.attempt_error
   FROM agg LEFT JOIN runs good ON good.id = agg.last_good LEFT JOIN runs failed ON failed.id = agg.last_failed
   LEFT JOIN runs finished ON finished.id = agg.last_finished LEFT JOIN runs cur ON cur.id = agg.current LEFT JOIN runs erred ON erred.id = agg.last_attempt_failed;"
-# What a snapshot runs now (SqlSyncStore.Statistics and SqlSyncStore.TargetFacts, verbatim but for the parameters).
-snapshot_rollups="SELECT target, SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(duration_sum_ms), SUM(duration_count)
+# What a snapshot runs now (SqlSyncStore.ReadRunSnapshotAsync, verbatim but for the parameters): the fold's "anything pending?"
+# check, each target's all-time 'total' row, the queued and running runs, the due queue, and each target's row of target_run_facts.
+if [ "$STORE" = sqlite ]; then fold_check="SELECT EXISTS (SELECT 1 FROM run_rollup_pending);"; else fold_check="SELECT syncplane_fold_run_rollups(20000);"; fi
+snapshot_rollups="$fold_check
+  SELECT target, SUM(successes), SUM(failures), SUM(refusals), SUM(cancellations), SUM(duration_sum_ms), SUM(duration_count)
   FROM run_rollups WHERE period = 'total' GROUP BY target ORDER BY target;
-  SELECT target, status, COUNT(*) FROM runs WHERE status = 'queued' GROUP BY target, status
-  UNION ALL SELECT target, status, COUNT(*) FROM runs WHERE status = 'running' GROUP BY target, status ORDER BY 1, 2;
+  SELECT target, status, attempt_error_at FROM runs WHERE status = 'queued' UNION ALL SELECT target, status, attempt_error_at FROM runs WHERE status = 'running';
   SELECT COUNT(*), MIN(not_before) FROM runs WHERE status = 'queued' AND not_before <= $now_sql;
-  WITH subjects AS (SELECT target FROM run_rollups WHERE period = 'total' UNION SELECT target FROM runs WHERE status = 'queued'
-    UNION SELECT target FROM runs WHERE status = 'running')
-  SELECT s.target, t.last_success_at,
-    (SELECT COUNT(*) FROM runs f WHERE f.target = s.target AND f.finished_at > COALESCE(t.last_success_at, $never) AND f.status = 'failed'),
-    (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'queued'),
-    (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'running'),
-    l.queued_at, l.started_at, l.finished_at
-  FROM subjects s LEFT JOIN run_rollups t ON t.period = 'total' AND t.target = s.target
-  LEFT JOIN runs l ON l.id = (SELECT x.id FROM runs x WHERE x.target = s.target AND x.finished_at IS NOT NULL AND NOT x.dry_run ORDER BY x.finished_at DESC LIMIT 1);"
+  SELECT target, success_at, failures, latest_queued_at, latest_started_at, latest_finished_at FROM target_run_facts;"
 
 sql_times() { # milliseconds of each of REQUESTS runs of the statements in $1, summed per run
   for _ in $(seq 1 "$REQUESTS"); do echo "$1"; echo "$end_of_run"; done | timed | python3 "$here/times.py" sql

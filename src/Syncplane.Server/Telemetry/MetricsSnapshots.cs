@@ -99,8 +99,7 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
         try
         {
             // Rollups and index seeks only: a snapshot costs milliseconds with a million stored runs, so it is retaken on every burst of run events.
-            var statistics = await context.Store.GetRunStatisticsAsync(null, cancellationToken);
-            var facts = await context.Store.ListTargetFactsAsync(null, null, cancellationToken);
+            var (statistics, facts) = await context.Store.ReadRunSnapshotAsync(cancellationToken);
             var targets = context.Config.Targets.Select(t => facts.GetValueOrDefault(t.Name) ?? new TargetFacts(t.Name, 0, 0, null, null, null, null, 0)).ToList();
             _latest = new MetricsSnapshot(statistics, targets, context.Time.GetUtcNow());
         }

@@ -10,7 +10,18 @@ public partial interface ISyncStore
     /// and the queue: how many runs are due and since when the oldest waits.
     /// </summary>
     Task<RunStatistics> GetRunStatisticsAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// What a <c>/metrics</c> snapshot reads: <see cref="GetRunStatisticsAsync"/> of all time and <see cref="ListTargetFactsAsync"/>
+    /// of every target (no window), after one fold and on one connection.
+    /// </summary>
+    Task<RunSnapshot> ReadRunSnapshotAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What <see cref="ISyncStore.ReadRunSnapshotAsync"/> found.</summary>
+/// <param name="Statistics">As <see cref="ISyncStore.GetRunStatisticsAsync"/> without a start.</param>
+/// <param name="Facts">As <see cref="ISyncStore.ListTargetFactsAsync"/> for every target, without a window.</param>
+public sealed record RunSnapshot(RunStatistics Statistics, IReadOnlyDictionary<string, Rollups.TargetFacts> Facts);
 
 /// <summary>What <see cref="ISyncStore.GetRunStatisticsAsync"/> found.</summary>
 /// <param name="Groups">One entry per (target, status) with at least one run; queued and running runs included.</param>

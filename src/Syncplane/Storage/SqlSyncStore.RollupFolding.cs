@@ -57,7 +57,7 @@ internal abstract partial class SqlSyncStore
             last = Convert.ToInt64(value, CultureInfo.InvariantCulture);
         }
 
-        await using (var fold = Command(transaction, RollupFolding.SqliteFold))
+        await using (var fold = Command(transaction, RollupFolding.SqliteFold + "\n" + TargetRunFacts.SqliteFold))
         {
             Add(fold, "@last", last);
             await fold.ExecuteNonQueryAsync(cancellationToken);

@@ -17,63 +17,62 @@ internal abstract partial class SqlSyncStore
     public async Task<IReadOnlyList<RunRollup>> ReadRunRollupsAsync(RollupQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Subject is null && !query.PerTarget)
-        {
-            return await _fleetRollups.ReadAsync(query, ReadRunRollupRowsAsync, Time.GetUtcNow(), cancellationToken);
-        }
-
-        return await ReadRunRollupRowsAsync(query, cancellationToken);
-    }
-
-    private async Task<IReadOnlyList<RunRollup>> ReadRunRollupRowsAsync(RollupQuery query, CancellationToken cancellationToken)
-    {
         await using var connection = await OpenAsync(cancellationToken);
         await FoldRunRollupsAsync(connection, cancellationToken);
-        var keyed = query.Subject is not null || query.PerTarget;
-        var rows = new List<RunRollup>();
-        await using (var read = RollupCommand(connection, query, "run_rollups", "target", RunSums))
+        var rows = await ReadRunRollupSumsAsync(connection, query, cancellationToken);
+        if (query.Subject is null && !query.PerTarget)
         {
-            await using var r = await read.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-            {
-                rows.Add(new RunRollup
-                {
-                    Target = keyed ? r.GetString(0) : null,
-                    PeriodStart = ReadTime(r, 1),
-                    Attempts = Long(r, 2), Successes = Long(r, 3), Failures = Long(r, 4), Refusals = Long(r, 5), Cancellations = Long(r, 6),
-                    RunsWithChanges = Long(r, 7), ItemsWritten = Long(r, 8), DurationCount = Long(r, 9), DurationSumMs = Long(r, 10),
-                    DurationMaxMs = Long(r, 9) > 0 ? Long(r, 11) : null, LatencyMaxMs = Long(r, 9) > 0 ? Long(r, 12) : null,
-                    LastSuccessAt = r.IsDBNull(13) ? null : ReadTime(r, 13),
-                });
-            }
+            return rows; // summed over every target, percentiles would read every target's histograms: a fleet series has counts and maxima only
         }
 
-        // Summed over every target, percentiles would read every target's histograms: a fleet series has counts and maxima only.
-        var buckets = keyed ? await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken) : [];
-        var before = keyed ? await ReadLastSuccessBeforeAsync(connection, query, cancellationToken) : [];
+        var buckets = await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken);
+        var before = await ReadLastSuccessBeforeAsync(connection, query, cancellationToken);
         var result = new List<RunRollup>(rows.Count);
         foreach (var row in rows)
         {
             var key = row.Target ?? "";
             var durations = buckets.GetValueOrDefault(("run_duration", key, row.PeriodStart)) ?? [];
             var latencies = buckets.GetValueOrDefault(("run_latency", key, row.PeriodStart)) ?? [];
-            var lastSuccess = Later(row.LastSuccessAt, before.GetValueOrDefault(key));
-            if (keyed)
-            {
-                before[key] = lastSuccess;
-            }
-
+            var lastSuccess = before[key] = Later(row.LastSuccessAt, before.GetValueOrDefault(key));
             result.Add(row with
             {
                 DurationP50Ms = RollupHistogram.Percentile(durations, 50, row.DurationMaxMs ?? 0),
                 DurationP95Ms = RollupHistogram.Percentile(durations, 95, row.DurationMaxMs ?? 0),
                 LatencyP50Ms = RollupHistogram.Percentile(latencies, 50, row.LatencyMaxMs ?? 0),
                 LatencyP95Ms = RollupHistogram.Percentile(latencies, 95, row.LatencyMaxMs ?? 0),
-                LastSuccessAt = keyed ? lastSuccess : null,
+                LastSuccessAt = lastSuccess,
             });
         }
 
         return result;
+    }
+
+    // The summed rows of a query on a folded connection; a fleet series (every target summed) reads its closed periods from memory.
+    private Task<IReadOnlyList<RunRollup>> ReadRunRollupSumsAsync(DbConnection connection, RollupQuery query, CancellationToken cancellationToken) =>
+        query.Subject is null && !query.PerTarget
+            ? _fleetRollups.ReadAsync(query, (q, ct) => ReadRunRollupRowsAsync(connection, q, ct), Time.GetUtcNow(), cancellationToken)
+            : ReadRunRollupRowsAsync(connection, query, cancellationToken);
+
+    private async Task<IReadOnlyList<RunRollup>> ReadRunRollupRowsAsync(DbConnection connection, RollupQuery query, CancellationToken cancellationToken)
+    {
+        var keyed = query.Subject is not null || query.PerTarget;
+        var rows = new List<RunRollup>();
+        await using var read = RollupCommand(connection, query, "run_rollups", "target", RunSums);
+        await using var r = await read.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            rows.Add(new RunRollup
+            {
+                Target = keyed ? r.GetString(0) : null,
+                PeriodStart = ReadTime(r, 1),
+                Attempts = Long(r, 2), Successes = Long(r, 3), Failures = Long(r, 4), Refusals = Long(r, 5), Cancellations = Long(r, 6),
+                RunsWithChanges = Long(r, 7), ItemsWritten = Long(r, 8), DurationCount = Long(r, 9), DurationSumMs = Long(r, 10),
+                DurationMaxMs = Long(r, 9) > 0 ? Long(r, 11) : null, LatencyMaxMs = Long(r, 9) > 0 ? Long(r, 12) : null,
+                LastSuccessAt = keyed && !r.IsDBNull(13) ? ReadTime(r, 13) : null,
+            });
+        }
+
+        return rows;
     }
 
     /// <inheritdoc />
@@ -115,26 +114,22 @@ internal abstract partial class SqlSyncStore
     public async Task<RunRollup> SummarizeRunsAsync(string? target, DateTimeOffset windowStart, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         var query = new RollupQuery(RollupPeriod.Hour, RollupQuery.Floor(windowStart, RollupPeriod.Hour), windowEnd, target);
-        await FoldRunRollupsAsync(cancellationToken); // the hours may come from memory, the buckets never do
-        var hours = await ReadRunRollupsAsync(query, cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
+        await FoldRunRollupsAsync(connection, cancellationToken);
+        var hours = await ReadRunRollupSumsAsync(connection, query, cancellationToken);
         var buckets = new Dictionary<string, Dictionary<int, long>>(StringComparer.Ordinal);
-        DateTimeOffset? lastSuccess;
-        await using (var connection = await OpenAsync(cancellationToken))
+        foreach (var ((kind, _, _), counts) in await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken))
         {
-            foreach (var ((kind, _, _), counts) in await ReadBucketsAsync(connection, query, ["run_duration", "run_latency"], cancellationToken))
+            var merged = buckets.TryGetValue(kind, out var m) ? m : buckets[kind] = [];
+            foreach (var (bucket, count) in counts)
             {
-                var merged = buckets.TryGetValue(kind, out var m) ? m : buckets[kind] = [];
-                foreach (var (bucket, count) in counts)
-                {
-                    merged[bucket] = merged.GetValueOrDefault(bucket) + count;
-                }
+                merged[bucket] = merged.GetValueOrDefault(bucket) + count;
             }
-
-            // Hour rows up to the one that holds 'end': a success within that hour counts as before it.
-            lastSuccess = target is null ? null
-                : (await ReadLastSuccessBeforeAsync(connection, query with { From = windowEnd + TimeSpan.FromHours(1) }, cancellationToken)).GetValueOrDefault(target);
         }
 
+        // Hour rows up to the one that holds 'end': a success within that hour counts as before it.
+        var lastSuccess = target is null ? null
+            : (await ReadLastSuccessBeforeAsync(connection, query with { From = windowEnd + TimeSpan.FromHours(1) }, cancellationToken)).GetValueOrDefault(target);
         var sum = RunRollup.Sum(hours, query.From, target);
         var durations = buckets.GetValueOrDefault("run_duration") ?? [];
         var latencies = buckets.GetValueOrDefault("run_latency") ?? [];
@@ -150,10 +145,11 @@ internal abstract partial class SqlSyncStore
     private async Task<Dictionary<string, DateTimeOffset?>> ReadLastSuccessBeforeAsync(DbConnection connection, RollupQuery query, CancellationToken cancellationToken)
     {
         var day = RollupQuery.Floor(query.From, RollupPeriod.Day);
+        var (rollups, subject) = query.Subject is null ? ("run_rollups", "") : (OneTargetsRunRollups, " AND target = @subject");
         await using var read = Command(connection,
-            "SELECT target, MAX(last_success_at) FROM run_rollups WHERE ((period = 'day' AND period_start < @day) OR " +
-            "(period = 'hour' AND period_start >= @day AND period_start < @from)) AND last_success_at IS NOT NULL" +
-            (query.Subject is null ? "" : " AND target = @subject") + " GROUP BY target");
+            $"SELECT target, MAX(last_success_at) FROM (SELECT target, last_success_at FROM {rollups} WHERE period = 'day' AND period_start < @day{subject} " +
+            $"UNION ALL SELECT target, last_success_at FROM {rollups} WHERE period = 'hour' AND period_start >= @day AND period_start < @from{subject}) x " +
+            "WHERE last_success_at IS NOT NULL GROUP BY target");
         Add(read, "@day", ToDbTime(day));
         Add(read, "@from", ToDbTime(query.From));
         if (query.Subject is not null)
@@ -171,10 +167,17 @@ internal abstract partial class SqlSyncStore
         return found;
     }
 
+    /// <summary>
+    /// <c>run_rollups</c> as read for one target: through <c>run_rollups_by_target</c> (target, period, start). SQLite takes the
+    /// primary key (period, start, target) instead when it has no statistics of the table, and reads every target's rows of the range.
+    /// </summary>
+    private protected virtual string OneTargetsRunRollups => "run_rollups";
+
     private DbCommand RollupCommand(DbConnection connection, RollupQuery query, string table, string key, string sums)
     {
         var keyed = query.Subject is not null || query.PerTarget;
-        var sql = new StringBuilder($"SELECT {(keyed ? key : "''")}, period_start, {sums} FROM {table} WHERE period = @period AND period_start >= @from AND period_start < @to");
+        var from = query.Subject is not null && table == "run_rollups" ? OneTargetsRunRollups : table;
+        var sql = new StringBuilder($"SELECT {(keyed ? key : "''")}, period_start, {sums} FROM {from} WHERE period = @period AND period_start >= @from AND period_start < @to");
         sql.Append(query.Subject is null ? "" : $" AND {key} = @subject");
         sql.Append(keyed ? $" GROUP BY {key}, period_start ORDER BY {key}, period_start" : " GROUP BY period_start ORDER BY period_start");
         var command = Command(connection, sql.ToString());

@@ -5,45 +5,12 @@ namespace Syncplane.Storage;
 
 internal abstract partial class SqlSyncStore
 {
-    // Per target: its 'total' rollup's last success; failed runs since (a range of the (target, finished_at) index); the failed
-    // attempt of its queued or running run (the partial one-per-target indexes: 'status = ...' each, since with ANALYZE statistics
-    // SQLite takes "status IN ('queued', 'running')" for a third of the runs and scans them all); its latest finished real run (one index seek).
-    private static string TargetFactsSql(string only) => $"""
-        WITH subjects AS (
-            SELECT target FROM run_rollups WHERE period = 'total'{only}
-            UNION SELECT target FROM runs WHERE status = 'queued'{only} UNION SELECT target FROM runs WHERE status = 'running'{only})
-        SELECT s.target, t.last_success_at,
-            (SELECT COUNT(*) FROM runs f WHERE f.target = s.target AND f.finished_at > COALESCE(t.last_success_at, @never) AND f.status = 'failed'),
-            (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'queued'),
-            (SELECT MAX(c.attempt_error_at) FROM runs c WHERE c.target = s.target AND c.status = 'running'),
-            l.queued_at, l.started_at, l.finished_at
-        FROM subjects s
-        LEFT JOIN run_rollups t ON t.period = 'total' AND t.target = s.target
-        LEFT JOIN runs l ON l.id = (SELECT x.id FROM runs x WHERE x.target = s.target AND x.finished_at IS NOT NULL AND NOT x.dry_run ORDER BY x.finished_at DESC LIMIT 1)
-        """;
-
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, TargetFacts>> ListTargetFactsAsync(string? target, DateTimeOffset? windowStart, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await FoldRunRollupsAsync(connection, cancellationToken);
-        var facts = new Dictionary<string, TargetFacts>(StringComparer.Ordinal);
-        await using (var read = Command(connection, TargetFactsSql(target is null ? "" : " AND target = @target")))
-        {
-            Add(read, "@never", ToDbTime(DateTimeOffset.UnixEpoch));
-            AddTarget(read, target);
-            await using var r = await read.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken))
-            {
-                DateTimeOffset? lastSuccess = r.IsDBNull(1) ? null : ReadTime(r, 1);
-                DateTimeOffset? attemptFailed = r.IsDBNull(4) ? r.IsDBNull(3) ? null : ReadTime(r, 3) : ReadTime(r, 4);
-                var retrying = attemptFailed is { } failedAt && (lastSuccess is null || failedAt > lastSuccess) ? 1 : 0;
-                var name = r.GetString(0);
-                facts[name] = new TargetFacts(name, 0, 0, r.IsDBNull(5) ? null : ReadTime(r, 5), r.IsDBNull(6) ? null : ReadTime(r, 6),
-                    r.IsDBNull(7) ? null : ReadTime(r, 7), lastSuccess, (int)Long(r, 2) + retrying);
-            }
-        }
-
+        var facts = await ReadTargetFactsAsync(connection, target, await ReadActiveRunsAsync(connection, target, null, cancellationToken), cancellationToken);
         if (windowStart is { } start)
         {
             foreach (var (name, (succeeded, failed)) in await CountOutcomesSinceAsync(connection, target, start, cancellationToken))
@@ -51,6 +18,50 @@ internal abstract partial class SqlSyncStore
                 facts[name] = facts.TryGetValue(name, out var known)
                     ? known with { Succeeded = succeeded, Failed = failed }
                     : new TargetFacts(name, succeeded, failed, null, null, null, null, 0);
+            }
+        }
+
+        return facts;
+    }
+
+    // Per target with finished runs (folded) or active ones: its row of target_run_facts (TargetRunFacts), and whether its queued
+    // or running run failed an attempt since the last success (the running run's attempt first).
+    private async Task<Dictionary<string, TargetFacts>> ReadTargetFactsAsync(
+        DbConnection connection, string? target, IReadOnlyList<ActiveRun> active, CancellationToken cancellationToken)
+    {
+        var attemptFailed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var run in active.OrderBy(a => a.Status == RunStatus.Running))
+        {
+            if (run.AttemptErrorAt is { } at)
+            {
+                attemptFailed[run.Target] = at;
+            }
+        }
+
+        var facts = new Dictionary<string, TargetFacts>(StringComparer.Ordinal);
+        await using (var read = Command(connection,
+            "SELECT target, success_at, failures, latest_queued_at, latest_started_at, latest_finished_at FROM target_run_facts" +
+            (target is null ? "" : " WHERE target = @target")))
+        {
+            AddTarget(read, target);
+            await using var r = await read.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var name = r.GetString(0);
+                facts[name] = new TargetFacts(name, 0, 0, r.IsDBNull(3) ? null : ReadTime(r, 3), r.IsDBNull(4) ? null : ReadTime(r, 4),
+                    r.IsDBNull(5) ? null : ReadTime(r, 5), r.IsDBNull(1) ? null : ReadTime(r, 1), (int)Long(r, 2));
+            }
+        }
+
+        foreach (var run in active)
+        {
+            var known = facts.GetValueOrDefault(run.Target) ?? new TargetFacts(run.Target, 0, 0, null, null, null, null, 0);
+            var retrying = attemptFailed.TryGetValue(run.Target, out var failedAt) && (known.LastSuccessAt is null || failedAt > known.LastSuccessAt);
+            facts[run.Target] = known;
+            if (retrying)
+            {
+                attemptFailed.Remove(run.Target); // once per target
+                facts[run.Target] = known with { ConsecutiveFailures = known.ConsecutiveFailures + 1 };
             }
         }
 

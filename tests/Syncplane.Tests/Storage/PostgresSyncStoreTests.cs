@@ -34,6 +34,7 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
             r => r.GetString(0));
         Assert.Equal(
             ["alert_history.at timestamp with time zone", "audit.at timestamp with time zone", "events.at timestamp with time zone", "run_logs.at timestamp with time zone", "run_rollup_pending.finished_at timestamp with time zone",
+             "run_rollup_pending.queued_at timestamp with time zone", "run_rollup_pending.started_at timestamp with time zone",
              "runs.finished_at timestamp with time zone", "runs.queued_at timestamp with time zone",
              "runs.started_at timestamp with time zone", "schema_migrations.applied_at timestamp with time zone"],
             timeColumns);
@@ -62,6 +63,24 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         await store.MigrateAsync(Ct);
 
         await AssertVersion1RunsUpgradedAsync(store);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_From16_FillsTargetFacts_FromFoldedAndPendingRuns()
+    {
+        var connectionString = database.CreateSchema();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await BuildStoreBeforeTargetFactsAsync(PostgresMigrations.All, PostgresMigrations.MigrationTable, 16, 17, "false", async sql =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                await command.ExecuteNonQueryAsync();
+            });
+        }
+
+        await using var store = new PostgresSyncStore(connectionString, Time);
+        await AssertTargetFactsBackfilledAsync(store);
     }
 
     [Fact]

@@ -149,6 +149,25 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
     }
 
     [Fact]
+    public async Task MigrateAsync_From15_FillsTargetFacts_FromFoldedAndPendingRuns()
+    {
+        var path = Path.Combine(_directory, "v15.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await BuildStoreBeforeTargetFactsAsync(SqliteMigrations.All, SqliteMigrations.MigrationTable, 15, 16, "0", async sql =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                await command.ExecuteNonQueryAsync();
+            });
+        }
+
+        await using var store = new SqliteSyncStore(path, Time);
+        await AssertTargetFactsBackfilledAsync(store);
+    }
+
+    [Fact]
     public async Task MigrateAsync_OnADatabaseFromANewerVersion_RefusesWithAClearError()
     {
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))

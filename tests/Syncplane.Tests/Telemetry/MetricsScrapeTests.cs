@@ -38,5 +38,5 @@ public sealed class MetricsScrapeTests
         Assert.True(Snapshots(store) > snapshots);
     }
 
-    private static int Snapshots(InterceptingStore store) => store.Calls.GetValueOrDefault(nameof(Syncplane.Storage.ISyncStore.GetRunStatisticsAsync));
+    private static int Snapshots(InterceptingStore store) => store.Calls.GetValueOrDefault(nameof(Syncplane.Storage.ISyncStore.ReadRunSnapshotAsync));
 }

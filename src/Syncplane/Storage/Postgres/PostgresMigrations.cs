@@ -322,7 +322,7 @@ internal static class PostgresMigrations
             );
             """),
         new(16, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.PostgresMigration),
-        new(17, "reserved", "SELECT 1"),
+        new(17, "per target facts (failures since the last success, the latest run) kept by the rollup fold", Rollups.TargetRunFacts.PostgresMigration),
         new(18, "fewer index entries per claim and completion", """
             -- A claim and a completion each change a run's status, which partial indexes name, so neither update is HOT:
             -- every full index gets a new entry for each. Status and finish time are indexed only for the runs their

@@ -15,7 +15,7 @@ namespace Syncplane.Storage.Rollups;
 /// </remarks>
 internal static class RollupFolding
 {
-    private const string PendingColumns = "target, finished_at, status, changed, items, d, l, last_success_at";
+    internal const string PendingColumns = "target, finished_at, status, changed, items, d, l, last_success_at";
 
     // What one finished run (the trigger's NEW row) leaves pending; ms(from, to) is the dialect's milliseconds between two times.
     private static string PendingValues(Func<string, string, string> ms) =>
@@ -79,13 +79,12 @@ internal static class RollupFolding
     {
         get
         {
-            static string Ms(string from, string to) => $"MAX(0, CAST(ROUND((julianday({to}) - julianday({from})) * 86400000.0) AS INTEGER))";
             return PendingTable("TEXT", "INTEGER", "TEXT") + $"""
                 DROP TRIGGER runs_rollup;
                 CREATE TRIGGER runs_rollup AFTER UPDATE OF status ON runs
                 WHEN NEW.status IN {RollupSchema.Endings} AND OLD.status IN ('queued', 'running')
                 BEGIN
-                    INSERT INTO run_rollup_pending ({PendingColumns}) VALUES ({PendingValues(Ms)});
+                    INSERT INTO run_rollup_pending ({PendingColumns}) VALUES ({SqlitePendingValues});
                 END;
                 """;
         }
@@ -113,7 +112,6 @@ internal static class RollupFolding
     {
         get
         {
-            static string Ms(string from, string to) => $"GREATEST(0, round(EXTRACT(EPOCH FROM ({to} - {from})) * 1000))::bigint";
             // seq and its index: whether anything is pending, and the oldest chunk, are read through the index, never by a
             // scan of the heap, which a large fold leaves as thousands of empty pages until a vacuum truncates it.
             return PendingTable("text", "bigint", "timestamptz") + $"""
@@ -123,28 +121,46 @@ internal static class RollupFolding
                 DROP FUNCTION syncplane_rollup_run();
                 CREATE FUNCTION syncplane_pend_run_rollup() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO run_rollup_pending ({PendingColumns}) VALUES ({PendingValues(Ms)});
+                    INSERT INTO run_rollup_pending ({PendingColumns}) VALUES ({PostgresPendingValues});
                     RETURN NULL;
                 END $$;
                 CREATE TRIGGER runs_rollup AFTER UPDATE OF status ON runs
                     FOR EACH ROW WHEN (NEW.status IN {RollupSchema.Endings} AND OLD.status IN ('queued', 'running')) EXECUTE FUNCTION syncplane_pend_run_rollup();
 
-                CREATE FUNCTION syncplane_fold_run_rollups(max_rows integer) RETURNS bigint LANGUAGE plpgsql AS $$
-                DECLARE
-                    folded_count bigint;
-                BEGIN
-                    IF (SELECT seq FROM run_rollup_pending ORDER BY seq LIMIT 1) IS NULL THEN
-                        RETURN 0;
-                    END IF;
-                    -- One fold at a time: two at once would each upsert the same rollup rows, in orders that can deadlock.
-                    PERFORM pg_advisory_xact_lock(1919710318, 0);
-                    WITH folded AS (DELETE FROM run_rollup_pending WHERE ctid = ANY (ARRAY(SELECT ctid FROM run_rollup_pending ORDER BY seq LIMIT max_rows)) RETURNING *),
-                    runs_added AS ({Fold("folded", PostgresStart, "GREATEST", "GREATEST(run_rollups.last_success_at, excluded.last_success_at)")}),
-                    buckets_added AS ({FoldBuckets("folded", PostgresStart)})
-                    SELECT count(*) INTO folded_count FROM folded;
-                    RETURN folded_count;
-                END $$;
+                {PostgresFoldFunction("")}
                 """;
         }
     }
+
+    /// <summary>
+    /// <c>syncplane_fold_run_rollups(max_rows)</c>: folds at most <c>max_rows</c> pending rows in one statement (deleted and
+    /// counted together) under a transaction-scoped advisory lock, and returns how many; <paramref name="extraCtes"/> are
+    /// more CTEs of that statement, which read the deleted chunk as <c>folded</c> (migration 17's target facts).
+    /// </summary>
+    internal static string PostgresFoldFunction(string extraCtes) => $"""
+    CREATE OR REPLACE FUNCTION syncplane_fold_run_rollups(max_rows integer) RETURNS bigint LANGUAGE plpgsql AS $$
+    DECLARE
+        folded_count bigint;
+    BEGIN
+        IF (SELECT seq FROM run_rollup_pending ORDER BY seq LIMIT 1) IS NULL THEN
+            RETURN 0;
+        END IF;
+        -- One fold at a time: two at once would each upsert the same rollup rows, in orders that can deadlock.
+        PERFORM pg_advisory_xact_lock(1919710318, 0);
+        WITH folded AS (DELETE FROM run_rollup_pending WHERE ctid = ANY (ARRAY(SELECT ctid FROM run_rollup_pending ORDER BY seq LIMIT max_rows)) RETURNING *),
+        runs_added AS ({Fold("folded", PostgresStart, "GREATEST", "GREATEST(run_rollups.last_success_at, excluded.last_success_at)")}),
+        buckets_added AS ({FoldBuckets("folded", PostgresStart)}){(extraCtes.Length == 0 ? "" : ",\n" + extraCtes)}
+        SELECT count(*) INTO folded_count FROM folded;
+        RETURN folded_count;
+    END $$;
+    """;
+
+    private static string SqliteMs(string from, string to) => $"MAX(0, CAST(ROUND((julianday({to}) - julianday({from})) * 86400000.0) AS INTEGER))";
+
+    private static string PostgresMs(string from, string to) => $"GREATEST(0, round(EXTRACT(EPOCH FROM ({to} - {from})) * 1000))::bigint";
+
+    /// <summary>The values of <see cref="PendingColumns"/> for the trigger's NEW row, per dialect.</summary>
+    internal static string SqlitePendingValues => PendingValues(SqliteMs);
+
+    internal static string PostgresPendingValues => PendingValues(PostgresMs);
 }

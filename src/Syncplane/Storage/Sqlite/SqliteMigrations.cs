@@ -305,7 +305,7 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
         new(15, "run rollups by folding: finished runs wait in run_rollup_pending, readers and each node fold them", Rollups.RollupFolding.SqliteMigration),
-        new(16, "reserved", "SELECT 1"),
+        new(16, "per target facts (failures since the last success, the latest run) kept by the rollup fold", Rollups.TargetRunFacts.SqliteMigration),
         new(17, "fewer index entries per claim and completion", """
             -- SQLite rewrites an index on an update only when the update changes a column it names: status was in
             -- runs_by_status, so every claim and completion rewrote its entry. Index end states only, where the

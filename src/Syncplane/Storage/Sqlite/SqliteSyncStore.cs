@@ -65,6 +65,9 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     protected override string ClaimCandidatesSql => "runs q INDEXED BY runs_claim_order";
 
     /// <inheritdoc />
+    private protected override string OneTargetsRunRollups => "run_rollups INDEXED BY run_rollups_by_target";
+
+    /// <inheritdoc />
     private protected override string AnyOf(DbCommand command, string column, string parameter, IReadOnlyCollection<string> values)
     {
         Add(command, parameter, System.Text.Json.JsonSerializer.Serialize(values));
