@@ -43,7 +43,7 @@ public sealed class DashboardFleetTests(DashboardBrowser browser) : IAsyncLifeti
             await ScrollAsync(dashboard.Page, until: "() => scrollY > document.documentElement.scrollHeight / 2");
             await AssertRowsOnScreenAreInOrderAsync(dashboard.Page);
 
-            await ScrollAsync(dashboard.Page, until: $"() => !!document.querySelector('tr[data-target=\"{Name(Count)}\"]')");
+            await ScrollAsync(dashboard.Page, until: OnScreen(Name(Count)));
             await Expect(dashboard.Row(Name(Count))).ToBeInViewportAsync();
             await Expect(dashboard.Row(Name(Count))).ToHaveAttributeAsync("aria-rowindex", $"{Count + 1}");
             await AssertRowsOnScreenAreInOrderAsync(dashboard.Page);
@@ -67,7 +67,7 @@ public sealed class DashboardFleetTests(DashboardBrowser browser) : IAsyncLifeti
         {
             var far = Name(700);
             await Expect(dashboard.Connection).ToHaveTextAsync("live");
-            await ScrollAsync(dashboard.Page, until: $"() => !!document.querySelector('tr[data-target=\"{far}\"]')");
+            await ScrollAsync(dashboard.Page, until: OnScreen(far));
             await Expect(dashboard.Cell(far, "last-run")).ToHaveTextAsync("none");
 
             await dashboard.Page.EvaluateAsync("() => scrollTo(0, 0)");
@@ -76,7 +76,7 @@ public sealed class DashboardFleetTests(DashboardBrowser browser) : IAsyncLifeti
             await Expect(dashboard.Page.Locator("#feed li[data-type='run.succeeded']")).ToContainTextAsync(far);
             await Expect(dashboard.Row(far)).ToHaveCountAsync(0);
 
-            await ScrollAsync(dashboard.Page, until: $"() => !!document.querySelector('tr[data-target=\"{far}\"]')");
+            await ScrollAsync(dashboard.Page, until: OnScreen(far));
             await Expect(dashboard.Cell(far, "last-run")).ToHaveTextAsync($"Succeeded #{run}");
             await Expect(dashboard.Cell(far, "counts")).ToHaveTextAsync("1 attempt | 0 changes (0.0%)");
 
@@ -110,12 +110,16 @@ public sealed class DashboardFleetTests(DashboardBrowser browser) : IAsyncLifeti
             await dashboard.Page.Keyboard.PressAsync("Shift+Tab");
             Assert.Equal(Name(Tabs), await dashboard.Page.EvaluateAsync<string>("() => document.activeElement.closest('tr')?.dataset.target"));
 
-            await ScrollAsync(dashboard.Page, until: $"() => !!document.querySelector('tr[data-target=\"{Name(Count)}\"]')");
+            await ScrollAsync(dashboard.Page, until: OnScreen(Name(Count)));
             Assert.Equal(Name(Tabs), await dashboard.Page.EvaluateAsync<string>("() => document.activeElement.closest('tr')?.dataset.target"));
             await Expect(dashboard.Row(Name(Tabs))).ToHaveAttributeAsync("aria-rowindex", $"{Tabs + 1}");
             await AssertRowsOnScreenAreInOrderAsync(dashboard.Page);
         });
     }
+
+    /// <summary>A script that says whether the row of <paramref name="target"/> is on screen.</summary>
+    private static string OnScreen(string target) =>
+        $"() => {{ const r = document.querySelector('#targets tr[data-target=\"{target}\"]')?.getBoundingClientRect(); return !!r && r.top >= 0 && r.bottom <= innerHeight; }}";
 
     /// <summary>Turns the mouse wheel over the table until <paramref name="until"/> holds (at most 200 turns).</summary>
     private static async Task ScrollAsync(IPage page, string until)
