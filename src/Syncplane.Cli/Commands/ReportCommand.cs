@@ -1,6 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
-using Syncplane.Cli.Analytics;
+using System.Text.Json;
+using Syncplane.Analytics;
+using Syncplane.Projects;
 
 namespace Syncplane.Cli.Commands;
 
@@ -14,7 +15,7 @@ internal static class ReportCommand
         var month = new Option<string>("--month") { Description = "The UTC calendar month, YYYY-MM (default: the previous month)", HelpName = "YYYY-MM" };
         month.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is { } text && !TryMonth(text, out _))
+            if (r.GetValueOrDefault<string>() is { } text && !AuditReport.TryParseMonth(text, out _))
             {
                 r.AddError($"--month must be a month such as 2026-11, not '{text}'");
             }
@@ -31,10 +32,9 @@ internal static class ReportCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var now = DateOnly.FromDateTime(session.Time.GetUtcNow().UtcDateTime);
-            var which = result.GetValue(month) is { } text && TryMonth(text, out var m) ? m : new DateOnly(now.Year, now.Month, 1).AddMonths(-1);
-            var report = await AuditReport.BuildAsync(session.Store, which, ct);
-            var rendered = result.GetValue(format) == "json" ? report.ToJson() + "\n" : report.ToMarkdown();
+            var which = result.GetValue(month) is { } text && AuditReport.TryParseMonth(text, out var m) ? m : AuditReport.PreviousMonth(session.Time.GetUtcNow());
+            var report = await AuditReport.BuildAsync(session.Store, which, ProjectScope.Global, ct);
+            var rendered = result.GetValue(format) == "json" ? JsonSerializer.Serialize(report.ToJsonModel(), JsonOutput.Options) + "\n" : report.ToMarkdown();
             if (result.GetValue(output) is { } path)
             {
                 await File.WriteAllTextAsync(path, rendered, ct);
@@ -48,7 +48,4 @@ internal static class ReportCommand
         });
         return new Command("report", "Reports from the rollups and the audit log") { audit };
     }
-
-    private static bool TryMonth(string text, out DateOnly month) =>
-        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out month);
 }

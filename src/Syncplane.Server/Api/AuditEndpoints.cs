@@ -2,18 +2,42 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Syncplane.Analytics;
 using Syncplane.Projects;
 using Syncplane.Server.Security;
 using Syncplane.Storage;
 
 namespace Syncplane.Server.Api;
 
-/// <summary><c>GET /api/v1/audit</c> (admin): who did what and when, newest first, paginated.</summary>
+/// <summary>
+/// <c>GET /api/v1/audit</c> (admin): who did what and when, newest first, paginated; <c>GET /api/v1/reports/audit</c>
+/// (admin): the monthly audit report, as <c>syncplane report audit --format json</c> prints it.
+/// </summary>
 internal static class AuditEndpoints
 {
-    public static void Map(RouteGroupBuilder api) =>
+    public static void Map(RouteGroupBuilder api)
+    {
         api.MapGet("/audit", ListAsync).RequireAuthorization(Policies.Admin).ScopeFiltered().WithName("ListAudit")
             .WithSummary("Manual actions and settings changes: who, what, on what, when (newest first; limit, cursor)");
+        api.MapGet("/reports/audit", ReportAsync).RequireAuthorization(Policies.Admin).ScopeFiltered().WithName("GetAuditReport")
+            .WithSummary("The monthly audit report: manual syncs by whom, failures, success rates, slowest targets (?month=YYYY-MM, default the previous month)");
+    }
+
+    private static async Task<IResult> ReportAsync(ServerContext context, HttpRequest request, CancellationToken cancellationToken)
+    {
+        DateOnly which;
+        if (!request.Query.TryGetValue("month", out var month))
+        {
+            which = AuditReport.PreviousMonth(context.Time.GetUtcNow());
+        }
+        else if (!AuditReport.TryParseMonth(month.ToString(), out which))
+        {
+            return Problems.BadRequest($"'month' must be a month such as 2026-11 (YYYY-MM, UTC), not '{month}'");
+        }
+
+        var report = await AuditReport.BuildAsync(context.Store, which, context.ScopeOf(request.HttpContext.User), cancellationToken);
+        return Results.Ok(report.ToJsonModel());
+    }
 
     private static async Task<IResult> ListAsync(ServerContext context, System.Security.Claims.ClaimsPrincipal user, string? limit, string? cursor, CancellationToken cancellationToken)
     {

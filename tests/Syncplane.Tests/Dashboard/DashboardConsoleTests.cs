@@ -120,6 +120,20 @@ public sealed class DashboardConsoleTests(DashboardBrowser browser) : IAsyncLife
             await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Newer entries" }).ClickAsync();
             await Expect(rows).ToHaveCountAsync(50);
             await DashboardPagesTests.SaveScreenshotAsync(dashboard.Page, "dashboard-audit.png");
+
+            // The monthly report (GET /api/v1/reports/audit) downloads as JSON; a month left empty is refused beside the button.
+            var month = TimeProvider.System.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            await dashboard.Page.GetByLabel("Monthly report").FillAsync(month);
+            var download = await dashboard.Page.RunAndWaitForDownloadAsync(() => dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Download report" }).ClickAsync());
+            Assert.Equal($"syncplane-audit-{month}.json", download.SuggestedFilename);
+            var report = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(await download.PathAsync()))!;
+            Assert.Equal(month, (string?)report["month"]);
+            var manual = Assert.Single(report["manual_syncs"]!.AsArray())!;
+            Assert.Equal(["flaky"], manual["targets"]!.AsArray().Select(t => (string?)t));
+            await Expect(dashboard.Page.Locator(".report output.note")).ToContainTextAsync($"Saved syncplane-audit-{month}.json");
+            await dashboard.Page.GetByLabel("Monthly report").FillAsync("");
+            await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Download report" }).ClickAsync();
+            await Expect(dashboard.Page.Locator(".report output.note")).ToContainTextAsync("'month' must be a month such as 2026-11");
         });
 
         await using var operatorPage = await DashboardPage.OpenAsync(browser, _server, ApiRole.Operator);

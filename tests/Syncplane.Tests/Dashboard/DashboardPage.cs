@@ -77,8 +77,16 @@ internal sealed partial class DashboardPage(IBrowserContext context, IPage page)
         {
             Directory.CreateDirectory(DashboardBrowser.ScreenshotDirectory);
             var file = Path.Combine(DashboardBrowser.ScreenshotDirectory, Unsafe().Replace(testName, "_") + ".png");
-            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-            Console.Error.WriteLine($"dashboard screenshot: {file}");
+            try
+            {
+                await Page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+                Console.Error.WriteLine($"dashboard screenshot: {file}");
+            }
+            catch (Exception screenshot) when (screenshot is PlaywrightException or TimeoutException)
+            {
+                Console.Error.WriteLine($"dashboard screenshot failed (the test's own error follows): {screenshot.Message}");
+            }
+
             foreach (var error in _errors)
             {
                 Console.Error.WriteLine("dashboard " + error);

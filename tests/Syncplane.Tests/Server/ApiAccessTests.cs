@@ -37,6 +37,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
         { "GET", "/api/v1/overview", ApiRole.Viewer },
         { "GET", "/api/v1/analytics", ApiRole.Viewer },
         { "GET", "/api/v1/audit", ApiRole.Admin },
+        { "GET", "/api/v1/reports/audit", ApiRole.Admin },
         { "GET", "/metrics", ApiRole.Viewer },
         { "GET", "/api/v1/checks", ApiRole.Viewer },
         { "GET", "/api/v1/checks/docs", ApiRole.Viewer },

@@ -1,8 +1,9 @@
 // Audit page (admins): who did what and when — Sync now, dry runs, retries, cancels, frequency changes, pauses,
-// silences, acknowledgements, tokens — newest first, 50 a page, filtered by action (GET /audit, read-only).
+// silences, acknowledgements, tokens — newest first, 50 a page, filtered by action (GET /audit, read-only); and the
+// monthly audit report (GET /reports/audit) to download as JSON.
 
 import { api, can, explain, items } from '../api.js';
-import { el, exact } from '../ui.js';
+import { el, exact, note, plural } from '../ui.js';
 
 const PAGE = 50;
 
@@ -18,7 +19,7 @@ export function mount(root) {
   const newer = el('button', { type: 'button', class: 'quiet', disabled: true }, 'Newer entries');
   const state = el('output', { class: 'muted', 'aria-live': 'polite' });
   root.append(el('section', { 'aria-labelledby': 'audit-heading' },
-    el('div', { class: 'toolbar' }, el('label', { for: 'audit-action' }, 'Action'), action, state),
+    el('div', { class: 'toolbar' }, el('label', { for: 'audit-action' }, 'Action'), action, state, monthlyReport()),
     el('div', { class: 'scroll' }, el('table', { id: 'audit' },
       el('thead', {}, el('tr', {}, ['When', 'Who', 'Action', 'On', 'Details'].map((h) => el('th', { scope: 'col' }, h)))), body)),
     el('div', { class: 'pager' }, newer, older)));
@@ -61,6 +62,30 @@ export function mount(root) {
   newer.addEventListener('click', () => load(stack.pop() ?? null));
   load(null);
   return () => {};
+}
+
+/** "Monthly report [2026-11] [Download report]": the report of that month (UTC) as a JSON file. */
+function monthlyReport() {
+  const now = new Date();
+  const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+  const month = el('input', { id: 'report-month', type: 'month', value: previous, required: true });
+  const download = el('button', { type: 'button', class: 'quiet', 'data-action': 'audit-report' }, 'Download report');
+  download.addEventListener('click', async () => {
+    download.disabled = true;
+    try {
+      const report = await api('GET', `/reports/audit?month=${encodeURIComponent(month.value)}`);
+      const file = `syncplane-audit-${report.month}.json`;
+      const link = el('a', { href: URL.createObjectURL(new Blob([JSON.stringify(report, null, 2) + '\n'], { type: 'application/json' })), download: file });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      note(download, `Saved ${file} (${plural(report.runs.attempts, 'run')}, ${plural(report.manual_syncs.length, 'person')} syncing by hand).`);
+    } catch (error) {
+      note(download, explain(`The audit report of ${month.value || 'that month'}`, error, 'admin'), 'error');
+    } finally {
+      download.disabled = false;
+    }
+  });
+  return el('span', { class: 'report', 'data-notes': '' }, el('label', { for: 'report-month' }, 'Monthly report'), ' ', month, ' ', download);
 }
 
 /** {"run_id": 4, "coalesced": false} → run_id=4 coalesced=false */

@@ -1,11 +1,12 @@
 // Overview: counts by status, failing and stale targets, queue depth, check health; every target in one table
-// (search, filter by status and layer, sort, problems first) and the live feed. Rows are built once; after that a
-// change is applied in the next animation frame to the rows of the targets that changed, and only to the cells
-// whose content changed. A row whose place in the order changed is moved alone: putting every row back would make
-// the browser lay the whole table out again.
+// (search, filter by status and layer, sort, problems first) and the live feed. Only the rows on screen (and near it)
+// are in the document (see rowwindow.js): a row is built when it first comes into view and kept for when it comes back.
+// A change is applied in the next animation frame to the rows of the targets that changed, only to the cells whose
+// content changed; a changed target off screen is drawn again when it comes into view.
 
 import { store, subscribe } from '../store.js';
-import { ago, badge, el, title } from '../ui.js';
+import { RowWindow } from '../rowwindow.js';
+import { ago, badge, el, refreshTimes, title } from '../ui.js';
 import { countsOf, frequencyControl, lastRunOf, nextOf, problemOf, runLink, statusOf, syncButton, targetLink } from '../targets.js';
 
 const STATUSES = ['error', 'retrying', 'waiting', 'syncing', 'queued', 'idle'];
@@ -30,13 +31,13 @@ function problemRank(t) {
 const staleNames = () => new Set((store.overview?.stale_targets || []).map((s) => s.target));
 
 export function mount(root) {
-  const rows = new Map(); // name → its row
+  const rows = new Map(); // name → its row, built when it first came into view
+  const drawn = new Set(); // the targets whose row shows what the store holds
   const dirty = new Set(); // targets changed since the last frame
   let everything = true; // every row to draw again and every target to sort again (first render, targets reloaded)
   let resort = true; // the filters, the sort or the figures changed: sort and filter every target again
   let frame = 0;
   let sorted = []; // every target's name, in the order of the current sort
-  let order = []; // the names in the table, in its order
   let summaryKey = '';
   const arrived = []; // events for the feed since the last frame
 
@@ -49,6 +50,11 @@ export function mount(root) {
     el('option', { value: 'attempted' }, 'last attempted'), el('option', { value: 'completed' }, 'longest without success'));
   const shown = el('output', { class: 'muted', 'aria-live': 'polite' });
   const body = el('tbody');
+  const table = el('table', { id: 'targets' },
+    el('thead', {}, el('tr', { 'aria-rowindex': 1 }, COLUMNS.map((h) => el('th', { scope: 'col' }, h)),
+      el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
+    body);
+  const view = new RowWindow(table, body, COLUMNS.length + 1, () => schedule(null));
   const empty = el('p', { id: 'targets-empty', class: 'empty', hidden: true }, 'No targets match.');
   const feed = el('ol', { id: 'feed', class: 'feed', 'aria-live': 'off' });
   root.append(summary,
@@ -59,10 +65,7 @@ export function mount(root) {
         el('label', { for: 'filter-status' }, 'Status'), status,
         el('label', { for: 'filter-layer' }, 'Layer'), layer,
         el('label', { for: 'sort' }, 'Sort'), sort, shown),
-      el('div', { class: 'scroll' }, el('table', { id: 'targets' },
-        el('thead', {}, el('tr', {}, COLUMNS.map((h) => el('th', { scope: 'col' }, h)),
-          el('th', { scope: 'col' }, el('span', { class: 'visually-hidden' }, 'Actions')))),
-        body)),
+      el('div', { class: 'scroll' }, table),
       empty),
     el('section', { 'aria-labelledby': 'feed-heading' }, el('h2', { id: 'feed-heading' }, 'Live events'), feed));
   status.value = filters.status;
@@ -82,12 +85,12 @@ export function mount(root) {
 
   function flush() {
     frame = 0;
+    view.look(); // before anything is written
     if (everything) {
-      for (const [name, row] of rows) if (!store.targets.has(name)) { row.remove(); rows.delete(name); }
-      for (const t of store.targets.values()) render(t);
-    } else {
-      for (const name of dirty) { const t = store.targets.get(name); if (t) render(t); }
+      for (const name of rows.keys()) if (!store.targets.has(name)) { rows.delete(name); view.forget(name); }
+      drawn.clear();
     }
+    for (const name of dirty) drawn.delete(name);
     if (everything || resort) sorted = [...store.targets.values()].sort(SORTS[filters.sort]).map((t) => t.name);
     else place([...dirty]);
     everything = resort = false;
@@ -112,9 +115,10 @@ export function mount(root) {
     }
   }
 
-  function render(t) {
-    let row = rows.get(t.name);
+  function rowOf(name) {
+    let row = rows.get(name);
     if (!row) {
+      const t = store.targets.get(name);
       const cell = (field) => el('td', { 'data-field': field });
       row = el('tr', { 'data-target': t.name },
         el('th', { scope: 'row', 'data-field': 'name' }), cell('status'), cell('last-run'), cell('frequency'), cell('attempted'), cell('completed'),
@@ -124,6 +128,11 @@ export function mount(root) {
       row.fields.name.append(targetLink(t.name), el('small', { 'data-field': 'description' }), el('small', { class: 'layer', 'data-field': 'layer' }));
       row.fields.actions.append(syncButton(t) || '');
     }
+    return row;
+  }
+
+  function render(t) {
+    const row = rowOf(t.name);
     const c = row.fields;
     const [, description, layerName] = c.name.children;
     if (description.textContent !== (t.description || '')) description.textContent = t.description || '';
@@ -157,33 +166,16 @@ export function mount(root) {
   function arrange() {
     const stale = filters.status === 'stale' ? staleNames() : null;
     const visible = sorted.filter((n) => matches(store.targets.get(n), stale));
-    move(visible);
+    const entered = view.show(visible, rowOf);
+    for (const name of entered) if (drawn.has(name)) refreshTimes(rows.get(name)); // its "2 min ago" went on while away
+    for (const name of view.shown.keys()) {
+      if (drawn.has(name)) continue;
+      render(store.targets.get(name));
+      drawn.add(name);
+    }
     empty.hidden = visible.length > 0;
     const text = visible.length === store.targets.size ? `${visible.length} targets` : `${visible.length} of ${store.targets.size} targets`;
     if (shown.textContent !== text) shown.textContent = text;
-  }
-
-  // Makes the table's rows those of next, in its order, moving as few rows as it can: the rows in the longest run
-  // that is already in order stay where they are.
-  function move(next) {
-    const same = next.length === order.length && next.every((n, i) => n === order[i]);
-    if (same) return;
-    if (!order.length) {
-      body.append(...next.map((n) => rows.get(n)));
-      order = next;
-      return;
-    }
-    const was = new Map(order.map((n, i) => [n, i]));
-    const staying = new Set(next);
-    for (const n of order) if (!staying.has(n)) rows.get(n)?.remove();
-    const keep = longestIncreasing(next.map((n) => was.get(n) ?? -1));
-    let after = null;
-    for (let i = next.length - 1; i >= 0; i--) {
-      const row = rows.get(next[i]);
-      if (!keep.has(i)) body.insertBefore(row, after);
-      after = row;
-    }
-    order = next;
   }
 
   function renderSummary() {
@@ -244,7 +236,7 @@ export function mount(root) {
     }
   });
   schedule();
-  return () => { off(); cancelAnimationFrame(frame); };
+  return () => { off(); view.dispose(); cancelAnimationFrame(frame); };
 }
 
 /** Sets a cell's content when it differs from what is there, so an unchanged cell is not laid out again. */
@@ -257,23 +249,6 @@ function put(cell, nodes) {
   if ((cell.html ?? cell.innerHTML) === html) return;
   cell.html = html;
   cell.replaceChildren(...fresh.childNodes);
-}
-
-/** The indexes of a longest strictly increasing run of values (not necessarily adjacent); negative values are left out. */
-function longestIncreasing(values) {
-  const tails = []; // tails[k]: the index ending the smallest-valued increasing run of length k + 1 found so far
-  const previous = new Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < 0) continue;
-    let lo = 0, hi = tails.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (values[tails[mid]] < v) lo = mid + 1; else hi = mid; }
-    previous[i] = lo > 0 ? tails[lo - 1] : -1;
-    tails[lo] = i;
-  }
-  const keep = new Set();
-  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) keep.add(i);
-  return keep;
 }
 
 /** One line of the feed: when, what, which target or check, and what it says. */

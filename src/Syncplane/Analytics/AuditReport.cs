@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using Syncplane.Projects;
 using Syncplane.Storage;
 using Syncplane.Storage.Rollups;
 
-namespace Syncplane.Cli.Analytics;
+namespace Syncplane.Analytics;
 
 /// <summary>
 /// The monthly audit report (seed 001): manual syncs by whom (the audit log's run.trigger and run.retry), runs and
-/// success rates per target and overall, failures, and the slowest targets, all for one UTC calendar month.
+/// success rates per target and overall, failures, and the slowest targets, all for one UTC calendar month. Built
+/// here for both <c>syncplane report audit</c> and <c>GET /api/v1/reports/audit</c>, so the two say the same.
 /// </summary>
 internal sealed record AuditReport(
     string Month, RunRollup Overall, IReadOnlyList<AuditReport.ManualSyncs> Manual, IReadOnlyList<RunRollup> Targets)
@@ -19,7 +20,18 @@ internal sealed record AuditReport(
     /// <summary>One actor's manual syncs.</summary>
     internal sealed record ManualSyncs(string Actor, int Count, IReadOnlyList<string> Targets);
 
-    public static async Task<AuditReport> BuildAsync(ISyncStore store, DateOnly month, CancellationToken ct)
+    /// <summary>Reads <paramref name="text"/> as a month, <c>YYYY-MM</c> (2026-11).</summary>
+    public static bool TryParseMonth(string text, out DateOnly month) =>
+        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out month);
+
+    /// <summary>The UTC calendar month before the one of <paramref name="now"/>: the report's default.</summary>
+    public static DateOnly PreviousMonth(DateTimeOffset now) => new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1).AddMonths(-1);
+
+    /// <summary>
+    /// The report of <paramref name="month"/>. A project's <paramref name="scope"/> keeps its own targets and the manual
+    /// syncs of them; its overall figures then add up its targets' (without percentiles, which need the runs' histograms).
+    /// </summary>
+    public static async Task<AuditReport> BuildAsync(ISyncStore store, DateOnly month, ProjectScope scope, CancellationToken ct)
     {
         var start = new DateTimeOffset(month.Year, month.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var end = start.AddMonths(1);
@@ -27,7 +39,7 @@ internal sealed record AuditReport(
         for (long? before = null; ;)
         {
             var page = await store.ListAuditAsync(before, 500, ct);
-            manual.AddRange(page.Where(a => a.At >= start && a.At < end && ManualActions.Contains(a.Action)));
+            manual.AddRange(page.Where(a => a.At >= start && a.At < end && ManualActions.Contains(a.Action) && scope.SeesTarget(a.Subject)));
             if (page.Count < 500 || page[^1].At < start)
             {
                 break;
@@ -37,7 +49,7 @@ internal sealed record AuditReport(
         }
 
         var names = (await store.ReadRunRollupsAsync(new RollupQuery(RollupPeriod.Day, start, end, PerTarget: true), ct))
-            .Select(r => r.Target!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            .Select(r => r.Target!).Where(scope.SeesTarget).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var targets = new List<RunRollup>();
         foreach (var name in names)
         {
@@ -46,7 +58,7 @@ internal sealed record AuditReport(
 
         return new AuditReport(
             month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            await store.SummarizeRunsAsync(null, start, end, ct),
+            scope.IsGlobal ? await store.SummarizeRunsAsync(null, start, end, ct) : RunRollup.Sum(targets, start),
             [.. manual.GroupBy(a => a.Actor, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => new ManualSyncs(g.Key, g.Count(), [.. g.Select(a => a.Subject ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]))],
             targets);
@@ -58,7 +70,8 @@ internal sealed record AuditReport(
     /// <summary>Targets with failures, most first.</summary>
     public IEnumerable<RunRollup> Failing => Targets.Where(t => t.Failures > 0).OrderByDescending(t => t.Failures).ThenBy(t => t.Target, StringComparer.Ordinal);
 
-    public string ToJson() => JsonSerializer.Serialize(new
+    /// <summary>The report as JSON shows it (snake_case names): what <c>--format json</c> prints and the API returns.</summary>
+    public object ToJsonModel() => new
     {
         month = Month,
         runs = Totals(Overall),
@@ -66,7 +79,7 @@ internal sealed record AuditReport(
         failures = Failing.Select(t => new { target = t.Target, failures = t.Failures, attempts = t.Attempts }),
         slowest_targets = Slowest.Select(t => new { target = t.Target, duration_p95_ms = t.DurationP95Ms, duration_max_ms = t.DurationMaxMs }),
         targets = Targets.Select(t => new { target = t.Target, runs = Totals(t) }),
-    }, JsonOutput.Options);
+    };
 
     public string ToMarkdown()
     {
