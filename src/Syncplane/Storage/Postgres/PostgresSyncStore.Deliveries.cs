@@ -81,6 +81,7 @@ internal sealed partial class PostgresSyncStore
 
         var targets = deliveries.SelectMany(d => d.Runs).Select(r => r.Target).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var spent = new HashSet<(string, string)>();
+        var started = Telemetry.StageTimes.Start();
         var queued = new Dictionary<string, (long Id, QueuedRunState State)>(StringComparer.Ordinal);
         await using (var read = Command(transaction, SpendIdsAndLockQueuedSql))
         {
@@ -104,6 +105,7 @@ internal sealed partial class PostgresSyncStore
             }
         }
 
+        Telemetry.StageTimes.Since("pg.batch.read", started);
         var accepted = new bool[deliveries.Count];
         foreach (var i in Enumerable.Range(0, deliveries.Count))
         {
@@ -136,6 +138,7 @@ internal sealed partial class PostgresSyncStore
 
         Dictionary<string, long> freshIds;
         long[] eventIds;
+        started = Telemetry.StageTimes.Start();
         await using (var write = Command(transaction, WriteRunsAndEventsSql))
         {
             Add(write, "@now", ToDbTime(now));
@@ -169,6 +172,7 @@ internal sealed partial class PostgresSyncStore
             eventIds = reader.IsDBNull(2) ? [] : reader.GetFieldValue<long[]>(2);
         }
 
+        Telemetry.StageTimes.Since("pg.batch.write", started);
         long RunIdOf(string target) => queued.TryGetValue(target, out var existing) ? existing.Id : freshIds[target];
         AddAppendedEvents(transaction, events.Select((e, n) => new SyncEvent(eventIds[n], at, e.Event.Type, e.Event.Target,
             e.RunSuffix is null ? e.Event.RunId : RunIdOf(e.Event.Target!),
@@ -185,6 +189,7 @@ internal sealed partial class PostgresSyncStore
             results[requests[k].Delivery]![requests[k].Index] = new EnqueueResult(RunIdOf(requests[k].Run.Target), coalescedFlags[k]);
         }
 
+        started = Telemetry.StageTimes.Start();
         if (requests.Count > 0)
         {
             await CommitQueueChangeAsync(transaction, cancellationToken);
@@ -194,6 +199,7 @@ internal sealed partial class PostgresSyncStore
             await CommitWithEventsAsync(transaction, cancellationToken);
         }
 
+        Telemetry.StageTimes.Since("pg.batch.commit", started);
         return [.. results.Select(r => (IReadOnlyList<EnqueueResult>?)r)];
     }
 
