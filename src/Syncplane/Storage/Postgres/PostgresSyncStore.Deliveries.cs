@@ -86,7 +86,7 @@ internal sealed partial class PostgresSyncStore
         await using (var read = Command(transaction, SpendIdsAndLockQueuedSql))
         {
             Add(read, "@now", ToDbTime(now));
-            Add(read, "@deliveries", Json(firsts.Keys.Order().Select((key, n) => new JsonObject { ["n"] = n, ["provider"] = key.Item1, ["delivery_id"] = key.Item2 })));
+            Add(read, "@deliveries", Json(firsts.Keys.OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal).Select((key, n) => new JsonObject { ["n"] = n, ["provider"] = key.Item1, ["delivery_id"] = key.Item2 })));
             Add(read, "@targets", JsonSerializer.Serialize(targets));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

@@ -150,7 +150,8 @@ internal sealed class SqliteSyncStore : SqlSyncStore
             var started = Telemetry.StageTimes.Start();
             try
             {
-                await using var connection = new SqliteConnection(_connectionString);
+                // Not pooled: a checkpoint still running when the store is disposed leaves no connection open behind it.
+                await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
                 await connection.OpenAsync();
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA wal_checkpoint(PASSIVE);";
