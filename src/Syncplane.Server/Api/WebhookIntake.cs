@@ -15,7 +15,13 @@ internal sealed class WebhookIntake(ServerContext context)
     /// <summary>Up to this many matched targets are queued before the response (their run ids are in it); more are queued after it.</summary>
     internal const int InlineEnqueueLimit = 100;
 
+    /// <summary>What a shed delivery's <c>Retry-After</c> says, in seconds: long enough for a backlog of <c>max_pending</c> to drain.</summary>
+    internal const int RetryAfterSeconds = 2;
+
     public WebhookReceiver Receiver { get; } = new(context.Config.Webhooks, context.Secrets, context.Time);
+
+    // Deliveries of this server between TryEnter and Leave: waiting for the store.
+    private int _pending;
 
     // A project with its own webhooks: is reached with its own secrets only, so one team's secret cannot queue another's targets.
     private readonly Dictionary<string, WebhookReceiver> _projectReceivers = context.Config.Projects.Items.Where(p => p.Webhooks is not null).ToDictionary(
@@ -33,6 +39,28 @@ internal sealed class WebhookIntake(ServerContext context)
 
     /// <summary>What authenticates a delivery to <paramref name="project"/>'s routes (null: the global route): its own secrets if it has them.</summary>
     public WebhookReceiver ReceiverFor(string? project) => project is not null && _projectReceivers.TryGetValue(project, out var own) ? own : Receiver;
+
+    /// <summary>
+    /// Takes a place among the deliveries waiting for the store (release it with <see cref="Leave"/>); false, with nothing
+    /// taken, when <c>webhooks.max_pending</c> already wait: the store is behind, and the sender should come back later
+    /// rather than wait behind the backlog.
+    /// </summary>
+    public bool TryEnter()
+    {
+        if (Interlocked.Increment(ref _pending) <= context.Config.Webhooks.MaxPending)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        return false;
+    }
+
+    /// <summary>How many deliveries wait for the store now.</summary>
+    internal int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>Gives back the place <see cref="TryEnter"/> took.</summary>
+    public void Leave() => Interlocked.Decrement(ref _pending);
 
     /// <summary>Records and triggers an accepted delivery in one store transaction; null when it is a redelivery (nothing happens twice).</summary>
     /// <param name="traceParent">The delivery's span, stored with the runs it queues so that their spans link to it.</param>

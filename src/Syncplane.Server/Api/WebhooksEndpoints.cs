@@ -78,7 +78,24 @@ internal static class WebhooksEndpoints
             return Results.Ok(new { ok = true, ping = true });
         }
 
-        var result = await intake.AcceptAsync(delivery, SyncplaneTracing.TraceParentOf(span), project, cancellationToken);
+        if (!intake.TryEnter())
+        {
+            span?.SetTag("syncplane.webhook.shed", true);
+            http.Response.Headers.RetryAfter = WebhookIntake.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Reject(StatusCodes.Status503ServiceUnavailable,
+                $"too many deliveries are waiting for the store (webhooks.max_pending); nothing was recorded, send it again after {WebhookIntake.RetryAfterSeconds} s");
+        }
+
+        IntakeResult? result;
+        try
+        {
+            result = await intake.AcceptAsync(delivery, SyncplaneTracing.TraceParentOf(span), project, cancellationToken);
+        }
+        finally
+        {
+            intake.Leave();
+        }
+
         if (result is null)
         {
             span?.SetTag("syncplane.webhook.duplicate", true);
@@ -104,6 +121,7 @@ internal static class WebhooksEndpoints
         StatusCodes.Status401Unauthorized => "Unauthorized",
         StatusCodes.Status404NotFound => "Not Found",
         StatusCodes.Status413PayloadTooLarge => "Payload Too Large",
+        StatusCodes.Status503ServiceUnavailable => "Service Unavailable",
         _ => "Rejected",
     });
 

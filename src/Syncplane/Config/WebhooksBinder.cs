@@ -5,7 +5,7 @@ using Syncplane.Webhooks;
 namespace Syncplane.Config;
 
 /// <summary>
-/// Binds the top-level <c>webhooks</c> section: <c>max_body</c> and, per provider, its secret as a secret reference.
+/// Binds the top-level <c>webhooks</c> section: <c>max_body</c>, <c>max_pending</c> and, per provider, its secret as a secret reference.
 /// </summary>
 internal static partial class WebhooksBinder
 {
@@ -25,12 +25,17 @@ internal static partial class WebhooksBinder
 
     public static WebhooksConfig Bind(ConfigNode? node, ConfigReader reader)
     {
-        if (node is null || node.IsNull || !reader.Mapping(node, "webhooks", ["max_body", .. WebhookProviders.All]))
+        if (node is null || node.IsNull || !reader.Mapping(node, "webhooks", ["max_body", "max_pending", .. WebhookProviders.All]))
         {
             return new WebhooksConfig();
         }
 
-        return new WebhooksConfig { MaxBodyBytes = MaxBody(node, reader) ?? WebhooksConfig.DefaultMaxBodyBytes, Providers = Providers(node, "webhooks", reader) };
+        return new WebhooksConfig
+        {
+            MaxBodyBytes = MaxBody(node, reader) ?? WebhooksConfig.DefaultMaxBodyBytes,
+            MaxPending = (int)Math.Min(int.MaxValue, reader.WholeNumber(node, "max_pending", min: 1) ?? WebhooksConfig.DefaultMaxPending),
+            Providers = Providers(node, "webhooks", reader),
+        };
     }
 
     /// <summary>

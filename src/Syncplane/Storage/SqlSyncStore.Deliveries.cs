@@ -19,7 +19,11 @@ internal abstract partial class SqlSyncStore
         return batcher.WriteAsync(new Delivery(provider, deliveryId, received, runs)).WaitAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
+    /// <summary>Writes <paramref name="deliveries"/> as the batcher does when they arrive together: one transaction, results in their order.</summary>
+    internal Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveryBatchAsync(IReadOnlyList<Delivery> deliveries) => AcceptDeliveriesAsync(deliveries);
+
+    /// <summary>Writes one batch of deliveries in one transaction; a dialect may do it in fewer round trips (PostgreSQL: set-based).</summary>
+    private protected virtual async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
     {
         // Once a delivery is in the batch it is written whatever its caller does: its id is spent.
         var cancellationToken = CancellationToken.None;
@@ -69,5 +73,6 @@ internal abstract partial class SqlSyncStore
         return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    private sealed record Delivery(string Provider, string? DeliveryId, NewEvent Received, IReadOnlyList<RunRequest> Runs);
+    /// <summary>One delivery of a batch: the arguments of <see cref="AcceptDeliveryAsync"/>.</summary>
+    internal sealed record Delivery(string Provider, string? DeliveryId, NewEvent Received, IReadOnlyList<RunRequest> Runs);
 }

@@ -106,6 +106,9 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
         EventsCommitted();
     }
 
+    /// <summary>Events a dialect's own statement appended inside <paramref name="transaction"/>: handed on as it commits (<see cref="CommitWithEventsAsync"/>).</summary>
+    private protected void AddAppendedEvents(DbTransaction transaction, IEnumerable<SyncEvent> appended) => _appended.GetOrCreateValue(transaction).AddRange(appended);
+
     private void ForgetAppendedEvents(DbTransaction transaction) => _appended.Remove(transaction);
 
     /// <summary>Hands events that just committed to this process's <see cref="ListenToCommits"/> listeners.</summary>

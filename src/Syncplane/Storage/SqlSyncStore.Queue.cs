@@ -305,7 +305,7 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <summary>Commits, then wakes this process's waiters and tells other processes (PostgreSQL: the runs table's trigger notifies on commit).</summary>
-    private async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    private protected async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await CommitWithEventsAsync(transaction, cancellationToken);
         Signal.Pulse();

@@ -9,6 +9,15 @@ public sealed record WebhooksConfig
     /// <summary>Deliveries with a larger body are rejected with 413. <value>1 MiB</value></summary>
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
+    /// <summary>1,000 deliveries.</summary>
+    public const int DefaultMaxPending = 1000;
+
+    /// <summary>
+    /// How many accepted deliveries may wait for the store at once on one server; one more is answered 503 with
+    /// <c>Retry-After</c> and nothing recorded, instead of waiting behind a backlog. <value>1,000</value>
+    /// </summary>
+    public int MaxPending { get; init; } = DefaultMaxPending;
+
     /// <summary>Provider name → its settings; a provider missing here rejects every delivery with 401.</summary>
     public IReadOnlyDictionary<string, WebhookProviderConfig> Providers { get; init; } = new Dictionary<string, WebhookProviderConfig>();
 }

@@ -236,6 +236,12 @@ public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutpu
         Assert.Equal(0L, await Store.FoldRunRollupsAsync(Ct));
     }
 
+    protected override async Task FailRunInsertsOfAsync(string target, bool fail) =>
+        await QueryAsync(fail
+            ? "CREATE FUNCTION test_fail_run_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; " +
+              $"CREATE TRIGGER test_fail_run_insert BEFORE INSERT ON runs FOR EACH ROW WHEN (NEW.target = '{target}') EXECUTE FUNCTION test_fail_run_insert(); SELECT 1"
+            : "DROP TRIGGER test_fail_run_insert ON runs; DROP FUNCTION test_fail_run_insert(); SELECT 1", r => r.GetInt32(0));
+
     private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
     {
         await using var connection = new NpgsqlConnection(_connectionString);

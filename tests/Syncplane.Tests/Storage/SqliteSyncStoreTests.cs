@@ -25,6 +25,17 @@ public sealed class SqliteSyncStoreTests(ITestOutputHelper output) : SyncStoreCo
         await store.WaitForEventsAsync(TimeSpan.Zero, Ct);
     }
 
+    protected override async Task FailRunInsertsOfAsync(string target, bool fail)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = fail
+            ? $"CREATE TRIGGER test_fail_run_insert BEFORE INSERT ON runs WHEN NEW.target = '{target}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            : "DROP TRIGGER test_fail_run_insert";
+        await command.ExecuteNonQueryAsync();
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
