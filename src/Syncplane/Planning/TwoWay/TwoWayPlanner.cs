@@ -79,7 +79,7 @@ public static class TwoWayPlanner
 
     private sealed class Decisions(Snapshot source, Snapshot destination, Listing? listing, ConflictPolicy policy)
     {
-        // The snapshots' own maps, never changed here: copied only to keep hashes computed while planning (CompareContentAsync).
+        // The snapshots' own maps, not copied: CompareContentAsync replaces them with copies when it must keep computed hashes.
         private Dictionary<string, Item> _source = AsMap(source);
         private Dictionary<string, Item> _destination = AsMap(destination);
         private readonly Dictionary<string, Final> _final = new(Math.Max(source.Count, destination.Count), StringComparer.Ordinal);
@@ -388,7 +388,7 @@ public static class TwoWayPlanner
         /// <summary>The changes that make <paramref name="side"/> the final tree: deletes deepest first, then writes parents first.</summary>
         public List<Change> ChangesInto(TwoWaySide side)
         {
-            var current = side == TwoWaySide.Source ? _source : _destination;
+            var current = Current(side);
             var deletes = new List<Change>();
             var writes = new List<Change>();
             foreach (var (key, final) in _final)
