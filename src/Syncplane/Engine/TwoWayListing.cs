@@ -21,6 +21,10 @@ internal static class TwoWayListing
     private static (IReadOnlyDictionary<string, Item> Items, bool Changed) Side(TwoWayPlan plan, TwoWaySide side, IReadOnlyDictionary<string, Item>? old, IReadOnlySet<string> skipped)
     {
         old ??= new Dictionary<string, Item>();
+        if (plan.AsListed(side) && plan.Into(side).Count == 0 && skipped.Count == 0)
+        {
+            return (plan.ItemsOf(side), false); // the planner found every item equal to its listed self: nothing to compare again
+        }
 
         // The side as the plan found it, copied only when the run changed it: an unchanged re-sync just compares.
         var current = plan.ItemsOf(side);

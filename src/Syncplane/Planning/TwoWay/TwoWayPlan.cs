@@ -23,6 +23,14 @@ public sealed record TwoWayPlan(
     /// <summary>The destination's items as planned.</summary>
     public IReadOnlyDictionary<string, Item> DestinationItems { get; init; } = new Dictionary<string, Item>();
 
+    /// <summary>True when every source item as found equals its listed item in every field (and nothing else is listed): the listing of the side needs no check.</summary>
+    public bool SourceAsListed { get; init; }
+
+    /// <summary>As <see cref="SourceAsListed"/>, for the destination.</summary>
+    public bool DestinationAsListed { get; init; }
+
+    public bool AsListed(TwoWaySide side) => side == TwoWaySide.Source ? SourceAsListed : DestinationAsListed;
+
     public IReadOnlyList<Change> Into(TwoWaySide side) => side == TwoWaySide.Source ? IntoSource : IntoDestination;
 
     public IReadOnlyDictionary<string, Item> ItemsOf(TwoWaySide side) => side == TwoWaySide.Source ? SourceItems : DestinationItems;

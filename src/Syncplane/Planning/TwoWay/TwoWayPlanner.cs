@@ -44,6 +44,8 @@ public static class TwoWayPlanner
             Resync = listing is null,
             SourceItems = state.Current(TwoWaySide.Source),
             DestinationItems = state.Current(TwoWaySide.Destination),
+            SourceAsListed = listing is not null && state.SourceAsListed == listing.Source.Count && state.SourceAsListed == source.Count,
+            DestinationAsListed = listing is not null && state.DestinationAsListed == listing.Destination.Count && state.DestinationAsListed == destination.Count,
         };
     }
 
@@ -67,59 +69,75 @@ public static class TwoWayPlanner
             : listed.Kind != now.Kind || (now.Kind != ItemKind.Directory && !QuickSame(listed, now));
 
     /// <summary>What a key ends as on both sides: each side keeps its own (<see cref="Origin"/> null), or the item of one side.</summary>
-    private readonly record struct Final(TwoWaySide? Origin, Item? Item);
+    /// <remarks>A class (one shared instance for every key both sides keep): a struct value would make a dictionary type whose code is compiled at run time.</remarks>
+    private sealed record Final(TwoWaySide? Origin, Item? Item)
+    {
+        public static readonly Final Kept = new(null, null);
+    }
 
     private sealed record PendingCopy(Conflict Conflict, int Index, TwoWaySide Side, Item Loser);
 
     private sealed class Decisions(Snapshot source, Snapshot destination, Listing? listing, ConflictPolicy policy)
     {
-        private readonly Dictionary<string, Item> _source = new(source.Items, StringComparer.Ordinal);
-        private readonly Dictionary<string, Item> _destination = new(destination.Items, StringComparer.Ordinal);
+        // The snapshots' own maps, not copied: CompareContentAsync replaces them with copies when it must keep computed hashes.
+        private Dictionary<string, Item> _source = AsMap(source);
+        private Dictionary<string, Item> _destination = AsMap(destination);
         private readonly Dictionary<string, Final> _final = new(Math.Max(source.Count, destination.Count), StringComparer.Ordinal);
         private readonly List<string> _undecided = [];
+        private readonly List<string> _absent = [];
         private readonly List<PendingCopy> _copies = [];
 
         public List<Conflict> Conflicts { get; } = [];
 
         public int Unchanged { get; private set; }
 
+        /// <summary>How many items of each side equal their listed item exactly (all fields): when all do, the listing needs no rewrite.</summary>
+        public int SourceAsListed { get; private set; }
+
+        public int DestinationAsListed { get; private set; }
+
         public Dictionary<string, Item> Current(TwoWaySide side) => side == TwoWaySide.Source ? _source : _destination;
 
-        private IReadOnlyDictionary<string, Item> Listed(TwoWaySide side) =>
-            listing?.Of(side) ?? (IReadOnlyDictionary<string, Item>)new Dictionary<string, Item>();
+        private static Dictionary<string, Item> AsMap(Snapshot snapshot) =>
+            snapshot.Items as Dictionary<string, Item> ?? new Dictionary<string, Item>(snapshot.Items, StringComparer.Ordinal);
 
+        /// <remarks>
+        /// Only keys a side holds now are decided: a listed key neither side holds (deleted on one side or both) ends
+        /// absent, which is what no decision means, so the listing is looked up by key and never walked.
+        /// </remarks>
         public void DecideAll()
         {
-            foreach (var key in _source.Keys)
+            foreach (var (key, a) in _source)
             {
-                Decide(key);
+                Decide(key, a, _destination.GetValueOrDefault(key));
             }
 
-            foreach (var key in _destination.Keys.Where(k => !_source.ContainsKey(k)))
+            foreach (var (key, b) in _destination)
             {
-                Decide(key);
-            }
-
-            if (listing is null)
-            {
-                return;
-            }
-
-            foreach (var key in listing.Source.Keys.Concat(listing.Destination.Keys))
-            {
-                if (!_source.ContainsKey(key) && !_destination.ContainsKey(key))
+                if (!_source.ContainsKey(key))
                 {
-                    Decide(key); // deleted on both, or on one side of a key only one side had: nothing to keep
+                    Decide(key, null, b);
                 }
             }
         }
 
-        private void Decide(string key)
+        private void Decide(string key, Item? a, Item? b)
         {
-            var a = _source.GetValueOrDefault(key);
-            var b = _destination.GetValueOrDefault(key);
-            var changedA = listing is null ? a is not null : Changed(listing.Source.GetValueOrDefault(key), a);
-            var changedB = listing is null ? b is not null : Changed(listing.Destination.GetValueOrDefault(key), b);
+            bool changedA, changedB;
+            if (listing is null)
+            {
+                (changedA, changedB) = (a is not null, b is not null);
+            }
+            else
+            {
+                var listedA = listing.Source.GetValueOrDefault(key);
+                var listedB = listing.Destination.GetValueOrDefault(key);
+                changedA = Changed(listedA, a);
+                changedB = Changed(listedB, b);
+                SourceAsListed += a is not null && a.Equals(listedA) ? 1 : 0;
+                DestinationAsListed += b is not null && b.Equals(listedB) ? 1 : 0;
+            }
+
             if (changedA && changedB)
             {
                 DecideBothChanged(key, a, b);
@@ -150,7 +168,8 @@ public static class TwoWayPlanner
         {
             if (item is null)
             {
-                return; // deleted: absent from the final tree, so deleted on the other side too
+                _absent.Add(key); // deleted: absent from the final tree, so deleted on the other side too
+                return;
             }
 
             if (other is not null && QuickSame(item, other))
@@ -165,7 +184,7 @@ public static class TwoWayPlanner
 
         private void Keep(string key, Item item)
         {
-            _final[key] = new Final(null, null);
+            _final[key] = Final.Kept;
             if (item.Kind != ItemKind.Directory)
             {
                 Unchanged++;
@@ -231,11 +250,14 @@ public static class TwoWayPlanner
                 var b = _destination[_undecided[i]];
                 hashed[i] = (a with { Hash = await hash(TwoWaySide.Source, a, token) }, b with { Hash = await hash(TwoWaySide.Destination, b, token) });
             });
+            var sourceItems = new Dictionary<string, Item>(_source, StringComparer.Ordinal);
+            var destinationItems = new Dictionary<string, Item>(_destination, StringComparer.Ordinal);
+            (_source, _destination) = (sourceItems, destinationItems);
             for (var i = 0; i < hashed.Length; i++)
             {
                 var (a, b) = hashed[i];
-                _source[a.Key] = a;
-                _destination[b.Key] = b;
+                sourceItems[a.Key] = a;
+                destinationItems[b.Key] = b;
                 if (a.Hash == b.Hash)
                 {
                     Keep(a.Key, a);
@@ -356,7 +378,7 @@ public static class TwoWayPlanner
                     }
 
                     // Already on both sides (an interrupted run wrote it): nothing to write; on one side: the other gets it.
-                    _final[name] = a is not null && b is not null ? new Final(null, null) : new Final(copy.Side, copy.Loser);
+                    _final[name] = a is not null && b is not null ? Final.Kept : new Final(copy.Side, copy.Loser);
                     Conflicts[copy.Index] = copy.Conflict with { KeptAs = name };
                     break;
                 }
@@ -387,9 +409,10 @@ public static class TwoWayPlanner
                 }
             }
 
-            foreach (var (key, now) in current)
+            // A key a side holds ends absent only when the other side deleted it (and no kept entry below it brought it back).
+            foreach (var key in _absent)
             {
-                if (!_final.ContainsKey(key))
+                if (current.TryGetValue(key, out var now) && !_final.ContainsKey(key))
                 {
                     deletes.Add(new Change(ChangeKind.Delete, key, null, now));
                 }

@@ -39,6 +39,10 @@ public sealed class DecisionTableTests
             [$"{TwoWayBed.ConflictName("thing", "a", 5)}=v2", "thing/", "thing/inside.txt=in"]) { Conflict = "directory keeps the name" },
         new("directory deleted on one side while the other added to it: back with the new file only", ["dir/old.txt=old", "keep.txt=k"], ["a-dir/", "b+dir/new.txt=new@5"],
             ["dir/", "dir/new.txt=new", "keep.txt=k"]),
+        new("names that sort differently by ordinal, culture and UTF-8 order: each edit goes to its own name",
+            ["a.b=1", "a-b=2", "a/b=3", "B.txt=4", "\u00e9.txt=5", "\U0001F600.txt=6", "\uE000.txt=7", "e\u0301.txt=8", "Z.txt=9"],
+            ["a-a.b", "b+a/b=33@5", "a+\U0001F600.txt=66@5", "b-\uE000.txt", "a+\u00e9.txt=55@5", "b-e\u0301.txt"],
+            ["a-b=2", "a/", "a/b=33", "B.txt=4", "\u00e9.txt=55", "\U0001F600.txt=66", "Z.txt=9"]),
     }.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     public static TheoryData<string> Rows => [.. Table.Keys];

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Syncplane.Connectors.Directory;
 using Syncplane.Storage;
+using Syncplane.Storage.Sqlite;
 
 namespace Syncplane.Tests.Engine.TwoWay;
 
@@ -23,6 +24,40 @@ public sealed class UnchangedResyncTests
 
         Assert.True(again.Status == RunStatus.Succeeded && again.Plan!.Changes.Count == 0, again.Message);
         Assert.Equal("untouched", SavedAt(bed)); // an unchanged re-sync writes no listing
+    }
+
+    [Fact]
+    public async Task AReSyncWhereBothSidesDeletedOneFileAndGotTheSameNewOne_SavesTheListingOfWhatTheyHoldNow()
+    {
+        await using var bed = await TwoWayBed.SyncedAsync("", ("x.txt", "x"), ("y.txt", "y"));
+        SetSavedAt(bed, "untouched");
+        File.Delete(bed.Path("a", "x.txt"));
+        File.Delete(bed.Path("b", "x.txt"));
+        bed.Write("a", "z.txt", "z", minutes: 3);
+        bed.Write("b", "z.txt", "z", minutes: 3);
+
+        var run = await bed.RunAsync();
+
+        // Nothing to write, and each side holds as many items as it did, yet its listing is not the one stored.
+        Assert.True(run.Status == RunStatus.Succeeded && run.Plan!.Changes.Count == 0, run.Message);
+        Assert.NotEqual("untouched", SavedAt(bed));
+        await using var store = new SqliteSyncStore(bed.Dir.Combine(".syncplane", "syncplane.db"), TimeProvider.System);
+        var listing = await store.GetListingAsync("both", CancellationToken.None);
+        Assert.Equal(["y.txt", "z.txt"], listing!.Source.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["y.txt", "z.txt"], listing.Destination.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task AReSyncAfterAModeChange_SavesTheListingWithTheNewMode()
+    {
+        await using var bed = await TwoWayBed.SyncedAsync("", ("x.txt", "x"), ("y.txt", "y"));
+        SetSavedAt(bed, "untouched");
+        File.SetUnixFileMode(bed.Path("a", "x.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var run = await bed.RunAsync();
+
+        Assert.True(run.Status == RunStatus.Succeeded, run.Message);
+        Assert.NotEqual("untouched", SavedAt(bed));
     }
 
     private static void SetSavedAt(TwoWayBed bed, string value)
