@@ -65,13 +65,13 @@ internal sealed partial class SqlRecordRun
         foreach (var record in _records.ReadSorted())
         {
             ct.ThrowIfCancellationRequested();
+            var found = await SeekAsync(record.Key, AlreadyMerged, ct); // first: AlreadyMerged is asked in ascending order
             if ((previous is not null && KeyOrder.Compare(previous.Key, record.Key) == 0) || AlreadyMerged(record.Key))
             {
                 throw Duplicate(WhereOf(record), record.Key);
             }
 
             previous = record;
-            var found = await SeekAsync(record.Key, AlreadyMerged, ct);
             Classify(found, record.Key, record.Hash, record.Json.Span, record.Page, record.Index);
             await AfterClassifyAsync(found, ct);
         }
