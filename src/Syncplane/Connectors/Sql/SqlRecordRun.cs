@@ -9,16 +9,18 @@ using Syncplane.Planning;
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// One run of the sql destination. <see cref="PlanAsync"/> reads the records into a <see cref="RecordSpool"/> (each
-/// checked, and its compared fields hashed, as it arrives), then walks them in key order side by side with the table's
-/// keys and stored hashes, read in the same order (a merge join): a key only the records have is an insert, one only the
-/// table has a delete, one both have with equal hashes is unchanged; only rows whose hashes differ are read and compared
-/// field by field. Changes wait in <see cref="ChangeSpool"/>s; it writes nothing. <see cref="ApplyAsync"/> then creates
-/// the table or adds columns, writes the spooled rows and commits — one transaction from the first read to the commit.
+/// One run of the sql destination. <see cref="PlanAsync"/> checks each record, and hashes its compared fields, as it
+/// arrives, and walks the records in key order side by side with the table's keys and stored hashes, read in the same
+/// order (a merge join): a key only the records have is an insert, one only the table has a delete, one both have with
+/// equal hashes is unchanged; only rows whose hashes differ are read and compared field by field. While the records
+/// arrive in key order each is paired at once; from the first one out of order on, the rest go to a
+/// <see cref="RecordSpool"/> and are merged after the last record. Changes wait in <see cref="ChangeSpool"/>s; it writes
+/// nothing. <see cref="ApplyAsync"/> then creates the table or adds columns, writes the spooled rows and commits — one
+/// transaction from the first read to the commit.
 /// </summary>
 /// <remarks>
-/// Memory holds one sorted run of records and one chunk of the table's keys, whatever the number of records; the
-/// records and the changes wait on disk.
+/// Memory holds at most one sorted run of records and one chunk of the table's keys, whatever the number of records;
+/// the records out of order and the changes wait on disk.
 /// </remarks>
 internal sealed partial class SqlRecordRun : IRecordRun
 {
