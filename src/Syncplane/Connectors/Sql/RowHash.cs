@@ -88,8 +88,14 @@ internal struct RowHash
     }
 
     /// <summary>A number as its digits and scale without trailing zeros (1.50 as 15 and 1; zero as 0 and 0).</summary>
-    public void AddNumber(ulong seed, bool negative, UInt128 mantissa, int scale) =>
-        _sum += Finish(Mix(Mix(Mix(Mix(seed, negative && mantissa != 0 ? 2UL : 8UL), (ulong)mantissa), (ulong)(mantissa >> 64)), (ulong)scale));
+    public void AddNumber(ulong seed, bool negative, UInt128 mantissa, int scale) => AddNumber(seed, negative, (ulong)mantissa, (ulong)(mantissa >> 64), scale);
+
+    /// <summary>A number of at most 19 digits, as <see cref="AddNumber(ulong, bool, UInt128, int)"/> hashes it.</summary>
+    /// <remarks>No <see cref="UInt128"/> here: ReadyToRun leaves methods that pass one to the JIT, and this one is on every record's path.</remarks>
+    public void AddNumber(ulong seed, bool negative, ulong mantissa, int scale) => AddNumber(seed, negative, mantissa, 0, scale);
+
+    private void AddNumber(ulong seed, bool negative, ulong low, ulong high, int scale) =>
+        _sum += Finish(Mix(Mix(Mix(Mix(seed, negative && (low | high) != 0 ? 2UL : 8UL), low), high), (ulong)scale));
 
     public void AddDate(ulong seed, int dayNumber) => _sum += Finish(Mix(Mix(seed, 6), (ulong)dayNumber));
 

@@ -11,7 +11,7 @@ internal sealed partial class SqlRecordRun
             throw new InvalidOperationException("a dry run writes nothing");
         }
 
-        if (_inserts.Count == 0 && _changes.Count == 0)
+        if (_inserts.Count == 0 && _changes.Count == 0 && _deletions.Count == 0)
         {
             return; // nothing to write, not even a column to add
         }
@@ -29,7 +29,7 @@ internal sealed partial class SqlRecordRun
         var updates = new Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)>(StringComparer.Ordinal);
         var deletes = new List<object?[]>();
         var held = 0;
-        foreach (var (kind, key, hash, json) in _changes.ReadAll())
+        foreach (var (kind, key, hash, json) in _changes.ReadAll().Concat(_deletions.ReadAll()))
         {
             if (kind == SqlChange.Delete)
             {

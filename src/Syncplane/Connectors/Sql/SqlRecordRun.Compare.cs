@@ -1,68 +1,162 @@
+using Syncplane.Engine;
 using Syncplane.Planning;
 
 namespace Syncplane.Connectors.Sql;
 
 internal sealed partial class SqlRecordRun
 {
-    /// <summary>Walks the records in key order beside the table's keys (see the class remarks).</summary>
-    private async Task MergeAsync(CancellationToken ct)
+    /// <summary>
+    /// The first record out of key order (at <paramref name="where"/>): the records merged so far stay merged, except the
+    /// rows they found gone (a later record may have one of those keys); this record and the rest are spooled and sorted,
+    /// then merged after the last record with the table read again from its start (see <see cref="FinishMergeAsync"/>).
+    /// </summary>
+    private async Task FallBackAsync(string where, CancellationToken ct)
     {
-        await using var table = new TableKeys(this);
-        if (_tableExists)
+        _inOrder = false;
+        _log.Info($"sql destination: {where} is out of key order after {_streamed.Count} record(s) in order; the rest are sorted on disk and merged after the last record");
+        _deletes = 0;
+        _listed.RemoveAll(c => c.Kind == ChangeKind.Delete);
+        await _deletions.DisposeAsync();
+        _deletions = new ChangeSpool(_spoolDirectory);
+        await _tableKeys!.DisposeAsync();
+        _tableKeys = null;
+    }
+
+    /// <summary>
+    /// After the last record: when every record came in key order, the table's rows after the last key are gone; otherwise
+    /// the spooled records are merged with the whole table, skipping the rows the records merged as they arrived have.
+    /// </summary>
+    private async Task FinishMergeAsync(CancellationToken ct)
+    {
+        if (_inOrder)
         {
-            await table.StartAsync(ct);
+            while (_tableKeys!.Current is { } stored)
+            {
+                Gone(stored);
+                await _tableKeys.MoveNextAsync(ct);
+            }
+        }
+        else
+        {
+            await MergeSpooledAsync(ct);
         }
 
+        if (_tableKeys is not null)
+        {
+            await _tableKeys.DisposeAsync(); // ends the scan: an open PostgreSQL cursor would block ALTER TABLE when the plan is written
+            _tableKeys = null;
+        }
+
+        await CompareFieldsAsync(_differing, ct);
+    }
+
+    /// <summary>Walks the spooled records in key order beside the table's keys, read again from the start (see the class remarks).</summary>
+    private async Task MergeSpooledAsync(CancellationToken ct)
+    {
+        _tableKeys = new TableKeys(this);
+        if (_tableExists)
+        {
+            await _tableKeys.StartAsync(ct);
+        }
+
+        using var streamed = _streamed.ReadAll().GetEnumerator();
+        var streamedKey = streamed.MoveNext() ? streamed.Current : null;
         SpooledRecord? previous = null;
-        var differing = new List<SpooledRecord>(BatchSize);
         foreach (var record in _records.ReadSorted())
         {
             ct.ThrowIfCancellationRequested();
-            if (previous is not null && KeyOrder.Compare(previous.Key, record.Key) == 0)
+            var found = await SeekAsync(record.Key, AlreadyMerged, ct); // first: AlreadyMerged is asked in ascending order
+            if ((previous is not null && KeyOrder.Compare(previous.Key, record.Key) == 0) || AlreadyMerged(record.Key))
             {
-                throw new InvalidDataException($"{WhereOf(record)} has the key {record.KeyText}, like an earlier record; 'key' must name fields that identify one record");
+                throw Duplicate(WhereOf(record), record.Key);
             }
 
             previous = record;
-            var order = 1;
-            while (table.Current is { } stored && (order = KeyOrder.Compare(stored, record.Key)) < 0)
+            Classify(found, record.Key, record.Hash, record.Json.Span, record.Page, record.Index);
+            await AfterClassifyAsync(found, ct);
+        }
+
+        while (_tableKeys.Current is { } stored)
+        {
+            if (!AlreadyMerged(stored))
             {
                 Gone(stored);
-                await table.MoveNextAsync(ct);
             }
 
-            if (order != 0)
-            {
-                _creates++;
-                List(new Change(ChangeKind.Create, record.KeyText, null, null));
-                Spool(_inserts, SqlChange.Insert, record.Key, record.Hash, record.Json.Span);
-                continue;
-            }
-
-            if (table.CurrentHash == record.Hash)
-            {
-                _unchanged++;
-            }
-            else
-            {
-                differing.Add(record);
-                if (differing.Count == BatchSize)
-                {
-                    await CompareFieldsAsync(differing, ct);
-                }
-            }
-
-            await table.MoveNextAsync(ct);
+            await _tableKeys.MoveNextAsync(ct);
         }
 
-        while (table.Current is { } stored)
+        // Whether a record merged as it arrived had this key; asked with keys in ascending order.
+        bool AlreadyMerged(object?[] key)
         {
-            Gone(stored);
-            await table.MoveNextAsync(ct);
+            var order = -1;
+            while (streamedKey is not null && (order = KeyOrder.Compare(streamedKey, key)) < 0)
+            {
+                streamedKey = streamed.MoveNext() ? streamed.Current : null;
+            }
+
+            return streamedKey is not null && order == 0;
+        }
+    }
+
+    /// <summary>
+    /// Moves <see cref="_tableKeys"/> up to <paramref name="key"/>: rows before it are gone (unless <paramref name="alreadyMerged"/>
+    /// says a record had them). True when the table has a row with <paramref name="key"/>, which is then current.
+    /// </summary>
+    private async ValueTask<bool> SeekAsync(object?[] key, Func<object?[], bool>? alreadyMerged, CancellationToken ct)
+    {
+        var order = 1;
+        while (_tableKeys!.Current is { } stored && (order = KeyOrder.Compare(stored, key)) < 0)
+        {
+            if (alreadyMerged is null || !alreadyMerged(stored))
+            {
+                Gone(stored);
+            }
+
+            await _tableKeys.MoveNextAsync(ct);
         }
 
-        await CompareFieldsAsync(differing, ct);
+        return order == 0;
     }
+
+    /// <summary>A record beside the table's row of its key (when <paramref name="found"/>): an insert, unchanged by its hash, or to compare field by field.</summary>
+    private void Classify(bool found, object?[] key, long hash, ReadOnlySpan<byte> json, int page, int index)
+    {
+        if (!found)
+        {
+            _creates++;
+            if (Listing)
+            {
+                _listed.Add(new Change(ChangeKind.Create, SpooledRecord.KeyTextOf(key), null, null));
+            }
+
+            Spool(_inserts, SqlChange.Insert, key, hash, json);
+        }
+        else if (_tableKeys!.CurrentHash == hash)
+        {
+            _unchanged++;
+        }
+        else
+        {
+            _differing.Add(new SpooledRecord(key, hash, json.ToArray(), page, index, 0));
+        }
+    }
+
+    private async ValueTask AfterClassifyAsync(bool found, CancellationToken ct)
+    {
+        if (found)
+        {
+            await _tableKeys!.MoveNextAsync(ct);
+        }
+
+        if (_differing.Count == BatchSize)
+        {
+            await CompareFieldsAsync(_differing, ct);
+        }
+    }
+
+    private static InvalidDataException Duplicate(string where, object?[] key) =>
+        new($"{where} has the key {SpooledRecord.KeyTextOf(key)}, like an earlier record; 'key' must name fields that identify one record");
 
     /// <summary>A row the source no longer has: deleted with <c>delete: true</c>, kept otherwise.</summary>
     private void Gone(object?[] key)
@@ -70,8 +164,12 @@ internal sealed partial class SqlRecordRun
         if (_options.Delete)
         {
             _deletes++;
-            List(new Change(ChangeKind.Delete, SpooledRecord.KeyTextOf(key), null, null));
-            Spool(_changes, SqlChange.Delete, key, 0, []);
+            if (Listing)
+            {
+                _listed.Add(new Change(ChangeKind.Delete, SpooledRecord.KeyTextOf(key), null, null));
+            }
+
+            Spool(_deletions, SqlChange.Delete, key, 0, []);
         }
     }
 
@@ -95,7 +193,11 @@ internal sealed partial class SqlRecordRun
             }
 
             _updates++;
-            List(new Change(ChangeKind.Update, rows[i].Key, null, null) { Fields = changed });
+            if (Listing)
+            {
+                _listed.Add(new Change(ChangeKind.Update, rows[i].Key, null, null) { Fields = changed });
+            }
+
             Spool(_changes, SqlChange.Update, records[i].Key, records[i].Hash, records[i].Json.Span);
         }
 
@@ -159,17 +261,8 @@ internal sealed partial class SqlRecordRun
         return changed;
     }
 
-    private void List(Change change)
-    {
-        if (_listed.Count < ListedChanges)
-        {
-            _listed.Add(change);
-        }
-        else
-        {
-            _omitted++;
-        }
-    }
+    /// <summary>Whether a change is still listed in detail in the plan (the first <see cref="ListedChanges"/>); the counts cover all.</summary>
+    private bool Listing => _listed.Count < ListedChanges;
 
     /// <summary>
     /// The table's keys and stored hashes in <see cref="KeyOrder"/>, a chunk at a time. A key that does not sort after the

@@ -9,16 +9,18 @@ using Syncplane.Planning;
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// One run of the sql destination. <see cref="PlanAsync"/> reads the records into a <see cref="RecordSpool"/> (each
-/// checked, and its compared fields hashed, as it arrives), then walks them in key order side by side with the table's
-/// keys and stored hashes, read in the same order (a merge join): a key only the records have is an insert, one only the
-/// table has a delete, one both have with equal hashes is unchanged; only rows whose hashes differ are read and compared
-/// field by field. Changes wait in <see cref="ChangeSpool"/>s; it writes nothing. <see cref="ApplyAsync"/> then creates
-/// the table or adds columns, writes the spooled rows and commits — one transaction from the first read to the commit.
+/// One run of the sql destination. <see cref="PlanAsync"/> checks each record, and hashes its compared fields, as it
+/// arrives, and walks the records in key order side by side with the table's keys and stored hashes, read in the same
+/// order (a merge join): a key only the records have is an insert, one only the table has a delete, one both have with
+/// equal hashes is unchanged; only rows whose hashes differ are read and compared field by field. While the records
+/// arrive in key order each is paired at once; from the first one out of order on, the rest go to a
+/// <see cref="RecordSpool"/> and are merged after the last record. Changes wait in <see cref="ChangeSpool"/>s; it writes
+/// nothing. <see cref="ApplyAsync"/> then creates the table or adds columns, writes the spooled rows and commits — one
+/// transaction from the first read to the commit.
 /// </summary>
 /// <remarks>
-/// Memory holds one sorted run of records and one chunk of the table's keys, whatever the number of records; the
-/// records and the changes wait on disk.
+/// Memory holds at most one sorted run of records and one chunk of the table's keys, whatever the number of records;
+/// the records out of order and the changes wait on disk.
 /// </remarks>
 internal sealed partial class SqlRecordRun : IRecordRun
 {
@@ -59,19 +61,29 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private readonly (string Name, ulong Seed, bool IsKey)[]? _compare;
     private readonly long[] _compareSeen;
     private readonly string _tableName;
+    private readonly string _spoolDirectory;
     private readonly RecordSpool _records;
+    private readonly KeySpool _streamed;
     private readonly ChangeSpool _inserts;
     private readonly ChangeSpool _changes;
+    private readonly List<SpooledRecord> _differing = new(BatchSize);
+    private ChangeSpool _deletions;
+    private TableKeys? _tableKeys;
+    private object?[]? _lastStreamed;
+    private bool _inOrder = true;
     private SqlColumn[]? _keyColumns;
     private bool _tableExists;
     private long _stamp;
-    private int _omitted, _creates, _updates, _deletes, _unchanged;
+    private int _creates, _updates, _deletes, _unchanged;
 
     private SqlRecordRun(SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, SqlTable? table, string spoolDirectory)
     {
+        _spoolDirectory = spoolDirectory;
         _records = new RecordSpool(spoolDirectory);
+        _streamed = new KeySpool(spoolDirectory);
         _inserts = new ChangeSpool(spoolDirectory);
         _changes = new ChangeSpool(spoolDirectory);
+        _deletions = new ChangeSpool(spoolDirectory);
         _db = db;
         _options = options;
         _key = key;
@@ -130,6 +142,12 @@ internal sealed partial class SqlRecordRun : IRecordRun
         var started = Stopwatch.GetTimestamp();
         var startedCpu = Environment.CpuUsage.TotalTime;
         var waited = 0L;
+        _tableKeys = new TableKeys(this);
+        if (_tableExists)
+        {
+            await _tableKeys.StartAsync(cancellationToken);
+        }
+
         await using (var enumerator = records.GetAsyncEnumerator(cancellationToken))
         {
             while (true)
@@ -142,21 +160,23 @@ internal sealed partial class SqlRecordRun : IRecordRun
                     break;
                 }
 
-                Take(enumerator.Current);
+                await TakeAsync(enumerator.Current, cancellationToken);
             }
         }
 
         var read = Stopwatch.GetTimestamp();
         var readCpu = Environment.CpuUsage.TotalTime;
-        await MergeAsync(cancellationToken);
+        await FinishMergeAsync(cancellationToken);
         var merged = Stopwatch.GetElapsedTime(read);
         var total = Stopwatch.GetElapsedTime(started);
+        var count = _streamed.Count + _records.Count;
 
         // CPU time is the process's (the page fetched ahead is parsed on another thread); unlike wall time, other load on the machine barely moves it.
         _log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"sql destination: compared {_records.Count} record(s) in {total.TotalSeconds:F2} s ({_records.Count / Math.Max(total.TotalSeconds, 1e-3):F0}/s): " +
-            $"source (fetch and parse) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, checking and hashing {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
-            $"merging with the table {merged.TotalSeconds:F2} s; CPU {PerRecord(readCpu - startedCpu)} µs a record reading and checking, {PerRecord(Environment.CpuUsage.TotalTime - readCpu)} µs merging"));
+            $"sql destination: compared {count} record(s) in {total.TotalSeconds:F2} s ({count / Math.Max(total.TotalSeconds, 1e-3):F0}/s): " +
+            $"source (fetch and parse) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, checking, hashing and merging as they arrived {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
+            $"after the last record {merged.TotalSeconds:F2} s; {_streamed.Count} merged as they arrived (in key order), {_records.Count} sorted on disk and merged after; " +
+            $"CPU {PerRecord(readCpu - startedCpu, count)} µs a record while reading, {PerRecord(Environment.CpuUsage.TotalTime - readCpu, count)} µs after"));
         var summary = new PlanSummary(_creates, _updates, _deletes, _unchanged, 0);
         _log.Info($"sql destination {_db.Description}, table {_options.Table}: {_creates} to insert, {_updates} to update, {_deletes} to delete, {_unchanged} unchanged");
         if (!_tableExists && _creates > 0)
@@ -169,18 +189,25 @@ internal sealed partial class SqlRecordRun : IRecordRun
             _log.Info($"sql destination: column {column.Name} ({column.DatabaseType}) to add to {_options.Table}");
         }
 
-        return new Plan(_listed, summary) { Omitted = _omitted };
+        return new Plan(_listed, summary) { Omitted = _creates + _updates + _deletes - _listed.Count };
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_tableKeys is not null)
+        {
+            await _tableKeys.DisposeAsync();
+        }
+
+        await _streamed.DisposeAsync();
+        await _deletions.DisposeAsync();
         await _records.DisposeAsync();
         await _inserts.DisposeAsync();
         await _changes.DisposeAsync();
         await _db.DisposeAsync();
     }
 
-    private string PerRecord(TimeSpan cpu) => (cpu.TotalMicroseconds / Math.Max(_records.Count, 1)).ToString("F1", CultureInfo.InvariantCulture);
+    private static string PerRecord(TimeSpan cpu, long records) => (cpu.TotalMicroseconds / Math.Max(records, 1)).ToString("F1", CultureInfo.InvariantCulture);
 
     private void CheckPrimaryKey(SqlTable table)
     {
@@ -204,11 +231,36 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
     }
 
-    /// <summary>Checks a record (an object with its key, values that fit their columns) and spools it with the hash of its compared fields.</summary>
-    private void Take(in SourceRecord record)
+    /// <summary>
+    /// Checks a record (an object with its key, values that fit their columns) and hashes its compared fields; then, while
+    /// the records arrive in key order, pairs it with the table's row of its key at once, and otherwise spools it.
+    /// </summary>
+    private async ValueTask TakeAsync(SourceRecord record, CancellationToken ct)
     {
         var (key, hash) = Check(record);
-        _records.Add(key, hash, JsonMarshal.GetRawUtf8Value(record.Value), OriginOf(record), record.Page is null ? 0 : record.Index);
+        var origin = OriginOf(record);
+        var index = record.Page is null ? 0 : record.Index;
+        if (_inOrder && _lastStreamed is not null && KeyOrder.Compare(_lastStreamed, key) is var order and >= 0)
+        {
+            if (order == 0)
+            {
+                throw Duplicate(record.Where, key);
+            }
+
+            await FallBackAsync(record.Where, ct);
+        }
+
+        if (!_inOrder)
+        {
+            _records.Add(key, hash, JsonMarshal.GetRawUtf8Value(record.Value), origin, index);
+            return;
+        }
+
+        _lastStreamed = key;
+        _streamed.Add(key);
+        var found = await SeekAsync(key, alreadyMerged: null, ct);
+        Classify(found, key, hash, JsonMarshal.GetRawUtf8Value(record.Value), origin, index);
+        await AfterClassifyAsync(found, ct);
     }
 
     /// <summary>Checks a record (an object with its key, values that fit their columns): its key values and the hash of its compared fields.</summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Syncplane.Connectors;
 using Syncplane.Engine;
@@ -207,6 +208,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     [Theory]
     [InlineData("missing key", "record 2 of page 1 (URL) has no field 'date_start', which 'key' names")]
     [InlineData("duplicate key", "record 1 of page 2 (URL) has the key 120210001/2026-01-01, like an earlier record")]
+    [InlineData("duplicate key in key order", "record 2 of page 1 (URL) has the key 120210001/2026-01-01, like an earlier record")]
     [InlineData("number to text", "record 1 of page 3 (URL): field 'spend' is text (\"n/a\"), but column spend of ad_metrics holds numbers")]
     public async Task BadRecords_FailNamingTheRecordAndFieldAndWriteNothing(string kind, string message)
     {
@@ -219,8 +221,11 @@ public abstract class SqlDestinationContract : IAsyncLifetime
             case "missing key":
                 Api.Rows[1].Remove("date_start");
                 break;
-            case "duplicate key":
+            case "duplicate key": // after a record with a later key: found once the records are sorted
                 Api.Rows[2]["campaign_id"] = "120210001";
+                break;
+            case "duplicate key in key order": // right after the first: found as the records arrive
+                Api.Rows[1]["date_start"] = "2026-01-01";
                 break;
             default:
                 Api.Row("120210003", "2026-01-01")["spend"] = "n/a";
@@ -284,12 +289,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     [Fact]
     public async Task ManyRecords_ComparedInSeveralBatches_WriteOnlyTheChangedRow()
     {
-        Api.Rows.Clear();
-        Api.Limit = 400;
-        for (var i = 0; i < 1200; i++)
-        {
-            Api.Add($"c{i:D4}", "2026-02-01", $"{i}.5", $"{i * 10}", $"{i % 7}");
-        }
+        AddCampaigns(1200);
 
         var first = await RunAsync("meta-delete");
         await StartCountingAsync();
@@ -301,6 +301,74 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Assert.Equal((0, 1, 1, 1198), Counts(second));
         Assert.Equal((0, 1, 1), await WritesAsync());
         Assert.Equal("1000", (await RowsAsync())["c0999/2026-02-01"]["spend"]);
+    }
+
+    [Fact]
+    public async Task RecordsThatStopArrivingInKeyOrder_AreStillEachMatchedToTheirRow_AndOnlyGoneRowsAreDeleted()
+    {
+        AddCampaigns(1200);
+        await RunAsync("meta-delete");
+        await StartCountingAsync();
+        var late = Api.Row("c0005", "2026-02-01");
+        Api.Rows.Remove(late); // c0005 comes last: its row is passed while records c0006… arrive in order, yet it is not gone
+        Api.Rows.Add(late);
+        late["spend"] = "5000";
+        Api.Rows.Remove(Api.Row("c0003", "2026-02-01"));
+        Api.Row("c0999", "2026-02-01")["clicks"] = "99";
+        Api.Add("c0500x", "2026-02-01", "1", "1", "1"); // new, sent last though its key sorts in the middle
+        var early = Api.Row("c0001", "2026-02-01");
+        Api.Rows.Remove(early);
+        Api.Rows.Insert(600, early); // page 2: the first record out of key order
+
+        var second = await RunAsync("meta-delete");
+        var third = await RunAsync("meta-delete");
+
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal((1, 2, 1, 1197), Counts(second));
+        Assert.Equal((0, 0, 0, 1200), Counts(third));
+        Assert.Equal((1, 2, 1), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal(1200, rows.Count);
+        Assert.Equal(("5000", "99", "1"), (rows["c0005/2026-02-01"]["spend"], rows["c0999/2026-02-01"]["clicks"], rows["c0500x/2026-02-01"]["spend"]));
+        Assert.DoesNotContain("c0003/2026-02-01", rows.Keys);
+    }
+
+    [Fact]
+    public async Task PagesInReverseKeyOrder_GiveTheSameRowsAsPagesInOrder()
+    {
+        AddCampaigns(1200);
+        Api.Rows.Reverse();
+        var first = await RunAsync("meta-delete");
+        await StartCountingAsync();
+        Api.Row("c0999", "2026-02-01")["spend"] = "1000";
+        Api.Rows.Remove(Api.Row("c0003", "2026-02-01"));
+        var second = await RunAsync("meta-delete");
+        Api.Rows.Reverse(); // now in key order
+        var third = await RunAsync("meta-delete");
+
+        Assert.Equal((1200, 0, 0, 0), Counts(first));
+        Assert.Equal((0, 1, 1, 1198), Counts(second));
+        Assert.Equal((0, 0, 0, 1199), Counts(third));
+        Assert.Equal((0, 1, 1), await WritesAsync());
+        Assert.Equal("1000", (await RowsAsync())["c0999/2026-02-01"]["spend"]);
+    }
+
+    [Fact]
+    public async Task AKeyRepeatedAfterTheRecordsLeftKeyOrder_FailsNamingTheRecordAndWritesNothing()
+    {
+        AddCampaigns(1200);
+        await RunAsync("meta-delete");
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        Api.Row("c0999", "2026-02-01")["spend"] = "1000";
+        Api.Rows.Insert(900, (JsonObject)Api.Row("c0010", "2026-02-01").DeepClone()); // record 101 of page 3 repeats a key merged on page 1
+
+        var result = await RunAsync("meta-delete");
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Matches("^record 101 of page 3 \\(http://[^ ]+\\) has the key c0010/2026-02-01, like an earlier record", result.Message);
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        Assert.Equal(before, await RowsAsync());
     }
 
     [Fact]
@@ -367,6 +435,17 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         var update = Assert.Single(result.Plan!.Changes);
         Assert.Equal("spend 0 → 0.5", Assert.Single(update.Fields!) is var f ? $"{f.Name} {f.Old} → {f.New}" : null);
         Assert.Equal("0.5", (await RowsAsync())["120210002/2026-01-02"]["spend"]);
+    }
+
+    /// <summary>Replaces the rows with <paramref name="count"/> campaigns c0000… on 2026-02-01, in key order, 400 a page.</summary>
+    private void AddCampaigns(int count)
+    {
+        Api.Rows.Clear();
+        Api.Limit = 400;
+        for (var i = 0; i < count; i++)
+        {
+            Api.Add($"c{i:D4}", "2026-02-01", $"{i}.5", $"{i * 10}", $"{i % 7}");
+        }
     }
 
     private static (int, int, int, int) Counts(TargetRunResult result) =>
