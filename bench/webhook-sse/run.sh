@@ -13,7 +13,7 @@
 # Environment: DELIVERIES (2000), RATE (100), CLIENTS (100), TARGETS (deliveries spread round-robin over
 # this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
 # directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
-# PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
+# KEEP (1: keep the work directory with serve.log), PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +40,7 @@ serve_pid=
 cleanup() {
   if [ -n "$serve_pid" ]; then kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
   if [ -n "${pgdb:-}" ]; then psql_admin -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
-  rm -rf "$work"
+  if [ -n "${KEEP:-}" ]; then echo "kept: $work (serve.log)" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 

@@ -45,7 +45,15 @@ public static class SyncplaneServer
         builder.Services.AddSingleton(new TokenCache(context.Store, context.Time));
         builder.Services.AddSingleton(new Documents.DocumentEventApplier(context.Config, context.Secrets, context.Store, context.Time));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        // The host's loggers are cleared, so a request that fails with an exception says so here (path only, message redacted).
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = problem =>
+        {
+            if (problem.Exception is { } ex)
+            {
+                Console.Error.WriteLine(
+                    $"{context.Time.GetUtcNow():yyyy-MM-ddTHH:mm:ss.fffZ} serve: {problem.HttpContext.Request.Method} {problem.HttpContext.Request.Path} failed: {ex.GetType().Name}: {context.Secrets.Redact(ex.Message)}");
+            }
+        });
         builder.Services.AddOpenApi("v1", MetricsEndpoints.Describe);
         builder.Services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using Syncplane.Events;
 
 namespace Syncplane.Storage.Postgres;
@@ -47,18 +48,24 @@ internal sealed partial class PostgresSyncStore
     /// <inheritdoc />
     private protected override async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
     {
-        for (var turn = 1; ; turn++)
+        for (var turn = 1; turn <= UniqueViolationTries; turn++)
         {
-            if (await TryAcceptDeliveriesAsync(deliveries) is { } accepted)
+            try
             {
-                return accepted;
+                if (await TryAcceptDeliveriesAsync(deliveries) is { } accepted)
+                {
+                    return accepted;
+                }
             }
-
-            if (turn == UniqueViolationTries)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
             {
-                throw new InvalidOperationException("could not queue the runs of a batch of webhook deliveries: their targets' queued runs kept changing");
+                // PostgreSQL rolled the batch back to break a lock cycle with a worker's completion: nothing was written.
             }
         }
+
+        // Other writers kept queueing runs of these targets between the batch's read and its write (a busy worker's
+        // requeues): one statement per delivery instead, which coalesces into whatever queued run it finds.
+        return await base.AcceptDeliveriesAsync(deliveries);
     }
 
     // Null when another writer queued a run of one of the targets meanwhile: nothing was written, try again.
