@@ -20,9 +20,10 @@ internal sealed record AuditReport(
     /// <summary>One actor's manual syncs.</summary>
     internal sealed record ManualSyncs(string Actor, int Count, IReadOnlyList<string> Targets);
 
-    /// <summary>Reads <paramref name="text"/> as a month, <c>YYYY-MM</c> (2026-11).</summary>
+    /// <summary>Reads <paramref name="text"/> as a month, <c>YYYY-MM</c> (2026-11), one whose end is a date (not 9999-12).</summary>
     public static bool TryParseMonth(string text, out DateOnly month) =>
-        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out month);
+        DateOnly.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out month)
+        && month < new DateOnly(9999, 12, 1);
 
     /// <summary>The UTC calendar month before the one of <paramref name="now"/>: the report's default.</summary>
     public static DateOnly PreviousMonth(DateTimeOffset now) => new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1).AddMonths(-1);

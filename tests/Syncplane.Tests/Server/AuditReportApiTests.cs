@@ -87,6 +87,7 @@ public sealed class AuditReportApiTests : IAsyncLifetime
     [InlineData("2026-13")]
     [InlineData("2026-1")]
     [InlineData("2026-11-01")]
+    [InlineData("9999-12")]
     [InlineData("")]
     public async Task Get_WithAMonthThatIsNotYYYYMM_Is400_SayingWhatAMonthLooksLike(string month)
     {
