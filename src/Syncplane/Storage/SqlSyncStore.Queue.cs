@@ -50,14 +50,16 @@ internal abstract partial class SqlSyncStore
     /// <summary>Queues or coalesces within <paramref name="transaction"/>, with its run.queued event; the caller commits.</summary>
     private async Task<EnqueueResult> EnqueueAsync(DbTransaction transaction, RunRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Insert unless the target has a queued run (the partial unique index says so); then coalesce into it.
-        // The queued run may be claimed between the two statements: then the insert succeeds on the next turn.
+        // Insert unless the target has a queued run (the partial unique index says so); then coalesce into it. The
+        // insert locks the queued run it meets (PostgreSQL; DO UPDATE ... WHERE false changes nothing): a lock taken by the
+        // coalescing SELECT instead would, if a worker claimed the run meanwhile, hold the newer version the worker must
+        // complete. The loop is a backstop: the run the insert met is still queued when the coalescing reads it.
         for (var turn = 0; ; turn++)
         {
             await using (var insert = Command(transaction,
                 "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created, trace_parent, resync) " +
                 "VALUES (@target, @trigger, @triggers, @direction, @dry_run, 0, 'queued', @priority, @not_before, @now, '[]', @trace_parent, @resync) " +
-                "ON CONFLICT (target) WHERE status = 'queued' DO NOTHING RETURNING id"))
+                "ON CONFLICT (target) WHERE status = 'queued' DO UPDATE SET status = runs.status WHERE false RETURNING id"))
             {
                 Add(insert, "@target", request.Target);
                 Add(insert, "@trigger", request.Trigger);

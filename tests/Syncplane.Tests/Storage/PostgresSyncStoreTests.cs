@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace Syncplane.Tests.Storage;
 
 /// <summary>The whole store contract against a real PostgreSQL server; each test in a fresh schema of this class's database.</summary>
-public sealed class PostgresSyncStoreTests(PostgresDatabase database, ITestOutputHelper output) : SyncStoreContractTests, IClassFixture<PostgresDatabase>
+public sealed partial class PostgresSyncStoreTests(PostgresDatabase database, ITestOutputHelper output) : SyncStoreContractTests, IClassFixture<PostgresDatabase>
 {
     private readonly string _connectionString = database.CreateSchema();
 

@@ -10,15 +10,15 @@ public abstract partial class SyncStoreContractTests
     /// <summary>Makes every insert of a run of <paramref name="target"/> fail (a database trigger), or stops it.</summary>
     protected abstract Task FailRunInsertsOfAsync(string target, bool fail);
 
-    private static SqlSyncStore.Delivery Push(string? id, params RunRequest[] runs) =>
+    private protected static SqlSyncStore.Delivery Push(string? id, params RunRequest[] runs) =>
         new("github", id, new NewEvent(EventTypes.WebhookReceived, null, null, new JsonObject { ["delivery_id"] = id }), runs);
 
-    private RunRequest Webhook(string target) => new(target, "webhook:github", RunPriority.Event, Time.GetUtcNow());
+    private protected RunRequest Webhook(string target) => new(target, "webhook:github", RunPriority.Event, Time.GetUtcNow());
 
-    private Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> WriteBatchAsync(params SqlSyncStore.Delivery[] batch) =>
+    private protected Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> WriteBatchAsync(params SqlSyncStore.Delivery[] batch) =>
         ((SqlSyncStore)Store).AcceptDeliveryBatchAsync(batch);
 
-    private async Task<List<string>> ReceivedIdsAsync() =>
+    private protected async Task<List<string>> ReceivedIdsAsync() =>
         [.. (await Store.ReadEventsAsync(0, 1000, Ct)).Where(e => e.Type == EventTypes.WebhookReceived)
             .Select(e => JsonNode.Parse(e.Data)!["delivery_id"]?.GetValue<string>() ?? "(none)").Order(StringComparer.Ordinal)];
 
@@ -55,6 +55,29 @@ public abstract partial class SyncStoreContractTests
         var again = await WriteBatchAsync(Push("d-3", Webhook("site")), Push("d-1", Webhook("docs")), Push("d-4"), Push("d-2", Webhook("docs")));
         Assert.All(again, Assert.Null);
         Assert.Equal(lastEvent, await Store.GetLastEventIdAsync(Ct));
+    }
+
+    [Fact]
+    public async Task DeliveryBatch_RedeliveriesOfAnEarlierBatch_ForTargetsWithNothingQueued_QueueOnlyWhatTheNewDeliveriesAsk()
+    {
+        // The earlier batch's runs are running, so neither target has a queued run when the redeliveries come.
+        await WriteBatchAsync(Push("d-1", Webhook("docs")), Push("d-2", new RunRequest("site", "manual", RunPriority.Manual, Time.GetUtcNow(), DryRun: true)));
+        var running = new[] { await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct), await Store.ClaimAsync("w1", TimeSpan.FromMinutes(1), Ct) };
+        Assert.All(running, Assert.NotNull);
+        var lastEvent = await Store.GetLastEventIdAsync(Ct);
+
+        var results = await WriteBatchAsync(
+            Push("d-1", Webhook("docs")), Push("d-2", new RunRequest("site", "manual", RunPriority.Manual, Time.GetUtcNow(), DryRun: true)), Push("d-3", Webhook("site")));
+
+        Assert.Null(results[0]);
+        Assert.Null(results[1]);
+        var site = Assert.Single(results[2]!);
+        Assert.False(site.Coalesced);
+        var queued = Assert.Single(await Store.ListRunsAsync(new RunQuery(Status: RunStatus.Queued, Limit: 10), Ct));
+        Assert.Equal((site.RunId, "site", "webhook:github", RunPriority.Event, false), (queued.Id, queued.Target, queued.Trigger, queued.Priority, queued.DryRun));
+        Assert.Equal(["webhook:github"], queued.Triggers);
+        var added = (await Store.ReadEventsAsync(lastEvent, 100, Ct)).Select(e => (e.Type, e.Target, e.RunId)).ToList();
+        Assert.Equal([(EventTypes.WebhookReceived, null, null), (EventTypes.RunQueued, "site", site.RunId)], added);
     }
 
     [Fact]

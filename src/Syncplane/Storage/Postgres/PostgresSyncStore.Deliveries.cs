@@ -8,68 +8,75 @@ using Syncplane.Events;
 namespace Syncplane.Storage.Postgres;
 
 /// <summary>
-/// A batch of webhook deliveries in a constant number of round trips, however many deliveries it holds: one for the
-/// delivery ids (and the matched targets' queued runs, locked), one for every run and event, one for the commit.
-/// What the runs become is worked out in memory (<see cref="QueuedRunState"/>), by the same rule as a single enqueue.
+/// A batch of webhook deliveries in a constant number of round trips, however many deliveries it holds: one that spends the
+/// delivery ids and takes each target's queued run (inserting it when there is none), one for the coalesced runs and every
+/// event, one for the commit. What the runs become is worked out in memory (<see cref="QueuedRunState"/>), by the same rule
+/// as a single enqueue.
 /// </summary>
+/// <remarks>
+/// Lock order: delivery ids, then the targets' queued runs in target order, each taken through the one-queued-run-per-target
+/// index (<c>ON CONFLICT … DO UPDATE … WHERE false</c> locks the row without changing it). Unlike <c>SELECT … FOR UPDATE</c>,
+/// that never locks a row that stopped being queued (a read-committed <c>FOR UPDATE</c> locks the newest version of a row
+/// that a worker claimed meanwhile, even though it no longer matches), so a batch never holds a run a worker is completing,
+/// and a worker's claim skips the runs a batch holds: the two never wait on each other in a circle.
+/// </remarks>
 internal sealed partial class PostgresSyncStore
 {
-    // The delivery ids not seen before; then the queued runs of the batch's targets, locked until the commit so that
-    // what is read here is what the write below replaces. Rows are taken in one order (ids, then targets), so two
-    // nodes' batches never wait on each other in a circle.
-    private const string SpendIdsAndLockQueuedSql =
+    // The delivery ids not seen before; then each target's queued run, new (its state as if every delivery in the batch
+    // counts) or the one there is, locked until the commit; then the queued runs there were, as they are now.
+    private const string SpendIdsAndTakeQueuedSql =
         "INSERT INTO webhook_deliveries (provider, delivery_id, received_at) " +
         "SELECT d.provider, d.delivery_id, @now FROM json_to_recordset(@deliveries::json) AS d(n integer, provider text, delivery_id text) ORDER BY d.n " +
         "ON CONFLICT DO NOTHING RETURNING provider, delivery_id; " +
-        "SELECT id, target, trigger, triggers, direction, dry_run, attempt, priority, not_before, trace_parent, resync, requeue_reason, wait_reason, wait_until " +
-        "FROM runs WHERE status = 'queued' AND target IN (SELECT json_array_elements_text(@targets::json)) ORDER BY target FOR NO KEY UPDATE";
-
-    // New runs (a target with none queued) and coalesced ones, then every event in its order: run.queued rows take
-    // their run's id. A new run refused by the unique index (another writer queued one meanwhile) writes no events,
-    // and the caller rolls back and tries again.
-    private const string WriteRunsAndEventsSql =
-        "WITH fresh AS (INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created, trace_parent, resync) " +
+        "INSERT INTO runs (target, trigger, triggers, direction, dry_run, attempt, status, priority, not_before, queued_at, outputs_created, trace_parent, resync) " +
         "SELECT r.target, r.trigger, r.triggers, r.direction, r.dry_run, 0, 'queued', r.priority, r.not_before, @now, '[]', r.trace_parent, r.resync " +
         "FROM json_to_recordset(@fresh::json) AS r(n integer, target text, trigger text, triggers text, direction text, dry_run boolean, priority integer, " +
         "not_before timestamptz, trace_parent text, resync boolean) ORDER BY r.n " +
-        "ON CONFLICT (target) WHERE status = 'queued' DO NOTHING RETURNING id, target), " +
-        "coalesced AS (UPDATE runs q SET trigger = u.trigger, triggers = u.triggers, dry_run = u.dry_run, attempt = u.attempt, priority = u.priority, " +
+        "ON CONFLICT (target) WHERE status = 'queued' DO UPDATE SET status = runs.status WHERE false RETURNING id, target; " +
+        "SELECT id, target, trigger, triggers, direction, dry_run, attempt, priority, not_before, trace_parent, resync, requeue_reason, wait_reason, wait_until " +
+        "FROM runs WHERE status = 'queued' AND target IN (SELECT json_array_elements_text(@targets::json))";
+
+    // The runs the batch's requests coalesced into (and new ones a redelivery changed), the new runs no delivery of the
+    // batch turned out to queue (each target's only ones were redeliveries), then every event in its order.
+    private const string WriteRunsAndEventsSql =
+        "WITH coalesced AS (UPDATE runs q SET trigger = u.trigger, triggers = u.triggers, dry_run = u.dry_run, attempt = u.attempt, priority = u.priority, " +
         "not_before = u.not_before, trace_parent = u.trace_parent, resync = u.resync, requeue_reason = u.requeue_reason, wait_reason = u.wait_reason, " +
         "wait_until = u.wait_until FROM json_to_recordset(@coalesced::json) AS u(id bigint, trigger text, triggers text, dry_run boolean, attempt integer, " +
         "priority integer, not_before timestamptz, trace_parent text, resync boolean, requeue_reason text, wait_reason text, wait_until timestamptz) " +
-        "WHERE q.id = u.id RETURNING q.id, q.target), " +
-        "ids AS (SELECT id, target FROM fresh UNION ALL SELECT id, target FROM coalesced), " +
+        "WHERE q.id = u.id AND q.status = 'queued' RETURNING q.id), " +
+        "unqueued AS (DELETE FROM runs WHERE status = 'queued' AND id IN (SELECT json_array_elements_text(@unqueued::json)::bigint) RETURNING id), " +
         "added AS (INSERT INTO events (at, type, target, run_id, data) " +
-        "SELECT @at, e.type, e.target, COALESCE(i.id, e.run_id), CASE WHEN e.run THEN '{\"run_id\":' || i.id || e.data ELSE e.data END " +
-        "FROM json_to_recordset(@events::json) AS e(n integer, type text, target text, run_id bigint, run boolean, data text) " +
-        "LEFT JOIN ids i ON e.run AND i.target = e.target WHERE (SELECT count(*) FROM fresh) = @fresh_count ORDER BY e.n RETURNING id) " +
-        "SELECT (SELECT count(*) FROM fresh), (SELECT json_object_agg(target, id) FROM fresh)::text, (SELECT array_agg(id ORDER BY id) FROM added)";
+        "SELECT @at, e.type, e.target, e.run_id, e.data FROM json_to_recordset(@events::json) AS e(n integer, type text, target text, run_id bigint, data text) " +
+        "ORDER BY e.n RETURNING id) " +
+        "SELECT (SELECT count(*) FROM coalesced) + (SELECT count(*) FROM unqueued), (SELECT array_agg(id ORDER BY id) FROM added)";
+
+    /// <summary>How often a batch that PostgreSQL rolled back to break a lock cycle is written in all.</summary>
+    private const int DeadlockTries = 3;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The batch takes its locks in one order, and a worker's claim and completion never wait for it; a cycle can still
+    /// come from a writer that locks several targets' runs in another order (lease recovery requeues expired runs in id
+    /// order). PostgreSQL then rolls the batch back whole, and it is written again.
+    /// </remarks>
     private protected override async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
     {
-        for (var turn = 1; turn <= UniqueViolationTries; turn++)
+        for (var turn = 1; ; turn++)
         {
+            var tried = Telemetry.StageTimes.Start();
             try
             {
-                if (await TryAcceptDeliveriesAsync(deliveries) is { } accepted)
-                {
-                    return accepted;
-                }
+                return await TryAcceptDeliveriesAsync(deliveries);
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected && turn < DeadlockTries)
             {
-                // PostgreSQL rolled the batch back to break a lock cycle with a worker's completion: nothing was written.
+                // Nothing was written: the delivery ids are not spent. (The stage counts the cycles and the time each cost.)
+                Telemetry.StageTimes.Since("pg.batch.deadlock", tried);
             }
         }
-
-        // Other writers kept queueing runs of these targets between the batch's read and its write (a busy worker's
-        // requeues): one statement per delivery instead, which coalesces into whatever queued run it finds.
-        return await base.AcceptDeliveriesAsync(deliveries);
     }
 
-    // Null when another writer queued a run of one of the targets meanwhile: nothing was written, try again.
-    private async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>?> TryAcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
+    private async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> TryAcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
     {
         // Once a delivery is in the batch it is written whatever its caller does: its id is spent.
         var cancellationToken = CancellationToken.None;
@@ -86,14 +93,20 @@ internal sealed partial class PostgresSyncStore
             firsts.TryAdd((deliveries[i].Provider, deliveries[i].DeliveryId!), i);
         }
 
-        var targets = deliveries.SelectMany(d => d.Runs).Select(r => r.Target).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        // Each target's requests in the batch's order, of the deliveries that may count; the new run a target gets when it
+        // has none queued is what they make of it, unless some turn out to be redeliveries of an earlier batch.
+        bool MayCount(int i) => deliveries[i].DeliveryId is not { } id || firsts[(deliveries[i].Provider, id)] == i;
+        var hoped = RequestsByTarget(deliveries, MayCount);
+        var targets = hoped.Keys.ToList();
         var spent = new HashSet<(string, string)>();
-        var started = Telemetry.StageTimes.Start();
+        var fresh = new Dictionary<string, long>(StringComparer.Ordinal);
         var queued = new Dictionary<string, (long Id, QueuedRunState State)>(StringComparer.Ordinal);
-        await using (var read = Command(transaction, SpendIdsAndLockQueuedSql))
+        var started = Telemetry.StageTimes.Start();
+        await using (var read = Command(transaction, SpendIdsAndTakeQueuedSql))
         {
             Add(read, "@now", ToDbTime(now));
             Add(read, "@deliveries", Json(firsts.Keys.OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal).Select((key, n) => new JsonObject { ["n"] = n, ["provider"] = key.Item1, ["delivery_id"] = key.Item2 })));
+            Add(read, "@fresh", Json(targets.Select((target, n) => RunRow(Fold(null, hoped[target], now), n, target))));
             Add(read, "@targets", JsonSerializer.Serialize(targets));
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -104,6 +117,17 @@ internal sealed partial class PostgresSyncStore
             await reader.NextResultAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
+                fresh[reader.GetString(1)] = reader.GetInt64(0);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (fresh.ContainsKey(reader.GetString(1)))
+                {
+                    continue;
+                }
+
                 queued[reader.GetString(1)] = (reader.GetInt64(0), new QueuedRunState(
                     reader.GetString(2), StoreText.FromJsonArray(reader.GetString(3)), reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6),
                     reader.GetInt32(7), ReadTime(reader, 8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10),
@@ -120,84 +144,88 @@ internal sealed partial class PostgresSyncStore
             accepted[i] = delivery.DeliveryId is null || (firsts[(delivery.Provider, delivery.DeliveryId)] == i && spent.Contains((delivery.Provider, delivery.DeliveryId)));
         }
 
-        // Each target's requests in the batch's order: the first queues a run unless one is queued, the rest coalesce into it.
-        var requests = Enumerable.Range(0, deliveries.Count).Where(i => accepted[i])
-            .SelectMany(i => deliveries[i].Runs.Select((run, j) => (Run: run, Delivery: i, Index: j)))
-            .OrderBy(r => r.Run.Target, StringComparer.Ordinal).ToList();
-        var states = new Dictionary<string, QueuedRunState>(StringComparer.Ordinal);
-        var coalescedFlags = new bool[requests.Count];
-        for (var k = 0; k < requests.Count; k++)
+        // What each target's run becomes: a new run is rewritten only when a redelivery left out some of its requests.
+        var requests = RequestsByTarget(deliveries, i => accepted[i]);
+        var coalesced = new List<JsonObject>();
+        var unqueued = new List<long>();
+        var runIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var target in targets)
         {
-            var run = requests[k].Run;
-            var state = states.GetValueOrDefault(run.Target) ?? (queued.TryGetValue(run.Target, out var existing) ? existing.State : null);
-            coalescedFlags[k] = state is not null;
-            states[run.Target] = state is null ? QueuedRunState.Queue(run) : state.Coalesce(run, now);
-        }
-
-        var fresh = states.Where(s => !queued.ContainsKey(s.Key)).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
-        var at = ToMicroseconds(Time.GetUtcNow());
-        var events = new List<(NewEvent Event, string? RunSuffix)>();
-        events.AddRange(order.Where(i => accepted[i]).Select(i => (deliveries[i].Received, (string?)null)));
-        events.AddRange(requests.Select((r, k) => (new NewEvent(EventTypes.RunQueued, r.Run.Target, null, RunData(0, r.Run.Target,
-            ("trigger", r.Run.Trigger), ("priority", StoreText.From(r.Run.Priority)), ("coalesced", coalescedFlags[k]), ("not_before", r.Run.NotBefore.UtcDateTime))),
-            (string?)"")));
-        var eventData = events.Select(e => e.RunSuffix is null ? e.Event.DataJson : e.Event.DataJson[RunIdHead.Length..]).ToList();
-
-        Dictionary<string, long> freshIds;
-        long[] eventIds;
-        started = Telemetry.StageTimes.Start();
-        await using (var write = Command(transaction, WriteRunsAndEventsSql))
-        {
-            Add(write, "@now", ToDbTime(now));
-            Add(write, "@at", ToDbTime(at));
-            Add(write, "@fresh_count", (long)fresh.Count);
-            Add(write, "@fresh", Json(fresh.Select((f, n) => new JsonObject
+            var mine = requests.TryGetValue(target, out var asked) ? asked : [];
+            if (fresh.TryGetValue(target, out var id))
             {
-                ["n"] = n, ["target"] = f.Key, ["trigger"] = f.Value.Trigger, ["triggers"] = StoreText.ToJsonArray(f.Value.Triggers), ["direction"] = f.Value.Direction,
-                ["dry_run"] = f.Value.DryRun, ["priority"] = f.Value.Priority, ["not_before"] = JsonTime(f.Value.NotBefore), ["trace_parent"] = f.Value.TraceParent,
-                ["resync"] = f.Value.Resync,
-            })));
-            Add(write, "@coalesced", Json(queued.Select(q => (q.Value.Id, State: states.GetValueOrDefault(q.Key))).Where(q => q.State is not null).Select(q => new JsonObject
-            {
-                ["id"] = q.Id, ["trigger"] = q.State!.Trigger, ["triggers"] = StoreText.ToJsonArray(q.State.Triggers), ["dry_run"] = q.State.DryRun,
-                ["attempt"] = q.State.Attempt, ["priority"] = q.State.Priority, ["not_before"] = JsonTime(q.State.NotBefore), ["trace_parent"] = q.State.TraceParent,
-                ["resync"] = q.State.Resync, ["requeue_reason"] = q.State.RequeueReason, ["wait_reason"] = q.State.WaitReason,
-                ["wait_until"] = q.State.WaitUntil is { } until ? JsonTime(until) : null,
-            })));
-            Add(write, "@events", Json(events.Select((e, n) => new JsonObject
-            {
-                ["n"] = n, ["type"] = e.Event.Type, ["target"] = e.Event.Target, ["run_id"] = e.Event.RunId, ["run"] = e.RunSuffix is not null, ["data"] = eventData[n],
-            })));
-            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            if (reader.GetInt64(0) != fresh.Count)
-            {
-                return null; // disposing the transaction rolls it back: the delivery ids are not spent
+                runIds[target] = id;
+                if (mine.Count == 0)
+                {
+                    unqueued.Add(id);
+                }
+                else if (mine.Count != hoped[target].Count)
+                {
+                    coalesced.Add(RunRow(Fold(null, mine, now), id));
+                }
             }
-
-            freshIds = reader.IsDBNull(1) ? [] : JsonSerializer.Deserialize<Dictionary<string, long>>(reader.GetString(1))!;
-            eventIds = reader.IsDBNull(2) ? [] : reader.GetFieldValue<long[]>(2);
+            else if (queued.TryGetValue(target, out var run))
+            {
+                runIds[target] = run.Id;
+                if (mine.Count > 0)
+                {
+                    coalesced.Add(RunRow(Fold(run.State, mine, now), run.Id));
+                }
+            }
+            else
+            {
+                throw new InvalidOperationException($"target {target} has no queued run after the batch took it");
+            }
         }
 
-        Telemetry.StageTimes.Since("pg.batch.write", started);
-        long RunIdOf(string target) => queued.TryGetValue(target, out var existing) ? existing.Id : freshIds[target];
-        AddAppendedEvents(transaction, events.Select((e, n) => new SyncEvent(eventIds[n], at, e.Event.Type, e.Event.Target,
-            e.RunSuffix is null ? e.Event.RunId : RunIdOf(e.Event.Target!),
-            e.RunSuffix is null ? eventData[n] : "{\"run_id\":" + RunIdOf(e.Event.Target!).ToString(CultureInfo.InvariantCulture) + eventData[n])));
-
+        var at = ToMicroseconds(Time.GetUtcNow());
+        var events = new List<NewEvent>();
+        events.AddRange(order.Where(i => accepted[i]).Select(i => deliveries[i].Received));
         var results = new EnqueueResult[]?[deliveries.Count];
         foreach (var i in Enumerable.Range(0, deliveries.Count).Where(i => accepted[i]))
         {
             results[i] = new EnqueueResult[deliveries[i].Runs.Count];
         }
 
-        for (var k = 0; k < requests.Count; k++)
+        foreach (var (target, mine) in requests)
         {
-            results[requests[k].Delivery]![requests[k].Index] = new EnqueueResult(RunIdOf(requests[k].Run.Target), coalescedFlags[k]);
+            for (var k = 0; k < mine.Count; k++)
+            {
+                // The first request of a new run queued it; every other one coalesced into a run.
+                var (run, delivery, index) = mine[k];
+                var isCoalesced = k > 0 || !fresh.ContainsKey(target);
+                results[delivery]![index] = new EnqueueResult(runIds[target], isCoalesced);
+                events.Add(new NewEvent(EventTypes.RunQueued, target, runIds[target], RunData(runIds[target], target,
+                    ("trigger", run.Trigger), ("priority", StoreText.From(run.Priority)), ("coalesced", isCoalesced), ("not_before", run.NotBefore.UtcDateTime))));
+            }
         }
 
+        long[] eventIds;
+        var eventData = events.Select(e => e.DataJson).ToList();
         started = Telemetry.StageTimes.Start();
-        if (requests.Count > 0)
+        await using (var write = Command(transaction, WriteRunsAndEventsSql))
+        {
+            Add(write, "@at", ToDbTime(at));
+            Add(write, "@coalesced", Json(coalesced));
+            Add(write, "@unqueued", JsonSerializer.Serialize(unqueued));
+            Add(write, "@events", Json(events.Select((e, n) => new JsonObject
+            {
+                ["n"] = n, ["type"] = e.Type, ["target"] = e.Target, ["run_id"] = e.RunId, ["data"] = eventData[n],
+            })));
+            await using var reader = await write.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetInt64(0) != coalesced.Count + unqueued.Count)
+            {
+                throw new InvalidOperationException("a queued run the batch held changed before its commit");
+            }
+
+            eventIds = reader.IsDBNull(1) ? [] : reader.GetFieldValue<long[]>(1);
+        }
+
+        Telemetry.StageTimes.Since("pg.batch.write", started);
+        AddAppendedEvents(transaction, events.Select((e, n) => new SyncEvent(eventIds[n], at, e.Type, e.Target, e.RunId, eventData[n])));
+        started = Telemetry.StageTimes.Start();
+        if (targets.Count > 0)
         {
             await CommitQueueChangeAsync(transaction, cancellationToken);
         }
@@ -210,8 +238,43 @@ internal sealed partial class PostgresSyncStore
         return [.. results.Select(r => (IReadOnlyList<EnqueueResult>?)r)];
     }
 
-    // How RunData's JSON starts before the details: the run id is put in front by the statement.
-    private const string RunIdHead = "{\"run_id\":0";
+    // The run requests of the deliveries that count, by target (ordinal order), each target's in the batch's order.
+    private static SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>> RequestsByTarget(IReadOnlyList<Delivery> deliveries, Func<int, bool> counts)
+    {
+        var byTarget = new SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>>(StringComparer.Ordinal);
+        foreach (var i in Enumerable.Range(0, deliveries.Count).Where(counts))
+        {
+            foreach (var (run, j) in deliveries[i].Runs.Select((run, j) => (run, j)))
+            {
+                if (!byTarget.TryGetValue(run.Target, out var list))
+                {
+                    byTarget[run.Target] = list = [];
+                }
+
+                list.Add((run, i, j));
+            }
+        }
+
+        return byTarget;
+    }
+
+    // A run after the requests, in order: queued by the first when there is none, the rest coalescing into it.
+    private static QueuedRunState Fold(QueuedRunState? run, List<(RunRequest Run, int Delivery, int Index)> requests, DateTimeOffset now) =>
+        requests.Aggregate(run, (state, r) => state is null ? QueuedRunState.Queue(r.Run) : state.Coalesce(r.Run, now))!;
+
+    // A run's queueing columns as a json_to_recordset row: numbered n (a new run of target) or by the id of the run it updates.
+    private static JsonObject RunRow(QueuedRunState state, long n, string? target = null)
+    {
+        var row = new JsonObject
+        {
+            [target is null ? "id" : "n"] = n, ["target"] = target, ["trigger"] = state.Trigger, ["triggers"] = StoreText.ToJsonArray(state.Triggers),
+            ["direction"] = state.Direction, ["dry_run"] = state.DryRun, ["attempt"] = state.Attempt, ["priority"] = state.Priority,
+            ["not_before"] = JsonTime(state.NotBefore), ["trace_parent"] = state.TraceParent, ["resync"] = state.Resync,
+            ["requeue_reason"] = state.RequeueReason, ["wait_reason"] = state.WaitReason,
+            ["wait_until"] = state.WaitUntil is { } until ? JsonTime(until) : null,
+        };
+        return row;
+    }
 
     private static string Json(IEnumerable<JsonObject> rows) => new JsonArray([.. rows]).ToJsonString();
 
