@@ -59,6 +59,7 @@ public static class SyncplaneServer
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddSyncplaneAuthorization();
         builder.Services.AddSyncplaneTelemetry(metrics);
+        WithoutDataProtectionAtStart(builder.Services);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -87,5 +88,20 @@ public static class SyncplaneServer
         SyncCompatEndpoints.Map(app);
         ConnectionsEndpoints.Map(app);
         return app;
+    }
+
+    /// <summary>
+    /// Authentication registers ASP.NET Core's data protection, whose hosted service loads (or creates, under ~/.aspnet) a key
+    /// ring and initializes OpenSSL when the host starts. Nothing here protects data (tokens are checked against the store, there
+    /// are no cookies), so the key ring is left to be made on first use, which does not come.
+    /// </summary>
+    private static void WithoutDataProtectionAtStart(IServiceCollection services)
+    {
+        var keyRingAtStart = services.Where(d => d.ServiceType == typeof(IHostedService) &&
+            d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList();
+        foreach (var descriptor in keyRingAtStart)
+        {
+            services.Remove(descriptor);
+        }
     }
 }

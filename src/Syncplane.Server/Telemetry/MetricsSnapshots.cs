@@ -1,5 +1,4 @@
 using Syncplane.Events;
-using Syncplane.Storage.Rollups;
 
 namespace Syncplane.Server.Telemetry;
 
@@ -100,8 +99,7 @@ internal sealed class MetricsSnapshots(ServerContext context, MetricsOptions opt
         {
             // Rollups and index seeks only: a snapshot costs milliseconds with a million stored runs, so it is retaken on every burst of run events.
             var (statistics, facts) = await context.Store.ReadRunSnapshotAsync(cancellationToken);
-            var targets = context.Config.Targets.Select(t => facts.GetValueOrDefault(t.Name) ?? new TargetFacts(t.Name, 0, 0, null, null, null, null, 0)).ToList();
-            _latest = new MetricsSnapshot(statistics, targets, context.Time.GetUtcNow());
+            _latest = new MetricsSnapshot(statistics, context.Config.Targets, facts, context.Time.GetUtcNow());
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -60,18 +60,18 @@ internal sealed class SyncplaneMetrics : IDisposable
             : [new Measurement<double>(s.Statistics.OldestDueAt is { } oldest ? Math.Max(0, (_time.GetUtcNow() - oldest).TotalSeconds) : 0)];
 
     private IEnumerable<Measurement<double>> LastSuccess() =>
-        _snapshots.Latest is not { } s ? [] : s.Targets.Where(t => t.LastSuccessAt is not null)
+        _snapshots.Latest is not { } s ? [] : s.Known.Where(t => t.LastSuccessAt is not null)
             .Select(t => new Measurement<double>(t.LastSuccessAt!.Value.ToUnixTimeMilliseconds() / 1000.0, Target(t.Target)));
 
     private IEnumerable<Measurement<double>> Freshness()
     {
         var now = _time.GetUtcNow();
-        return _snapshots.Latest is not { } s ? [] : s.Targets.Where(t => t.LastSuccessAt is not null)
+        return _snapshots.Latest is not { } s ? [] : s.Known.Where(t => t.LastSuccessAt is not null)
             .Select(t => new Measurement<double>(Math.Max(0, (now - t.LastSuccessAt!.Value).TotalSeconds), Target(t.Target)));
     }
 
     private IEnumerable<Measurement<long>> ConsecutiveFailures() =>
-        _snapshots.Latest is not { } s ? [] : s.Targets.Select(t => new Measurement<long>(t.ConsecutiveFailures, Target(t.Target)));
+        _snapshots.Latest is not { } s ? [] : s.ConsecutiveFailures.Select(t => new Measurement<long>(t.Failures, Target(t.Target)));
 
     private IEnumerable<Measurement<double>> SnapshotAge() =>
         _snapshots.Latest is not { } s ? [] : [new Measurement<double>(Math.Max(0, (_time.GetUtcNow() - s.TakenAt).TotalSeconds))];

@@ -37,11 +37,13 @@ public sealed class ConfigNode
     {
         get
         {
-            foreach (var (k, v) in Entries)
+            // By index: binding looks up dozens of keys per target, and a foreach over the interface allocated an enumerator each time.
+            var entries = Entries;
+            for (var i = 0; i < entries.Count; i++)
             {
-                if (k.Value == key)
+                if (entries[i].Key.Value == key)
                 {
-                    return v;
+                    return entries[i].Value;
                 }
             }
 

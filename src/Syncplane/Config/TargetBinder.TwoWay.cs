@@ -44,6 +44,6 @@ internal sealed partial class TargetBinder
             }
         }
 
-        return target with { Conflicts = policy };
+        return policy == target.Conflicts ? target : target with { Conflicts = policy };
     }
 }

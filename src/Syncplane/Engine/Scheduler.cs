@@ -16,6 +16,8 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
     public const string LeaseName = "scheduler";
 
     private readonly Dictionary<string, TargetConfig> _targets = config.Targets.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    // The stored frequency override and pause the queue was last given, for the targets that have either; a target
+    // missing here was planned with neither (at 100,000 targets, an entry for every one was about 5 MB).
     private readonly Dictionary<string, (string? Override, bool Paused)> _known = new(StringComparer.Ordinal);
 
     // A watched folder's schedule is its full scan: the runs its changes start (which read only changed paths) do not move it.
@@ -128,14 +130,13 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         var last = await store.GetLastFiringsAsync(ct);
         // Once per activation: intervals count from the last run, which need not be a firing (RanWithinIntervalAsync keeps it current).
         var ran = (await store.ListTargetStatesAsync(ct)).ToDictionary(s => s.Target, s => s.LastAttemptedAt, StringComparer.Ordinal);
-        var queue = new DueQueue();
+        var queue = new DueQueue(config.Targets.Count);
         var now = time.GetUtcNow();
         _known.Clear();
         foreach (var target in config.Targets)
         {
             var slot = last.TryGetValue(target.Name, out var s) ? s : (DateTimeOffset?)null;
             queue.Set(new ScheduledTarget(target.Name, target.Schedule, slot, target.Jitter ?? config.Defaults.Jitter, LastRunAt: _watched.Contains(target.Name) ? null : ran.GetValueOrDefault(target.Name)), now);
-            _known[target.Name] = (null, false);
         }
 
         return queue;
@@ -151,12 +152,19 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
         {
             var state = settings.GetValueOrDefault(target.Name);
             var current = (state?.FrequencyOverride, state?.PausedReason is not null);
-            if (_known.TryGetValue(target.Name, out var known) && known == current || queue.Get(target.Name) is not { } scheduled)
+            if (_known.GetValueOrDefault(target.Name) == current || queue.Get(target.Name) is not { } scheduled)
             {
                 continue;
             }
 
-            _known[target.Name] = current;
+            if (current == default)
+            {
+                _known.Remove(target.Name);
+            }
+            else
+            {
+                _known[target.Name] = current;
+            }
             Schedule? frequency = null;
             if (current.FrequencyOverride is { } text && !Schedule.TryParse(text, target.Schedule.TimeZone, out frequency, out var error))
             {

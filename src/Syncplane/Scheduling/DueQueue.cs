@@ -12,9 +12,16 @@ namespace Syncplane.Scheduling;
 /// </remarks>
 internal sealed class DueQueue
 {
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<(string Name, long Version), DateTimeOffset> _heap = new();
+    private readonly Dictionary<string, Entry> _entries;
+    private readonly PriorityQueue<(string Name, long Version), DateTimeOffset> _heap;
     private long _version;
+
+    /// <summary>An empty queue with room for <paramref name="capacity"/> targets before it grows.</summary>
+    public DueQueue(int capacity = 0)
+    {
+        _entries = new(capacity, StringComparer.Ordinal);
+        _heap = new(capacity);
+    }
 
     /// <summary>Targets known to the queue, scheduled or not.</summary>
     public int Count => _entries.Count;
@@ -102,5 +109,6 @@ internal sealed class DueQueue
         }
     }
 
-    private sealed record Entry(ScheduledTarget Target, DueSlot? Next, long Version);
+    // A struct, held in the dictionary's own array: one object less per target.
+    private readonly record struct Entry(ScheduledTarget Target, DueSlot? Next, long Version);
 }

@@ -148,6 +148,46 @@ public sealed class SchedulerTests : IAsyncLifetime
         Assert.InRange(scheduled.QueuedAt - ranAt, TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task RunAsync_TargetPausedWhileRunning_StopsFiring_AndFiresAgainOnceResumed()
+    {
+        var spy = new InterceptingStore(_bed.Store);
+        _bed.Start(NewScheduler("node-1", spy.Proxy).RunAsync);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        var beforePause = spy.Enqueued.Count(r => r.Target == "hourly-mirror");
+
+        await _bed.Store.SetPausedAsync("hourly-mirror", "maintenance", CancellationToken.None);
+        await _bed.AdvanceAsync(TimeSpan.FromHours(3), TimeSpan.FromMinutes(1));
+        var whilePaused = spy.Enqueued.Count(r => r.Target == "hourly-mirror");
+
+        await _bed.Store.SetPausedAsync("hourly-mirror", null, CancellationToken.None);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(10));
+        var resumed = spy.Enqueued.Count(r => r.Target == "hourly-mirror");
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(70), TimeSpan.FromMinutes(1));
+
+        Assert.Equal((1, 1), (beforePause, whilePaused));
+        Assert.Equal(2, resumed); // the slots missed while paused fire once, at once
+        Assert.Equal(3, spy.Enqueued.Count(r => r.Target == "hourly-mirror")); // then hourly again
+    }
+
+    [Fact]
+    public async Task RunAsync_FrequencyOverrideCleared_LeavesAManualTargetUnscheduledAgain()
+    {
+        var spy = new InterceptingStore(_bed.Store);
+        _bed.Start(NewScheduler("node-1", spy.Proxy).RunAsync);
+        await _bed.Store.SetFrequencyOverrideAsync("by-hand", "10min", CancellationToken.None);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(25), TimeSpan.FromMinutes(1));
+        var withOverride = spy.Enqueued.Count(r => r.Target == "by-hand");
+
+        await _bed.Store.SetFrequencyOverrideAsync("by-hand", null, CancellationToken.None);
+        await _bed.AdvanceAsync(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10));
+        var cleared = spy.Enqueued.Count(r => r.Target == "by-hand");
+        await _bed.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+
+        Assert.InRange(withOverride, 2, 3);
+        Assert.Equal(cleared, spy.Enqueued.Count(r => r.Target == "by-hand"));
+    }
+
     private Scheduler NewScheduler(string holder, ISyncStore? store = null) =>
         new(_bed.Config, store ?? _bed.Store, _bed.Time, new SchedulerOptions { Holder = holder });
 }

@@ -20,6 +20,26 @@ public class CronExpressionTests
         return result;
     }
 
+    [Fact]
+    public void GetNextOccurrence_AskedAgain_InAnotherZone_OrFromAnotherInstant_AnswersAsAnExpressionAskedOnce()
+    {
+        // One expression serves every target written with it, so the same question comes many times in a row, between others.
+        var shared = CronExpression.Parse("30 2 * * *");
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var after = Utc(2026, 3, 28, 12);
+        var questions = new (DateTimeOffset After, TimeZoneInfo Zone)[]
+        {
+            (after, TimeZoneInfo.Utc), (after, TimeZoneInfo.Utc), (after, berlin), (after, berlin), (after.ToOffset(TimeSpan.FromHours(2)), berlin),
+            (after.AddMinutes(1), berlin), (after, TimeZoneInfo.Utc), (Utc(2026, 10, 24, 12), berlin), (Utc(2026, 10, 24, 12), berlin),
+        };
+
+        var answers = questions.Select(q => shared.GetNextOccurrence(q.After, q.Zone)).ToList();
+
+        Assert.Equal(questions.Select(q => CronExpression.Parse("30 2 * * *").GetNextOccurrence(q.After, q.Zone)), answers);
+        Assert.Equal(Utc(2026, 3, 29, 1), answers[2]); // 02:30 is skipped in Berlin that night: it fires as the gap ends, 03:00 CEST
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 2, 30, 0, TimeSpan.FromHours(2)), answers[7]); // the first pass of the repeated hour
+    }
+
     [Theory]
     [InlineData("*/15 * * * *", "0,15,30,45")]
     [InlineData("1-30/5 * * * *", "1,6,11,16,21,26")]
