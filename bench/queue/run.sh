@@ -5,11 +5,13 @@
 #
 #   bench/queue/run.sh                          # 2 workers each, 20,000 no-op runs, 500 trickled
 #   WORKERS=4 JOBS=5000 bench/queue/run.sh
+#   SYSTEMS="postgres pgbench" JOBS=5000 TRICKLE=100 bench/queue/run.sh   # a reduced run: PostgreSQL and its limit only
 #
 # Environment: WORKERS (worker processes per system, default: cores), JOBS (throughput runs, 20000),
 # TRICKLE (pickup-latency runs, 500), INTERVAL_MS (between trickled runs, 20), CONCURRENCY (runs in
 # flight per Syncplane worker process, default 1 = one run per worker, like an RQ worker),
-# REDIS_PORT (6390), PGBENCH_SECONDS (PostgreSQL's own one-row-update limit, 10), RESULTS (directory to keep raw results in; default a temp dir, removed).
+# SYSTEMS (which to run, default all: "rq sqlite postgres pgbench"; rq = both RQ workers, sqlite includes the
+# in-process pickup), REDIS_PORT (6390), PGBENCH_SECONDS (PostgreSQL's own one-row-update limit, 10), RESULTS (directory to keep raw results in; default a temp dir, removed).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,12 +23,14 @@ INTERVAL_MS=${INTERVAL_MS:-20}
 CONCURRENCY=${CONCURRENCY:-1}
 REDIS_PORT=${REDIS_PORT:-6390}
 PGBENCH_SECONDS=${PGBENCH_SECONDS:-10}
+SYSTEMS=${SYSTEMS:-rq sqlite postgres pgbench}
 PY=/usr/bin/python3   # Debian's python3, where python3-rq lives (not a pyenv shim)
 
 say() { echo "queue-bench: $*" >&2; }
+runs() { [[ " $SYSTEMS " == *" $1 "* ]]; } # whether SYSTEMS names $1
 
 # --- peers -------------------------------------------------------------------------------------
-if ! command -v redis-server >/dev/null 2>&1 || ! "$PY" -c 'import rq' 2>/dev/null; then
+if runs rq && { ! command -v redis-server >/dev/null 2>&1 || ! "$PY" -c 'import rq' 2>/dev/null; }; then
   say "installing redis-server python3-rq"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server python3-rq >/dev/null
@@ -46,10 +50,12 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$work/redis"
+if runs rq; then
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly no \
   --daemonize yes --pidfile "$work/redis.pid" --logfile "$work/redis/redis.log"
 redis_url="redis://127.0.0.1:$REDIS_PORT/0"
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+fi
 
 # --- PostgreSQL: the tests' throwaway server, a database of our own per phase --------------------
 pgconn=$("$repo/scripts/postgres-for-tests")
@@ -148,24 +154,31 @@ rq_pickup() { # system worker-class
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "cores: $(nproc); workers per system: $WORKERS; Syncplane concurrency per worker: $CONCURRENCY"
   echo "jobs: $JOBS; trickle: $TRICKLE every $INTERVAL_MS ms"
-  echo "rq: $("$PY" -c 'import rq; print(rq.__version__)'); redis-server: $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"
+  echo "systems: $SYSTEMS"
+  if runs rq; then echo "rq: $("$PY" -c 'import rq; print(rq.__version__)'); redis-server: $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/')"; fi
   echo "postgresql: $(psql_admin -tAc 'SHOW server_version')"
   echo "dotnet: $(dotnet --version)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results/env.txt" >&2
 
-say "throughput: RQ default Worker"; rq_throughput rq-default rq.worker.Worker
-say "throughput: RQ SimpleWorker";   rq_throughput rq-simple rq.worker.SimpleWorker
-say "throughput: Syncplane SQLite";  syncplane_throughput syncplane-sqlite "$(fresh_sqlite)"
-say "throughput: Syncplane PostgreSQL"; syncplane_throughput syncplane-postgres "$(fresh_postgres)"
-say "limit: pgbench one-row updates";  pgbench_limit pgbench-one-row-update
+if runs rq; then
+  say "throughput: RQ default Worker"; rq_throughput rq-default rq.worker.Worker
+  say "throughput: RQ SimpleWorker";   rq_throughput rq-simple rq.worker.SimpleWorker
+fi
+if runs sqlite; then say "throughput: Syncplane SQLite"; syncplane_throughput syncplane-sqlite "$(fresh_sqlite)"; fi
+if runs postgres; then say "throughput: Syncplane PostgreSQL"; syncplane_throughput syncplane-postgres "$(fresh_postgres)"; fi
+if runs pgbench; then say "limit: pgbench one-row updates"; pgbench_limit pgbench-one-row-update; fi
 echo "load after throughput: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/env.txt" >&2
 
-say "pickup: RQ default Worker";   rq_pickup rq-default rq.worker.Worker
-say "pickup: RQ SimpleWorker";     rq_pickup rq-simple rq.worker.SimpleWorker
-say "pickup: Syncplane SQLite";    syncplane_pickup syncplane-sqlite "$(fresh_sqlite)"
-say "pickup: Syncplane PostgreSQL"; syncplane_pickup syncplane-postgres "$(fresh_postgres)"
-say "pickup: Syncplane SQLite, enqueued in a worker's process"; syncplane_pickup_inprocess syncplane-sqlite-inprocess "$(fresh_sqlite)"
+if runs rq; then
+  say "pickup: RQ default Worker";   rq_pickup rq-default rq.worker.Worker
+  say "pickup: RQ SimpleWorker";     rq_pickup rq-simple rq.worker.SimpleWorker
+fi
+if runs sqlite; then say "pickup: Syncplane SQLite"; syncplane_pickup syncplane-sqlite "$(fresh_sqlite)"; fi
+if runs postgres; then say "pickup: Syncplane PostgreSQL"; syncplane_pickup syncplane-postgres "$(fresh_postgres)"; fi
+if runs sqlite; then
+  say "pickup: Syncplane SQLite, enqueued in a worker's process"; syncplane_pickup_inprocess syncplane-sqlite-inprocess "$(fresh_sqlite)"
+fi
 echo "load after pickup: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/env.txt" >&2
 
 echo

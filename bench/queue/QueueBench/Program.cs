@@ -124,7 +124,12 @@ internal static class Program
         }
 
         await File.WriteAllTextAsync(output, lines.ToString());
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"worker {Environment.ProcessId}: {worker.Started.Count} runs, {worker.Failed} completions refused"));
+        // The process's own CPU and JIT work, so a loaded machine's wall time is not the only figure.
+        var cpu = Environment.CpuUsage;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"worker {Environment.ProcessId}: {worker.Started.Count} runs, {worker.Failed} completions refused; CPU {cpu.TotalTime.TotalSeconds:F2} s " +
+            $"(user {cpu.UserTime.TotalSeconds:F2}, system {cpu.PrivilegedTime.TotalSeconds:F2}); JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods " +
+            $"in {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F2} s"));
         return worker.Failed == 0 ? 0 : 1;
     }
 
