@@ -58,6 +58,7 @@ public sealed class WriteBatcherTests
         }, writers: 2);
 
         var first = batcher.WriteAsync(1);
+        WaitForStarted(1);
         var second = batcher.WriteAsync(2);
         WaitForStarted(2);
         var third = batcher.WriteAsync(3);
@@ -72,7 +73,8 @@ public sealed class WriteBatcherTests
         Release(3);
         Release(1);
 
-        Assert.Equal([1, 3, 4], await Task.WhenAll(first, third, fourth).WaitAsync(Timeout));
+        var answers = await Task.WhenAll(first, third, fourth).WaitAsync(Timeout);
+        Assert.Equal([1, 3, 4], answers);
         Assert.Equal([[1], [2], [3, 4]], Started());
 
         List<IReadOnlyList<int>> Started()
