@@ -15,7 +15,7 @@ internal abstract partial class SqlSyncStore
         ArgumentException.ThrowIfNullOrEmpty(provider);
         ArgumentNullException.ThrowIfNull(received);
         ArgumentNullException.ThrowIfNull(runs);
-        var batcher = LazyInitializer.EnsureInitialized(ref _deliveries, () => new(AcceptDeliveriesAsync));
+        var batcher = LazyInitializer.EnsureInitialized(ref _deliveries, () => new(AcceptDeliveriesAsync, writers: DeliveryBatchWriters));
         return batcher.WriteAsync(new Delivery(provider, deliveryId, received, runs)).WaitAsync(cancellationToken);
     }
 
@@ -29,7 +29,7 @@ internal abstract partial class SqlSyncStore
         var cancellationToken = CancellationToken.None;
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = await BeginDeliveryWriteAsync(connection, cancellationToken);
         // Rows are taken in one order (delivery ids, then targets), so two nodes' batches never wait on each other in a circle.
         var accepted = new EnqueueResult[]?[deliveries.Count];
         foreach (var i in Enumerable.Range(0, deliveries.Count).OrderBy(i => deliveries[i].Provider, StringComparer.Ordinal).ThenBy(i => deliveries[i].DeliveryId, StringComparer.Ordinal))
@@ -62,6 +62,13 @@ internal abstract partial class SqlSyncStore
 
         return [.. accepted.Select(results => (IReadOnlyList<EnqueueResult>?)results)];
     }
+
+    /// <summary>How many batches may be on their way at once (one writing while another waits for the disk: SQLite).</summary>
+    private protected virtual int DeliveryBatchWriters => 1;
+
+    /// <summary>Starts a batch's transaction; SQLite fsyncs it after the commit, outside the write lock.</summary>
+    private protected virtual ValueTask<DbTransaction> BeginDeliveryWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        BeginWriteAsync(connection, cancellationToken);
 
     private async Task<bool> InsertDeliveryAsync(DbTransaction transaction, string provider, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
     {

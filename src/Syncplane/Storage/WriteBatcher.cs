@@ -9,11 +9,13 @@ namespace Syncplane.Storage;
 /// Each caller's task completes when the transaction holding its request has committed (or failed: then every
 /// request in that batch fails with the same exception and nothing of it was written).
 /// </remarks>
-internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> writeAsync, int maxBatch = 256)
+/// <param name="writers">How many batches may be on their way at once: with more than one, the next batch is written
+/// while the last still waits for something the store does after its write (SQLite: the fsync).</param>
+internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> writeAsync, int maxBatch = 256, int writers = 1)
 {
     private readonly Lock _gate = new();
     private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done)> _pending = new();
-    private bool _writing;
+    private int _writing;
 
     /// <summary>Queues <paramref name="request"/> for the next transaction; completes once that transaction committed.</summary>
     public Task<TResult> WriteAsync(TRequest request)
@@ -23,8 +25,11 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
         lock (_gate)
         {
             _pending.Enqueue((request, done));
-            start = !_writing;
-            _writing = true;
+            start = _writing < writers;
+            if (start)
+            {
+                _writing++;
+            }
         }
 
         if (start)
@@ -49,7 +54,7 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
 
                 if (batch.Count == 0)
                 {
-                    _writing = false;
+                    _writing--;
                     return;
                 }
             }

@@ -48,5 +48,13 @@ internal static class StageTimes
             yield return string.Create(CultureInfo.InvariantCulture,
                 $"stage {stage,-28} n={values.Length,6}  p50 {At(0.5),8:F2}  p90 {At(0.9),8:F2}  p99 {At(0.99),8:F2}  max {values[^1],8:F2}");
         }
+
+        // Pauses of the whole process are a stage of every request: how many, and how long in all.
+        if (Enabled)
+        {
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"stage gc ({(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, {System.Runtime.GCSettings.LatencyMode}) " +
+                $"paused {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms in all; collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
+        }
     }
 }

@@ -65,6 +65,39 @@ public sealed class SqliteWriteGateTests
         await Assert.ThrowsAsync<TimeoutException>(() => gate.EnterAsync(second, CancellationToken.None).AsTask().WaitAsync(Timeout));
     }
 
+    [Fact]
+    public async Task AnUrgentWriter_GoesBeforeTheOthersWaiting_ButNotTwiceInARowWhileAnotherWaits()
+    {
+        using var directory = new TempDirectory();
+        using var gate = new SqliteWriteGate(Timeout);
+        var connections = new List<SqliteConnection>();
+        for (var i = 0; i < 5; i++)
+        {
+            connections.Add(await OpenAsync(directory["gate.db"]));
+        }
+
+        var (holder, worker1, worker2, intake1, intake2) = (connections[0], connections[1], connections[2], connections[3], connections[4]);
+        await gate.EnterAsync(holder, CancellationToken.None);
+        var order = new List<string>();
+        Task Enter(SqliteConnection connection, string name, bool urgent) => gate.EnterAsync(connection, urgent, CancellationToken.None).AsTask()
+            .ContinueWith(_ => { lock (order) { order.Add(name); } connection.Close(); }, TaskScheduler.Default);
+
+        // Two workers wait in turn; then two intake batches, which go first, but take every other turn.
+        var waiting = new[]
+        {
+            Enter(worker1, "worker 1", urgent: false), Enter(worker2, "worker 2", urgent: false),
+            Enter(intake1, "intake 1", urgent: true), Enter(intake2, "intake 2", urgent: true),
+        };
+        holder.Close();
+
+        await Task.WhenAll(waiting).WaitAsync(Timeout);
+        Assert.Equal(["intake 1", "worker 1", "intake 2", "worker 2"], order);
+        foreach (var connection in connections)
+        {
+            await connection.DisposeAsync();
+        }
+    }
+
     private static async Task<SqliteConnection> OpenAsync(string file)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());

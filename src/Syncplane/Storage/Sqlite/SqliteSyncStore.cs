@@ -11,7 +11,8 @@ namespace Syncplane.Storage.Sqlite;
 /// <c>busy_timeout</c> (a writer waits for another instead of failing with SQLITE_BUSY),
 /// <c>foreign_keys</c> and <c>synchronous=FULL</c>: a committed run record survives power loss,
 /// not only a killed process, at the cost of one fsync per commit (claims and leased completions excepted:
-/// <see cref="BeginLeaseWriteAsync"/>). An 8 MB page cache per
+/// <see cref="BeginLeaseWriteAsync"/>; a batch of webhook deliveries is fsynced after its commit, outside the write lock:
+/// <see cref="BeginDeliveryWriteAsync"/>). An 8 MB page cache per
 /// connection keeps the inner pages of a large item index in memory without inflating every pooled
 /// connection (index writes are sorted by key, so they touch few leaves). Write transactions start with
 /// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade; writers of this
@@ -29,6 +30,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     private readonly string _connectionString;
     private readonly SqliteWakeFiles _wake;
     private readonly SqliteWriteGate _writeGate = new(TimeSpan.FromMilliseconds(BusyTimeoutMs));
+    private readonly SqliteWalSync _walSync;
     private int _walEnabled;
 
     // About 1,000 WAL pages (SQLite's default checkpoint size) at a few pages per write.
@@ -52,6 +54,7 @@ internal sealed class SqliteSyncStore : SqlSyncStore
             DefaultTimeout = BusyTimeoutMs / 1000,
         }.ToString();
         _wake = new SqliteWakeFiles(DatabasePath, Signal, EventSignal);
+        _walSync = new SqliteWalSync(DatabasePath + "-wal");
     }
 
     /// <summary>The full path of the database file.</summary>
@@ -132,13 +135,40 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     /// </remarks>
     protected override async ValueTask<DbTransaction> BeginLeaseWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "PRAGMA synchronous = NORMAL";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await CommitWithoutFsyncAsync(connection, cancellationToken);
         return await BeginWriteAsync(connection, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Committed with <c>synchronous=NORMAL</c>, so the write lock is not held while the disk syncs; the batch returns
+    /// (and each sender gets its 202) only after <see cref="SqliteWalSync"/> has fsynced the WAL (<see cref="AcceptDeliveriesAsync"/>),
+    /// so an accepted delivery is as durable as with <c>synchronous=FULL</c>. Its turn at the write gate is urgent.
+    /// </remarks>
+    private protected override async ValueTask<DbTransaction> BeginDeliveryWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await CommitWithoutFsyncAsync(connection, cancellationToken);
+        await _writeGate.EnterAsync(connection, urgent: true, cancellationToken);
+        return await BeginWriteAsync(connection, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Returns once the WAL holding the batch's commit is on disk; meanwhile the next batch may already write.</remarks>
+    private protected override async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
+    {
+        var accepted = await base.AcceptDeliveriesAsync(deliveries);
+        await _walSync.SyncAsync();
+        return accepted;
+    }
+
+    /// <inheritdoc />
+    private protected override int DeliveryBatchWriters => 2;
+
+    private static async Task CommitWithoutFsyncAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous = NORMAL";
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <inheritdoc />
