@@ -14,8 +14,6 @@ namespace Syncplane.Cli;
 /// </summary>
 internal static class LogOutput
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The global <c>--log-format</c> option.</summary>
     public static Option<string> FormatOption { get; } = new Option<string>("--log-format")
     {
@@ -58,7 +56,7 @@ internal static class LogOutput
     private static string ToJson(DateTimeOffset at, string level, string message, (string Name, object? Value)[] fields)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var json = new Utf8JsonWriter(buffer, JsonLines.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("timestamp", Stamp(at));
@@ -92,5 +90,11 @@ internal static class LogOutput
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Built on the first JSON line only: the encoder's tables cost every text-mode command's start-up otherwise.</summary>
+    private static class JsonLines
+    {
+        public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     }
 }

@@ -34,6 +34,13 @@ internal sealed partial class DirectoryDestination
         _verified.Clear();
         _applied = 0;
         CleanLeftoverTemps();
+        if (plan.Changes.Count == 0)
+        {
+            // Nothing to write: no directory times to record or restore, and no copy workers to start (a re-sync
+            // with nothing changed, and every run's fixed cost, would pay for their start-up and nothing else).
+            progress?.Report(0);
+            return;
+        }
 
         var deletes = new List<Change>();
         var directories = new List<Change>();

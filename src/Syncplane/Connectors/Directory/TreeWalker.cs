@@ -35,25 +35,40 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         while (level.Count > 0)
         {
             var next = new List<string>();
-            Parallel.ForEach(
-                level,
-                parallel,
-                () => new Buffer(),
-                (dirKey, _, buffer) =>
+            void Merge(Buffer buffer)
+            {
+                lock (gate)
                 {
-                    ReadDirectory(dirKey, buffer);
-                    return buffer;
-                },
-                buffer =>
-                {
-                    lock (gate)
+                    items.AddRange(buffer.Items);
+                    next.AddRange(buffer.Directories);
+                    temps.AddRange(buffer.Temps);
+                    holders.AddRange(buffer.Holders);
+                }
+            }
+
+            if (level.Count == 1)
+            {
+                // One directory (the root, or a chain of single subdirectories) is read on this thread: an empty
+                // target's run and a small tree pay for no parallel workers.
+                ct.ThrowIfCancellationRequested();
+                var buffer = new Buffer();
+                ReadDirectory(level[0], buffer);
+                Merge(buffer);
+            }
+            else
+            {
+                Parallel.ForEach(
+                    level,
+                    parallel,
+                    () => new Buffer(),
+                    (dirKey, _, buffer) =>
                     {
-                        items.AddRange(buffer.Items);
-                        next.AddRange(buffer.Directories);
-                        temps.AddRange(buffer.Temps);
-                        holders.AddRange(buffer.Holders);
-                    }
-                });
+                        ReadDirectory(dirKey, buffer);
+                        return buffer;
+                    },
+                    Merge);
+            }
+
             level = next;
         }
 

@@ -81,4 +81,34 @@ public sealed class TreeWalkerTests : IDisposable
 
         Assert.Equal(["docs", "docs/api", "docs/api/a.md"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Walk_AChainOfSingleDirectories_ListsEveryLevel_AndKeepsTheDirectoriesAboveAnExcludedEntry()
+    {
+        // Levels holding one directory are read without parallel workers: they must list and keep exactly what the others do.
+        _tmp.Write("t/a/b/c/keep.txt", "k");
+        _tmp.Write("t/a/b/c/skip.log", "s");
+        _tmp.Write("t/a/b/c/d/e/deep.txt", "d");
+        File.WriteAllText(TempFiles.NewPath(_tmp["t/a/b"]), "leftover");
+        var filter = new KeyFilter([], [Glob.Parse("**/*.log")]);
+
+        foreach (var native in new[] { true, false })
+        {
+            var (snapshot, temps) = new TreeWalker(_tmp["t"], filter, native).Walk(CancellationToken.None);
+
+            Assert.Equal(["a", "a/b", "a/b/c", "a/b/c/d", "a/b/c/d/e", "a/b/c/d/e/deep.txt", "a/b/c/keep.txt"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(["a", "a/b", "a/b/c"], snapshot.Kept.Order(StringComparer.Ordinal));
+            Assert.Single(temps);
+        }
+    }
+
+    [Fact]
+    public void Walk_WhenCancelled_Throws()
+    {
+        _tmp.Write("t/a/one.txt", "1");
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new TreeWalker(_tmp["t"], new KeyFilter([], [])).Walk(cancelled.Token));
+    }
 }
