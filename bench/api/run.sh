@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The REST API under wrk on loopback (issues 4 and 18): requests/s and latency percentiles of a real
 # `syncplane serve` (Release) for GET /api/v1/targets?limit=LIMIT (the whole list) and GET /api/v1/targets/{name},
-# beside the limit: an empty handler on the same Kestrel host (bench/api/EmptyHandler) under the same wrk.
+# beside the limits: an empty handler on the same Kestrel host (bench/api/EmptyHandler) under the same wrk, and the
+# same host answering the list's own bytes, read once from a file (the limit for an answer that size).
 # See docs/benchmarks.md.
 #
 #   bench/api/run.sh                          # 1,000 targets, wrk -t2 -c50 -d20s per phase, SQLite store
@@ -79,21 +80,25 @@ one_target=$(printf "target-%04d" $(( (TARGETS + 1) / 2 )))
 phase one "http://127.0.0.1:$PORT/api/v1/targets/$one_target" "${auth[@]}"
 kill -TERM "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=
 
-# The limit: the same wrk against an empty handler on the same Kestrel host, nothing else running.
-"$empty" "http://127.0.0.1:$PORT" >"$work/empty.log" 2>&1 &
+# The limits: the same wrk against an empty handler on the same Kestrel host, nothing else running, and against the
+# same host sending the list's bytes (as fetched above) from memory.
+"$empty" "http://127.0.0.1:$PORT" "$work/targets.json" >"$work/empty.log" 2>&1 &
 empty_pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
 phase empty "http://127.0.0.1:$PORT/"
+phase bytes "http://127.0.0.1:$PORT/file"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 rate() { awk '/^Requests\/sec/ {printf "%.0f", $2}' "$work/$1.wrk"; }
 p99() { awk '$1 == "99%" {print $2}' "$work/$1.wrk"; }
-list=$(rate list) one=$(rate one) empty_rate=$(rate empty)
+list=$(rate list) one=$(rate one) empty_rate=$(rate empty) bytes_rate=$(rate bytes)
 echo
 echo "| request | requests/s | p99 | bar |"
 echo "|---|---|---|---|"
 echo "| GET /api/v1/targets?limit=$LIMIT ($TARGETS targets) | $list | $(p99 list) | ≥ 3,176 (4× 794): $([ "$list" -ge 3176 ] && echo pass || echo FAIL) |"
 echo "| GET /api/v1/targets/$one_target | $one | $(p99 one) | ≥ 20,000: $([ "$one" -ge 20000 ] && echo pass || echo FAIL) |"
-echo "| empty handler, same host (the limit) | $empty_rate | $(p99 empty) | – |"
+echo "| empty handler, same host (the limit for one target) | $empty_rate | $(p99 empty) | – |"
+echo "| the list's $(wc -c <"$work/targets.json") bytes from memory, same host (the limit for the list) | $bytes_rate | $(p99 bytes) | – |"
 echo
 echo "one target / empty handler: $(echo "scale=2; $one / $empty_rate" | bc -l)"
+echo "list / its bytes from memory: $(echo "scale=2; $list / $bytes_rate" | bc -l)"

@@ -42,6 +42,7 @@ public static class SyncplaneServer
         builder.Services.AddSingleton(new WebhookIntake(context));
         builder.Services.AddSingleton(new DocumentCache());
         builder.Services.AddSingleton(new TargetTelemetryCache(context));
+        builder.Services.AddSingleton(new TargetListCache());
         builder.Services.AddSingleton(new TokenCache(context.Store, context.Time));
         builder.Services.AddSingleton(new Documents.DocumentEventApplier(context.Config, context.Secrets, context.Store, context.Time));
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));

@@ -54,11 +54,12 @@ internal sealed class TargetTelemetryCache(ServerContext context)
     /// <paramref name="shape"/> of each of <paramref name="targets"/> with its telemetry, as JSON; a target's is kept while
     /// its inputs are unchanged. A target with a document destination is made afresh each time: its document ages.
     /// </summary>
-    public async Task<byte[][]> JsonAsync(IReadOnlyList<TargetConfig> targets, JsonShape shape, JsonSerializerOptions json, CancellationToken cancellationToken)
+    public async Task<JsonItems> JsonAsync(IReadOnlyList<TargetConfig> targets, JsonShape shape, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
         var snapshot = await CurrentAsync(cancellationToken);
         var now = context.Time.GetUtcNow();
         var answers = new byte[targets.Count][];
+        var allUntil = DateTimeOffset.MaxValue;
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
@@ -67,6 +68,7 @@ internal sealed class TargetTelemetryCache(ServerContext context)
             if (_json.TryGetValue((shape, target.Name), out var kept) && Equals(kept.State, state) && kept.Slot == slot && now < kept.Until)
             {
                 answers[i] = kept.Json;
+                allUntil = kept.Until < allUntil ? kept.Until : allUntil;
                 continue;
             }
 
@@ -74,15 +76,23 @@ internal sealed class TargetTelemetryCache(ServerContext context)
             var document = Documents.DocumentTarget.ForTarget(target) is not null;
             telemetry = await TargetTelemetry.WithDocumentAsync(telemetry, target, context.Store, context.Time, cancellationToken);
             answers[i] = JsonSerializer.SerializeToUtf8Bytes(shape.Build(target, telemetry), json);
+            var until = document ? now
+                : telemetry.NextRunAt is { } next ? (next < now + TimedJsonLifetime ? next : now + TimedJsonLifetime) : DateTimeOffset.MaxValue;
+            allUntil = until < allUntil ? until : allUntil;
             if (!document)
             {
-                var until = telemetry.NextRunAt is { } next ? (next < now + TimedJsonLifetime ? next : now + TimedJsonLifetime) : DateTimeOffset.MaxValue;
                 _json[(shape, target.Name)] = new KeptJson(state, slot, until, answers[i]);
             }
         }
 
-        return answers;
+        return new JsonItems(answers, snapshot, allUntil);
     }
+
+    /// <summary>
+    /// The snapshot requests are answered from now (read again after the event log moved or a status it holds turned with
+    /// the clock): answers made from the same snapshot, before their <see cref="JsonItems.Until"/>, are still true.
+    /// </summary>
+    public async Task<object> SnapshotAsync(CancellationToken cancellationToken) => await CurrentAsync(cancellationToken);
 
     private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -147,6 +157,9 @@ internal sealed class TargetTelemetryCache(ServerContext context)
             context.Config, target, States.GetValueOrDefault(target.Name), Fired.TryGetValue(target.Name, out var slot) ? slot : null, context.Time.GetUtcNow());
     }
 }
+
+/// <summary>Each target's JSON, the telemetry snapshot it was made from, and until when the clock leaves all of them true (now when one ages: a document).</summary>
+internal sealed record JsonItems(byte[][] Items, object Snapshot, DateTimeOffset Until);
 
 /// <summary>What an answer about one target looks like: made from its config and telemetry (object identity is the cache key).</summary>
 internal sealed class JsonShape(Func<TargetConfig, TargetTelemetry, object> build)

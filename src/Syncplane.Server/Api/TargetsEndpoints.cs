@@ -22,7 +22,7 @@ internal static class TargetsEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/targets", ListAsync).RequireAuthorization(Policies.Viewer).ScopeFiltered().WithName("ListTargets")
-            .WithSummary("Targets with their telemetry, in config order (paginated: limit, cursor)");
+            .WithSummary("Targets with their telemetry, in config order (paginated: limit, cursor); ETag and If-None-Match (304)");
         api.MapGet("/targets/{name}", GetAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("GetTarget")
             .WithSummary("One target's configuration (secrets masked, env by name only) and telemetry");
         api.MapGet("/targets/{name}/status", StatusAsync).RequireAuthorization(Policies.Viewer).ScopedTo(ScopedObject.Target, "name", (_, name) => UnknownTarget(name)).WithName("GetTargetStatus")
@@ -40,11 +40,19 @@ internal static class TargetsEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        ServerContext context, TargetTelemetryCache cache, IOptions<JsonOptions> json, ClaimsPrincipal user, string? limit, string? cursor, CancellationToken cancellationToken)
+        ServerContext context, TargetTelemetryCache cache, TargetListCache pages, IOptions<JsonOptions> json, HttpResponse response, ClaimsPrincipal user,
+        string? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (!Paging.TryLimit(limit, out var size, out var problem))
         {
             return problem!;
+        }
+
+        var key = new PageKey(user.FindFirst(ProjectGate.ProjectClaim)?.Value, cursor, size);
+        var snapshot = await cache.SnapshotAsync(cancellationToken);
+        if (pages.Find(key, context.Config, snapshot, context.Time.GetUtcNow()) is { } kept)
+        {
+            return kept.Answer(response);
         }
 
         var scope = context.ScopeOf(user);
@@ -64,7 +72,8 @@ internal static class TargetsEndpoints
         var page = targets.Skip(start).Take(size).ToList();
         var items = await cache.JsonAsync(page, ListItem, json.Value.SerializerOptions, cancellationToken);
         var next = start + size < targets.Count ? Paging.Encode(page[^1].Name) : null;
-        return new JsonItemsResult(items, next is null ? null : JsonSerializer.SerializeToUtf8Bytes(next, json.Value.SerializerOptions));
+        var nextJson = next is null ? null : JsonSerializer.SerializeToUtf8Bytes(next, json.Value.SerializerOptions);
+        return pages.Keep(key, context.Config, items, nextJson, context.Time.GetUtcNow()).Answer(response);
     }
 
     private static async Task<IResult> GetAsync(
@@ -75,7 +84,7 @@ internal static class TargetsEndpoints
             return UnknownTarget(name);
         }
 
-        return Results.Bytes((await cache.JsonAsync([target], Detail, json.Value.SerializerOptions, cancellationToken))[0], JsonItemsResult.ContentType);
+        return Results.Bytes((await cache.JsonAsync([target], Detail, json.Value.SerializerOptions, cancellationToken)).Items[0], JsonItemsBody.ContentType);
     }
 
     private static async Task<IResult> StatusAsync(ServerContext context, TargetTelemetryCache cache, string name, CancellationToken cancellationToken) =>
