@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime;
 using Syncplane.Config;
 using Syncplane.Connectors;
 using Syncplane.Engine;
@@ -63,13 +62,7 @@ internal static class RunCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((result, ct) =>
-        {
-            // A run is a batch job: full collections that pause it cost less CPU than a background collector working
-            // beside it (about 15% of the CPU of a 200,000-record sql run, bench/sqlsync).
-            GCSettings.LatencyMode = GCLatencyMode.Batch;
-            return RunAsync(parts.Read(result), ct);
-        });
+        command.SetAction((result, ct) => RunAsync(parts.Read(result), ct));
         return command;
     }
 

@@ -31,7 +31,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
     public const string HashColumn = "_synced_hash";
 
     /// <summary>Rows compared field by field per lookup.</summary>
-    internal const int BatchSize = 2000;
+    internal const int BatchSize = 500;
 
     /// <summary>Updates and deletes held in memory before they are written.</summary>
     internal const int WriteChunk = 20_000;
