@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Syncplane.Engine;
 
 namespace Syncplane.Connectors.Sql;
@@ -16,6 +18,8 @@ internal sealed partial class SqlRecordRun
             return; // nothing to write, not even a column to add
         }
 
+        var started = Stopwatch.GetTimestamp();
+        var startedCpu = Environment.CpuUsage.TotalTime;
         await ApplySchemaAsync(cancellationToken);
         if (_inserts.Count > 0)
         {
@@ -56,7 +60,11 @@ internal sealed partial class SqlRecordRun
         }
 
         await WriteAsync(updates, deletes, cancellationToken);
+        var written = Stopwatch.GetTimestamp();
         await _db.CommitAsync(cancellationToken);
+        _log.Info(string.Create(CultureInfo.InvariantCulture,
+            $"sql destination: wrote {_inserts.Count} insert(s), {_changes.Count} update(s), {_deletions.Count} delete(s) in {Stopwatch.GetElapsedTime(started, written).TotalSeconds:F2} s, " +
+            $"commit {Stopwatch.GetElapsedTime(written).TotalSeconds:F2} s; CPU {(Environment.CpuUsage.TotalTime - startedCpu).TotalSeconds:F2} s"));
     }
 
     private async Task WriteAsync(Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)> updates, List<object?[]> deletes, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Syncplane.Engine;
 using Syncplane.Planning;
 
@@ -181,6 +182,8 @@ internal sealed partial class SqlRecordRun
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
+        _comparedFields += records.Count;
         var rows = records.Select(r => RowOf(r.Key, r.Json)).ToList();
         var existing = await ReadExistingAsync(rows, ct);
         for (var i = 0; i < rows.Count; i++)
@@ -202,6 +205,7 @@ internal sealed partial class SqlRecordRun
         }
 
         records.Clear();
+        _compareFieldsTicks += Stopwatch.GetTimestamp() - started;
     }
 
     private void Spool(ChangeSpool spool, SqlChange kind, object?[] key, long hash, ReadOnlySpan<byte> json)

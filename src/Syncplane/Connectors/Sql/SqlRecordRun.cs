@@ -75,6 +75,8 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private bool _tableExists;
     private long _stamp;
     private int _creates, _updates, _deletes, _unchanged;
+    private int _comparedFields;
+    private long _compareFieldsTicks;
 
     private SqlRecordRun(SqlDialect db, SqlDestinationOptions options, IReadOnlyList<string> key, bool write, DateTimeOffset now, IRunLog log, SqlTable? table, string spoolDirectory)
     {
@@ -176,7 +178,8 @@ internal sealed partial class SqlRecordRun : IRecordRun
             $"sql destination: compared {count} record(s) in {total.TotalSeconds:F2} s ({count / Math.Max(total.TotalSeconds, 1e-3):F0}/s): " +
             $"source (fetch and parse) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, checking, hashing and merging as they arrived {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
             $"after the last record {merged.TotalSeconds:F2} s; {_streamed.Count} merged as they arrived (in key order), {_records.Count} sorted on disk and merged after; " +
-            $"CPU {PerRecord(readCpu - startedCpu, count)} µs a record while reading, {PerRecord(Environment.CpuUsage.TotalTime - readCpu, count)} µs after"));
+            $"CPU {PerRecord(readCpu - startedCpu, count)} µs a record while reading, {PerRecord(Environment.CpuUsage.TotalTime - readCpu, count)} µs after; " +
+            $"{_comparedFields} row(s) read and compared field by field in {Stopwatch.GetElapsedTime(0, _compareFieldsTicks).TotalSeconds:F2} s"));
         var summary = new PlanSummary(_creates, _updates, _deletes, _unchanged, 0);
         _log.Info($"sql destination {_db.Description}, table {_options.Table}: {_creates} to insert, {_updates} to update, {_deletes} to delete, {_unchanged} unchanged");
         if (!_tableExists && _creates > 0)

@@ -205,6 +205,42 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         }
     }
 
+    /// <summary>One prepared UPDATE, bound and run for each row.</summary>
+    public override async Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var sql = $"UPDATE {table} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.Name)} = @p{i}"))} WHERE {KeyCondition(keyColumns, columns.Count)}";
+        var command = Prepared(sql, columns.Count + keyColumns.Count);
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < columns.Count; i++)
+            {
+                command.Parameters[i].Value = Bind(row[keyColumns.Count + i]);
+            }
+
+            for (var i = 0; i < keyColumns.Count; i++)
+            {
+                command.Parameters[columns.Count + i].Value = Bind(row[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>One prepared DELETE, bound and run for each key.</summary>
+    public override async Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
+    {
+        var command = Prepared($"DELETE FROM {table} WHERE {KeyCondition(keyColumns)}", keyColumns.Count);
+        foreach (var key in keys)
+        {
+            for (var i = 0; i < key.Length; i++)
+            {
+                command.Parameters[i].Value = Bind(key[i]);
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
     public override async Task CommitAsync(CancellationToken cancellationToken)
     {
         if (_transaction is not null)
