@@ -49,6 +49,29 @@ public static class TwoWayPlanner
         };
     }
 
+    /// <summary>
+    /// The plan when both sides are exactly as an in-sync listing has them (<see cref="ListingDigests.Unchanged"/>):
+    /// every key is unchanged on both sides and held by both as the same kind, so the decision table keeps each one.
+    /// </summary>
+    public static TwoWayPlan Unchanged(Snapshot source, Snapshot destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var kept = 0;
+        foreach (var item in source.Items.Values)
+        {
+            kept += item.Kind == ItemKind.Directory ? 0 : 1;
+        }
+
+        return new TwoWayPlan([], [], [], kept)
+        {
+            SourceItems = source.Items,
+            DestinationItems = destination.Items,
+            SourceAsListed = true,
+            DestinationAsListed = true,
+        };
+    }
+
     /// <summary>True when two items hold the same thing: kind, and for files size and hash (when both are known) or mtime; for links the target.</summary>
     public static bool QuickSame(Item a, Item b)
     {
