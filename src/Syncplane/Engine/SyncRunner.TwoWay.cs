@@ -32,21 +32,58 @@ public sealed partial class SyncRunner
             [TwoWaySide.Destination] = DirectoryConnectorFactory.Replica(destinationOptions, sourceOptions, context),
         };
 
-        // Both walks and the listing's load at once: a re-sync of an unchanged tree is mostly these three.
+        // Both walks at once, each digested as it ends. When both digests are those of the in-sync listing saved last
+        // time, nothing changed on either side and the listing is never loaded (an unchanged re-sync is mostly the walks).
+        // Otherwise the listing is loaded as soon as a walk differs from it, while the other walk may still run.
         var timings = new PhaseTimings(time);
         Snapshot source, destination;
-        Listing? listing;
+        Listing? listing = null;
+        var unchanged = false;
+        var upgrade = false;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
         {
-            var stored = ListingOfAsync(target, sides, log, ct);
-            var a = sides[TwoWaySide.Source].SnapshotAsync(ct);
-            var b = sides[TwoWaySide.Destination].SnapshotAsync(ct);
-            await Task.WhenAll(a, b, stored);
-            (source, destination, listing) = (await a, await b, await stored);
-            timings.Lap("walks and listing load");
+            var digests = store.GetListingDigestsAsync(target.Name, ct);
+            Task<Listing?>? load = null;
+            var gate = new Lock();
+            Task<Listing?> Load()
+            {
+                lock (gate)
+                {
+                    return load ??= ListingOfAsync(target, sides, log, ct);
+                }
+            }
+
+            async Task<(Snapshot Snapshot, SideDigest Digest)> WalkAsync(TwoWaySide side)
+            {
+                var snapshot = await sides[side].SnapshotAsync(ct);
+                var digest = SideDigest.Of(snapshot.Items.Values);
+                if (options.Resync || await digests is not { InSync: true } stored || digest != (side == TwoWaySide.Source ? stored.Source : stored.Destination))
+                {
+                    _ = Load();
+                }
+
+                return (snapshot, digest);
+            }
+
+            var a = WalkAsync(TwoWaySide.Source);
+            var b = WalkAsync(TwoWaySide.Destination);
+            await Task.WhenAll(a, b, digests);
+            (source, destination) = ((await a).Snapshot, (await b).Snapshot);
+            unchanged = !options.Resync && await digests is { } listed
+                && listed.Unchanged(sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root, (await a).Digest, (await b).Digest);
+            if (!unchanged)
+            {
+                listing = await Load();
+                if (listing is not null && await digests is null)
+                {
+                    upgrade = true; // saved before listings had digests: saved again below, even when nothing changed
+                }
+            }
+
+            timings.Lap(unchanged ? "walks (listing unchanged, not loaded)" : "walks and listing load");
         }
 
-        if (listing is null && !options.Resync)
+        if (listing is null && !options.Resync && !unchanged)
         {
             throw new GateFailedException("first run",
                 $"no listing of an earlier two-way sync of '{target.Name}': without one, a file on one side only could be new there or deleted on the other, " +
@@ -66,7 +103,9 @@ public sealed partial class SyncRunner
         Plan plan;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Plan))
         {
-            twoWay = await TwoWayPlanner.PlanAsync(source, destination, options.Resync ? null : listing, target.Conflicts, (side, item, c) => sides[side].HashAsync(item, c), ct);
+            twoWay = unchanged
+                ? TwoWayPlanner.Unchanged(source, destination)
+                : await TwoWayPlanner.PlanAsync(source, destination, options.Resync ? null : listing, target.Conflicts, (side, item, c) => sides[side].HashAsync(item, c), ct);
             plan = twoWay.ToPlan();
             timings.Lap("compare");
             log.Info($"plan{(twoWay.Resync ? " (resync)" : "")}: {DescribeSides(twoWay, planned: true)}, {twoWay.Unchanged} unchanged");
@@ -100,7 +139,7 @@ public sealed partial class SyncRunner
 
             skipped = await ApplyBothWaysAsync(twoWay, sides, progress, ct);
             timings.Lap("apply");
-            if (TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root) is { } after)
+            if (!unchanged && (TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root) ?? (upgrade ? listing : null)) is { } after)
             {
                 await store.SaveListingAsync(target.Name, after, ct);
             }

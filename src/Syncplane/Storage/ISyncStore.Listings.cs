@@ -7,6 +7,12 @@ public partial interface ISyncStore
     /// <summary>The listing the last successful run of a bidirectional target saved; null before its first (a resync).</summary>
     Task<Listing?> GetListingAsync(string target, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The roots and digests of the stored listing, read without loading its items; null when there is none, or it was
+    /// saved in a format without digests (the next save adds them).
+    /// </summary>
+    Task<ListingDigests?> GetListingDigestsAsync(string target, CancellationToken cancellationToken);
+
     /// <summary>Replaces a bidirectional target's listing (both sides and the roots) after a successful run, in one transaction.</summary>
     /// <remarks>Each side is kept as one compressed value, so a save is one row however many items the sides hold.</remarks>
     Task SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken);

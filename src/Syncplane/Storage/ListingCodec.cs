@@ -1,6 +1,8 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 using Syncplane.Planning;
+using Syncplane.Planning.TwoWay;
 
 namespace Syncplane.Storage;
 
@@ -8,22 +10,32 @@ namespace Syncplane.Storage;
 /// One side of a two-way listing as one compressed value: a re-sync loads and saves a single row instead of a row
 /// per item. Keys are written in ordinal order, each as the bytes it shares with the key before it and the rest.
 /// </summary>
-/// <remarks>Format 2: a version byte, then deflate of: count, then per item shared-prefix length, suffix, kind and
+/// <remarks>Format 3: a version byte, the side's <see cref="SideDigest"/> (low, high, count) and a flags byte (1: the
+/// listing is in sync, <see cref="ListingDigests.InSync"/>), then deflate of: count, then per item shared-prefix length, suffix, kind and
 /// flags, size, mtime ticks, mode, hash, link target and the mtime's nanoseconds below 100 ns when present (integers
-/// 7-bit encoded). Format 1 lacked the nanoseconds: it is still read (as 0), and the next run that changes anything
-/// saves format 2.</remarks>
+/// 7-bit encoded). The header is read alone (<see cref="HeaderLength"/> bytes) to tell an unchanged re-sync without
+/// inflating anything. Format 2 lacked the header and format 1 also the nanoseconds (read as 0): both are still read,
+/// and the next run saves format 3.</remarks>
 internal static class ListingCodec
 {
-    private const byte Version = 2;
+    /// <summary>The bytes <see cref="ReadHeader"/> needs.</summary>
+    public const int HeaderLength = 1 + 8 + 8 + 4 + 1;
+
+    private const byte Version = 3;
+    private const byte VersionWithoutHeader = 2;
     private const byte VersionWithoutNanos = 1;
+    private const byte InSyncFlag = 1;
     private const int HasHash = 0x10;
     private const int HasLink = 0x20;
     private const int HasNanos = 0x40;
     private const int KindMask = 0x0F;
 
-    public static byte[] Encode(IReadOnlyDictionary<string, Item> items)
+    /// <param name="items">The side's items.</param>
+    /// <param name="inSync">Whether the listing's two sides hold the same keys as the same kinds (<see cref="ListingDigests.AreInSync"/>).</param>
+    public static byte[] Encode(IReadOnlyDictionary<string, Item> items, bool inSync)
     {
         ArgumentNullException.ThrowIfNull(items);
+        var digest = SideDigest.Of(items.Values);
 
         // Written to bytes first, then deflated in one call: a stream call per field costs more than the items themselves.
         var sorted = items.Values.ToArray();
@@ -69,7 +81,13 @@ internal static class ListingCodec
         }
 
         using var output = new MemoryStream(writer.Length / 3);
-        output.WriteByte(Version);
+        Span<byte> header = stackalloc byte[HeaderLength];
+        header[0] = Version;
+        BinaryPrimitives.WriteUInt64LittleEndian(header[1..], digest.Low);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[9..], digest.High);
+        BinaryPrimitives.WriteInt32LittleEndian(header[17..], digest.Count);
+        header[21] = inSync ? InSyncFlag : (byte)0;
+        output.Write(header);
         using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
             deflate.Write(writer.Written);
@@ -81,13 +99,13 @@ internal static class ListingCodec
     public static Dictionary<string, Item> Decode(byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length == 0 || value[0] is not (Version or VersionWithoutNanos))
+        if (value.Length == 0 || value[0] is not (Version or VersionWithoutHeader or VersionWithoutNanos) || (value[0] == Version && value.Length < HeaderLength))
         {
             throw new InvalidDataException($"a stored listing has format {(value.Length == 0 ? "(empty)" : value[0])}, not {Version}; run the target once with --resync");
         }
 
         // Inflated whole, then read from the bytes: a stream call per field costs more than the items themselves.
-        var data = Inflate(value);
+        var data = Inflate(value, value[0] == Version ? HeaderLength : 1);
         var reader = new SpanReader(data);
         var count = reader.Int();
         var items = new Dictionary<string, Item>(count, StringComparer.Ordinal);
@@ -116,9 +134,24 @@ internal static class ListingCodec
         return items;
     }
 
-    private static byte[] Inflate(byte[] value)
+    /// <summary>The side's digest and whether the listing is in sync, from the first <see cref="HeaderLength"/> bytes (or more) of a value; null for a format without them.</summary>
+    public static (SideDigest Digest, bool InSync)? ReadHeader(ReadOnlySpan<byte> value)
     {
-        using var deflate = new DeflateStream(new MemoryStream(value, 1, value.Length - 1), CompressionMode.Decompress);
+        if (value.Length < HeaderLength || value[0] != Version)
+        {
+            return null;
+        }
+
+        var digest = new SideDigest(
+            BinaryPrimitives.ReadUInt64LittleEndian(value[1..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(value[9..]),
+            BinaryPrimitives.ReadInt32LittleEndian(value[17..]));
+        return (digest, (value[21] & InSyncFlag) != 0);
+    }
+
+    private static byte[] Inflate(byte[] value, int start)
+    {
+        using var deflate = new DeflateStream(new MemoryStream(value, start, value.Length - start), CompressionMode.Decompress);
         using var inflated = new MemoryStream(value.Length * 4);
         deflate.CopyTo(inflated);
         return inflated.GetBuffer().AsSpan(0, (int)inflated.Length).ToArray();

@@ -46,12 +46,32 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
+    public async Task<ListingDigests?> GetListingDigestsAsync(string target, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection,
+            $"SELECT source_root, destination_root, substr(source_items, 1, {ListingCodec.HeaderLength}), substr(destination_items, 1, {ListingCodec.HeaderLength}) FROM listings WHERE target = @target");
+        Add(command, "@target", target);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(2) || reader.IsDBNull(3))
+        {
+            return null;
+        }
+
+        return (ListingCodec.ReadHeader((byte[])reader.GetValue(2)), ListingCodec.ReadHeader((byte[])reader.GetValue(3))) is ({ } source, { } destination)
+            ? new ListingDigests(reader.GetString(0), reader.GetString(1), source.Digest, destination.Digest, source.InSync && destination.InSync)
+            : null;
+    }
+
+    /// <inheritdoc />
     public async Task SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         ArgumentNullException.ThrowIfNull(listing);
-        var source = Task.Run(() => ListingCodec.Encode(listing.Source), cancellationToken);
-        var destination = ListingCodec.Encode(listing.Destination);
+        var inSync = ListingDigests.AreInSync(listing.Source, listing.Destination);
+        var source = Task.Run(() => ListingCodec.Encode(listing.Source, inSync), cancellationToken);
+        var destination = ListingCodec.Encode(listing.Destination, inSync);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using (var legacy = Command(transaction, "DELETE FROM item_index WHERE target = @target AND side IN (@source_side, @destination_side)"))

@@ -49,7 +49,30 @@ public static class TwoWayPlanner
         };
     }
 
-    /// <summary>True when two items hold the same thing: kind, and for files size and hash (when both are known) or mtime; for links the target.</summary>
+    /// <summary>
+    /// The plan when both sides are exactly as an in-sync listing has them (<see cref="ListingDigests.Unchanged"/>):
+    /// every key is unchanged on both sides and held by both as the same kind, so the decision table keeps each one.
+    /// </summary>
+    public static TwoWayPlan Unchanged(Snapshot source, Snapshot destination)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        var kept = 0;
+        foreach (var item in source.Items.Values)
+        {
+            kept += item.Kind == ItemKind.Directory ? 0 : 1;
+        }
+
+        return new TwoWayPlan([], [], [], kept)
+        {
+            SourceItems = source.Items,
+            DestinationItems = destination.Items,
+            SourceAsListed = true,
+            DestinationAsListed = true,
+        };
+    }
+
+    /// <summary>True when two items hold the same thing: kind, and for files size and hash (when both are known) or mtime (to the nanosecond); for links the target.</summary>
     public static bool QuickSame(Item a, Item b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -58,9 +81,11 @@ public static class TwoWayPlanner
         {
             ItemKind.Directory => true,
             ItemKind.Symlink => string.Equals(a.LinkTarget, b.LinkTarget, StringComparison.Ordinal),
-            _ => a.Size == b.Size && (a.Hash is not null && b.Hash is not null ? string.Equals(a.Hash, b.Hash, StringComparison.Ordinal) : a.MtimeTicks == b.MtimeTicks),
+            _ => a.Size == b.Size && (a.Hash is not null && b.Hash is not null ? string.Equals(a.Hash, b.Hash, StringComparison.Ordinal) : SameMtime(a, b)),
         };
     }
+
+    private static bool SameMtime(Item a, Item b) => a.MtimeTicks == b.MtimeTicks && a.MtimeExtraNanos == b.MtimeExtraNanos;
 
     /// <summary>Whether a side changed a key since the listing (see the remarks of <see cref="TwoWayPlanner"/>).</summary>
     internal static bool Changed(Item? listed, Item? now) =>
@@ -220,7 +245,7 @@ public static class TwoWayPlanner
             }
 
             // Same size: the contents decide. Only a resync, which meets every file on both sides, trusts equal mtimes too.
-            if (a.Kind == ItemKind.File && a.Size == b.Size && (listing is not null || a.MtimeTicks != b.MtimeTicks))
+            if (a.Kind == ItemKind.File && a.Size == b.Size && (listing is not null || !SameMtime(a, b)))
             {
                 _undecided.Add(key);
                 return;
