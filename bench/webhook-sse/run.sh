@@ -13,7 +13,8 @@
 # Environment: DELIVERIES (2000), RATE (100), CLIENTS (100), TARGETS (deliveries spread round-robin over
 # this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
 # directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
-# KEEP (1: keep the work directory with serve.log), PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
+# WARMUP (1: first one delivery per target, each target's first run, reported apart as the cold figure and left out of
+# the measured window; 0: the window starts cold), KEEP (1: keep the work directory with serve.log, and the PostgreSQL database), PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +33,7 @@ CONCURRENCY=${CONCURRENCY:-4}
 MODE=${MODE:-directory}
 STORE=${STORE:-sqlite}
 PORT=${PORT:-18471}
+WARMUP=${WARMUP:-1}
 SECRET=bench-webhook-secret
 
 say() { echo "webhook-sse: $*" >&2; }
@@ -39,15 +41,18 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/webhook-sse.XXXXXX")
 serve_pid=
 cleanup() {
   if [ -n "$serve_pid" ]; then kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi
+  if [ -n "${KEEP:-}" ]; then echo "kept: $work (serve.log)${pgdb:+ and database $pgdb}" >&2; exit; fi
   if [ -n "${pgdb:-}" ]; then psql_admin -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
-  if [ -n "${KEEP:-}" ]; then echo "kept: $work (serve.log)" >&2; else rm -rf "$work"; fi
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
-say "building syncplane and the bench client (Release)"
-dotnet build -c Release -nologo -v q "$repo/src/Syncplane.Cli/Syncplane.Cli.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+# Published the way it is deployed (scripts/publish): Release, ReadyToRun, for this machine; framework-dependent here.
+rid=$(dotnet --info | awk '/RID:/ { print $2; exit }')
+say "publishing syncplane (Release, ReadyToRun, $rid) and building the bench client"
+dotnet publish "$repo/src/Syncplane.Cli" -c Release -r "$rid" --self-contained false -nologo -v q -o "$work/cli" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
 dotnet build -c Release -nologo -v q "$here/WebhookSseBench/WebhookSseBench.csproj" >>"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-syncplane="$repo/src/Syncplane.Cli/bin/Release/net10.0/syncplane"
+syncplane="$work/cli/syncplane"
 bench="$here/WebhookSseBench/bin/Release/net10.0/webhooksseBench"
 
 # --- config: TARGETS no-op targets, target i matched by pushes to bench/repo-i on main ----------------
@@ -93,6 +98,10 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1
 curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$work/serve.log" >&2; exit 1; }
 
 set +e
+if [ "$WARMUP" = 1 ]; then
+  # A fresh node's first run of each target (connections opened, statements prepared, code compiled): the cold figure.
+  "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$TARGETS" "$RATE" 1 "$TARGETS" | sed 's/^/warm-up, first run of each target: /'
+fi
 if [ -n "$INTAKE" ]; then
   "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" 0 "$TARGETS" intake
 else
