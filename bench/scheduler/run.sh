@@ -17,7 +17,9 @@ work=$(mktemp -d)
 pid=""
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-dotnet build src/Syncplane.Cli -c Release --nologo -v quiet -clp:NoSummary >/dev/null
+# Published the way scripts/publish deploys it: Release, ReadyToRun, for this machine (framework-dependent here).
+rid=$(dotnet --info | awk '/RID:/ { print $2; exit }')
+dotnet publish src/Syncplane.Cli -c Release -r "$rid" --self-contained false --nologo -v quiet -o "$work/cli" >/dev/null
 python3 - "$work/syncplane.yaml" "$targets" <<'PY'
 import sys
 path, n = sys.argv[1], int(sys.argv[2])
@@ -28,7 +30,7 @@ with open(path, "w") as f:
 PY
 
 ticks_per_second=$(getconf CLK_TCK)
-cli=src/Syncplane.Cli/bin/Release/net10.0/syncplane.dll
+cli="$work/cli/syncplane.dll"
 TIMEFORMAT='%R %U %S'
 { time dotnet "$cli" validate --config "$work/syncplane.yaml" >/dev/null; } 2>"$work/validate.time"
 read -r validate_wall validate_user validate_sys <"$work/validate.time"
