@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Syncplane.Config;
 using Syncplane.Connectors;
 using Syncplane.Engine;
@@ -114,4 +115,31 @@ internal sealed class TwoWayBed : IAsyncDisposable
 
     public static IEnumerable<Change> Into(TargetRunResult result, string side) =>
         side == "a" ? result.Plan!.TwoWay!.IntoSource : result.Plan!.TwoWay!.IntoDestination;
+
+    /// <summary>Sets the stored listing's <c>saved_at</c>, so a test can tell whether a run saved the listing again.</summary>
+    public void SetListingSavedAt(string value)
+    {
+        using var connection = OpenStoreFile();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE listings SET saved_at = $value";
+        command.Parameters.AddWithValue("$value", value);
+        Assert.Equal(1, command.ExecuteNonQuery());
+    }
+
+    /// <summary>The stored listing's <c>saved_at</c>.</summary>
+    public object? ListingSavedAt()
+    {
+        using var connection = OpenStoreFile();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT saved_at FROM listings";
+        return command.ExecuteScalar();
+    }
+
+    /// <summary>A connection of its own to the SQLite store file (no pooling).</summary>
+    public SqliteConnection OpenStoreFile()
+    {
+        var connection = new SqliteConnection($"Data Source={Dir.Combine(".syncplane", "syncplane.db")};Pooling=False");
+        connection.Open();
+        return connection;
+    }
 }

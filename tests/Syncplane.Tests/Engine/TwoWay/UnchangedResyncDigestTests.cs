@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Syncplane.Connectors.Directory;
 using Syncplane.Storage;
 
@@ -54,13 +53,13 @@ public sealed class UnchangedResyncDigestTests
 
         var upgraded = await bed.RunAsync();
         var digests = await Digests(bed);
-        SetSavedAt(bed, "untouched");
+        bed.SetListingSavedAt("untouched");
         var again = await bed.RunAsync();
 
         Assert.True(upgraded.Status == RunStatus.Succeeded && upgraded.Plan!.Changes.Count == 0, upgraded.Message);
         Assert.True(digests is { InSync: true, Source.Count: 3, Destination.Count: 3 }, $"{digests}");
         Assert.True(again.Status == RunStatus.Succeeded && again.Plan!.Changes.Count == 0, again.Message);
-        Assert.Equal("untouched", SavedAt(bed));
+        Assert.Equal("untouched", bed.ListingSavedAt());
     }
 
     private const int HeaderLength = 22;
@@ -80,7 +79,7 @@ public sealed class UnchangedResyncDigestTests
 
     private static void Rewrite(TwoWayBed bed, Func<byte[], byte[]> change)
     {
-        using var connection = Open(bed);
+        using var connection = bed.OpenStoreFile();
         byte[] source, destination;
         using (var read = connection.CreateCommand())
         {
@@ -95,29 +94,5 @@ public sealed class UnchangedResyncDigestTests
         write.Parameters.AddWithValue("$source", change(source));
         write.Parameters.AddWithValue("$destination", change(destination));
         Assert.Equal(1, write.ExecuteNonQuery());
-    }
-
-    private static void SetSavedAt(TwoWayBed bed, string value)
-    {
-        using var connection = Open(bed);
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE listings SET saved_at = $value";
-        command.Parameters.AddWithValue("$value", value);
-        Assert.Equal(1, command.ExecuteNonQuery());
-    }
-
-    private static object? SavedAt(TwoWayBed bed)
-    {
-        using var connection = Open(bed);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT saved_at FROM listings";
-        return command.ExecuteScalar();
-    }
-
-    private static SqliteConnection Open(TwoWayBed bed)
-    {
-        var connection = new SqliteConnection($"Data Source={bed.Dir.Combine(".syncplane", "syncplane.db")};Pooling=False");
-        connection.Open();
-        return connection;
     }
 }

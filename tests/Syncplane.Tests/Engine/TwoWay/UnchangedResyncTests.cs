@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Syncplane.Connectors.Directory;
 using Syncplane.Storage;
 using Syncplane.Storage.Sqlite;
@@ -18,19 +17,19 @@ public sealed class UnchangedResyncTests
         FileSystemOps.SetMtime(bed.Path("a", "dir/y.txt"), stamp);
         var first = await bed.RunAsync(resync: true);
         Assert.True(first.Status == RunStatus.Succeeded, first.Message);
-        SetSavedAt(bed, "untouched");
+        bed.SetListingSavedAt("untouched");
 
         var again = await bed.RunAsync();
 
         Assert.True(again.Status == RunStatus.Succeeded && again.Plan!.Changes.Count == 0, again.Message);
-        Assert.Equal("untouched", SavedAt(bed)); // an unchanged re-sync writes no listing
+        Assert.Equal("untouched", bed.ListingSavedAt()); // an unchanged re-sync writes no listing
     }
 
     [Fact]
     public async Task AReSyncWhereBothSidesDeletedOneFileAndGotTheSameNewOne_SavesTheListingOfWhatTheyHoldNow()
     {
         await using var bed = await TwoWayBed.SyncedAsync("", ("x.txt", "x"), ("y.txt", "y"));
-        SetSavedAt(bed, "untouched");
+        bed.SetListingSavedAt("untouched");
         File.Delete(bed.Path("a", "x.txt"));
         File.Delete(bed.Path("b", "x.txt"));
         bed.Write("a", "z.txt", "z", minutes: 3);
@@ -40,7 +39,7 @@ public sealed class UnchangedResyncTests
 
         // Nothing to write, and each side holds as many items as it did, yet its listing is not the one stored.
         Assert.True(run.Status == RunStatus.Succeeded && run.Plan!.Changes.Count == 0, run.Message);
-        Assert.NotEqual("untouched", SavedAt(bed));
+        Assert.NotEqual("untouched", bed.ListingSavedAt());
         await using var store = new SqliteSyncStore(bed.Dir.Combine(".syncplane", "syncplane.db"), TimeProvider.System);
         var listing = await store.GetListingAsync("both", CancellationToken.None);
         Assert.Equal(["y.txt", "z.txt"], listing!.Source.Keys.Order(StringComparer.Ordinal));
@@ -51,36 +50,12 @@ public sealed class UnchangedResyncTests
     public async Task AReSyncAfterAModeChange_SavesTheListingWithTheNewMode()
     {
         await using var bed = await TwoWayBed.SyncedAsync("", ("x.txt", "x"), ("y.txt", "y"));
-        SetSavedAt(bed, "untouched");
+        bed.SetListingSavedAt("untouched");
         File.SetUnixFileMode(bed.Path("a", "x.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var run = await bed.RunAsync();
 
         Assert.True(run.Status == RunStatus.Succeeded, run.Message);
-        Assert.NotEqual("untouched", SavedAt(bed));
-    }
-
-    private static void SetSavedAt(TwoWayBed bed, string value)
-    {
-        using var connection = Open(bed);
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE listings SET saved_at = $value";
-        command.Parameters.AddWithValue("$value", value);
-        Assert.Equal(1, command.ExecuteNonQuery());
-    }
-
-    private static object? SavedAt(TwoWayBed bed)
-    {
-        using var connection = Open(bed);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT saved_at FROM listings";
-        return command.ExecuteScalar();
-    }
-
-    private static SqliteConnection Open(TwoWayBed bed)
-    {
-        var connection = new SqliteConnection($"Data Source={bed.Dir.Combine(".syncplane", "syncplane.db")};Pooling=False");
-        connection.Open();
-        return connection;
+        Assert.NotEqual("untouched", bed.ListingSavedAt());
     }
 }
