@@ -79,6 +79,7 @@ run_tool() { # tool scenario
 
 measure() { # tool scenario round
   local out="$WORK/time.out"
+  sync # no step starts while the kernel still writes back the files an earlier step created
   if ! /usr/bin/time -f '%e %M %U %S' -o "$out" bash -c "$(declare -f run_tool); WORK='$WORK' CLI='$CLI' run_tool $1 $2" >"$WORK/$1.log" 2>&1; then
     echo "$1 failed in $2 (round $3):" >&2
     tail -20 "$WORK/$1.log" >&2
