@@ -68,22 +68,12 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     /// <summary>
     /// Sets <paramref name="columns"/> of the rows with the given keys: each of <paramref name="rows"/> is the key values,
-    /// then the values of <paramref name="columns"/>. One UPDATE per row; PostgreSQL overrides it with one for all.
+    /// then the values of <paramref name="columns"/>.
     /// </summary>
-    public virtual async Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
-    {
-        var sql = $"UPDATE {table} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.Name)} = @p{i}"))} WHERE {KeyCondition(keyColumns, columns.Count)}";
-        await ExecuteAsync(
-            [.. rows.Select(row => new SqlStatement(sql, [.. columns.Select((c, i) => (c.Kind!.Value, row[keyColumns.Count + i])), .. keyColumns.Select((c, i) => (c.Kind!.Value, row[i]))]))],
-            cancellationToken);
-    }
+    public abstract Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
 
-    /// <summary>Deletes the rows with the given keys. One DELETE per row; PostgreSQL overrides it with one for all.</summary>
-    public virtual async Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
-    {
-        var sql = $"DELETE FROM {table} WHERE {KeyCondition(keyColumns)}";
-        await ExecuteAsync([.. keys.Select(key => new SqlStatement(sql, [.. keyColumns.Select((c, i) => (c.Kind!.Value, key[i]))]))], cancellationToken);
-    }
+    /// <summary>Deletes the rows with the given keys.</summary>
+    public abstract Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken);
 
     public abstract Task CommitAsync(CancellationToken cancellationToken);
 
