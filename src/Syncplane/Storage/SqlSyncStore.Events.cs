@@ -92,16 +92,18 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
     /// <summary>
     /// Commits, hands the events it appended to this process's <see cref="ListenToCommits"/> listeners, then wakes this
     /// process's event readers and tells other processes (PostgreSQL: the events table's trigger notifies on commit).
+    /// A transaction that appended none wakes no one.
     /// </summary>
     private protected async Task CommitWithEventsAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await transaction.CommitAsync(cancellationToken);
-        if (_appended.TryGetValue(transaction, out var appended))
+        if (!_appended.TryGetValue(transaction, out var appended))
         {
-            _appended.Remove(transaction);
-            HandToCommitListeners(appended);
+            return; // nothing appended (an idle worker's claim found no run): no reader has anything new to read
         }
 
+        _appended.Remove(transaction);
+        HandToCommitListeners(appended);
         EventSignal.Pulse();
         EventsCommitted();
     }

@@ -34,6 +34,8 @@ public sealed class ApiReadCachingTests
         using var viewer = server.Client(ApiRole.Viewer);
         using var operatorClient = server.Client(ApiRole.Operator);
 
+        // This process hears its own start-up writes through the wake files a moment later, and each moves the log.
+        await UntilQuietAsync(sqlite);
         await viewer.GetStringAsync("/api/v1/targets");
         var reads = States(store);
         for (var i = 0; i < 10; i++)
@@ -94,6 +96,21 @@ public sealed class ApiReadCachingTests
     private static int States(InterceptingStore store) => store.Calls.GetValueOrDefault(nameof(ISyncStore.ListTargetStatesAsync));
 
     private static int Lookups(InterceptingStore store) => store.Calls.GetValueOrDefault(nameof(ISyncStore.FindTokenAsync));
+
+    private static async Task UntilQuietAsync(SqliteSyncStore store)
+    {
+        var quietSince = DateTime.UtcNow;
+        var version = store.EventLogVersion;
+        await UntilAsync(() =>
+        {
+            if (store.EventLogVersion != version)
+            {
+                (version, quietSince) = (store.EventLogVersion, DateTime.UtcNow);
+            }
+
+            return Task.FromResult(DateTime.UtcNow - quietSince > TimeSpan.FromSeconds(1));
+        });
+    }
 
     private static async Task UntilAsync(Func<Task<bool>> condition)
     {

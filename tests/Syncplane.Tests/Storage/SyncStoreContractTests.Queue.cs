@@ -47,6 +47,22 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task ClaimAsync_FindingNothing_LeavesTheEventLogVersion_WhichTheAPIsTelemetryCacheKeysOn()
+    {
+        var idle = Store.EventLogVersion;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(await Store.ClaimAsync("w1", Lease, Ct)); // an idle worker's poll
+        }
+
+        Assert.Equal(idle, Store.EventLogVersion);
+        await Store.EnqueueAsync(Request("docs"), Ct);
+        var queued = Store.EventLogVersion;
+        Assert.NotNull(await Store.ClaimAsync("w1", Lease, Ct));
+        Assert.True(Store.EventLogVersion > queued, "a claim that started a run appended run.started");
+    }
+
+    [Fact]
     public async Task CompleteAndClaimAsync_RecordsTheEnd_AndHandsTheWorkerItsNextRun()
     {
         await Store.EnqueueAsync(Request("docs"), Ct);
