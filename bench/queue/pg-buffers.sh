@@ -20,8 +20,9 @@ trap 'psql_db postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true;
 psql_db postgres -c "CREATE DATABASE $db" -c "ALTER DATABASE $db SET track_functions = 'pl'" >/dev/null
 store="Host=$pghost;Port=$pgport;Username=$pguser;Database=$db"
 
-dotnet build -c Release -nologo -v q "$here/QueueBench/QueueBench.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-qb="$here/QueueBench/bin/Release/net10.0/queuebench"
+rid=$(dotnet --info | awk '/RID:/ { print $2; exit }') # published as run.sh does: ReadyToRun, as deployed
+dotnet publish -c Release -r "$rid" --self-contained false -nologo -v q -o "$work/qb" "$here/QueueBench/QueueBench.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+qb="$work/qb/queuebench"
 "$qb" enqueue "$store" "$RUNS" t >&2
 
 snapshot() {

@@ -45,7 +45,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   if [ -f "$work/redis.pid" ]; then kill "$(cat "$work/redis.pid")" 2>/dev/null || true; fi
   if [ -n "${pgdb:-}" ]; then psql_admin -c "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
-  if [ -z "${RESULTS:-}" ]; then rm -rf "$work"; else rm -rf "$work"/{redis,sqlite}; fi
+  if [ -z "${RESULTS:-}" ]; then rm -rf "$work"; else rm -rf "$work"/{redis,sqlite,qb}; fi
 }
 trap cleanup EXIT
 
@@ -74,9 +74,12 @@ fresh_sqlite() {
 }
 
 # --- Syncplane harness -------------------------------------------------------------------------
-say "building bench/queue/QueueBench (Release)"
-dotnet build -c Release -nologo -v q "$here/QueueBench/QueueBench.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-qb="$here/QueueBench/bin/Release/net10.0/queuebench"
+# Published as scripts/publish deploys syncplane: Release, ReadyToRun, for this machine (framework-dependent here), with
+# syncplane's runtime settings; a plain build would JIT-compile Syncplane's and Npgsql's code in every fresh worker.
+rid=$(dotnet --info | awk '/RID:/ { print $2; exit }')
+say "publishing bench/queue/QueueBench (Release, ReadyToRun, $rid)"
+dotnet publish -c Release -r "$rid" --self-contained false -nologo -v q -o "$work/qb" "$here/QueueBench/QueueBench.csproj" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+qb="$work/qb/queuebench"
 
 now() { date +%s.%N; }
 
@@ -86,7 +89,7 @@ syncplane_throughput() { # system store
   pids=()
   t0=$(now)
   for i in $(seq "$WORKERS"); do
-    "$qb" work "$store" "$CONCURRENCY" "$work/tp-$system.started-$i" --exit-when-idle >/dev/null &
+    "$qb" work "$store" "$CONCURRENCY" "$work/tp-$system.started-$i" --exit-when-idle >"$results/cpu-$system-$i.txt" &
     pids+=($!)
   done
   for pid in "${pids[@]}"; do wait "$pid"; done

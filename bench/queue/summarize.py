@@ -97,5 +97,24 @@ def main():
         print(f"- Syncplane(PostgreSQL) / pgbench one-row updates: {pg / rows['pgbench-one-row-update'][0]:.2f} "
               "(a run is at least one such commit: its completion, with its next claim)")
 
+    for system, label in SYSTEMS:
+        seconds = worker_cpu(results, system)
+        if seconds and throughput.get(system, (0, 0))[1]:
+            done = throughput[system][1]
+            print(f"- {label}: worker processes' CPU {seconds:.2f} s, {seconds * 1e6 / done:.0f} µs a run, start-up included "
+                  "(the database's CPU is not in it)")
+
+
+def worker_cpu(results, system):
+    """The CPU seconds the throughput phase's worker processes reported on exit ("… CPU 1.23 s …"), summed."""
+    total = 0.0
+    for path in glob.glob(os.path.join(results, f"cpu-{system}-*.txt")):
+        for line in open(path, encoding="utf-8"):
+            words = line.split()
+            if "CPU" in words:
+                total += float(words[words.index("CPU") + 1])
+    return total
+
+
 if __name__ == "__main__":
     main()
