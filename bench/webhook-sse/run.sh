@@ -118,6 +118,8 @@ fi
 status=$?
 set -e
 # serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
+# serve's CPU (user + system) for the whole run: what a loaded machine's wall-clock figures cannot show.
+awk -v hz="$(getconf CLK_TCK)" '{ printf "serve CPU: %.2f s user, %.2f s system\n", $14 / hz, $15 / hz }' "/proc/$serve_pid/stat" >&2 || true
 kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=
 grep '^stage ' "$work/serve.log" >&2 || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
