@@ -88,10 +88,14 @@ if [ "$STORE" = postgres ]; then
   psql_admin -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null
   store_args=(--store "Host=$pghost;Port=$pgport;Username=$pguser;Database=$pgdb")
   # The limit beside the figures: PostgreSQL's own commit latency for a one-row update on this server, now.
-  psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d "$pgdb" -c "CREATE TABLE pgbench_one (id int PRIMARY KEY, n bigint); INSERT INTO pgbench_one VALUES (1, 0)"
-  echo 'UPDATE pgbench_one SET n = n + 1 WHERE id = 1;' >"$work/one-row-update.sql"
-  pgbench -n -h "$pghost" -p "$pgport" -U "$pguser" -c 1 -T 5 -f "$work/one-row-update.sql" "$pgdb" 2>/dev/null |
-    awk '/latency average/ { l = $4 } /^tps/ { t = $3 } END { printf "pgbench, one-row update, 1 client, 5 s: commit latency %s ms average (%.0f commits/s)\n", l, t }' >&2
+  if command -v pgbench >/dev/null; then
+    psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d "$pgdb" -c "CREATE TABLE pgbench_one (id int PRIMARY KEY, n bigint); INSERT INTO pgbench_one VALUES (1, 0)"
+    echo 'UPDATE pgbench_one SET n = n + 1 WHERE id = 1;' >"$work/one-row-update.sql"
+    pgbench -n -h "$pghost" -p "$pgport" -U "$pguser" -c 1 -T 5 -f "$work/one-row-update.sql" "$pgdb" 2>/dev/null |
+      awk '/latency average/ { l = $4 } /^tps/ { t = $3 } END { printf "pgbench, one-row update, 1 client, 5 s: commit latency %s ms average (%.0f commits/s)\n", l, t }' >&2
+  else
+    say "no pgbench: PostgreSQL's own commit latency is not measured"
+  fi
 fi
 
 {
@@ -117,9 +121,9 @@ else
 fi
 status=$?
 set -e
-# serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
 # serve's CPU (user + system) for the whole run: what a loaded machine's wall-clock figures cannot show.
 awk -v hz="$(getconf CLK_TCK)" '{ printf "serve CPU: %.2f s user, %.2f s system\n", $14 / hz, $15 / hz }' "/proc/$serve_pid/stat" >&2 || true
+# serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
 kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=
 grep '^stage ' "$work/serve.log" >&2 || true
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
