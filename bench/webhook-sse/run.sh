@@ -14,7 +14,8 @@
 # this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
 # directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
 # WARMUP (1: first one delivery per target, each target's first run, reported apart as the cold figure and left out of
-# the measured window; 0: the window starts cold), KEEP (1: keep the work directory with serve.log, and the PostgreSQL database), PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
+# the measured window; 0: the window starts cold), SYNCPLANE (a syncplane binary to run instead of publishing this tree: old/new
+# A/B runs), KEEP (1: keep the work directory with serve.log, and the PostgreSQL database), PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,10 +50,12 @@ trap cleanup EXIT
 
 # Published the way it is deployed (scripts/publish): Release, ReadyToRun, for this machine; framework-dependent here.
 rid=$(dotnet --info | awk '/RID:/ { print $2; exit }')
-say "publishing syncplane (Release, ReadyToRun, $rid) and building the bench client"
-dotnet publish "$repo/src/Syncplane.Cli" -c Release -r "$rid" --self-contained false -nologo -v q -o "$work/cli" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+if [ -z "${SYNCPLANE:-}" ]; then
+  say "publishing syncplane (Release, ReadyToRun, $rid) and building the bench client"
+  dotnet publish "$repo/src/Syncplane.Cli" -c Release -r "$rid" --self-contained false -nologo -v q -o "$work/cli" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+fi
 dotnet build -c Release -nologo -v q "$here/WebhookSseBench/WebhookSseBench.csproj" >>"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-syncplane="$work/cli/syncplane"
+syncplane=${SYNCPLANE:-$work/cli/syncplane}
 bench="$here/WebhookSseBench/bin/Release/net10.0/webhooksseBench"
 
 # --- config: TARGETS no-op targets, target i matched by pushes to bench/repo-i on main ----------------
@@ -84,6 +87,15 @@ if [ "$STORE" = postgres ]; then
   pgdb=webhooksse_$$
   psql_admin -c "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" >/dev/null
   store_args=(--store "Host=$pghost;Port=$pgport;Username=$pguser;Database=$pgdb")
+  # The limit beside the figures: PostgreSQL's own commit latency for a one-row update on this server, now.
+  if command -v pgbench >/dev/null; then
+    psql -q -h "$pghost" -p "$pgport" -U "$pguser" -d "$pgdb" -c "CREATE TABLE pgbench_one (id int PRIMARY KEY, n bigint); INSERT INTO pgbench_one VALUES (1, 0)"
+    echo 'UPDATE pgbench_one SET n = n + 1 WHERE id = 1;' >"$work/one-row-update.sql"
+    pgbench -n -h "$pghost" -p "$pgport" -U "$pguser" -c 1 -T 5 -f "$work/one-row-update.sql" "$pgdb" 2>/dev/null |
+      awk '/latency average/ { l = $4 } /^tps/ { t = $3 } END { printf "pgbench, one-row update, 1 client, 5 s: commit latency %s ms average (%.0f commits/s)\n", l, t }' >&2
+  else
+    say "no pgbench: PostgreSQL's own commit latency is not measured"
+  fi
 fi
 
 {
@@ -109,6 +121,8 @@ else
 fi
 status=$?
 set -e
+# serve's CPU (user + system) for the whole run: what a loaded machine's wall-clock figures cannot show.
+awk -v hz="$(getconf CLK_TCK)" '{ printf "serve CPU: %.2f s user, %.2f s system\n", $14 / hz, $15 / hz }' "/proc/$serve_pid/stat" >&2 || true
 # serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
 kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=
 grep '^stage ' "$work/serve.log" >&2 || true

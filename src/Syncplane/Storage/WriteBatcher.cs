@@ -14,7 +14,7 @@ namespace Syncplane.Storage;
 internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> writeAsync, int maxBatch = 256, int writers = 1)
 {
     private readonly Lock _gate = new();
-    private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done)> _pending = new();
+    private readonly Queue<(TRequest Request, TaskCompletionSource<TResult> Done, long Queued)> _pending = new();
     private int _writing;
 
     /// <summary>Queues <paramref name="request"/> for the next transaction; completes once that transaction committed.</summary>
@@ -24,7 +24,7 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
         bool start;
         lock (_gate)
         {
-            _pending.Enqueue((request, done));
+            _pending.Enqueue((request, done, Telemetry.StageTimes.Start()));
             start = _writing < writers;
             if (start)
             {
@@ -44,7 +44,7 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
     {
         while (true)
         {
-            var batch = new List<(TRequest Request, TaskCompletionSource<TResult> Done)>();
+            var batch = new List<(TRequest Request, TaskCompletionSource<TResult> Done, long Queued)>();
             lock (_gate)
             {
                 while (batch.Count < maxBatch && _pending.TryDequeue(out var next))
@@ -61,6 +61,11 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
 
             try
             {
+                foreach (var queued in batch)
+                {
+                    Telemetry.StageTimes.Since("batch.wait", queued.Queued); // for the batch ahead, or for a thread to write this one
+                }
+
                 var started = Telemetry.StageTimes.Start();
                 var results = await writeAsync([.. batch.Select(b => b.Request)]);
                 Telemetry.StageTimes.Since("batch.write", started);
@@ -72,7 +77,7 @@ internal sealed class WriteBatcher<TRequest, TResult>(Func<IReadOnlyList<TReques
             }
             catch (Exception ex)
             {
-                foreach (var (_, done) in batch)
+                foreach (var (_, done, _) in batch)
                 {
                     done.TrySetException(ex);
                 }

@@ -69,6 +69,59 @@ public sealed partial class PostgresSyncStoreTests
         Assert.Equal(4, (await Store.ReadEventsAsync(0, 100, Ct)).Count(e => e.Type == EventTypes.RunQueued));
     }
 
+    [Fact]
+    public async Task Deliveries_ArrivingWhileABatchWaitsForARunAWorkerHolds_AreWrittenMeanwhile_EachOnce_AndInTheirOrderPerTarget()
+    {
+        var a = await Store.EnqueueAsync(Webhook("a"), Ct);
+        await using var worker = await ConnectAsync();
+        var holds = await worker.BeginTransactionAsync();
+        await ExecuteAsync(worker, holds, $"SELECT id FROM runs WHERE id = {a.RunId} FOR UPDATE");
+
+        var first = DeliverAsync("d-1", "a");
+        await WaitUntilWaitingForLocksAsync(1, first);
+
+        // Another target's delivery is written in a batch of its own while the first waits (with one writer it would wait
+        // behind the first until that failed: Npgsql's command timeout).
+        var other = DeliverAsync("d-2", "b");
+        Assert.Same(other, await Task.WhenAny(other, first));
+        Assert.False(Assert.Single((await other)!).Coalesced);
+
+        // A redelivery of d-1 waits for the first batch (its id); a new delivery for a, for a writer and then for a's run.
+        var again = DeliverAsync("d-1", "a");
+        await WaitUntilWaitingForLocksAsync(2, again);
+        var later = DeliverAsync("d-3", "a");
+        Assert.False(first.IsCompleted);
+        Assert.False(later.IsCompleted);
+        await holds.RollbackAsync();
+
+        Assert.Equal([new EnqueueResult(a.RunId, true)], await first);
+        Assert.Null(await again);
+        Assert.Equal([new EnqueueResult(a.RunId, true)], await later);
+        Assert.Equal(["d-1", "d-2", "d-3"], await ReceivedIdsAsync());
+        var queued = (await Store.ReadEventsAsync(0, 100, Ct)).Where(e => e.Type == EventTypes.RunQueued && e.Target == "a")
+            .Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.Data)!["coalesced"]!.GetValue<bool>());
+        Assert.Equal([false, true, true], queued);
+        Assert.Equal(2, (await Store.ListRunsAsync(new RunQuery(Limit: 10), Ct)).Count);
+    }
+
+    private Task<IReadOnlyList<EnqueueResult>?> DeliverAsync(string id, string target)
+    {
+        var delivery = Push(id, Webhook(target));
+        return Store.AcceptDeliveryAsync(delivery.Provider, delivery.DeliveryId, delivery.Received, delivery.Runs, Ct);
+    }
+
+    // Until this many backends of the test's database wait for a lock.
+    private async Task WaitUntilWaitingForLocksAsync(long count, Task delivery)
+    {
+        var deadline = Stopwatch.StartNew();
+        while ((await QueryAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()", r => r.GetInt64(0)))[0] < count)
+        {
+            Assert.False(delivery.IsCompleted, "the delivery was written without waiting");
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the delivery never waited for a lock");
+            await Task.Delay(20);
+        }
+    }
+
     private async Task<NpgsqlConnection> ConnectAsync()
     {
         var connection = new NpgsqlConnection(_connectionString);
