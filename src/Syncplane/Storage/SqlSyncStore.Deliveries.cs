@@ -72,6 +72,14 @@ internal abstract partial class SqlSyncStore
     private protected static QueuedRunState Fold(QueuedRunState? run, List<(RunRequest Run, int Delivery, int Index)> requests, DateTimeOffset now) =>
         requests.Aggregate(run, (state, r) => state is null ? QueuedRunState.Queue(r.Run) : state.Coalesce(r.Run, now))!;
 
+    /// <summary>A queued run's <see cref="QueuedRunState"/> columns, from <paramref name="first"/> on: <c>trigger, triggers, direction,
+    /// dry_run, attempt, priority, not_before, trace_parent, resync, requeue_reason, wait_reason, wait_until</c>.</summary>
+    private protected QueuedRunState ReadQueuedRunState(DbDataReader reader, int first) => new(
+        reader.GetString(first), StoreText.FromJsonArray(reader.GetString(first + 1)), reader.GetString(first + 2), reader.GetBoolean(first + 3),
+        reader.GetInt32(first + 4), reader.GetInt32(first + 5), ReadTime(reader, first + 6), reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7),
+        reader.GetBoolean(first + 8), reader.IsDBNull(first + 9) ? null : reader.GetString(first + 9),
+        reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10), reader.IsDBNull(first + 11) ? null : ReadTime(reader, first + 11));
+
     /// <summary>
     /// The batch's events in the order they are appended: each accepted delivery's own (by provider and delivery id), then
     /// a run.queued per request (target order); and each accepted delivery's results. A request is the run's first when

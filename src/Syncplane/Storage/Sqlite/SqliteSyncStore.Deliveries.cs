@@ -96,11 +96,7 @@ internal sealed partial class SqliteSyncStore
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                queued[reader.GetString(1)] = (reader.GetInt64(0), new QueuedRunState(
-                    reader.GetString(2), StoreText.FromJsonArray(reader.GetString(3)), reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6),
-                    reader.GetInt32(7), ReadTime(reader, 8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10),
-                    reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12),
-                    reader.IsDBNull(13) ? null : ReadTime(reader, 13)));
+                queued[reader.GetString(1)] = (reader.GetInt64(0), ReadQueuedRunState(reader, 2));
             }
         }
 
