@@ -14,8 +14,7 @@
 # this many targets, 50), CONCURRENCY (worker concurrency of serve, 4), MODE (directory: an empty
 # directory mirrored to an empty directory, no process spawned; or entrypoint), STORE (sqlite|postgres),
 # WARMUP (1: first one delivery per target, each target's first run, reported apart as the cold figure and left out of
-# the measured window; 0: the window starts cold), SYNCPLANE (a syncplane binary to run instead of publishing this tree: old/new
-# A/B runs), KEEP (1: keep the work directory with serve.log, and the PostgreSQL database), PORT (18471), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
+# the measured window; 0: the window starts cold), KEEP (1: keep the work directory with serve.log, and the PostgreSQL database), PORT (18471), SYNCPLANE_BIN (a published syncplane to run instead of publishing this tree's, for A/B runs of two builds), TRACE_STAGES (1: serve keeps stage times and prints them when it stops; 0: off). With INTAKE=1: RATE defaults to 1000 and DELIVERIES to RATE × DURATION (30 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,12 +49,15 @@ trap cleanup EXIT
 
 # Published the way it is deployed (scripts/publish): Release, ReadyToRun, for this machine; framework-dependent here.
 rid=$(dotnet --info | awk '/RID:/ { print $2; exit }')
-if [ -z "${SYNCPLANE:-}" ]; then
+if [ -n "${SYNCPLANE_BIN:-}" ]; then
+  say "using $SYNCPLANE_BIN; building the bench client"
+  syncplane=$SYNCPLANE_BIN
+else
   say "publishing syncplane (Release, ReadyToRun, $rid) and building the bench client"
   dotnet publish "$repo/src/Syncplane.Cli" -c Release -r "$rid" --self-contained false -nologo -v q -o "$work/cli" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+  syncplane="$work/cli/syncplane"
 fi
 dotnet build -c Release -nologo -v q "$here/WebhookSseBench/WebhookSseBench.csproj" >>"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-syncplane=${SYNCPLANE:-$work/cli/syncplane}
 bench="$here/WebhookSseBench/bin/Release/net10.0/webhooksseBench"
 
 # --- config: TARGETS no-op targets, target i matched by pushes to bench/repo-i on main ----------------
@@ -114,15 +116,19 @@ if [ "$WARMUP" = 1 ]; then
   # A fresh node's first run of each target (connections opened, statements prepared, code compiled): the cold figure.
   "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$TARGETS" "$RATE" 1 "$TARGETS" | sed 's/^/warm-up, first run of each target: /'
 fi
+# serve's CPU time (user + system, seconds) so far: the measured window's share is printed per delivery, which the
+# loaded machine's wall-clock figures cannot show.
+serve_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$serve_pid/stat"; }
+cpu_before=$(serve_cpu)
 if [ -n "$INTAKE" ]; then
   "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" 0 "$TARGETS" intake
 else
   "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" "$CLIENTS" "$TARGETS"
 fi
 status=$?
+cpu_after=$(serve_cpu)
 set -e
-# serve's CPU (user + system) for the whole run: what a loaded machine's wall-clock figures cannot show.
-awk -v hz="$(getconf CLK_TCK)" '{ printf "serve CPU: %.2f s user, %.2f s system\n", $14 / hz, $15 / hz }' "/proc/$serve_pid/stat" >&2 || true
+awk -v a="$cpu_before" -v b="$cpu_after" -v n="$DELIVERIES" 'BEGIN { printf "serve CPU in the measured window: %.2f s (%.3f ms per delivery)\n", b - a, (b - a) * 1000 / n }'
 # serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
 kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=
 grep '^stage ' "$work/serve.log" >&2 || true

@@ -25,18 +25,7 @@ internal static class Intake
         for (var i = 0; i < deliveries; i++)
         {
             var due = start + (long)(i / rate * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < due)
-            {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.FromMilliseconds(2))
-                {
-                    await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-                }
-                else
-                {
-                    Thread.SpinWait(50);
-                }
-            }
+            await Pace.UntilAsync(due);
 
             var index = i;
             posts.Add(Task.Run(() => SendAsync(index)));
@@ -59,6 +48,7 @@ internal static class Intake
         Console.WriteLine($"answers: {accepted.Count} x 202, {duplicatesAnswered} x 200 duplicate");
         Console.WriteLine($"POST -> 202: {Summary(latencies)}");
         Console.WriteLine($"event log: {recorded.Count} webhook.received for our ids; lost {lost}, recorded twice {twice}");
+        Console.WriteLine($"bench client CPU: {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s");
         foreach (var failure in failures.Take(5))
         {
             Console.WriteLine($"failure: {failure}");

@@ -104,18 +104,7 @@ var interval = TimeSpan.FromSeconds(1 / rate);
 for (var i = 0; i < deliveries; i++)
 {
     var due = start + (long)(i * interval.TotalSeconds * Stopwatch.Frequency);
-    while (Stopwatch.GetTimestamp() < due)
-    {
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-        if (wait > TimeSpan.FromMilliseconds(2))
-        {
-            await Task.Delay(wait - TimeSpan.FromMilliseconds(1));
-        }
-        else
-        {
-            Thread.SpinWait(50);
-        }
-    }
+    await Pace.UntilAsync(due);
 
     var index = i;
     posts.Add(PostAsync(index));
@@ -183,6 +172,7 @@ foreach (var run in runs)
 
 Console.WriteLine($"server: run.queued -> run.started (queue wait): {Summary(queueWait)}");
 Console.WriteLine($"server: run.started -> run.succeeded (run):     {Summary(runTime)}");
+Console.WriteLine($"bench client CPU: {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F2} s");
 foreach (var failure in failures.Take(5))
 {
     Console.WriteLine($"failure: {failure}");

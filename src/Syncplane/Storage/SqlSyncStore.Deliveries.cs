@@ -22,53 +22,96 @@ internal abstract partial class SqlSyncStore
     /// <summary>Writes <paramref name="deliveries"/> as the batcher does when they arrive together: one transaction, results in their order.</summary>
     internal Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveryBatchAsync(IReadOnlyList<Delivery> deliveries) => AcceptDeliveriesAsync(deliveries);
 
-    /// <summary>Writes one batch of deliveries in one transaction; a dialect may do it in fewer round trips (PostgreSQL: set-based).</summary>
-    private protected virtual async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
-    {
-        // Once a delivery is in the batch it is written whatever its caller does: its id is spent.
-        var cancellationToken = CancellationToken.None;
-        var now = Time.GetUtcNow();
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginDeliveryWriteAsync(connection, cancellationToken);
-        // Rows are taken in one order (delivery ids, then targets), so two nodes' batches never wait on each other in a circle.
-        var accepted = new EnqueueResult[]?[deliveries.Count];
-        foreach (var i in Enumerable.Range(0, deliveries.Count).OrderBy(i => deliveries[i].Provider, StringComparer.Ordinal).ThenBy(i => deliveries[i].DeliveryId, StringComparer.Ordinal))
-        {
-            // A redelivery (also of one earlier in this batch) inserts no id and changes nothing.
-            var delivery = deliveries[i];
-            if (delivery.DeliveryId is null || await InsertDeliveryAsync(transaction, delivery.Provider, delivery.DeliveryId, now, cancellationToken))
-            {
-                await AppendEventAsync(transaction, delivery.Received, cancellationToken);
-                accepted[i] = new EnqueueResult[delivery.Runs.Count];
-            }
-        }
-
-        var runs = accepted.SelectMany((results, i) => results is null ? [] : deliveries[i].Runs.Select((run, j) => (Run: run, Delivery: i, Index: j)));
-        var queued = false;
-        foreach (var (run, delivery, index) in runs.OrderBy(r => r.Run.Target, StringComparer.Ordinal).ToList())
-        {
-            accepted[delivery]![index] = await EnqueueAsync(transaction, run, now, cancellationToken);
-            queued = true;
-        }
-
-        if (queued)
-        {
-            await CommitQueueChangeAsync(transaction, cancellationToken);
-        }
-        else
-        {
-            await CommitWithEventsAsync(transaction, cancellationToken);
-        }
-
-        return [.. accepted.Select(results => (IReadOnlyList<EnqueueResult>?)results)];
-    }
+    /// <summary>
+    /// Writes one batch of deliveries in one transaction, in a constant number of statements however many it holds (set-based):
+    /// each delivery id is spent once (a redelivery, also of one earlier in the batch, changes nothing), each accepted delivery
+    /// appends its event and queues or coalesces its runs as single enqueues in target order would. Once a delivery is in the
+    /// batch it is written whatever its caller does: its id is spent.
+    /// </summary>
+    private protected abstract Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries);
 
     /// <summary>How many batches may be on their way at once (one writing while another waits for the disk: SQLite).</summary>
     private protected virtual int DeliveryBatchWriters => 1;
 
-    /// <summary>Starts a batch's transaction; SQLite fsyncs it after the commit, outside the write lock.</summary>
-    private protected virtual ValueTask<DbTransaction> BeginDeliveryWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        BeginWriteAsync(connection, cancellationToken);
+    /// <summary>Each delivery id's first delivery in the batch: the one that counts, the others are redeliveries.</summary>
+    private protected static Dictionary<(string Provider, string Id), int> FirstOfEachId(IReadOnlyList<Delivery> deliveries)
+    {
+        var firsts = new Dictionary<(string, string), int>();
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            if (deliveries[i].DeliveryId is { } id)
+            {
+                firsts.TryAdd((deliveries[i].Provider, id), i);
+            }
+        }
+
+        return firsts;
+    }
+
+    /// <summary>The run requests of the deliveries that count, by target (ordinal order), each target's in the batch's order.</summary>
+    private protected static SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>> RequestsByTarget(IReadOnlyList<Delivery> deliveries, Func<int, bool> counts)
+    {
+        var byTarget = new SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>>(StringComparer.Ordinal);
+        foreach (var i in Enumerable.Range(0, deliveries.Count).Where(counts))
+        {
+            foreach (var (run, j) in deliveries[i].Runs.Select((run, j) => (run, j)))
+            {
+                if (!byTarget.TryGetValue(run.Target, out var list))
+                {
+                    byTarget[run.Target] = list = [];
+                }
+
+                list.Add((run, i, j));
+            }
+        }
+
+        return byTarget;
+    }
+
+    /// <summary>A run after the requests, in order: queued by the first when there is none, the rest coalescing into it.</summary>
+    private protected static QueuedRunState Fold(QueuedRunState? run, List<(RunRequest Run, int Delivery, int Index)> requests, DateTimeOffset now) =>
+        requests.Aggregate(run, (state, r) => state is null ? QueuedRunState.Queue(r.Run) : state.Coalesce(r.Run, now))!;
+
+    /// <summary>A queued run's <see cref="QueuedRunState"/> columns, from <paramref name="first"/> on: <c>trigger, triggers, direction,
+    /// dry_run, attempt, priority, not_before, trace_parent, resync, requeue_reason, wait_reason, wait_until</c>.</summary>
+    private protected QueuedRunState ReadQueuedRunState(DbDataReader reader, int first) => new(
+        reader.GetString(first), StoreText.FromJsonArray(reader.GetString(first + 1)), reader.GetString(first + 2), reader.GetBoolean(first + 3),
+        reader.GetInt32(first + 4), reader.GetInt32(first + 5), ReadTime(reader, first + 6), reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7),
+        reader.GetBoolean(first + 8), reader.IsDBNull(first + 9) ? null : reader.GetString(first + 9),
+        reader.IsDBNull(first + 10) ? null : reader.GetString(first + 10), reader.IsDBNull(first + 11) ? null : ReadTime(reader, first + 11));
+
+    /// <summary>
+    /// The batch's events in the order they are appended: each accepted delivery's own (by provider and delivery id), then
+    /// a run.queued per request (target order); and each accepted delivery's results. A request is the run's first when
+    /// its target had none queued (<paramref name="isNew"/>) and it comes first; every other one coalesced into the run.
+    /// </summary>
+    private protected static (List<NewEvent> Events, IReadOnlyList<EnqueueResult>?[] Results) BatchOutcome(
+        IReadOnlyList<Delivery> deliveries, bool[] accepted, SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>> requests,
+        IReadOnlyDictionary<string, long> runIds, Func<string, bool> isNew)
+    {
+        var events = Enumerable.Range(0, deliveries.Count).Where(i => accepted[i])
+            .OrderBy(i => deliveries[i].Provider, StringComparer.Ordinal).ThenBy(i => deliveries[i].DeliveryId, StringComparer.Ordinal)
+            .Select(i => deliveries[i].Received).ToList();
+        var results = new EnqueueResult[]?[deliveries.Count];
+        foreach (var i in Enumerable.Range(0, deliveries.Count).Where(i => accepted[i]))
+        {
+            results[i] = new EnqueueResult[deliveries[i].Runs.Count];
+        }
+
+        foreach (var (target, mine) in requests)
+        {
+            for (var k = 0; k < mine.Count; k++)
+            {
+                var (run, delivery, index) = mine[k];
+                var coalesced = k > 0 || !isNew(target);
+                results[delivery]![index] = new EnqueueResult(runIds[target], coalesced);
+                events.Add(new NewEvent(EventTypes.RunQueued, target, runIds[target], RunData(runIds[target], target,
+                    ("trigger", run.Trigger), ("priority", StoreText.From(run.Priority)), ("coalesced", coalesced), ("not_before", run.NotBefore.UtcDateTime))));
+            }
+        }
+
+        return (events, results);
+    }
 
     private async Task<bool> InsertDeliveryAsync(DbTransaction transaction, string provider, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -95,13 +95,7 @@ internal sealed partial class PostgresSyncStore
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
 
         // A delivery id twice in the batch: its first delivery is the one that counts, the others are redeliveries.
-        var order = Enumerable.Range(0, deliveries.Count)
-            .OrderBy(i => deliveries[i].Provider, StringComparer.Ordinal).ThenBy(i => deliveries[i].DeliveryId, StringComparer.Ordinal).ToList();
-        var firsts = new Dictionary<(string, string), int>();
-        foreach (var i in Enumerable.Range(0, deliveries.Count).Where(i => deliveries[i].DeliveryId is not null))
-        {
-            firsts.TryAdd((deliveries[i].Provider, deliveries[i].DeliveryId!), i);
-        }
+        var firsts = FirstOfEachId(deliveries);
 
         // Each target's requests in the batch's order, of the deliveries that may count; the new run a target gets when it
         // has none queued is what they make of it, unless some turn out to be redeliveries of an earlier batch.
@@ -138,11 +132,7 @@ internal sealed partial class PostgresSyncStore
                     continue;
                 }
 
-                queued[reader.GetString(1)] = (reader.GetInt64(0), new QueuedRunState(
-                    reader.GetString(2), StoreText.FromJsonArray(reader.GetString(3)), reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6),
-                    reader.GetInt32(7), ReadTime(reader, 8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetBoolean(10),
-                    reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12),
-                    reader.IsDBNull(13) ? null : ReadTime(reader, 13)));
+                queued[reader.GetString(1)] = (reader.GetInt64(0), ReadQueuedRunState(reader, 2));
             }
         }
 
@@ -189,27 +179,7 @@ internal sealed partial class PostgresSyncStore
         }
 
         var at = ToMicroseconds(Time.GetUtcNow());
-        var events = new List<NewEvent>();
-        events.AddRange(order.Where(i => accepted[i]).Select(i => deliveries[i].Received));
-        var results = new EnqueueResult[]?[deliveries.Count];
-        foreach (var i in Enumerable.Range(0, deliveries.Count).Where(i => accepted[i]))
-        {
-            results[i] = new EnqueueResult[deliveries[i].Runs.Count];
-        }
-
-        foreach (var (target, mine) in requests)
-        {
-            for (var k = 0; k < mine.Count; k++)
-            {
-                // The first request of a new run queued it; every other one coalesced into a run.
-                var (run, delivery, index) = mine[k];
-                var isCoalesced = k > 0 || !fresh.ContainsKey(target);
-                results[delivery]![index] = new EnqueueResult(runIds[target], isCoalesced);
-                events.Add(new NewEvent(EventTypes.RunQueued, target, runIds[target], RunData(runIds[target], target,
-                    ("trigger", run.Trigger), ("priority", StoreText.From(run.Priority)), ("coalesced", isCoalesced), ("not_before", run.NotBefore.UtcDateTime))));
-            }
-        }
-
+        var (events, results) = BatchOutcome(deliveries, accepted, requests, runIds, fresh.ContainsKey);
         long[] eventIds;
         var eventData = events.Select(e => e.DataJson).ToList();
         started = Telemetry.StageTimes.Start();
@@ -245,32 +215,8 @@ internal sealed partial class PostgresSyncStore
         }
 
         Telemetry.StageTimes.Since("pg.batch.commit", started);
-        return [.. results.Select(r => (IReadOnlyList<EnqueueResult>?)r)];
+        return results;
     }
-
-    // The run requests of the deliveries that count, by target (ordinal order), each target's in the batch's order.
-    private static SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>> RequestsByTarget(IReadOnlyList<Delivery> deliveries, Func<int, bool> counts)
-    {
-        var byTarget = new SortedDictionary<string, List<(RunRequest Run, int Delivery, int Index)>>(StringComparer.Ordinal);
-        foreach (var i in Enumerable.Range(0, deliveries.Count).Where(counts))
-        {
-            foreach (var (run, j) in deliveries[i].Runs.Select((run, j) => (run, j)))
-            {
-                if (!byTarget.TryGetValue(run.Target, out var list))
-                {
-                    byTarget[run.Target] = list = [];
-                }
-
-                list.Add((run, i, j));
-            }
-        }
-
-        return byTarget;
-    }
-
-    // A run after the requests, in order: queued by the first when there is none, the rest coalescing into it.
-    private static QueuedRunState Fold(QueuedRunState? run, List<(RunRequest Run, int Delivery, int Index)> requests, DateTimeOffset now) =>
-        requests.Aggregate(run, (state, r) => state is null ? QueuedRunState.Queue(r.Run) : state.Coalesce(r.Run, now))!;
 
     // A run's queueing columns as a json_to_recordset row: numbered n (a new run of target) or by the id of the run it updates.
     private static JsonObject RunRow(QueuedRunState state, long n, string? target = null)

@@ -12,14 +12,14 @@ namespace Syncplane.Storage.Sqlite;
 /// <c>foreign_keys</c> and <c>synchronous=FULL</c>: a committed run record survives power loss,
 /// not only a killed process, at the cost of one fsync per commit (claims and leased completions excepted:
 /// <see cref="BeginLeaseWriteAsync"/>; a batch of webhook deliveries is fsynced after its commit, outside the write lock:
-/// <see cref="BeginDeliveryWriteAsync"/>). An 8 MB page cache per
+/// <see cref="AcceptDeliveriesAsync"/>). An 8 MB page cache per
 /// connection keeps the inner pages of a large item index in memory without inflating every pooled
 /// connection (index writes are sorted by key, so they touch few leaves). Write transactions start with
 /// <c>BEGIN IMMEDIATE</c>, so two writers queue on the lock instead of deadlocking on an upgrade; writers of this
 /// process queue before that on <see cref="SqliteWriteGate"/>.
 /// Other processes on the same file hear of enqueues and events through <see cref="SqliteWakeFiles"/>.
 /// </remarks>
-internal sealed class SqliteSyncStore : SqlSyncStore
+internal sealed partial class SqliteSyncStore : SqlSyncStore
 {
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
     private const int BusyTimeoutMs = 30_000;
@@ -137,28 +137,6 @@ internal sealed class SqliteSyncStore : SqlSyncStore
     {
         await CommitWithoutFsyncAsync(connection, cancellationToken);
         return await BeginWriteAsync(connection, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>
-    /// Committed with <c>synchronous=NORMAL</c>, so the write lock is not held while the disk syncs; the batch returns
-    /// (and each sender gets its 202) only after <see cref="SqliteWalSync"/> has fsynced the WAL (<see cref="AcceptDeliveriesAsync"/>),
-    /// so an accepted delivery is as durable as with <c>synchronous=FULL</c>. Its turn at the write gate is urgent.
-    /// </remarks>
-    private protected override async ValueTask<DbTransaction> BeginDeliveryWriteAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        await CommitWithoutFsyncAsync(connection, cancellationToken);
-        await _writeGate.EnterAsync(connection, urgent: true, cancellationToken);
-        return await BeginWriteAsync(connection, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Returns once the WAL holding the batch's commit is on disk; meanwhile the next batch may already write.</remarks>
-    private protected override async Task<IReadOnlyList<IReadOnlyList<EnqueueResult>?>> AcceptDeliveriesAsync(IReadOnlyList<Delivery> deliveries)
-    {
-        var accepted = await base.AcceptDeliveriesAsync(deliveries);
-        await _walSync.SyncAsync();
-        return accepted;
     }
 
     /// <inheritdoc />
