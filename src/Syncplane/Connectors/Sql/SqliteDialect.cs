@@ -19,6 +19,7 @@ internal sealed class SqliteDialect(string path) : SqlDialect
     private sqlite3_stmt? _scan;
     private IReadOnlyList<SqlColumn>? _scanKeys;
     private SqliteTransaction? _transaction;
+    private bool _writing;
 
     public override string Description => "SQLite " + path;
 
@@ -113,20 +114,20 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    public override Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    /// <summary>Statements (the run's DDL) through commands, which wait for another writer's lock (see <see cref="LockForWriteAsync"/>).</summary>
+    public override async Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
     {
         foreach (var statement in statements)
         {
-            using var native = SqliteNative.Prepare(Db, statement.Sql);
+            await using var command = Command(statement.Sql);
             for (var i = 0; i < statement.Parameters.Count; i++)
             {
-                Bind(native, i + 1, statement.Parameters[i].Value);
+                command.Parameters.AddWithValue($"@p{i}", statement.Parameters[i].Value ?? DBNull.Value);
             }
 
-            SqliteNative.Step(Db, native);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _writing = true;
         }
-
-        return Task.CompletedTask;
     }
 
     public override Task<List<object?[]>> ReadRowsAsync(
@@ -192,8 +193,9 @@ internal sealed class SqliteDialect(string path) : SqlDialect
     }
 
     /// <summary>One prepared INSERT, bound and run for each row: in-process, that is what SQLite's bulk loading comes to.</summary>
-    public override Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    public override async Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
+        await LockForWriteAsync(table, cancellationToken);
         var statement = Prepared($"INSERT INTO {table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})");
         var count = 0;
         foreach (var row in rows)
@@ -206,13 +208,12 @@ internal sealed class SqliteDialect(string path) : SqlDialect
             BindAll(statement, row, 1);
             SqliteNative.Step(Db, statement);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>One prepared UPDATE, bound and run for each row.</summary>
-    public override Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    public override async Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
+        await LockForWriteAsync(table, cancellationToken);
         var statement = Prepared($"UPDATE {table} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.Name)} = @p{i}"))} WHERE {KeyCondition(keyColumns, columns.Count)}");
         foreach (var row in rows)
         {
@@ -229,13 +230,12 @@ internal sealed class SqliteDialect(string path) : SqlDialect
 
             SqliteNative.Step(Db, statement);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>One prepared DELETE, bound and run for each key.</summary>
-    public override Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
+    public override async Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
     {
+        await LockForWriteAsync(table, cancellationToken);
         var statement = Prepared($"DELETE FROM {table} WHERE {KeyCondition(keyColumns)}");
         foreach (var key in keys)
         {
@@ -243,8 +243,6 @@ internal sealed class SqliteDialect(string path) : SqlDialect
             BindAll(statement, key, 1);
             SqliteNative.Step(Db, statement);
         }
-
-        return Task.CompletedTask;
     }
 
     public override async Task CommitAsync(CancellationToken cancellationToken)
@@ -291,6 +289,21 @@ internal sealed class SqliteDialect(string path) : SqlDialect
             _ when type.Contains("CHAR", StringComparison.Ordinal) || type.Contains("CLOB", StringComparison.Ordinal) || type.Contains("TEXT", StringComparison.Ordinal) || type.Length == 0 => ColumnKind.Text,
             _ => ColumnKind.Numeric,
         };
+    }
+
+    /// <summary>
+    /// Takes the write lock, before the run's first native write, through a command that writes nothing: SQLite does not
+    /// wait for another writer's lock when a transaction that has read asks for it, but Microsoft.Data.Sqlite's commands
+    /// retry until <c>DefaultTimeout</c>, as the run's writes did before they went native.
+    /// </summary>
+    private async Task LockForWriteAsync(string table, CancellationToken cancellationToken)
+    {
+        if (!_writing)
+        {
+            await using var command = Command($"DELETE FROM {table} WHERE 0");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _writing = true;
+        }
     }
 
     private sqlite3 Db => _connection!.Handle!;
