@@ -50,8 +50,9 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         try
         {
             await _connection.OpenAsync(cancellationToken);
-            // The run reads the whole table's keys in one scan: a larger page cache and memory-mapped reads serve it. The
-            // native statements wait for another writer's lock as Microsoft.Data.Sqlite's commands do (DefaultTimeout).
+            // The run reads the whole table's keys in one scan: a larger page cache and memory-mapped reads serve it. A native
+            // statement that needs a lock the transaction does not hold yet waits for it as long as commands do (DefaultTimeout);
+            // the write lock is taken through a command (see LockForWriteAsync).
             await using (var pragmas = new SqliteCommand("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA busy_timeout = 30000", _connection))
             {
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
