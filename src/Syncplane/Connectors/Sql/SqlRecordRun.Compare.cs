@@ -216,16 +216,13 @@ internal sealed partial class SqlRecordRun
         }
     }
 
-    /// <summary>The rows that the table holds for <paramref name="rows"/>, by key text: the value of every column a record of the batch has, by column name.</summary>
+    /// <summary>
+    /// The rows that the table holds for <paramref name="rows"/>, by key text: the value of each compared column (the
+    /// <c>compare</c> list, or else every column a record of the batch has), by column name.
+    /// </summary>
     private async Task<Dictionary<string, Dictionary<string, object?>>> ReadExistingAsync(List<SqlRow> rows, CancellationToken ct)
     {
-        var wanted = new HashSet<string>(_db.Names);
-        foreach (var row in rows)
-        {
-            wanted.UnionWith(row.Fields.Keys);
-        }
-
-        wanted.UnionWith(_options.Compare ?? []);
+        var wanted = new HashSet<string>(_options.Compare ?? rows.SelectMany(r => r.Fields.Keys), _db.Names);
         var columns = _columns.Values.Where(c => wanted.Contains(c.Name) && _inDatabase.Contains(c.Name) && !IsKey(c.Name)).ToList();
         var found = await _db.ReadRowsAsync(_table, _keyColumns!, [.. rows.Select(r => r.KeyValues)], columns, ct);
         var existing = new Dictionary<string, Dictionary<string, object?>>(found.Count, StringComparer.Ordinal);

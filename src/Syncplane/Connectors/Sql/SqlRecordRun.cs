@@ -457,7 +457,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
             }
         }
 
-        return new SqlRow(SpooledRecord.KeyTextOf(key), key, fields);
+        return new SqlRow(key, fields);
     }
 
     private bool IsKey(string field)

@@ -1,22 +1,25 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using Syncplane.Storage.Sqlite;
 
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
 /// A SQLite file. Keys are read in one ordered scan; rows to compare field by field are looked up one key at a time with
-/// prepared statements (in-process, each an index seek);
+/// prepared statements (in-process, each an index seek); rows are read and written through SQLite's native statement API
+/// (<see cref="SqliteNative"/>: bound by position, each statement prepared once per run);
 /// and the transaction is deferred: it takes the write lock only when the run first writes, so a run that changes
 /// nothing never blocks the file's other writers and never modifies it.
 /// </summary>
 internal sealed class SqliteDialect(string path) : SqlDialect
 {
-    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, sqlite3_stmt> _prepared = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
-    private SqliteCommand? _scan;
-    private SqliteDataReader? _scanReader;
+    private sqlite3_stmt? _scan;
     private IReadOnlyList<SqlColumn>? _scanKeys;
     private SqliteTransaction? _transaction;
+    private bool _writing;
 
     public override string Description => "SQLite " + path;
 
@@ -47,8 +50,10 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         try
         {
             await _connection.OpenAsync(cancellationToken);
-            // The run reads the whole table's keys in one scan: a larger page cache and memory-mapped reads serve it.
-            await using (var pragmas = new SqliteCommand("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456", _connection))
+            // The run reads the whole table's keys in one scan: a larger page cache and memory-mapped reads serve it. A native
+            // statement that needs a lock the transaction does not hold yet waits for it as long as commands do (DefaultTimeout);
+            // the write lock is taken through a command (see LockForWriteAsync).
+            await using (var pragmas = new SqliteCommand("PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; PRAGMA busy_timeout = 30000", _connection))
             {
                 await pragmas.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -110,134 +115,134 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Statements (the run's DDL) through commands, which wait for another writer's lock (see <see cref="LockForWriteAsync"/>).</summary>
     public override async Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
     {
         foreach (var statement in statements)
         {
-            var command = Prepared(statement.Sql, statement.Parameters.Count);
+            await using var command = Command(statement.Sql);
             for (var i = 0; i < statement.Parameters.Count; i++)
             {
-                command.Parameters[i].Value = Bind(statement.Parameters[i].Value);
+                command.Parameters.AddWithValue($"@p{i}", statement.Parameters[i].Value ?? DBNull.Value);
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken);
+            _writing = true;
         }
     }
 
-    public override async Task<List<object?[]>> ReadRowsAsync(
+    public override Task<List<object?[]>> ReadRowsAsync(
         string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, IReadOnlyList<SqlColumn> columns, CancellationToken cancellationToken)
     {
         var all = keyColumns.Concat(columns).ToList();
-        var command = Prepared($"SELECT {string.Join(", ", all.Select(c => Quote(c.Name)))} FROM {table} WHERE {KeyCondition(keyColumns)}", keyColumns.Count);
+        var statement = Prepared($"SELECT {string.Join(", ", all.Select(c => Quote(c.Name)))} FROM {table} WHERE {KeyCondition(keyColumns)}");
         var rows = new List<object?[]>(keys.Count);
         foreach (var key in keys)
         {
-            for (var i = 0; i < key.Length; i++)
+            cancellationToken.ThrowIfCancellationRequested();
+            BindAll(statement, key, 1);
+            if (SqliteNative.Row(Db, statement))
             {
-                command.Parameters[i].Value = Bind(key[i]);
+                var row = new object?[all.Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = FieldValues.FromDatabase(Column(statement, i), all[i].Kind ?? ColumnKind.Text);
+                }
+
+                rows.Add(row);
             }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                rows.Add(Read(reader, all));
-            }
+            raw.sqlite3_reset(statement);
         }
 
-        return rows;
+        return Task.FromResult(rows);
     }
 
-    public override async Task StartScanAsync(string table, IReadOnlyList<SqlColumn> keyColumns, string? hashColumn, CancellationToken cancellationToken)
+    public override Task StartScanAsync(string table, IReadOnlyList<SqlColumn> keyColumns, string? hashColumn, CancellationToken cancellationToken)
     {
         var keys = string.Join(", ", keyColumns.Select(c => Quote(c.Name)));
         var order = string.Join(", ", keyColumns.Select(c => Quote(c.Name) + (c.Kind == ColumnKind.Text ? " COLLATE BINARY" : "")));
         _scanKeys = keyColumns;
-        _scan = Command($"SELECT {keys}, {(hashColumn is null ? "NULL" : Quote(hashColumn))} FROM {table} ORDER BY {order}");
-        _scanReader = await _scan.ExecuteReaderAsync(cancellationToken);
+        _scan = SqliteNative.Prepare(Db, $"SELECT {keys}, {(hashColumn is null ? "NULL" : Quote(hashColumn))} FROM {table} ORDER BY {order}");
+        return Task.CompletedTask;
     }
 
-    public override async Task<List<(object?[] Key, long? Hash)>> NextScanAsync(int limit, CancellationToken cancellationToken)
+    public override Task<List<(object?[] Key, long? Hash)>> NextScanAsync(int limit, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var rows = new List<(object?[] Key, long? Hash)>(limit);
         var keys = _scanKeys!.Count;
-        while (rows.Count < limit && await _scanReader!.ReadAsync(cancellationToken))
+        while (rows.Count < limit && SqliteNative.Row(Db, _scan!))
         {
             var key = new object?[keys];
             for (var i = 0; i < keys; i++)
             {
-                key[i] = FieldValues.FromDatabase(_scanReader.GetValue(i), _scanKeys[i].Kind ?? ColumnKind.Text);
+                key[i] = FieldValues.FromDatabase(Column(_scan!, i), _scanKeys[i].Kind ?? ColumnKind.Text);
             }
 
-            rows.Add((key, _scanReader.IsDBNull(keys) ? null : _scanReader.GetInt64(keys)));
+            rows.Add((key, raw.sqlite3_column_type(_scan!, keys) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(_scan!, keys)));
         }
 
-        return rows;
+        return Task.FromResult(rows);
     }
 
-    public override async ValueTask EndScanAsync()
+    public override ValueTask EndScanAsync()
     {
-        if (_scanReader is not null)
-        {
-            await _scanReader.DisposeAsync();
-            _scanReader = null;
-        }
-
-        if (_scan is not null)
-        {
-            await _scan.DisposeAsync();
-            _scan = null;
-        }
+        _scan?.Dispose();
+        _scan = null;
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>One prepared INSERT per row: in-process, that is what SQLite's bulk loading comes to.</summary>
+    /// <summary>One prepared INSERT, bound and run for each row: in-process, that is what SQLite's bulk loading comes to.</summary>
     public override async Task InsertAsync(string table, IReadOnlyList<SqlColumn> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
-        var sql = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})";
-        var command = Prepared(sql, columns.Count);
+        await LockForWriteAsync(table, cancellationToken);
+        var statement = Prepared($"INSERT INTO {table} ({string.Join(", ", columns.Select(c => Quote(c.Name)))}) VALUES ({string.Join(", ", columns.Select((_, i) => $"@p{i}"))})");
+        var count = 0;
         foreach (var row in rows)
         {
-            for (var i = 0; i < row.Length; i++)
+            if ((count++ & 0x3FF) == 0)
             {
-                command.Parameters[i].Value = Bind(row[i]);
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            BindAll(statement, row, 1);
+            SqliteNative.Step(Db, statement);
         }
     }
 
     /// <summary>One prepared UPDATE, bound and run for each row.</summary>
     public override async Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
     {
-        var sql = $"UPDATE {table} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.Name)} = @p{i}"))} WHERE {KeyCondition(keyColumns, columns.Count)}";
-        var command = Prepared(sql, columns.Count + keyColumns.Count);
+        await LockForWriteAsync(table, cancellationToken);
+        var statement = Prepared($"UPDATE {table} SET {string.Join(", ", columns.Select((c, i) => $"{Quote(c.Name)} = @p{i}"))} WHERE {KeyCondition(keyColumns, columns.Count)}");
         foreach (var row in rows)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var i = 0; i < columns.Count; i++)
             {
-                command.Parameters[i].Value = Bind(row[keyColumns.Count + i]);
+                Bind(statement, i + 1, row[keyColumns.Count + i]);
             }
 
             for (var i = 0; i < keyColumns.Count; i++)
             {
-                command.Parameters[columns.Count + i].Value = Bind(row[i]);
+                Bind(statement, columns.Count + i + 1, row[i]);
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            SqliteNative.Step(Db, statement);
         }
     }
 
     /// <summary>One prepared DELETE, bound and run for each key.</summary>
     public override async Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken)
     {
-        var command = Prepared($"DELETE FROM {table} WHERE {KeyCondition(keyColumns)}", keyColumns.Count);
+        await LockForWriteAsync(table, cancellationToken);
+        var statement = Prepared($"DELETE FROM {table} WHERE {KeyCondition(keyColumns)}");
         foreach (var key in keys)
         {
-            for (var i = 0; i < key.Length; i++)
-            {
-                command.Parameters[i].Value = Bind(key[i]);
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            BindAll(statement, key, 1);
+            SqliteNative.Step(Db, statement);
         }
     }
 
@@ -252,9 +257,9 @@ internal sealed class SqliteDialect(string path) : SqlDialect
     public override async ValueTask DisposeAsync()
     {
         await EndScanAsync();
-        foreach (var command in _prepared.Values)
+        foreach (var statement in _prepared.Values)
         {
-            await command.DisposeAsync();
+            statement.Dispose(); // finalized before the transaction ends and the connection closes
         }
 
         if (_transaction is not null)
@@ -287,44 +292,67 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         };
     }
 
-    // Whole numbers as integers and others as doubles, exactly what SQLite stores, so a value reads back as it was bound.
-    private static object Bind(object? value) => value switch
+    /// <summary>
+    /// Takes the write lock, before the run's first native write, through a command that writes nothing: SQLite does not
+    /// wait for another writer's lock when a transaction that has read asks for it, but Microsoft.Data.Sqlite's commands
+    /// retry until <c>DefaultTimeout</c>, as the run's writes did before they went native.
+    /// </summary>
+    private async Task LockForWriteAsync(string table, CancellationToken cancellationToken)
     {
-        null => DBNull.Value,
-        decimal d when d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue => (long)d,
-        decimal d => (double)d,
-        bool b => b ? 1L : 0L,
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTimeOffset t => FieldValues.Instant(t),
-        _ => value,
-    };
-
-    private static object?[] Read(SqliteDataReader reader, List<SqlColumn> columns)
-    {
-        var row = new object?[columns.Count];
-        for (var i = 0; i < row.Length; i++)
+        if (!_writing)
         {
-            row[i] = FieldValues.FromDatabase(reader.GetValue(i), columns[i].Kind ?? ColumnKind.Text);
+            await using var command = Command($"DELETE FROM {table} WHERE 0");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _writing = true;
         }
-
-        return row;
     }
+
+    private sqlite3 Db => _connection!.Handle!;
+
+    // Whole numbers as integers and others as doubles, exactly what SQLite stores, so a value reads back as it was bound.
+    private void Bind(sqlite3_stmt statement, int index, object? value) => SqliteNative.Check(Db, value switch
+    {
+        null => raw.sqlite3_bind_null(statement, index),
+        decimal d when d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue => raw.sqlite3_bind_int64(statement, index, (long)d),
+        decimal d => raw.sqlite3_bind_double(statement, index, (double)d),
+        double d => raw.sqlite3_bind_double(statement, index, d),
+        long l => raw.sqlite3_bind_int64(statement, index, l),
+        bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+        DateOnly d => raw.sqlite3_bind_text(statement, index, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        DateTimeOffset t => raw.sqlite3_bind_text(statement, index, FieldValues.Instant(t)),
+        string s => raw.sqlite3_bind_text(statement, index, s),
+        _ => throw new InvalidOperationException($"no SQLite form for {value.GetType()}"),
+    });
+
+    /// <summary>Binds <paramref name="values"/> to the parameters from <paramref name="first"/> (1-based) on.</summary>
+    private void BindAll(sqlite3_stmt statement, object?[] values, int first)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            Bind(statement, first + i, values[i]);
+        }
+    }
+
+    /// <summary>A column of the current row as SQLite stores it: long, double, string, byte[] or null.</summary>
+    private static object? Column(sqlite3_stmt statement, int index) => raw.sqlite3_column_type(statement, index) switch
+    {
+        raw.SQLITE_INTEGER => raw.sqlite3_column_int64(statement, index),
+        raw.SQLITE_FLOAT => raw.sqlite3_column_double(statement, index),
+        raw.SQLITE_TEXT => raw.sqlite3_column_text(statement, index).utf8_to_string(),
+        raw.SQLITE_BLOB => raw.sqlite3_column_blob(statement, index).ToArray(),
+        _ => null,
+    };
 
     private SqliteCommand Command(string sql) => new(sql, _connection, _transaction);
 
-    private SqliteCommand Prepared(string sql, int parameters)
+    private sqlite3_stmt Prepared(string sql)
     {
-        if (!_prepared.TryGetValue(sql, out var command))
+        if (!_prepared.TryGetValue(sql, out var statement))
         {
-            command = Command(sql);
-            for (var i = 0; i < parameters; i++)
-            {
-                command.Parameters.Add(new SqliteParameter($"@p{i}", null));
-            }
-
-            _prepared[sql] = command;
+            statement = SqliteNative.Prepare(Db, sql);
+            _prepared[sql] = statement;
         }
 
-        return command;
+        return statement;
     }
 }

@@ -18,9 +18,9 @@ internal static class SqliteItemWriter
     public static void Upsert(SqliteConnection connection, string sql, string target, string side, IReadOnlyList<Item> items, CancellationToken cancellationToken)
     {
         var db = connection.Handle!;
-        using var statement = Prepare(db, sql);
-        Check(db, raw.sqlite3_bind_text(statement, 1, target));
-        Check(db, raw.sqlite3_bind_text(statement, 2, side));
+        using var statement = SqliteNative.Prepare(db, sql);
+        SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 1, target));
+        SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 2, side));
         for (var i = 0; i < items.Count; i++)
         {
             if ((i & 0x3FF) == 0)
@@ -29,23 +29,23 @@ internal static class SqliteItemWriter
             }
 
             var item = items[i];
-            Check(db, raw.sqlite3_bind_text(statement, 3, item.Key));
-            Check(db, raw.sqlite3_bind_text(statement, 4, StoreText.From(item.Kind)));
-            Check(db, raw.sqlite3_bind_int64(statement, 5, item.Size));
-            Check(db, raw.sqlite3_bind_int64(statement, 6, item.MtimeTicks));
-            Check(db, raw.sqlite3_bind_int(statement, 7, item.Mode));
-            Check(db, item.Hash is null ? raw.sqlite3_bind_null(statement, 8) : raw.sqlite3_bind_text(statement, 8, item.Hash));
-            Check(db, item.LinkTarget is null ? raw.sqlite3_bind_null(statement, 9) : raw.sqlite3_bind_text(statement, 9, item.LinkTarget));
-            Step(db, statement);
+            SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 3, item.Key));
+            SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 4, StoreText.From(item.Kind)));
+            SqliteNative.Check(db, raw.sqlite3_bind_int64(statement, 5, item.Size));
+            SqliteNative.Check(db, raw.sqlite3_bind_int64(statement, 6, item.MtimeTicks));
+            SqliteNative.Check(db, raw.sqlite3_bind_int(statement, 7, item.Mode));
+            SqliteNative.Check(db, item.Hash is null ? raw.sqlite3_bind_null(statement, 8) : raw.sqlite3_bind_text(statement, 8, item.Hash));
+            SqliteNative.Check(db, item.LinkTarget is null ? raw.sqlite3_bind_null(statement, 9) : raw.sqlite3_bind_text(statement, 9, item.LinkTarget));
+            SqliteNative.Step(db, statement);
         }
     }
 
     public static void Delete(SqliteConnection connection, string sql, string target, string side, IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
     {
         var db = connection.Handle!;
-        using var statement = Prepare(db, sql);
-        Check(db, raw.sqlite3_bind_text(statement, 1, target));
-        Check(db, raw.sqlite3_bind_text(statement, 2, side));
+        using var statement = SqliteNative.Prepare(db, sql);
+        SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 1, target));
+        SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 2, side));
         var count = 0;
         foreach (var key in keys)
         {
@@ -54,32 +54,8 @@ internal static class SqliteItemWriter
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            Check(db, raw.sqlite3_bind_text(statement, 3, key));
-            Step(db, statement);
-        }
-    }
-
-    private static sqlite3_stmt Prepare(sqlite3 db, string sql)
-    {
-        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
-        return statement;
-    }
-
-    private static void Step(sqlite3 db, sqlite3_stmt statement)
-    {
-        var rc = raw.sqlite3_step(statement);
-        raw.sqlite3_reset(statement);
-        if (rc != raw.SQLITE_DONE)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
-
-    private static void Check(sqlite3 db, int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
+            SqliteNative.Check(db, raw.sqlite3_bind_text(statement, 3, key));
+            SqliteNative.Step(db, statement);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Syncplane.Storage;
 using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Connectors.Sql;
@@ -20,6 +21,32 @@ public sealed class SqliteSqlDestinationTests : SqlDestinationContract, IDisposa
     protected override string CollatedText => "TEXT COLLATE NOCASE";
 
     public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task ARunThatMeetsAnotherWritersLock_WaitsForIt_ThenWritesItsChange()
+    {
+        await RunAsync();
+        Api.Row("120210001", "2026-01-01")["spend"] = "13.50";
+        await using var other = await OpenAsync();
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE"; // another writer holds the file's write lock
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var run = RunAsync();
+        await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(2))); // meanwhile the run reads, then waits for the lock to write
+        await using (var rollback = other.CreateCommand())
+        {
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+
+        var result = await run;
+
+        Assert.True(result.Status == RunStatus.Succeeded, result.Message);
+        Assert.Equal("13.5", (await RowsAsync())["120210001/2026-01-01"]["spend"]);
+    }
 
     protected override async Task StartCountingAsync() => await ExecuteAsync("""
         CREATE TABLE IF NOT EXISTS write_counts (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
