@@ -1,8 +1,10 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Syncplane.Connectors.Command;
 using Syncplane.Planning;
+using Syncplane.Planning.TwoWay;
 
 namespace Syncplane.Engine;
 
@@ -14,7 +16,7 @@ namespace Syncplane.Engine;
 internal static class RunRevision
 {
     /// <summary>
-    /// For a source/destination target: over the source snapshot's keys, kinds, sizes, modification times, modes,
+    /// For a one-way target: over the source snapshot's keys, kinds, sizes, modification times, modes,
     /// hashes and link targets, which is what the planner compares.
     /// </summary>
     public static string Of(Snapshot source, string? commit)
@@ -38,6 +40,32 @@ internal static class RunRevision
 
         text.Flush();
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// For a bidirectional target: over the digests of both sides of the listing the run left (<see cref="ListingDigests"/>:
+    /// every item's key, kind, size, mtime, mode and link target), so it names what both sides hold after the run, is
+    /// the same from run to run while nothing changes, and costs nothing to compute (the digests are kept with the listing).
+    /// </summary>
+    public static string Of(ListingDigests listing, string? commit)
+    {
+        ArgumentNullException.ThrowIfNull(listing);
+        if (commit is not null)
+        {
+            return commit;
+        }
+
+        Span<byte> digests = stackalloc byte[2 * 20];
+        Write(listing.Source, digests);
+        Write(listing.Destination, digests[20..]);
+        return Convert.ToHexStringLower(SHA256.HashData(digests));
+
+        static void Write(SideDigest digest, Span<byte> to)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(to, digest.Low);
+            BinaryPrimitives.WriteUInt64LittleEndian(to[8..], digest.High);
+            BinaryPrimitives.WriteInt32LittleEndian(to[16..], digest.Count);
+        }
     }
 
     /// <summary>For an entrypoint target: over the names and content hashes of the files its <c>outputs</c> match.</summary>

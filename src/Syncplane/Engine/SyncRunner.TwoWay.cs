@@ -38,49 +38,64 @@ public sealed partial class SyncRunner
         var timings = new PhaseTimings(time);
         Snapshot source, destination;
         Listing? listing = null;
+        ListingDigests? stored;
         var unchanged = false;
         var upgrade = false;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Snapshot))
         {
+            var started = time.GetTimestamp();
             var digests = store.GetListingDigestsAsync(target.Name, ct);
             Task<Listing?>? load = null;
+            var loadTimes = (From: TimeSpan.Zero, Took: TimeSpan.Zero);
             var gate = new Lock();
             Task<Listing?> Load()
             {
                 lock (gate)
                 {
-                    return load ??= ListingOfAsync(target, sides, log, ct);
+                    return load ??= TimedLoadAsync();
                 }
             }
 
-            async Task<(Snapshot Snapshot, SideDigest Digest)> WalkAsync(TwoWaySide side)
+            async Task<Listing?> TimedLoadAsync()
+            {
+                var from = time.GetTimestamp();
+                var loaded = await ListingOfAsync(target, sides, log, ct);
+                loadTimes = (time.GetElapsedTime(started, from), time.GetElapsedTime(from));
+                return loaded;
+            }
+
+            async Task<(Snapshot Snapshot, SideDigest Digest, TimeSpan Took)> WalkAsync(TwoWaySide side)
             {
                 var snapshot = await sides[side].SnapshotAsync(ct);
                 var digest = SideDigest.Of(snapshot.Items.Values);
-                if (options.Resync || await digests is not { InSync: true } stored || digest != (side == TwoWaySide.Source ? stored.Source : stored.Destination))
+                var took = time.GetElapsedTime(started);
+                if (options.Resync || await digests is not { InSync: true } saved || digest != (side == TwoWaySide.Source ? saved.Source : saved.Destination))
                 {
                     _ = Load();
                 }
 
-                return (snapshot, digest);
+                return (snapshot, digest, took);
             }
 
             var a = WalkAsync(TwoWaySide.Source);
             var b = WalkAsync(TwoWaySide.Destination);
             await Task.WhenAll(a, b, digests);
-            (source, destination) = ((await a).Snapshot, (await b).Snapshot);
-            unchanged = !options.Resync && await digests is { } listed
-                && listed.Unchanged(sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root, (await a).Digest, (await b).Digest);
+            (source, destination, stored) = ((await a).Snapshot, (await b).Snapshot, await digests);
+            unchanged = !options.Resync && stored is not null
+                && stored.Unchanged(sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root, (await a).Digest, (await b).Digest);
             if (!unchanged)
             {
                 listing = await Load();
-                if (listing is not null && await digests is null)
+                if (listing is not null && stored is null)
                 {
                     upgrade = true; // saved before listings had digests: saved again below, even when nothing changed
                 }
             }
 
-            timings.Lap(unchanged ? "walks (listing unchanged, not loaded)" : "walks and listing load");
+            var walks = $"walks (source {(await a).Took.TotalMilliseconds:F0} ms, destination {(await b).Took.TotalMilliseconds:F0} ms)";
+            timings.Lap(unchanged
+                ? $"{walks}, listing unchanged, not loaded"
+                : $"{walks} and listing load ({loadTimes.Took.TotalMilliseconds:F0} ms from {loadTimes.From.TotalMilliseconds:F0} ms)");
         }
 
         if (listing is null && !options.Resync && !unchanged)
@@ -130,6 +145,7 @@ public sealed partial class SyncRunner
 
         var workTrees = await WorkTreeSidesAsync(target, sides, log, ct);
         HashSet<string> skipped;
+        ListingDigests listed;
         using (SyncplaneTracing.StartPhase(SyncplaneTracing.Phases.Apply))
         {
             if (progress is RunProgressEvents events)
@@ -139,10 +155,12 @@ public sealed partial class SyncRunner
 
             skipped = await ApplyBothWaysAsync(twoWay, sides, progress, ct);
             timings.Lap("apply");
-            if (!unchanged && (TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root) ?? (upgrade ? listing : null)) is { } after)
-            {
-                await store.SaveListingAsync(target.Name, after, ct);
-            }
+
+            // The digests of the listing the run leaves, which name what it synced (the run's revision). A listing the
+            // run does not save is the stored one, which has digests: one saved without them is saved (upgrade).
+            listed = !unchanged && (TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root) ?? (upgrade ? listing : null)) is { } after
+                ? await store.SaveListingAsync(target.Name, after, ct)
+                : stored!;
 
             timings.Lap("listing save");
             log.Info($"timings: {timings}");
@@ -162,7 +180,7 @@ public sealed partial class SyncRunner
         {
             Plan = plan,
             CommitSha = commit?.Commit,
-            Revision = RunRevision.Of(source, commit?.Commit),
+            Revision = RunRevision.Of(listed, commit?.Commit),
             Changed = !plan.IsEmpty,
         };
     }

@@ -15,5 +15,6 @@ public partial interface ISyncStore
 
     /// <summary>Replaces a bidirectional target's listing (both sides and the roots) after a successful run, in one transaction.</summary>
     /// <remarks>Each side is kept as one compressed value, so a save is one row however many items the sides hold.</remarks>
-    Task SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken);
+    /// <returns>The digests of what was saved, as <see cref="GetListingDigestsAsync"/> now reads them.</returns>
+    Task<ListingDigests> SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken);
 }

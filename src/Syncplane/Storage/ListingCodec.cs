@@ -32,7 +32,8 @@ internal static class ListingCodec
 
     /// <param name="items">The side's items.</param>
     /// <param name="inSync">Whether the listing's two sides hold the same keys as the same kinds (<see cref="ListingDigests.AreInSync"/>).</param>
-    public static byte[] Encode(IReadOnlyDictionary<string, Item> items, bool inSync)
+    /// <returns>The value, and the digest of the side its header holds.</returns>
+    public static (byte[] Value, SideDigest Digest) Encode(IReadOnlyDictionary<string, Item> items, bool inSync)
     {
         ArgumentNullException.ThrowIfNull(items);
         var digest = SideDigest.Of(items.Values);
@@ -93,7 +94,7 @@ internal static class ListingCodec
             deflate.Write(writer.Written);
         }
 
-        return output.ToArray();
+        return (output.ToArray(), digest);
     }
 
     public static Dictionary<string, Item> Decode(byte[] value)

@@ -65,7 +65,7 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
-    public async Task SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken)
+    public async Task<ListingDigests> SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         ArgumentNullException.ThrowIfNull(listing);
@@ -91,9 +91,10 @@ internal abstract partial class SqlSyncStore
         Add(row, "@source", listing.SourceRoot);
         Add(row, "@destination", listing.DestinationRoot);
         Add(row, "@now", ToDbTime(Time.GetUtcNow()));
-        Add(row, "@source_items", await source);
-        Add(row, "@destination_items", destination);
+        Add(row, "@source_items", (await source).Value);
+        Add(row, "@destination_items", destination.Value);
         await row.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return new ListingDigests(listing.SourceRoot, listing.DestinationRoot, (await source).Digest, destination.Digest, inSync);
     }
 }

@@ -56,6 +56,33 @@ public sealed class RunRevisionTests
             NotificationPayloads.Build(portal, third));
     }
 
+    [Fact]
+    public async Task TwoWayRevision_NamesWhatBothSidesHoldAfterTheRun_SoAChangeOnEitherSideChangesIt_AndTheNextUnchangedRunKeepsIt()
+    {
+        await using var bed = await EngineTestBed.CreateAsync("""
+            targets:
+              both:
+                direction: bidirectional
+                source: { directory: { path: a } }
+                destination: { directory: { path: b } }
+            """);
+        bed.Directory.Write("a/x.md", "1");
+        Directory.CreateDirectory(bed.Directory.Combine("b"));
+
+        var first = await RunAsync(bed, "both", resync: true);
+        var unchanged = await RunAsync(bed, "both");
+        bed.Directory.Write("b/x.md", "2"); // changed on the destination only: copied into the source
+        var changed = await RunAsync(bed, "both");
+        var after = await RunAsync(bed, "both");
+
+        Assert.Equal("2", File.ReadAllText(bed.Directory.Combine("a", "x.md")));
+        Assert.Matches("^[0-9a-f]{64}$", first.Revision);
+        Assert.Equal(first.Revision, unchanged.Revision);
+        Assert.NotEqual(unchanged.Revision, changed.Revision);
+        Assert.Equal(changed.Revision, after.Revision);
+        Assert.Equal([true, false, true, false], new[] { first.Changed, unchanged.Changed, changed.Changed, after.Changed });
+    }
+
     [Theory]
     [InlineData("folder", "src/a.md")]
     [InlineData("script", "input.json")]
@@ -120,10 +147,10 @@ public sealed class RunRevisionTests
         upstream.Dispose();
     }
 
-    private static async Task<RunOutcome> RunAsync(EngineTestBed bed, string target)
+    private static async Task<RunOutcome> RunAsync(EngineTestBed bed, string target, bool resync = false)
     {
         var runner = new SyncRunner(bed.Config, bed.Store, bed.Time, ConnectorRegistry.Default, bed.Secrets);
-        var result = await runner.RunAsync(bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
+        var result = await runner.RunAsync(bed.Config.Targets.Single(t => t.Name == target), new RunOptions() { Resync = resync }, null, null, null, CancellationToken.None);
         Assert.True(result.Status == Syncplane.Storage.RunStatus.Succeeded, result.Message);
         var events = await bed.Store.ReadEventsAsync(0, 1000, CancellationToken.None);
         return RunOutcome.From(events.Last(e => e.Type == EventTypes.RunSucceeded && e.RunId == result.RunId))!;
