@@ -16,11 +16,13 @@ internal sealed class AlertService(SyncplaneConfig config, ISyncStore store, Eve
 
     public async Task RunAsync(CancellationToken stopping)
     {
+        // Before the first await: a run that ends while this starts must not slip between the first tick and the subscription.
+        using var subscription = hub.Subscribe(Triggers);
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
         var sender = new AlertOutboxSender(config.Notifiers, store, new AlertChannelSender(http, secrets, time, options.RequestTimeout), time, options, log);
         var evaluator = new AlertEvaluator(config, store, new StoreAlertFacts(store, time), time, log);
         await hub.Started.WaitAsync(stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-        await Task.WhenAll(sender.RunAsync(stopping), TickAsync(evaluator, stopping), FollowAsync(evaluator, sender, stopping));
+        await Task.WhenAll(sender.RunAsync(stopping), TickAsync(evaluator, stopping), FollowAsync(subscription, evaluator, sender, stopping));
     }
 
     private async Task TickAsync(AlertEvaluator evaluator, CancellationToken stopping)
@@ -39,9 +41,8 @@ internal sealed class AlertService(SyncplaneConfig config, ISyncStore store, Eve
         }
     }
 
-    private async Task FollowAsync(AlertEvaluator evaluator, AlertOutboxSender sender, CancellationToken stopping)
+    private async Task FollowAsync(EventSubscription subscription, AlertEvaluator evaluator, AlertOutboxSender sender, CancellationToken stopping)
     {
-        using var subscription = hub.Subscribe(Triggers);
         try
         {
             await foreach (var e in subscription.Reader.ReadAllAsync(stopping))
