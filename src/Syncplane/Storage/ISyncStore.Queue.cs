@@ -106,6 +106,13 @@ public sealed record RunRequest(string Target, string Trigger, RunPriority Prior
 
     /// <summary>A bidirectional target's run that resyncs (<c>--resync</c>); a request that coalesces into a queued run makes it resync.</summary>
     public bool Resync { get; init; }
+
+    /// <summary>
+    /// Losing the request to a power cut loses nothing, because what it asks for happens anyway: a watcher's request,
+    /// whose changes the full walk after a restart reads. SQLite commits it without an fsync (as a claim), so the
+    /// watched change does not wait for the disk, nor for the writeback of other files the disk is busy with.
+    /// </summary>
+    public bool Recoverable { get; init; }
 }
 
 /// <summary>The queued run a request ended up in.</summary>

@@ -41,7 +41,9 @@ internal abstract partial class SqlSyncStore
         ArgumentException.ThrowIfNullOrEmpty(request.Trigger);
         var now = Time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await using var transaction = request.Recoverable
+            ? await BeginLeaseWriteAsync(connection, cancellationToken)
+            : await BeginWriteAsync(connection, cancellationToken);
         var result = await EnqueueAsync(transaction, request, now, cancellationToken);
         await CommitQueueChangeAsync(transaction, cancellationToken);
         return result;

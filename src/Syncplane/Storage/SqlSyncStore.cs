@@ -42,8 +42,8 @@ internal abstract partial class SqlSyncStore : ISyncStore
 
     /// <summary>
     /// Starts a transaction that claims or completes a leased run: one whose loss the queue recovers from (a lost claim
-    /// leaves the run queued; a lost completion leaves it running until its lease expires and it runs again). SQLite
-    /// commits it without an fsync.
+    /// leaves the run queued; a lost completion leaves it running until its lease expires and it runs again), or that
+    /// queues a <see cref="RunRequest.Recoverable"/> request. SQLite commits it without an fsync.
     /// </summary>
     protected virtual ValueTask<DbTransaction> BeginLeaseWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         BeginWriteAsync(connection, cancellationToken);

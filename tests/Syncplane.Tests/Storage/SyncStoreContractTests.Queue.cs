@@ -32,6 +32,20 @@ public abstract partial class SyncStoreContractTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_RecoverableRequest_IsQueuedCoalescedAndClaimedLikeAnyOther()
+    {
+        var watched = await Store.EnqueueAsync(Request("docs", "watch") with { Recoverable = true }, Ct);
+        var scheduled = await Store.EnqueueAsync(Request("docs"), Ct);
+        var again = await Open().EnqueueAsync(Request("docs", "watch") with { Recoverable = true }, Ct);
+
+        Assert.Equal(new EnqueueResult(watched.RunId, true), scheduled);
+        Assert.Equal(new EnqueueResult(watched.RunId, true), again);
+        var lease = await Open().ClaimAsync("w1", Lease, Ct); // another process sees the commit
+        Assert.Equal((watched.RunId, "docs"), (lease!.RunId, lease.Target));
+        Assert.Equal(["watch", "schedule"], Assert.Single(await Store.ListRunsAsync(new RunQuery("docs"), Ct)).Triggers);
+    }
+
+    [Fact]
     public async Task ClaimAsync_ManualPriority_IsClaimedBeforeOlderScheduledWork()
     {
         var scheduled = await Store.EnqueueAsync(Request("old"), Ct);

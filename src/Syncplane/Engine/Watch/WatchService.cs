@@ -63,7 +63,10 @@ internal sealed class WatchService(SyncplaneConfig config, ISyncStore store, Tim
         try
         {
             var direction = target.Direction.ToString().ToLowerInvariant();
-            await store.EnqueueAsync(new RunRequest(target.Name, WatchedTargets.Trigger, RunPriority.Scheduled, time.GetUtcNow(), direction, config.Defaults.DryRun), stopping);
+            await store.EnqueueAsync(new RunRequest(target.Name, WatchedTargets.Trigger, RunPriority.Scheduled, time.GetUtcNow(), direction, config.Defaults.DryRun)
+            {
+                Recoverable = true, // lost with this process's journal in a power cut; the restart walks the tree
+            }, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
