@@ -77,6 +77,10 @@ internal sealed class AlertService(SyncplaneConfig config, ISyncStore store, Eve
         {
             await evaluate();
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping during an evaluation: the node's stop must not fail for it.
+        }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             log?.Invoke($"alerts: evaluation failed: {secrets.Redact(ex.Message)}; trying again at the next tick");

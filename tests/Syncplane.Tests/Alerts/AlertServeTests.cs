@@ -72,4 +72,23 @@ public sealed class AlertServeTests : IAsyncLifetime
         Assert.Equal(["acknowledged", "firing"], history.EnumerateArray().Select(h => h.GetProperty("transition").GetString()));
         Assert.Single(_receiver.Requests);
     }
+
+    [Fact]
+    public async Task ANodeStoppedWhileItsAlertRulesAreBeingEvaluated_StopsWithoutAnError()
+    {
+        using var db = new TempDirectory();
+        await using var sqlite = new Syncplane.Storage.Sqlite.SqliteSyncStore(db.Combine("hang.db"), TimeProvider.System);
+        var store = new InterceptingStore(sqlite) { Hang = nameof(Syncplane.Storage.ISyncStore.ListAlertSilencesAsync) };
+        var server = await TestServer.StartAsync("""
+            targets:
+              docs: { entrypoint: "true" }
+            notifiers:
+              hook: { webhook: "http://127.0.0.1:9/hook" }
+            alerts:
+              failing: { when: "consecutive_failures >= 1", notify: [hook] }
+            """, _ => store.Proxy);
+        await store.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the first evaluation waits on the store
+
+        await server.DisposeAsync(); // threw TaskCanceledException from the alert service
+    }
 }

@@ -36,7 +36,8 @@ internal static class Command
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        // Generous: scripts/publish builds two self-contained ReadyToRun binaries, over 8 minutes on a busy 2-core machine.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         try
         {
             await process.WaitForExitAsync(timeout.Token);

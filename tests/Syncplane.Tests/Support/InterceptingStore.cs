@@ -34,6 +34,12 @@ internal sealed class InterceptingStore
     /// <summary>While false, completions fail as if the database were restarting.</summary>
     public bool Completions { get; set; } = true;
 
+    /// <summary>A method whose calls never answer: each is cancelled when its cancellation token is (a store that hangs).</summary>
+    public string? Hang { get; set; }
+
+    /// <summary>Completes when a call of <see cref="Hang"/> started hanging.</summary>
+    public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1852:Seal internal types", Justification = "DispatchProxy generates a subclass of it")]
     public class Forwarder : DispatchProxy
     {
@@ -45,6 +51,11 @@ internal sealed class InterceptingStore
         {
             ArgumentNullException.ThrowIfNull(targetMethod);
             Owner.Calls.AddOrUpdate(targetMethod.Name, 1, (_, n) => n + 1);
+            if (targetMethod.Name == Owner.Hang)
+            {
+                return HangUntilCancelled(targetMethod.ReturnType.GetGenericArguments()[0], (CancellationToken)args![^1]!);
+            }
+
             switch (targetMethod.Name)
             {
                 case nameof(ISyncStore.RenewLeaseAsync) when !Owner.Renewals:
@@ -70,6 +81,17 @@ internal sealed class InterceptingStore
             {
                 throw ex.InnerException;
             }
+        }
+
+        // A Task<result> that is cancelled with the token, never completed.
+        private object HangUntilCancelled(Type result, CancellationToken cancellationToken)
+        {
+            var source = typeof(TaskCompletionSource<>).MakeGenericType(result);
+            var pending = Activator.CreateInstance(source)!;
+            var cancel = source.GetMethod(nameof(TaskCompletionSource.TrySetCanceled), [typeof(CancellationToken)])!;
+            cancellationToken.Register(() => cancel.Invoke(pending, [cancellationToken]));
+            Owner.Hanging.TrySetResult();
+            return source.GetProperty(nameof(TaskCompletionSource.Task))!.GetValue(pending)!;
         }
     }
 }
