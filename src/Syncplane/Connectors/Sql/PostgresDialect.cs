@@ -101,26 +101,10 @@ internal sealed class PostgresDialect : SqlDialect
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    public override async Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    public override async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
-        if (statements.Count == 0)
-        {
-            return;
-        }
-
-        await using var batch = new NpgsqlBatch(_connection, _transaction);
-        foreach (var statement in statements)
-        {
-            var command = new NpgsqlBatchCommand(statement.Sql);
-            for (var i = 0; i < statement.Parameters.Count; i++)
-            {
-                command.Parameters.Add(Parameter($"p{i}", statement.Parameters[i].Kind, statement.Parameters[i].Value));
-            }
-
-            batch.BatchCommands.Add(command);
-        }
-
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async Task<List<object?[]>> ReadRowsAsync(
@@ -340,9 +324,6 @@ internal sealed class PostgresDialect : SqlDialect
         DateTimeOffset t => t.UtcDateTime,
         _ => value,
     };
-
-    private static NpgsqlParameter Parameter(string name, ColumnKind kind, object? value) =>
-        new(name, DbType(kind)) { Value = Value(value, kind) };
 
     // Key values are never null; Npgsql writes typed arrays.
     private static NpgsqlParameter ArrayParameter(string name, ColumnKind kind, IEnumerable<object?> values) =>

@@ -38,8 +38,8 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     public abstract Task<long> ScalarAsync(string sql, CancellationToken cancellationToken);
 
-    /// <summary>Runs statements (DDL, inserts, updates, deletes), as few round trips as the database allows.</summary>
-    public abstract Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken);
+    /// <summary>Runs one statement without parameters: the run's DDL (CREATE TABLE, ALTER TABLE … ADD COLUMN).</summary>
+    public abstract Task ExecuteAsync(string sql, CancellationToken cancellationToken);
 
     /// <summary>
     /// The rows whose key is one of <paramref name="keys"/>: for each, its key values then the <paramref name="columns"/>,

@@ -112,14 +112,14 @@ internal sealed partial class SqlRecordRun
             var others = _newColumns.Where(c => !IsKey(c.Name)).Select(c => $"{SqlDialect.Quote(c.Name)} {c.DatabaseType}");
             var own = $"{SqlDialect.Quote(ChangedAt)} {_db.ChangedAtType}, {SqlDialect.Quote(HashColumn)} {_db.TypeOf(ColumnKind.Integer)}";
             var sql = $"CREATE TABLE {_table} ({string.Join(", ", keys.Concat(others))}, {own}, PRIMARY KEY {SqlDialect.KeyList(_keyColumns!)}){_db.TableOptions}";
-            await _db.ExecuteAsync([new SqlStatement(sql, [])], ct);
+            await _db.ExecuteAsync(sql, ct);
             _log.Info($"sql destination: created table {_options.Table}");
             return;
         }
 
         foreach (var column in _newColumns)
         {
-            await _db.ExecuteAsync([new SqlStatement($"ALTER TABLE {_table} ADD COLUMN {SqlDialect.Quote(column.Name)} {column.DatabaseType}", [])], ct);
+            await _db.ExecuteAsync($"ALTER TABLE {_table} ADD COLUMN {SqlDialect.Quote(column.Name)} {column.DatabaseType}", ct);
             _log.Info($"sql destination: added column {column.Name} ({column.DatabaseType}) to {_options.Table}");
         }
     }

@@ -5,6 +5,3 @@ internal sealed record SqlColumn(string Name, ColumnKind? Kind, string DatabaseT
 
 /// <summary>The columns and primary key of an existing table.</summary>
 internal sealed record SqlTable(IReadOnlyList<SqlColumn> Columns, IReadOnlyList<string> PrimaryKey);
-
-/// <summary>One statement with positional parameters (<c>@p0</c>, <c>@p1</c>, …), each bound by its column's kind.</summary>
-internal sealed record SqlStatement(string Sql, IReadOnlyList<(ColumnKind Kind, object? Value)> Parameters);

@@ -115,20 +115,12 @@ internal sealed class SqliteDialect(string path) : SqlDialect
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Statements (the run's DDL) through commands, which wait for another writer's lock (see <see cref="LockForWriteAsync"/>).</summary>
-    public override async Task ExecuteAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken)
+    /// <summary>Through a command, which waits for another writer's lock (see <see cref="LockForWriteAsync"/>).</summary>
+    public override async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
-        foreach (var statement in statements)
-        {
-            await using var command = Command(statement.Sql);
-            for (var i = 0; i < statement.Parameters.Count; i++)
-            {
-                command.Parameters.AddWithValue($"@p{i}", statement.Parameters[i].Value ?? DBNull.Value);
-            }
-
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            _writing = true;
-        }
+        await using var command = Command(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _writing = true;
     }
 
     public override Task<List<object?[]>> ReadRowsAsync(
