@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using Syncplane.Connectors.Directory;
 
 namespace Syncplane.Config;
 
@@ -16,6 +18,7 @@ public sealed partial class SecretResolver
     private readonly Func<string, string?> _environment;
     private readonly string _baseDirectory;
     private readonly SecretMask _mask = new();
+    private readonly ConcurrentDictionary<string, (FileIdentity Identity, string Value)> _files = new(StringComparer.Ordinal);
 
     public SecretResolver(string baseDirectory, Func<string, string?>? environment = null)
     {
@@ -97,23 +100,48 @@ public sealed partial class SecretResolver
         {
             var kind = m.Groups["kind"].Value;
             var name = m.Groups["name"].Value;
-            string? value;
-            if (kind == "env")
+            if (kind == "file")
             {
-                value = _environment(name) ?? throw new SecretException($"environment variable {name} is not set (referenced as ${{env:{name}}})");
-            }
-            else
-            {
-                var path = Path.GetFullPath(name, _baseDirectory);
-                value = File.Exists(path)
-                    ? File.ReadAllText(path).TrimEnd('\r', '\n')
-                    : throw new SecretException($"secret file {name} does not exist (referenced as ${{file:{name}}})");
+                return FileValue(name);
             }
 
+            var value = _environment(name) ?? throw new SecretException($"environment variable {name} is not set (referenced as ${{env:{name}}})");
             _mask.Add(value);
             return value;
         });
     }
+
+    // A secret file's value, read again only when another file is at its path or the file was written since it was read
+    // (FileIdentity: one statx), so a rotation — rewritten in place, renamed over, a symlink swapped — is seen on the next
+    // use while a webhook delivery does not read the file. Where statx is not available it is read every time.
+    private string FileValue(string name)
+    {
+        var path = Path.GetFullPath(name, _baseDirectory);
+        if (!NativeDirectoryReader.IsAvailable)
+        {
+            return ReadFile(name, path);
+        }
+
+        // Looked at before it is read: a write in between leaves the older identity beside the newer value, read again next time.
+        var identity = NativeDirectoryReader.IdentityAt(path) ?? throw Missing(name);
+        if (_files.TryGetValue(path, out var known) && known.Identity == identity)
+        {
+            return known.Value;
+        }
+
+        var value = ReadFile(name, path);
+        _files[path] = (identity, value);
+        return value;
+    }
+
+    private string ReadFile(string name, string path)
+    {
+        var value = File.Exists(path) ? File.ReadAllText(path).TrimEnd('\r', '\n') : throw Missing(name);
+        _mask.Add(value);
+        return value;
+    }
+
+    private static SecretException Missing(string name) => new($"secret file {name} does not exist (referenced as ${{file:{name}}})");
 
     /// <summary>Masks <paramref name="value"/> from now on: a secret obtained at run time, such as an access token.</summary>
     public void Mask(string value) => _mask.Add(value);

@@ -72,6 +72,80 @@ public sealed class SecretResolverTests : IDisposable
         Assert.Equal("*** ***", secrets.Redact("abcdef12 ef12ghij"));
     }
 
+    [Fact]
+    public void Resolve_SecretFileRewrittenInPlace_SameSizeAndMtime_ReturnsTheNewValue_AndMasksIt()
+    {
+        var file = _dir.Write("hook", "secret-one-aaaa\n");
+        var secrets = new SecretResolver(_dir.Path);
+        Assert.Equal("secret-one-aaaa", secrets.Resolve("${file:hook}"));
+        var modified = File.GetLastWriteTimeUtc(file);
+        PassFileSystemClockTick(file);
+
+        // The same inode, the same size and, set back, the same modification time: only the change time says it was written.
+        File.WriteAllText(file, "secret-two-bbbb\n");
+        File.SetLastWriteTimeUtc(file, modified);
+
+        Assert.Equal("secret-two-bbbb", secrets.Resolve("${file:hook}"));
+        Assert.Equal("key=*** old=***", secrets.Redact("key=secret-two-bbbb old=secret-one-aaaa"));
+    }
+
+    [Fact]
+    public void Resolve_SecretFileRenamedOver_ReturnsTheNewValue()
+    {
+        var file = _dir.Write("hook", "secret-one-aaaa");
+        var secrets = new SecretResolver(_dir.Path);
+        Assert.Equal("secret-one-aaaa", secrets.Resolve("${file:hook}"));
+
+        var next = _dir.Write("hook.new", "secret-two-bbbb");
+        File.SetLastWriteTimeUtc(next, File.GetLastWriteTimeUtc(file));
+        File.Move(next, file, overwrite: true);
+
+        Assert.Equal("secret-two-bbbb", secrets.Resolve("${file:hook}"));
+    }
+
+    [Fact]
+    public void Resolve_SecretFileSymlinkSwapped_ReturnsTheNewTargetsValue()
+    {
+        // How Kubernetes rotates a mounted secret: the file is a symlink, pointed at a new copy.
+        var first = _dir.Write("v1/hook", "secret-one-aaaa");
+        var second = _dir.Write("v2/hook", "secret-two-bbbb");
+        File.SetLastWriteTimeUtc(second, File.GetLastWriteTimeUtc(first));
+        File.CreateSymbolicLink(_dir["hook"], first);
+        var secrets = new SecretResolver(_dir.Path);
+        Assert.Equal("secret-one-aaaa", secrets.Resolve("${file:hook}"));
+
+        File.Delete(_dir["hook"]);
+        File.CreateSymbolicLink(_dir["hook"], second);
+
+        Assert.Equal("secret-two-bbbb", secrets.Resolve("${file:hook}"));
+    }
+
+    [Fact]
+    public void Resolve_SecretFileRemovedAfterUse_FailsInsteadOfReturningTheOldValue()
+    {
+        var file = _dir.Write("hook", "secret-one-aaaa");
+        var secrets = new SecretResolver(_dir.Path);
+        Assert.Equal("secret-one-aaaa", secrets.Resolve("${file:hook}"));
+
+        File.Delete(file);
+
+        var error = Assert.Throws<SecretException>(() => secrets.Resolve("${file:hook}"));
+        Assert.Equal("secret file hook does not exist (referenced as ${file:hook})", error.Message);
+    }
+
+    // File systems stamp change times from a coarse clock (a few milliseconds a tick): waits until a file written now gets
+    // a later change time than <paramref name="file"/>'s, so a write after this is told apart from the one before.
+    private void PassFileSystemClockTick(string file)
+    {
+        var before = File.GetLastWriteTimeUtc(file);
+        var probe = _dir["clock-probe"];
+        do
+        {
+            File.WriteAllText(probe, "");
+        }
+        while (File.GetLastWriteTimeUtc(probe) <= before);
+    }
+
     private SecretResolver Learned(params string[] values)
     {
         var environment = values.Select((v, i) => (Name: "V" + i, Value: v)).ToDictionary(p => p.Name, p => p.Value);

@@ -17,6 +17,10 @@ internal static class NativeDirectoryReader
     private const int StatxModeOffset = 28;
     private const int StatxSizeOffset = 40;
     private const int StatxMtimeOffset = 112;
+    private const uint IdentityMask = 0x80 | 0x40 | 0x100 | 0x200; // ctime, mtime, inode, size
+    private const int StatxInodeOffset = 32;
+    private const int StatxCtimeOffset = 96;
+    private const int StatxDeviceOffset = 136; // stx_dev_major, stx_dev_minor
     private const int DirentLengthOffset = 16;
     private const int DirentNameOffset = 19;
     private const int FileTypeMask = 0xF000;
@@ -183,6 +187,29 @@ internal static class NativeDirectoryReader
         };
         return (kind, (long)MemoryMarshal.Read<ulong>(stat[StatxSizeOffset..]), Mtime(stat));
     }
+
+    /// <summary>
+    /// Which file is at <paramref name="path"/> now, following symlinks, in one statx: its device and inode, size, and
+    /// change and modification times to the nanosecond. Writing it, renaming another file over it or pointing a symlink
+    /// on the way elsewhere changes the identity; null when nothing is there.
+    /// </summary>
+    public static FileIdentity? IdentityAt(string path)
+    {
+        var buffer = new byte[256];
+        if (statxPath(-100, Utf8(path), 0, IdentityMask, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is ENOENT or ENOTDIR ? null : throw Error(path, errno);
+        }
+
+        var stat = buffer.AsSpan();
+        return new FileIdentity(
+            MemoryMarshal.Read<ulong>(stat[StatxDeviceOffset..]), MemoryMarshal.Read<ulong>(stat[StatxInodeOffset..]),
+            MemoryMarshal.Read<long>(stat[StatxSizeOffset..]), Timestamp(stat, StatxCtimeOffset), Timestamp(stat, StatxMtimeOffset));
+    }
+
+    private static Int128 Timestamp(ReadOnlySpan<byte> stat, int offset) =>
+        ((Int128)MemoryMarshal.Read<long>(stat[offset..]) * 1_000_000_000) + MemoryMarshal.Read<uint>(stat[(offset + 8)..]);
 
     private static MtimeStamp Mtime(ReadOnlySpan<byte> stat)
     {
