@@ -123,7 +123,16 @@ public sealed partial class SecretResolver
         }
 
         // Looked at before it is read: a write in between leaves the older identity beside the newer value, read again next time.
-        var identity = NativeDirectoryReader.IdentityAt(path) ?? throw Missing(name);
+        FileIdentity identity;
+        try
+        {
+            identity = NativeDirectoryReader.IdentityAt(path) ?? throw Missing(name);
+        }
+        catch (IOException)
+        {
+            return ReadFile(name, path); // cannot be looked at (permissions): the read says what is wrong, as it did
+        }
+
         if (_files.TryGetValue(path, out var known) && known.Identity == identity)
         {
             return known.Value;

@@ -75,13 +75,14 @@ public sealed class SecretResolverTests : IDisposable
     [Fact]
     public void Resolve_SecretFileRewrittenInPlace_SameSizeAndMtime_ReturnsTheNewValue_AndMasksIt()
     {
+        var modified = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         var file = _dir.Write("hook", "secret-one-aaaa\n");
+        File.SetLastWriteTimeUtc(file, modified);
         var secrets = new SecretResolver(_dir.Path);
         Assert.Equal("secret-one-aaaa", secrets.Resolve("${file:hook}"));
-        var modified = File.GetLastWriteTimeUtc(file);
-        PassFileSystemClockTick(file);
+        PassFileSystemClockTick();
 
-        // The same inode, the same size and, set back, the same modification time: only the change time says it was written.
+        // The same inode, the same size and the same modification time: only the change time says it was written.
         File.WriteAllText(file, "secret-two-bbbb\n");
         File.SetLastWriteTimeUtc(file, modified);
 
@@ -133,12 +134,12 @@ public sealed class SecretResolverTests : IDisposable
         Assert.Equal("secret file hook does not exist (referenced as ${file:hook})", error.Message);
     }
 
-    // File systems stamp change times from a coarse clock (a few milliseconds a tick): waits until a file written now gets
-    // a later change time than <paramref name="file"/>'s, so a write after this is told apart from the one before.
-    private void PassFileSystemClockTick(string file)
+    // File systems stamp change times from a coarse clock (a few milliseconds a tick): waits until a file written now gets a
+    // later time than one written before, so a change after this is told apart from every change before it.
+    private void PassFileSystemClockTick()
     {
-        var before = File.GetLastWriteTimeUtc(file);
-        var probe = _dir["clock-probe"];
+        var probe = _dir.Write("clock-probe", "");
+        var before = File.GetLastWriteTimeUtc(probe);
         do
         {
             File.WriteAllText(probe, "");
