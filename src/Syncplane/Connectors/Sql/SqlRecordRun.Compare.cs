@@ -183,6 +183,11 @@ internal sealed partial class SqlRecordRun
         }
 
         var started = Stopwatch.GetTimestamp();
+        if (_tableKeys is not null)
+        {
+            await _tableKeys.IdleAsync();
+        }
+
         _comparedFields += records.Count;
         var rows = records.Select(r => RowOf(r.Key, r.Json)).ToList();
         var existing = await ReadExistingAsync(rows, ct);
@@ -223,7 +228,12 @@ internal sealed partial class SqlRecordRun
     private async Task<Dictionary<string, Dictionary<string, object?>>> ReadExistingAsync(List<SqlRow> rows, CancellationToken ct)
     {
         var wanted = new HashSet<string>(_options.Compare ?? rows.SelectMany(r => r.Fields.Keys), _db.Names);
-        var columns = _columns.Values.Where(c => wanted.Contains(c.Name) && _inDatabase.Contains(c.Name) && !IsKey(c.Name)).ToList();
+        List<SqlColumn> columns;
+        lock (_columns)
+        {
+            columns = [.. _columns.Values.Where(c => wanted.Contains(c.Name) && _inDatabase.Contains(c.Name) && !IsKey(c.Name))];
+        }
+
         var found = await _db.ReadRowsAsync(_table, _keyColumns!, [.. rows.Select(r => r.KeyValues)], columns, ct);
         var existing = new Dictionary<string, Dictionary<string, object?>>(found.Count, StringComparer.Ordinal);
         foreach (var values in found)
@@ -270,11 +280,16 @@ internal sealed partial class SqlRecordRun
     /// one before (a column type or collation whose order the destination does not share) fails the run rather than
     /// pair rows wrongly.
     /// </summary>
+    /// <remarks>
+    /// The next chunk is read on another thread while the records are merged with this one, so the table's read overlaps
+    /// the records' checking. The connection serves one statement at a time: anything else the run asks of it during the
+    /// scan waits for that read first (<see cref="IdleAsync"/>).
+    /// </remarks>
     private sealed class TableKeys(SqlRecordRun run) : IAsyncDisposable
     {
         private List<(object?[] Key, long? Hash)> _chunk = [];
+        private Task<List<(object?[] Key, long? Hash)>>? _ahead;
         private int _at;
-        private bool _more;
 
         public object?[]? Current => _at >= 0 && _at < _chunk.Count ? _chunk[_at].Key : null;
 
@@ -283,19 +298,23 @@ internal sealed partial class SqlRecordRun
         public async Task StartAsync(CancellationToken ct)
         {
             await run._db.StartScanAsync(run._table, run._keyColumns!, run._inDatabase.Contains(HashColumn) ? HashColumn : null, ct);
-            _more = true;
             _at = -1;
+            ReadAhead(ct);
             await MoveNextAsync(ct);
         }
 
         public async Task MoveNextAsync(CancellationToken ct)
         {
             var previous = Current;
-            if (++_at >= _chunk.Count && _more)
+            if (++_at >= _chunk.Count && _ahead is { } ahead)
             {
-                _chunk = await run._db.NextScanAsync(ScanChunk, ct);
-                _more = _chunk.Count == ScanChunk;
+                _ahead = null;
+                _chunk = await ahead;
                 _at = 0;
+                if (_chunk.Count == ScanChunk)
+                {
+                    ReadAhead(ct);
+                }
             }
 
             if (previous is not null && Current is { } next && KeyOrder.Compare(previous, next) >= 0)
@@ -306,6 +325,21 @@ internal sealed partial class SqlRecordRun
             }
         }
 
-        public async ValueTask DisposeAsync() => await run._db.EndScanAsync();
+        /// <summary>Waits until the connection is free: the chunk being read ahead (if any) is in.</summary>
+        public async Task IdleAsync()
+        {
+            if (_ahead is { } ahead)
+            {
+                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // its failure is raised when the chunk is taken
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await IdleAsync(); // a chunk read ahead and not taken (the scan ended early) is dropped
+            await run._db.EndScanAsync();
+        }
+
+        private void ReadAhead(CancellationToken ct) => _ahead = Task.Run(() => run._db.NextScanAsync(ScanChunk, ct), ct);
     }
 }

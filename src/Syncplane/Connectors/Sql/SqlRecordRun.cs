@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Syncplane.Engine;
 using Syncplane.Planning;
 
@@ -144,26 +145,44 @@ internal sealed partial class SqlRecordRun : IRecordRun
         var started = Stopwatch.GetTimestamp();
         var startedCpu = Environment.CpuUsage.TotalTime;
         var waited = 0L;
-        _tableKeys = new TableKeys(this);
-        if (_tableExists)
+        // Records are read and checked on one thread and merged with the table on another, a batch at a time (see CheckAllAsync).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = Channel.CreateBounded<CheckedRecords>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var checking = Task.Run(() => CheckAllAsync(records, batches.Writer, stop.Token), CancellationToken.None);
+        try
         {
-            await _tableKeys.StartAsync(cancellationToken);
-        }
+            _tableKeys = new TableKeys(this);
+            if (_tableExists)
+            {
+                await _tableKeys.StartAsync(cancellationToken);
+            }
 
-        await using (var enumerator = records.GetAsyncEnumerator(cancellationToken))
-        {
             while (true)
             {
                 var asked = Stopwatch.GetTimestamp();
-                var more = await enumerator.MoveNextAsync();
+                var more = await batches.Reader.WaitToReadAsync(cancellationToken);
                 waited += Stopwatch.GetTimestamp() - asked;
                 if (!more)
                 {
                     break;
                 }
 
-                await TakeAsync(enumerator.Current, cancellationToken);
+                while (batches.Reader.TryRead(out var batch))
+                {
+                    using (batch)
+                    {
+                        for (var i = 0; i < batch.Count; i++)
+                        {
+                            await TakeAsync(batch, i, cancellationToken);
+                        }
+                    }
+                }
             }
+        }
+        finally
+        {
+            await stop.CancelAsync(); // after a failure here: the reading stops, and nothing reads the source any more once this returns
+            await checking;
         }
 
         var read = Stopwatch.GetTimestamp();
@@ -173,10 +192,10 @@ internal sealed partial class SqlRecordRun : IRecordRun
         var total = Stopwatch.GetElapsedTime(started);
         var count = _streamed.Count + _records.Count;
 
-        // CPU time is the process's (the page fetched ahead is parsed on another thread); unlike wall time, other load on the machine barely moves it.
+        // CPU time is the process's (the records are read and checked on another thread); unlike wall time, other load on the machine barely moves it.
         _log.Info(string.Create(CultureInfo.InvariantCulture,
             $"sql destination: compared {count} record(s) in {total.TotalSeconds:F2} s ({count / Math.Max(total.TotalSeconds, 1e-3):F0}/s): " +
-            $"source (fetch and parse) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, checking, hashing and merging as they arrived {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
+            $"waiting for the source (fetch, parse, check and hash) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, merging as they arrived {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
             $"after the last record {merged.TotalSeconds:F2} s; {_streamed.Count} merged as they arrived (in key order), {_records.Count} sorted on disk and merged after; " +
             $"CPU {PerRecord(readCpu - startedCpu, count)} µs a record while reading, {PerRecord(Environment.CpuUsage.TotalTime - readCpu, count)} µs after; " +
             $"{_comparedFields} row(s) read and compared field by field in {Stopwatch.GetElapsedTime(0, _compareFieldsTicks).TotalSeconds:F2} s"));
@@ -235,34 +254,77 @@ internal sealed partial class SqlRecordRun : IRecordRun
     }
 
     /// <summary>
-    /// Checks a record (an object with its key, values that fit their columns) and hashes its compared fields; then, while
-    /// the records arrive in key order, pairs it with the table's row of its key at once, and otherwise spools it.
+    /// Reads the records and checks each (see <see cref="Check"/>), handing them on in batches; runs beside the merge, on
+    /// its own thread. A failure (the source's, or a record's) ends the batches after the records before it, so an error
+    /// the merge finds in an earlier record (a repeated key) is still the one raised.
     /// </summary>
-    private async ValueTask TakeAsync(SourceRecord record, CancellationToken ct)
+    private async Task CheckAllAsync(IAsyncEnumerable<SourceRecord> records, ChannelWriter<CheckedRecords> batches, CancellationToken ct)
     {
-        var (key, hash) = Check(record);
-        var origin = OriginOf(record);
-        var index = record.Page is null ? 0 : record.Index;
+        Exception? failure = null;
+        var batch = new CheckedRecords();
+        try
+        {
+            await foreach (var record in records.WithCancellation(ct))
+            {
+                var (key, hash) = Check(record);
+                batch.Add(key, hash, record, JsonMarshal.GetRawUtf8Value(record.Value));
+                if (batch.Full)
+                {
+                    await batches.WriteAsync(batch, ct);
+                    batch = new CheckedRecords();
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        try
+        {
+            await batches.WriteAsync(batch, ct);
+        }
+        catch (OperationCanceledException ex)
+        {
+            batch.Dispose(); // the merge stopped (a failure there), or the run was cancelled
+            failure ??= ex;
+        }
+        finally
+        {
+            batches.Complete(failure);
+        }
+    }
+
+    /// <summary>
+    /// A checked record (the <paramref name="at"/>th of <paramref name="batch"/>): while the records arrive in key order,
+    /// it is paired with the table's row of its key at once; otherwise it is spooled.
+    /// </summary>
+    private async ValueTask TakeAsync(CheckedRecords batch, int at, CancellationToken ct)
+    {
+        var key = batch.Key(at);
+        var hash = batch.Hash(at);
+        var origin = OriginOf(batch.Origin(at));
+        var index = batch.Index(at);
         if (_inOrder && _lastStreamed is not null && KeyOrder.Compare(_lastStreamed, key) is var order and >= 0)
         {
             if (order == 0)
             {
-                throw Duplicate(record.Where, key);
+                throw Duplicate(batch.Where(at), key);
             }
 
-            await FallBackAsync(record.Where, ct);
+            await FallBackAsync(batch.Where(at), ct);
         }
 
         if (!_inOrder)
         {
-            _records.Add(key, hash, JsonMarshal.GetRawUtf8Value(record.Value), origin, index);
+            _records.Add(key, hash, batch.Json(at), origin, index);
             return;
         }
 
         _lastStreamed = key;
         _streamed.Add(key);
         var found = await SeekAsync(key, alreadyMerged: null, ct);
-        Classify(found, key, hash, JsonMarshal.GetRawUtf8Value(record.Value), origin, index);
+        Classify(found, key, hash, batch.Json(at), origin, index);
         await AfterClassifyAsync(found, ct);
     }
 
@@ -429,10 +491,9 @@ internal sealed partial class SqlRecordRun : IRecordRun
         return shape;
     }
 
-    /// <summary>The index of the record's origin (its page, shared by the page's records) in <see cref="_origins"/>.</summary>
-    private int OriginOf(in SourceRecord record)
+    /// <summary>The index of a record's origin (its page, shared by the page's records) in <see cref="_origins"/>.</summary>
+    private int OriginOf(string origin)
     {
-        var origin = record.Page ?? record.Where;
         if (_origins.Count == 0 || !ReferenceEquals(_origins[^1], origin))
         {
             _origins.Add(origin);
@@ -449,11 +510,14 @@ internal sealed partial class SqlRecordRun : IRecordRun
         var fields = new Dictionary<string, object?>(_db.Names);
         var reader = new Utf8JsonReader(json.Span);
         using var document = JsonDocument.ParseValue(ref reader);
-        foreach (var property in document.RootElement.EnumerateObject())
+        lock (_columns)
         {
-            if (!IsKey(property.Name) && _columns.TryGetValue(property.Name, out var column))
+            foreach (var property in document.RootElement.EnumerateObject())
             {
-                fields[column.Name] = FieldValues.FromJson(property.Value, column.Kind!.Value, property.Name, "", _options.Table.ToString());
+                if (!IsKey(property.Name) && _columns.TryGetValue(property.Name, out var column))
+                {
+                    fields[column.Name] = FieldValues.FromJson(property.Value, column.Kind!.Value, property.Name, "", _options.Table.ToString());
+                }
             }
         }
 
@@ -512,8 +576,12 @@ internal sealed partial class SqlRecordRun : IRecordRun
         }
 
         column = new SqlColumn(field, kind, _db.TypeOf(kind.Value));
-        _columns[field] = column;
-        _newColumns.Add(column);
+        lock (_columns) // the merge reads the columns while records are checked (see RowOf)
+        {
+            _columns[field] = column;
+            _newColumns.Add(column);
+        }
+
         return column;
     }
 

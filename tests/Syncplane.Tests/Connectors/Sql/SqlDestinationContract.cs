@@ -304,6 +304,50 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChangedRowsComparedWhileLaterRecordsAreChecked_AndANewFieldNearTheEnd_WriteExactlyTheChangedRows()
+    {
+        AddCampaigns(3000);
+        await RunAsync("meta-delete");
+        await StartCountingAsync();
+        for (var i = 0; i < 3000; i += 2)
+        {
+            Api.Row($"c{i:D4}", "2026-02-01")["clicks"] = "1000"; // 1,500 rows compared field by field, 500 at a time, as the records stream
+        }
+
+        Api.Row("c2999", "2026-02-01")["reach"] = "7"; // a new column planned by the checking while earlier rows are compared
+
+        var second = await RunAsync("meta-delete");
+        var third = await RunAsync("meta-delete");
+
+        Assert.Equal(RunStatus.Succeeded, second.Status);
+        Assert.Equal((0, 1501, 0, 1499), Counts(second));
+        Assert.Equal((0, 0, 0, 3000), Counts(third));
+        Assert.Equal((0, 1501, 0), await WritesAsync());
+        var rows = await RowsAsync();
+        Assert.Equal(("1000", "1000", "1"), (rows["c0000/2026-02-01"]["clicks"], rows["c2998/2026-02-01"]["clicks"], rows["c0001/2026-02-01"]["clicks"]));
+        Assert.Equal(("7", null), (rows["c2999/2026-02-01"]["reach"], rows["c2998/2026-02-01"]["reach"]));
+    }
+
+    [Fact]
+    public async Task ABadRecordAfterSeveralThousandGoodOnes_FailsNamingItAndWritesNothing()
+    {
+        AddCampaigns(3000);
+        await RunAsync("meta-delete");
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        Api.Row("c0010", "2026-02-01")["clicks"] = "1000"; // a real change well before the bad record, which must not be written either
+        Api.Rows.Remove(Api.Row("c0020", "2026-02-01")); // a gone row, not deleted either
+        Api.Row("c2500", "2026-02-01")["spend"] = "n/a"; // page 7, record 100 (c0020 is gone): after two batches of checked records
+
+        var result = await RunAsync("meta-delete");
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Matches("^record 100 of page 7 \\(http://127\\.0\\.0\\.1:\\d+[^ ]+\\): field 'spend' is text \\(\"n/a\"\\), but column spend of ad_metrics holds numbers", result.Message);
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        Assert.Equal(before, await RowsAsync());
+    }
+
+    [Fact]
     public async Task RecordsThatStopArrivingInKeyOrder_AreStillEachMatchedToTheirRow_AndOnlyGoneRowsAreDeleted()
     {
         AddCampaigns(1200);
