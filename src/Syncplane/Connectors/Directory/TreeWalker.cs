@@ -1,5 +1,4 @@
 using System.IO.Enumeration;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Syncplane.Planning;
@@ -7,8 +6,9 @@ using Syncplane.Planning;
 namespace Syncplane.Connectors.Directory;
 
 /// <summary>
-/// Lists a directory tree as items, its directories read in parallel from one queue. Never follows symlinks. An
-/// excluded entry is never listed, never taken for a leftover temp file, and keeps the directories above it (<see cref="Snapshot.Kept"/>) so that no plan deletes them.
+/// Lists a directory tree as items, one directory level at a time with the directories of a level read
+/// in parallel. Never follows symlinks. An excluded entry is never listed, never taken for a leftover temp
+/// file, and keeps the directories above it (<see cref="Snapshot.Kept"/>) so that no plan deletes them.
 /// </summary>
 internal sealed class TreeWalker(string root, KeyFilter filter, bool native = true)
 {
@@ -24,44 +24,55 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
     public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct) => Walk([""], ct);
 
     /// <summary>What is under the directories <paramref name="directoryKeys"/> (not the directories themselves); "" is the root.</summary>
-    /// <remarks>
-    /// The directories to read are one queue: this thread reads from it, and once two or more wait in it, so do
-    /// helpers on the thread pool (one per further core), each taking the next directory as soon as it is done with
-    /// one, with no wait for a level to end. A helper that starts late (the pool busy, for example with the other
-    /// side's walk) helps with what is left or finds nothing and returns: the walk never waits for one to start.
-    /// </remarks>
     public (Snapshot Snapshot, List<string> TempFiles) Walk(IEnumerable<string> directoryKeys, CancellationToken ct)
     {
-        var queue = new DirectoryQueue(directoryKeys);
-        Work(queue, ct);
-        return queue.Result();
-    }
-
-    /// <summary>Reads directories from <paramref name="queue"/> until none is left and no other reader can add one, or the walk failed.</summary>
-    private void Work(DirectoryQueue queue, CancellationToken ct)
-    {
-        Buffer? buffer = null;
-        while (queue.TryTake(ct) is { } dirKey)
+        var items = new List<Item>();
+        var temps = new List<string>();
+        var holders = new List<string>();
+        var level = new List<string>(directoryKeys);
+        var gate = new Lock();
+        var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        while (level.Count > 0)
         {
-            buffer ??= new Buffer();
-            try
+            var next = new List<string>();
+            void Merge(Buffer buffer)
             {
-                ReadDirectory(dirKey, buffer);
-            }
-            catch (Exception e)
-            {
-                queue.Fail(e);
-                return;
-            }
-
-            if (queue.Done(buffer))
-            {
-                for (var i = 1; i < Environment.ProcessorCount; i++)
+                lock (gate)
                 {
-                    ThreadPool.UnsafeQueueUserWorkItem(static state => state.Walker.Work(state.Queue, state.Ct), (Walker: this, Queue: queue, Ct: ct), preferLocal: false);
+                    items.AddRange(buffer.Items);
+                    next.AddRange(buffer.Directories);
+                    temps.AddRange(buffer.Temps);
+                    holders.AddRange(buffer.Holders);
                 }
             }
+
+            if (level.Count == 1)
+            {
+                // One directory (the root, or a chain of single subdirectories) is read on this thread: an empty
+                // target's run and a small tree pay for no parallel workers.
+                ct.ThrowIfCancellationRequested();
+                var buffer = new Buffer();
+                ReadDirectory(level[0], buffer);
+                Merge(buffer);
+            }
+            else
+            {
+                Parallel.ForEach(
+                    level,
+                    parallel,
+                    () => new Buffer(),
+                    (dirKey, _, buffer) =>
+                    {
+                        ReadDirectory(dirKey, buffer);
+                        return buffer;
+                    },
+                    Merge);
+            }
+
+            level = next;
         }
+
+        return (new Snapshot(items) { Kept = WithAncestors(holders) }, temps);
     }
 
     /// <summary>
@@ -250,101 +261,6 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
         public ReadOnlySpan<byte> Name { get; } = name;
     }
 
-    /// <summary>The directories still to read, and what those read so far held.</summary>
-    private sealed class DirectoryQueue(IEnumerable<string> directoryKeys)
-    {
-        private readonly object _gate = new(); // an object, not a Lock: readers wait on it with Monitor.Wait
-        private readonly Stack<string> _directories = new(directoryKeys);
-        private readonly List<Item> _items = [];
-        private readonly List<string> _temps = [];
-        private readonly List<string> _holders = [];
-        private int _reading;
-        private bool _helped;
-        private Exception? _failure;
-
-        /// <summary>The next directory to read; null when none is left and no reader can add one, or the walk failed or was cancelled.</summary>
-        public string? TryTake(CancellationToken ct)
-        {
-            lock (_gate)
-            {
-                while (_directories.Count == 0 && _reading > 0 && _failure is null)
-                {
-                    Monitor.Wait(_gate);
-                }
-
-                if (_failure is null && ct.IsCancellationRequested)
-                {
-                    _failure = new OperationCanceledException(ct);
-                    Monitor.PulseAll(_gate);
-                }
-
-                if (_failure is not null || _directories.Count == 0)
-                {
-                    return null;
-                }
-
-                _reading++;
-                return _directories.Pop();
-            }
-        }
-
-        /// <summary>
-        /// A directory read into <paramref name="buffer"/>: its items are kept, its subdirectories queued, and the buffer
-        /// emptied. True (once) when two or more directories wait: time to start the helpers.
-        /// </summary>
-        public bool Done(Buffer buffer)
-        {
-            bool help;
-            lock (_gate)
-            {
-                _items.AddRange(buffer.Items);
-                _temps.AddRange(buffer.Temps);
-                _holders.AddRange(buffer.Holders);
-                foreach (var directory in buffer.Directories)
-                {
-                    _directories.Push(directory);
-                }
-
-                _reading--;
-                if (buffer.Directories.Count > 0 || _reading == 0)
-                {
-                    Monitor.PulseAll(_gate);
-                }
-
-                help = !_helped && _directories.Count > 1;
-                _helped |= help;
-            }
-
-            buffer.Clear();
-            return help;
-        }
-
-        /// <summary>Reading a directory failed: the walk stops and <see cref="Result"/> throws this.</summary>
-        public void Fail(Exception failure)
-        {
-            lock (_gate)
-            {
-                _failure ??= failure;
-                _reading--;
-                Monitor.PulseAll(_gate);
-            }
-        }
-
-        /// <summary>What the walk found, once the calling thread's <see cref="TryTake"/> returned null; throws the first failure.</summary>
-        public (Snapshot Snapshot, List<string> TempFiles) Result()
-        {
-            lock (_gate)
-            {
-                if (_failure is not null)
-                {
-                    ExceptionDispatchInfo.Throw(_failure);
-                }
-
-                return (new Snapshot(_items) { Kept = WithAncestors(_holders) }, _temps);
-            }
-        }
-    }
-
     private sealed class Buffer
     {
         public NativeDirectoryReader.Scratch Scratch { get; } = new();
@@ -357,13 +273,5 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
 
         /// <summary>Directories that hold an excluded entry.</summary>
         public List<string> Holders { get; } = [];
-
-        public void Clear()
-        {
-            Items.Clear();
-            Directories.Clear();
-            Temps.Clear();
-            Holders.Clear();
-        }
     }
 }

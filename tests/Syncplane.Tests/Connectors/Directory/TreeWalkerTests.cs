@@ -72,7 +72,7 @@ public sealed class TreeWalkerTests : IDisposable
     [Fact]
     public void Walk_ManyDirectoriesReadByParallelReaders_ListEveryEntryOnce_LikeTheManagedReader()
     {
-        // Wide and deep, so that several readers take directories from the queue at once.
+        // Wide and deep, so that levels of many directories are read in parallel.
         var expected = new List<string>();
         for (var i = 0; i < 40; i++)
         {
@@ -120,7 +120,7 @@ public sealed class TreeWalkerTests : IDisposable
             Assert.Equal(0, mkfifo.ExitCode);
         }
 
-        // Told apart by the dirent's type, without a statx (the managed fallback, used elsewhere than Linux, lists them as files).
+        // (The managed fallback, used elsewhere than Linux, lists them as files.)
         var (snapshot, temps) = new TreeWalker(_tmp["t"], new KeyFilter([], []), native: true).Walk(CancellationToken.None);
 
         Assert.Equal(["d", "d/file.txt"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
@@ -130,8 +130,8 @@ public sealed class TreeWalkerTests : IDisposable
     [Fact]
     public void Walk_ADirectoryThatCannotBeRead_FailsTheWholeWalk_InsteadOfLookingEmpty()
     {
-        // A path longer than PATH_MAX (4,096 bytes) cannot be opened by name, even by root: the reader of that directory
-        // fails while others read the rest of the tree, and the walk must report it rather than return a partial tree.
+        // A path longer than PATH_MAX (4,096 bytes) cannot be opened by name, even by root: the read of that directory
+        // fails while other directories are read in parallel, and the walk must report it rather than return a partial tree.
         var segment = new string('s', 200);
         var outer = string.Join('/', Enumerable.Repeat(segment, 12));
         var inner = string.Join('/', Enumerable.Repeat(segment, 12));
