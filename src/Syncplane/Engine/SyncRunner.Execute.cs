@@ -134,6 +134,9 @@ public sealed partial class SyncRunner
             timings.Lap("walks");
         }
 
+        // The revision hashes every source item in key order (a sort and a SHA-256 of the whole listing): it is made on
+        // another core while the plan is, instead of after everything else.
+        var hashed = options.DryRun ? null : Task.Run(() => RunRevision.Of(from, null), ct);
         var scope = (source as IScopedSource)?.DestinationScope;
         if (scope is not null)
         {
@@ -179,7 +182,7 @@ public sealed partial class SyncRunner
 
             // What an earlier run wrote but could not commit or push is committed and pushed now.
             var pending = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
-            var unchangedRevision = RunRevision.Of(from, pending?.Commit);
+            var unchangedRevision = await RevisionAsync(from, pending?.Commit, hashed!);
             timings.Lap("revision");
             context.Log.Info($"timings: {timings}");
             return new Outcome(RunStatus.Succeeded, $"up to date: nothing to change ({summary.Unchanged} item(s)){ChangedPathsNote(changedPaths)}{pending?.Describe()}")
@@ -205,7 +208,7 @@ public sealed partial class SyncRunner
         }
 
         var commit = await CommitAsync(target, destination, plan.SourceRevision, scope, runner, context.Log, ct);
-        var revision = RunRevision.Of(from, commit?.Commit);
+        var revision = await RevisionAsync(from, commit?.Commit, hashed!);
         timings.Lap("revision");
         context.Log.Info($"timings: {timings}");
         return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(summary)}{ChangedPathsNote(changedPaths)}{commit?.Describe()}")
@@ -216,6 +219,10 @@ public sealed partial class SyncRunner
             Changed = true,
         };
     }
+
+    /// <summary><see cref="RunRevision.Of(Snapshot, string?)"/>, from the hash <paramref name="hashed"/> started without the commit.</summary>
+    private static async Task<string> RevisionAsync(Snapshot from, string? commit, Task<string> hashed) =>
+        from.Revision is null && commit is not null ? commit : await hashed;
 
     /// <summary>The git_commit step of a pull into a local destination (only the mapped paths of a scoped source); null when it does not apply.</summary>
     private async Task<GitCommitResult?> CommitAsync(TargetConfig target, IItemDestination destination, string? sourceRevision, GitPathMap? scope, ProcessRunner runner, IRunLog log, CancellationToken ct)

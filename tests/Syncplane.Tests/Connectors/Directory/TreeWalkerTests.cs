@@ -70,6 +70,93 @@ public sealed class TreeWalkerTests : IDisposable
     }
 
     [Fact]
+    public void Walk_ManyDirectoriesReadByParallelReaders_ListEveryEntryOnce_LikeTheManagedReader()
+    {
+        // Wide and deep, so that levels of many directories are read in parallel.
+        var expected = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            var chain = $"w{i:D2}";
+            expected.Add(chain);
+            for (var depth = 0; depth < i % 6; depth++)
+            {
+                chain += $"/d{depth}";
+                expected.Add(chain);
+            }
+
+            for (var f = 0; f < 25; f++)
+            {
+                _tmp.Write($"t/{chain}/f{f}.txt", new string('x', f));
+                expected.Add($"{chain}/f{f}.txt");
+            }
+
+            System.IO.Directory.CreateDirectory(_tmp[$"t/{chain}/empty"]);
+            expected.Add($"{chain}/empty");
+            File.CreateSymbolicLink(_tmp[$"t/{chain}/up"], "..");
+            expected.Add($"{chain}/up");
+        }
+
+        var filter = new KeyFilter([], []);
+        var (native, _) = new TreeWalker(_tmp["t"], filter, native: true).Walk(CancellationToken.None);
+        var (managed, _) = new TreeWalker(_tmp["t"], filter, native: false).Walk(CancellationToken.None);
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), native.Items.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            managed.Items.Values.OrderBy(i => i.Key, StringComparer.Ordinal),
+            native.Items.Values.Select(i => i with { MtimeExtraNanos = 0 }).OrderBy(i => i.Key, StringComparer.Ordinal));
+        Assert.Equal(ItemKind.Symlink, native.Items["w05/d0/d1/d2/d3/d4/up"].Kind);
+        Assert.Equal(24, native.Items["w39/d0/d1/d2/f24.txt"].Size);
+    }
+
+    [Fact]
+    public void Walk_NativeReader_SkipsSpecialFiles()
+    {
+        _tmp.Write("t/d/file.txt", "f");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(_tmp["t/d/socket"]));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", _tmp["t/fifo"]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // (The managed fallback, used elsewhere than Linux, lists them as files.)
+        var (snapshot, temps) = new TreeWalker(_tmp["t"], new KeyFilter([], []), native: true).Walk(CancellationToken.None);
+
+        Assert.Equal(["d", "d/file.txt"], snapshot.Items.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(temps);
+    }
+
+    [Fact]
+    public void Walk_ADirectoryThatCannotBeRead_FailsTheWholeWalk_InsteadOfLookingEmpty()
+    {
+        // A path longer than PATH_MAX (4,096 bytes) cannot be opened by name, even by root: the read of that directory
+        // fails while other directories are read in parallel, and the walk must report it rather than return a partial tree.
+        var segment = new string('s', 200);
+        var outer = string.Join('/', Enumerable.Repeat(segment, 12));
+        var inner = string.Join('/', Enumerable.Repeat(segment, 12));
+        System.IO.Directory.CreateDirectory(_tmp["t/" + outer]);
+        System.IO.Directory.CreateDirectory(_tmp["moved/" + inner]);
+        for (var i = 0; i < 30; i++)
+        {
+            _tmp.Write($"t/wide{i}/f.txt", "w");
+        }
+
+        System.IO.Directory.Move(_tmp["moved"], _tmp[$"t/{outer}/moved"]); // now about 5,000 bytes deep
+        try
+        {
+            foreach (var native in new[] { true, false })
+            {
+                Assert.ThrowsAny<IOException>(() => new TreeWalker(_tmp["t"], new KeyFilter([], []), native).Walk(CancellationToken.None));
+            }
+        }
+        finally
+        {
+            System.IO.Directory.Move(_tmp[$"t/{outer}/moved"], _tmp["moved"]); // so that the temp directory can be removed
+        }
+    }
+
+    [Fact]
     public void Walk_IncludeGlobs_PruneDirectoriesThatCannotMatch()
     {
         _tmp.Write("t/docs/api/a.md", "a");
