@@ -34,10 +34,12 @@ public sealed partial class SyncRunner
 
         // Both walks at once, each digested as it ends. When both digests are those of the in-sync listing saved last
         // time, nothing changed on either side and the listing is never loaded (an unchanged re-sync is mostly the walks).
-        // Otherwise the listing is loaded as soon as a walk differs from it, while the other walk may still run.
+        // Otherwise the listing is read as soon as a walk differs from it, and each side is decoded against its own walk
+        // as that walk ends (only the ranges of keys the walk differs in), while the other walk may still run.
         var timings = new PhaseTimings(time);
         Snapshot source, destination;
         Listing? listing = null;
+        StoredListing? previous = null;
         ListingDigests? stored;
         var unchanged = false;
         var upgrade = false;
@@ -45,10 +47,10 @@ public sealed partial class SyncRunner
         {
             var started = time.GetTimestamp();
             var digests = store.GetListingDigestsAsync(target.Name, ct);
-            Task<Listing?>? load = null;
+            Task<StoredListing?>? load = null;
             var loadTimes = (From: TimeSpan.Zero, Took: TimeSpan.Zero);
             var gate = new Lock();
-            Task<Listing?> Load()
+            Task<StoredListing?> Load()
             {
                 lock (gate)
                 {
@@ -56,7 +58,7 @@ public sealed partial class SyncRunner
                 }
             }
 
-            async Task<Listing?> TimedLoadAsync()
+            async Task<StoredListing?> TimedLoadAsync()
             {
                 var from = time.GetTimestamp();
                 var loaded = await ListingOfAsync(target, sides, log, ct);
@@ -64,17 +66,18 @@ public sealed partial class SyncRunner
                 return loaded;
             }
 
-            async Task<(Snapshot Snapshot, SideDigest Digest, TimeSpan Took)> WalkAsync(TwoWaySide side)
+            async Task<(Snapshot Snapshot, SideDigest Digest, TimeSpan Took, IReadOnlyDictionary<string, Item>? Listed, TimeSpan Decoded)> WalkAsync(TwoWaySide side)
             {
                 var snapshot = await sides[side].SnapshotAsync(ct);
                 var digest = SideDigest.Of(snapshot.Items.Values);
                 var took = time.GetElapsedTime(started);
                 if (options.Resync || await digests is not { InSync: true } saved || digest != (side == TwoWaySide.Source ? saved.Source : saved.Destination))
                 {
-                    _ = Load();
+                    var listed = (await Load())?.Against(side, snapshot.Items, digest);
+                    return (snapshot, digest, took, listed, time.GetElapsedTime(started));
                 }
 
-                return (snapshot, digest, took);
+                return (snapshot, digest, took, null, took);
             }
 
             var a = WalkAsync(TwoWaySide.Source);
@@ -85,17 +88,23 @@ public sealed partial class SyncRunner
                 && stored.Unchanged(sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root, (await a).Digest, (await b).Digest);
             if (!unchanged)
             {
-                listing = await Load();
-                if (listing is not null && stored is null)
+                previous = await Load();
+                if (previous is not null)
                 {
-                    upgrade = true; // saved before listings had digests: saved again below, even when nothing changed
+                    listing = new Listing(
+                        (await a).Listed ?? previous.Against(TwoWaySide.Source, source.Items, (await a).Digest),
+                        (await b).Listed ?? previous.Against(TwoWaySide.Destination, destination.Items, (await b).Digest),
+                        previous.SourceRoot,
+                        previous.DestinationRoot);
+                    upgrade = stored is null; // saved before listings had digests: saved again below, even when nothing changed
                 }
             }
 
             var walks = $"walks (source {(await a).Took.TotalMilliseconds:F0} ms, destination {(await b).Took.TotalMilliseconds:F0} ms)";
             timings.Lap(unchanged
                 ? $"{walks}, listing unchanged, not loaded"
-                : $"{walks} and listing load ({loadTimes.Took.TotalMilliseconds:F0} ms from {loadTimes.From.TotalMilliseconds:F0} ms)");
+                : $"{walks} and listing load ({loadTimes.Took.TotalMilliseconds:F0} ms from {loadTimes.From.TotalMilliseconds:F0} ms; " +
+                  $"sides decoded by {(await a).Decoded.TotalMilliseconds:F0} and {(await b).Decoded.TotalMilliseconds:F0} ms)");
         }
 
         if (listing is null && !options.Resync && !unchanged)
@@ -159,7 +168,7 @@ public sealed partial class SyncRunner
             // The digests of the listing the run leaves, which name what it synced (the run's revision). A listing the
             // run does not save is the stored one, which has digests: one saved without them is saved (upgrade).
             listed = !unchanged && (TwoWayListing.After(twoWay, listing, skipped, sides[TwoWaySide.Source].Root, sides[TwoWaySide.Destination].Root) ?? (upgrade ? listing : null)) is { } after
-                ? await store.SaveListingAsync(target.Name, after, ct)
+                ? await store.SaveListingAsync(target.Name, after, previous, ct)
                 : stored!;
 
             timings.Lap("listing save");
@@ -186,7 +195,7 @@ public sealed partial class SyncRunner
     }
 
     /// <summary>The stored listing, or null when there is none or it was saved for other folders (then it is no reference).</summary>
-    private async Task<Listing?> ListingOfAsync(TargetConfig target, Dictionary<TwoWaySide, DirectoryReplica> sides, IRunLog log, CancellationToken ct)
+    private async Task<StoredListing?> ListingOfAsync(TargetConfig target, Dictionary<TwoWaySide, DirectoryReplica> sides, IRunLog log, CancellationToken ct)
     {
         var listing = await store.GetListingAsync(target.Name, ct);
         if (listing is not null && (listing.SourceRoot != sides[TwoWaySide.Source].Root || listing.DestinationRoot != sides[TwoWaySide.Destination].Root))

@@ -69,17 +69,13 @@ internal static class TwoWayListing
             }
             else if (item != listed)
             {
-                // A hash computed before stays while the file is unchanged.
-                if (item.Hash is null && listed.Hash is not null && TwoWayPlanner.QuickSame(item, listed))
+                var kept = TwoWayPlanner.WithListedHash(item, listed);
+                if (!ReferenceEquals(kept, item))
                 {
-                    var kept = item with { Hash = listed.Hash };
                     hashesKept.Add(kept);
-                    changed |= kept != listed;
                 }
-                else
-                {
-                    changed = true;
-                }
+
+                changed |= kept != listed;
             }
         }
 

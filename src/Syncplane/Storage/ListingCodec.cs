@@ -7,21 +7,28 @@ using Syncplane.Planning.TwoWay;
 namespace Syncplane.Storage;
 
 /// <summary>
-/// One side of a two-way listing as one compressed value: a re-sync loads and saves a single row instead of a row
-/// per item. Keys are written in ordinal order, each as the bytes it shares with the key before it and the rest.
+/// One side of a two-way listing as one value: a re-sync loads and saves a single row instead of a row per item. The
+/// side is cut into ranges of keys, each compressed alone with its own digest, so a run decodes only the ranges its
+/// walk differs in and a save copies the bytes of every range it did not change (<see cref="ListedSide"/>).
 /// </summary>
-/// <remarks>Format 3: a version byte, the side's <see cref="SideDigest"/> (low, high, count) and a flags byte (1: the
-/// listing is in sync, <see cref="ListingDigests.InSync"/>), then deflate of: count, then per item shared-prefix length, suffix, kind and
-/// flags, size, mtime ticks, mode, hash, link target and the mtime's nanoseconds below 100 ns when present (integers
-/// 7-bit encoded). The header is read alone (<see cref="HeaderLength"/> bytes) to tell an unchanged re-sync without
-/// inflating anything. Format 2 lacked the header and format 1 also the nanoseconds (read as 0): both are still read,
-/// and the next run saves format 3.</remarks>
+/// <remarks>Format 4: a version byte, the side's <see cref="SideDigest"/> (low, high, count) and a flags byte (1: the
+/// listing is in sync, <see cref="ListingDigests.InSync"/>), the number of ranges, then per range its first key, its
+/// digest and the length of its bytes, then every range's bytes: deflate of, per item in key order, shared-prefix
+/// length (with the key before it in the range), suffix, kind and flags, size, mtime ticks, mode, hash, link target and
+/// the mtime's nanoseconds below 100 ns when present (integers 7-bit encoded). The header is read alone
+/// (<see cref="HeaderLength"/> bytes) to tell an unchanged re-sync without reading anything else. Format 3 was one
+/// deflated run of all items after the same header, format 2 lacked the header and format 1 also the nanoseconds
+/// (read as 0): all are still read, whole, and the next save writes format 4.</remarks>
 internal static class ListingCodec
 {
     /// <summary>The bytes <see cref="ReadHeader"/> needs.</summary>
     public const int HeaderLength = 1 + 8 + 8 + 4 + 1;
 
-    private const byte Version = 3;
+    /// <summary>Items per range when a side is cut afresh; a range that grows past twice this is cut again.</summary>
+    internal const int RangeSize = 1000;
+
+    private const byte Version = 4;
+    private const byte VersionWhole = 3;
     private const byte VersionWithoutHeader = 2;
     private const byte VersionWithoutNanos = 1;
     private const byte InSyncFlag = 1;
@@ -32,17 +39,98 @@ internal static class ListingCodec
 
     /// <param name="items">The side's items.</param>
     /// <param name="inSync">Whether the listing's two sides hold the same keys as the same kinds (<see cref="ListingDigests.AreInSync"/>).</param>
+    /// <param name="previous">The side as stored before, whose ranges are kept (their bytes copied when unchanged); null to cut afresh.</param>
     /// <returns>The value, and the digest of the side its header holds.</returns>
-    public static (byte[] Value, SideDigest Digest) Encode(IReadOnlyDictionary<string, Item> items, bool inSync)
+    public static (byte[] Value, SideDigest Digest) Encode(IReadOnlyDictionary<string, Item> items, bool inSync, ListedSide? previous)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var digest = SideDigest.Of(items.Values);
+        var ranges = new List<(string First, SideDigest Digest, byte[] Bytes, int Offset, int Length)>();
+        var digest = default(SideDigest);
+        if (previous is { RangeCount: > 0 })
+        {
+            var buckets = new List<Item>[previous.RangeCount];
+            var digests = new SideDigest[previous.RangeCount];
+            foreach (var item in items.Values)
+            {
+                var r = previous.RangeOf(item.Key);
+                (buckets[r] ??= []).Add(item);
+                digests[r] = digests[r].Add(item);
+            }
 
+            for (var r = 0; r < buckets.Length; r++)
+            {
+                if (buckets[r] is not { } bucket)
+                {
+                    continue;
+                }
+
+                digest = digest.Plus(digests[r]);
+                if (digests[r] == previous.DigestOf(r))
+                {
+                    // Every item as stored in all but the content hash, which a run keeps while a file is unchanged: the stored bytes are the range.
+                    var (first, bytes, offset, length) = previous.BytesOf(r);
+                    ranges.Add((first, digests[r], bytes, offset, length));
+                    continue;
+                }
+
+                var listed = previous.DecodeRange(r);
+                for (var i = 0; i < bucket.Count; i++)
+                {
+                    bucket[i] = TwoWayPlanner.WithListedHash(bucket[i], listed.GetValueOrDefault(bucket[i].Key));
+                }
+
+                Cut(bucket, bucket.Count > 2 * RangeSize, ranges);
+            }
+        }
+        else
+        {
+            var all = items.Values.ToList();
+            digest = SideDigest.Of(all);
+            Cut(all, cut: true, ranges);
+        }
+
+        var writer = new ByteWriter(64 + ranges.Sum(r => r.Length + r.First.Length + 32));
+        writer.Byte(Version);
+        writer.UInt64(digest.Low);
+        writer.UInt64(digest.High);
+        writer.Int32(digest.Count);
+        writer.Byte(inSync ? InSyncFlag : (byte)0);
+        writer.Long(ranges.Count);
+        foreach (var range in ranges)
+        {
+            writer.String(range.First);
+            writer.UInt64(range.Digest.Low);
+            writer.UInt64(range.Digest.High);
+            writer.Long(range.Digest.Count);
+            writer.Long(range.Length);
+        }
+
+        foreach (var range in ranges)
+        {
+            writer.Bytes(range.Bytes.AsSpan(range.Offset, range.Length));
+        }
+
+        return (writer.Written.ToArray(), digest);
+    }
+
+    /// <summary>Sorts items and encodes them as one range, or (<paramref name="cut"/>) as ranges of <see cref="RangeSize"/>.</summary>
+    private static void Cut(List<Item> items, bool cut, List<(string First, SideDigest Digest, byte[] Bytes, int Offset, int Length)> ranges)
+    {
+        items.Sort(static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        var size = cut ? RangeSize : Math.Max(items.Count, 1);
+        for (var start = 0; start < items.Count; start += size)
+        {
+            var range = items.GetRange(start, Math.Min(size, items.Count - start));
+            var bytes = EncodeRange(range);
+            ranges.Add((range[0].Key, SideDigest.Of(range), bytes, 0, bytes.Length));
+        }
+    }
+
+    /// <summary>Deflate of the items (sorted), each key written as the bytes it shares with the key before it and the rest.</summary>
+    private static byte[] EncodeRange(List<Item> sorted)
+    {
         // Written to bytes first, then deflated in one call: a stream call per field costs more than the items themselves.
-        var sorted = items.Values.ToArray();
-        Array.Sort(sorted, static (x, y) => string.CompareOrdinal(x.Key, y.Key));
-        var writer = new ByteWriter(sorted.Length * 32);
-        writer.Long(sorted.Length);
+        var writer = new ByteWriter(sorted.Count * 32);
         var key = new byte[256];
         var previous = new byte[256];
         var previousLength = 0;
@@ -81,34 +169,79 @@ internal static class ListingCodec
             (key, previous, previousLength) = (previous, key, length);
         }
 
-        using var output = new MemoryStream(writer.Length / 3);
-        Span<byte> header = stackalloc byte[HeaderLength];
-        header[0] = Version;
-        BinaryPrimitives.WriteUInt64LittleEndian(header[1..], digest.Low);
-        BinaryPrimitives.WriteUInt64LittleEndian(header[9..], digest.High);
-        BinaryPrimitives.WriteInt32LittleEndian(header[17..], digest.Count);
-        header[21] = inSync ? InSyncFlag : (byte)0;
-        output.Write(header);
+        using var output = new MemoryStream(writer.Length / 3 + 64);
         using (var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true))
         {
             deflate.Write(writer.Written);
         }
 
-        return (output.ToArray(), digest);
+        return output.ToArray();
     }
 
-    public static Dictionary<string, Item> Decode(byte[] value)
+    /// <summary>Reads a stored side: its range table (format 4), or all its items (an older format, read whole).</summary>
+    public static ListedSide Read(byte[] value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length == 0 || value[0] is not (Version or VersionWithoutHeader or VersionWithoutNanos) || (value[0] == Version && value.Length < HeaderLength))
+        if (value.Length == 0 || value[0] is not (Version or VersionWhole or VersionWithoutHeader or VersionWithoutNanos) || (value[0] >= VersionWhole && value.Length < HeaderLength))
         {
             throw new InvalidDataException($"a stored listing has format {(value.Length == 0 ? "(empty)" : value[0])}, not {Version}; run the target once with --resync");
         }
 
-        // Inflated whole, then read from the bytes: a stream call per field costs more than the items themselves.
-        var data = Inflate(value, value[0] == Version ? HeaderLength : 1);
+        if (value[0] != Version)
+        {
+            var start = value[0] == VersionWhole ? HeaderLength : 1;
+            var data = Inflate(value, start, value.Length - start);
+            var reader = new SpanReader(data);
+            return ListedSide.Of(DecodeItems(ref reader, reader.Int()));
+        }
+
+        var ranges = ReadRanges(value) ?? throw new InvalidDataException("a stored listing is damaged (its ranges do not add up); run the target once with --resync");
+        return ListedSide.Of(value, ranges, ReadHeader(value)!.Value.Digest);
+    }
+
+    /// <summary>The range table of a format 4 value; null when it does not describe the value.</summary>
+    private static ListedSide.Range[]? ReadRanges(byte[] value)
+    {
+        try
+        {
+            var table = new SpanReader(value.AsSpan(HeaderLength));
+            var count = table.Int();
+            if (count < 0 || count > value.Length)
+            {
+                return null;
+            }
+
+            var ranges = new ListedSide.Range[count];
+            for (var i = 0; i < ranges.Length; i++)
+            {
+                ranges[i] = new ListedSide.Range(table.String(), new SideDigest(table.UInt64(), table.UInt64(), table.Int()), 0, table.Int());
+            }
+
+            var offset = HeaderLength + table.Position;
+            for (var i = 0; i < ranges.Length; i++)
+            {
+                ranges[i] = ranges[i] with { Offset = offset };
+                offset += ranges[i].Length;
+            }
+
+            return offset == value.Length ? ranges : null;
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or OverflowException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The items of one range of a format 4 value.</summary>
+    internal static Dictionary<string, Item> DecodeRange(byte[] value, ListedSide.Range range)
+    {
+        var data = Inflate(value, range.Offset, range.Length);
         var reader = new SpanReader(data);
-        var count = reader.Int();
+        return DecodeItems(ref reader, range.Digest.Count);
+    }
+
+    private static Dictionary<string, Item> DecodeItems(ref SpanReader reader, int count)
+    {
         var items = new Dictionary<string, Item>(count, StringComparer.Ordinal);
         var key = new byte[256];
         for (var i = 0; i < count; i++)
@@ -138,7 +271,7 @@ internal static class ListingCodec
     /// <summary>The side's digest and whether the listing is in sync, from the first <see cref="HeaderLength"/> bytes (or more) of a value; null for a format without them.</summary>
     public static (SideDigest Digest, bool InSync)? ReadHeader(ReadOnlySpan<byte> value)
     {
-        if (value.Length < HeaderLength || value[0] != Version)
+        if (value.Length < HeaderLength || value[0] is not (Version or VersionWhole))
         {
             return null;
         }
@@ -150,10 +283,10 @@ internal static class ListingCodec
         return (digest, (value[21] & InSyncFlag) != 0);
     }
 
-    private static byte[] Inflate(byte[] value, int start)
+    private static byte[] Inflate(byte[] value, int start, int length)
     {
-        using var deflate = new DeflateStream(new MemoryStream(value, start, value.Length - start), CompressionMode.Decompress);
-        using var inflated = new MemoryStream(value.Length * 4);
+        using var deflate = new DeflateStream(new MemoryStream(value, start, length), CompressionMode.Decompress);
+        using var inflated = new MemoryStream(length * 4);
         deflate.CopyTo(inflated);
         return inflated.GetBuffer().AsSpan(0, (int)inflated.Length).ToArray();
     }
@@ -193,6 +326,20 @@ internal static class ListingCodec
             _buffer[Length++] = (byte)rest;
         }
 
+        public void UInt64(ulong value)
+        {
+            Room(8);
+            BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(Length), value);
+            Length += 8;
+        }
+
+        public void Int32(int value)
+        {
+            Room(4);
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(Length), value);
+            Length += 4;
+        }
+
         public void String(string value)
         {
             Long(Encoding.UTF8.GetByteCount(value));
@@ -215,7 +362,16 @@ internal static class ListingCodec
         private readonly ReadOnlySpan<byte> _data = data;
         private int _at;
 
+        public readonly int Position => _at;
+
         public int Byte() => _data[_at++];
+
+        public ulong UInt64()
+        {
+            var value = BinaryPrimitives.ReadUInt64LittleEndian(_data[_at..]);
+            _at += 8;
+            return value;
+        }
 
         public ReadOnlySpan<byte> Bytes(int length)
         {

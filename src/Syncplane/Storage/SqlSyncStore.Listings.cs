@@ -11,7 +11,7 @@ internal abstract partial class SqlSyncStore
     private const string ListingDestinationSide = "listing:destination";
 
     /// <inheritdoc />
-    public async Task<Listing?> GetListingAsync(string target, CancellationToken cancellationToken)
+    public async Task<StoredListing?> GetListingAsync(string target, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         string sourceRoot, destinationRoot;
@@ -33,16 +33,14 @@ internal abstract partial class SqlSyncStore
 
         if (sourceItems is not null && destinationItems is not null)
         {
-            var source = Task.Run(() => ListingCodec.Decode(sourceItems), cancellationToken);
-            var destination = ListingCodec.Decode(destinationItems);
-            return new Listing(await source, destination, sourceRoot, destinationRoot);
+            return new StoredListing(sourceRoot, destinationRoot, ListingCodec.Read(sourceItems), ListingCodec.Read(destinationItems));
         }
 
-        return new Listing(
-            await GetItemIndexAsync(target, ListingSourceSide, cancellationToken),
-            await GetItemIndexAsync(target, ListingDestinationSide, cancellationToken),
+        return new StoredListing(
             sourceRoot,
-            destinationRoot);
+            destinationRoot,
+            ListedSide.Of(await GetItemIndexAsync(target, ListingSourceSide, cancellationToken)),
+            ListedSide.Of(await GetItemIndexAsync(target, ListingDestinationSide, cancellationToken)));
     }
 
     /// <inheritdoc />
@@ -65,13 +63,13 @@ internal abstract partial class SqlSyncStore
     }
 
     /// <inheritdoc />
-    public async Task<ListingDigests> SaveListingAsync(string target, Listing listing, CancellationToken cancellationToken)
+    public async Task<ListingDigests> SaveListingAsync(string target, Listing listing, StoredListing? previous, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         ArgumentNullException.ThrowIfNull(listing);
         var inSync = ListingDigests.AreInSync(listing.Source, listing.Destination);
-        var source = Task.Run(() => ListingCodec.Encode(listing.Source, inSync), cancellationToken);
-        var destination = ListingCodec.Encode(listing.Destination, inSync);
+        var source = Task.Run(() => ListingCodec.Encode(listing.Source, inSync, previous?.Source), cancellationToken);
+        var destination = ListingCodec.Encode(listing.Destination, inSync, previous?.Destination);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         await using (var legacy = Command(transaction, "DELETE FROM item_index WHERE target = @target AND side IN (@source_side, @destination_side)"))

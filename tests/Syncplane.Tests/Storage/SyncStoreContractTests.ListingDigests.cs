@@ -13,15 +13,15 @@ public abstract partial class SyncStoreContractTests
         var directory = new Item("dir", ItemKind.Directory, 0, 638_000_000_000_000_002);
         var older = file with { MtimeTicks = 638_000_000_000_000_000, Hash = new string('b', 64) };
 
-        await Store.SaveListingAsync("digests", new Listing(Items(file, directory), Items(older, directory), "/src", "/dst"), Ct);
+        await Store.SaveListingAsync("digests", new Listing(Items(file, directory), Items(older, directory), "/src", "/dst"), null, Ct);
         var inSync = await Store.GetListingDigestsAsync("digests", Ct);
 
         Assert.Equal(new ListingDigests("/src", "/dst", SideDigest.Of([file, directory]), SideDigest.Of([older, directory]), InSync: true), inSync);
 
-        await Store.SaveListingAsync("digests", new Listing(Items(file, directory), Items(file), "/src", "/dst"), Ct);
+        await Store.SaveListingAsync("digests", new Listing(Items(file, directory), Items(file), "/src", "/dst"), null, Ct);
         Assert.False((await Store.GetListingDigestsAsync("digests", Ct))!.InSync); // a key on one side only
 
-        await Store.SaveListingAsync("digests", new Listing(Items(file, directory), Items(file, directory with { Kind = ItemKind.File }), "/src", "/dst"), Ct);
+        await Store.SaveListingAsync("digests", new Listing(Items(file, directory), Items(file, directory with { Kind = ItemKind.File }), "/src", "/dst"), null, Ct);
         Assert.False((await Store.GetListingDigestsAsync("digests", Ct))!.InSync); // a key that is a file on one side and a directory on the other
     }
 }

@@ -17,18 +17,25 @@ public readonly record struct SideDigest(ulong Low, ulong High, int Count)
     public static SideDigest Of(IEnumerable<Item> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        ulong low = 0, high = 0;
-        var count = 0;
+        var digest = default(SideDigest);
         foreach (var item in items)
         {
-            var (a, b) = Hash(item);
-            low += a;
-            high += b;
-            count++;
+            digest = digest.Add(item);
         }
 
-        return new SideDigest(low, high, count);
+        return digest;
     }
+
+    /// <summary>The digest of these items and one more.</summary>
+    public SideDigest Add(Item item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var (a, b) = Hash(item);
+        return new SideDigest(Low + a, High + b, Count + 1);
+    }
+
+    /// <summary>The digest of these items and those of another digest (of other keys).</summary>
+    public SideDigest Plus(SideDigest other) => new(Low + other.Low, High + other.High, Count + other.Count);
 
     private static (ulong, ulong) Hash(Item item)
     {

@@ -85,6 +85,13 @@ public static class TwoWayPlanner
         };
     }
 
+    /// <summary>A hash computed before stays while the file is unchanged: <paramref name="now"/> with the listed item's hash when it has none and is the same as the listed item.</summary>
+    public static Item WithListedHash(Item now, Item? listed)
+    {
+        ArgumentNullException.ThrowIfNull(now);
+        return now.Hash is null && listed?.Hash is not null && QuickSame(now, listed) ? now with { Hash = listed.Hash } : now;
+    }
+
     private static bool SameMtime(Item a, Item b) => a.MtimeTicks == b.MtimeTicks && a.MtimeExtraNanos == b.MtimeExtraNanos;
 
     /// <summary>Whether a side changed a key since the listing (see the remarks of <see cref="TwoWayPlanner"/>).</summary>

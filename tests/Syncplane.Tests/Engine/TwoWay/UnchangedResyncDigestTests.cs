@@ -1,5 +1,6 @@
 using Syncplane.Connectors.Directory;
 using Syncplane.Storage;
+using Syncplane.Tests.Support;
 
 namespace Syncplane.Tests.Engine.TwoWay;
 
@@ -75,7 +76,7 @@ public sealed class UnchangedResyncDigestTests
         Rewrite(bed, value => [.. value.AsSpan(0, HeaderLength), 0xFF, 0xFF, 0xFF, 0xFF]);
 
     private static void WithoutHeaders(TwoWayBed bed) =>
-        Rewrite(bed, value => value[0] == 3 ? [2, .. value.AsSpan(HeaderLength)] : throw new InvalidOperationException($"format {value[0]}"));
+        Rewrite(bed, value => LegacyListing.Write(ListingCodec.Read(value).Decode().Values, digest: null));
 
     private static void Rewrite(TwoWayBed bed, Func<byte[], byte[]> change)
     {

@@ -41,8 +41,8 @@ public sealed class UnchangedResyncTests
         Assert.True(run.Status == RunStatus.Succeeded && run.Plan!.Changes.Count == 0, run.Message);
         Assert.NotEqual("untouched", bed.ListingSavedAt());
         await using var store = new SqliteSyncStore(bed.Dir.Combine(".syncplane", "syncplane.db"), TimeProvider.System);
-        var listing = await store.GetListingAsync("both", CancellationToken.None);
-        Assert.Equal(["y.txt", "z.txt"], listing!.Source.Keys.Order(StringComparer.Ordinal));
+        var listing = (await store.GetListingAsync("both", CancellationToken.None))!.Decode();
+        Assert.Equal(["y.txt", "z.txt"], listing.Source.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["y.txt", "z.txt"], listing.Destination.Keys.Order(StringComparer.Ordinal));
     }
 
