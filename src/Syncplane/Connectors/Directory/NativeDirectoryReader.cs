@@ -135,10 +135,9 @@ internal static class NativeDirectoryReader
     /// </summary>
     public static (ItemKind Kind, long Size, MtimeStamp Mtime, int Mode, string? Target)? EntryAt(string path, Scratch scratch)
     {
-        if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, scratch.Stat) != 0)
+        if (!StatxAt(path, AtSymlinkNoFollow, StatxMask, scratch.Stat))
         {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno is ENOENT or ENOTDIR ? null : throw Error(path, errno);
+            return null;
         }
 
         var stat = scratch.Stat.AsSpan();
@@ -166,15 +165,9 @@ internal static class NativeDirectoryReader
     public static (ItemKind Kind, long Size, MtimeStamp Mtime)? StatAt(string path)
     {
         var buffer = new byte[256];
-        if (statxPath(-100, Utf8(path), AtSymlinkNoFollow, StatxMask, buffer) != 0)
+        if (!StatxAt(path, AtSymlinkNoFollow, StatxMask, buffer))
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is ENOENT or ENOTDIR)
-            {
-                return null;
-            }
-
-            throw Error(path, errno);
+            return null;
         }
 
         var stat = buffer.AsSpan();
@@ -196,16 +189,27 @@ internal static class NativeDirectoryReader
     public static FileIdentity? IdentityAt(string path)
     {
         var buffer = new byte[256];
-        if (statxPath(-100, Utf8(path), 0, IdentityMask, buffer) != 0)
+        if (!StatxAt(path, 0, IdentityMask, buffer))
         {
-            var errno = Marshal.GetLastPInvokeError();
-            return errno is ENOENT or ENOTDIR ? null : throw Error(path, errno);
+            return null;
         }
 
         var stat = buffer.AsSpan();
         return new FileIdentity(
             MemoryMarshal.Read<ulong>(stat[StatxDeviceOffset..]), MemoryMarshal.Read<ulong>(stat[StatxInodeOffset..]),
             MemoryMarshal.Read<long>(stat[StatxSizeOffset..]), Timestamp(stat, StatxCtimeOffset), Timestamp(stat, StatxMtimeOffset));
+    }
+
+    // statx of a path (AT_FDCWD) into buffer: false when nothing is there (ENOENT, ENOTDIR), an exception for any other error.
+    private static bool StatxAt(string path, int flags, uint mask, byte[] buffer)
+    {
+        if (statxPath(-100, Utf8(path), flags, mask, buffer) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is ENOENT or ENOTDIR ? false : throw Error(path, errno);
     }
 
     private static Int128 Timestamp(ReadOnlySpan<byte> stat, int offset) =>
