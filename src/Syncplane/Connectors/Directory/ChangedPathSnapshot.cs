@@ -21,10 +21,11 @@ internal static class ChangedPathSnapshot
             return (entries, temps);
         }
 
-        var (subtree, more) = walker.Walk(under, ct);
+        var (subtree, more, vanished) = walker.Walk(under, ct);
         var kept = new HashSet<string>(entries.Kept, StringComparer.Ordinal);
         kept.UnionWith(subtree.Kept);
-        return (new Snapshot(entries.Items.Values.Concat(subtree.Items.Values)) { Kept = kept }, [.. temps, .. more]);
+        var found = entries.Items.Values.Where(i => !vanished.Contains(i.Key));
+        return (new Snapshot(found.Concat(subtree.Items.Values)) { Kept = kept }, [.. temps, .. more]);
     }
 
     /// <summary>The changed paths with all their parent directories (the root excepted).</summary>

@@ -29,6 +29,7 @@ internal static class NativeDirectoryReader
     private const int TypeSymlink = 0xA000;
     private const int ENOENT = 2;
     private const int ENOTDIR = 20;
+    private const int EINVAL = 22;
 
     private static readonly Lazy<bool> Available = new(Probe);
 
@@ -48,13 +49,17 @@ internal static class NativeDirectoryReader
     /// <summary>One entry: its name as the bytes the file system holds (UTF-8, not copied into a string), kind, size, mtime, permission bits, link target.</summary>
     internal delegate void EntryVisitor(ReadOnlySpan<byte> name, ItemKind kind, long size, MtimeStamp mtime, int mode, string? target);
 
-    /// <summary>Calls <paramref name="visit"/> for every entry of <paramref name="path"/> that is a file, directory or symlink.</summary>
-    public static void Read(string path, Scratch scratch, EntryVisitor visit)
+    /// <summary>
+    /// Calls <paramref name="visit"/> for every entry of <paramref name="path"/> that is a file, directory or symlink;
+    /// false when no directory is at <paramref name="path"/> (removed, or replaced by a file, since it was listed).
+    /// </summary>
+    public static bool Read(string path, Scratch scratch, EntryVisitor visit)
     {
         var dir = opendir(Utf8(path));
         if (dir == IntPtr.Zero)
         {
-            throw Error(path, Marshal.GetLastPInvokeError());
+            var errno = Marshal.GetLastPInvokeError();
+            return errno is ENOENT or ENOTDIR ? false : throw Error(path, errno);
         }
 
         try
@@ -114,7 +119,13 @@ internal static class NativeDirectoryReader
                     var n = readlinkat(fd, name, scratch.Link, scratch.Link.Length);
                     if (n < 0)
                     {
-                        throw Error(Path.Join(path, Marshal.PtrToStringUTF8(name)), Marshal.GetLastPInvokeError());
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno is ENOENT or EINVAL)
+                        {
+                            continue; // removed, or replaced by something that is not a link, since its statx
+                        }
+
+                        throw Error(Path.Join(path, Marshal.PtrToStringUTF8(name)), errno);
                     }
 
                     target = Encoding.UTF8.GetString(scratch.Link, 0, (int)n);
@@ -127,6 +138,8 @@ internal static class NativeDirectoryReader
         {
             _ = closedir(dir);
         }
+
+        return true;
     }
 
     /// <summary>

@@ -9,6 +9,8 @@ namespace Syncplane.Connectors.Directory;
 /// Lists a directory tree as items, one directory level at a time with the directories of a level read
 /// in parallel. Never follows symlinks. An excluded entry is never listed, never taken for a leftover temp
 /// file, and keeps the directories above it (<see cref="Snapshot.Kept"/>) so that no plan deletes them.
+/// A subdirectory removed (or replaced by a file) between being listed and being read is left out of the
+/// snapshot, like a file removed while its directory is read: the next run sees what is there then.
 /// </summary>
 internal sealed class TreeWalker(string root, KeyFilter filter, bool native = true)
 {
@@ -21,14 +23,22 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
     };
 
     /// <summary>The visible items (with the directories to keep), and the full paths of leftover temp files found on the way.</summary>
-    public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct) => Walk([""], ct);
+    public (Snapshot Snapshot, List<string> TempFiles) Walk(CancellationToken ct)
+    {
+        var (snapshot, temps, _) = Walk([""], ct);
+        return (snapshot, temps);
+    }
 
-    /// <summary>What is under the directories <paramref name="directoryKeys"/> (not the directories themselves); "" is the root.</summary>
-    public (Snapshot Snapshot, List<string> TempFiles) Walk(IEnumerable<string> directoryKeys, CancellationToken ct)
+    /// <summary>
+    /// What is under the directories <paramref name="directoryKeys"/> (not the directories themselves); "" is the root,
+    /// which must exist. <c>Vanished</c> holds the directories (given or found) that were gone when their turn to be read came.
+    /// </summary>
+    public (Snapshot Snapshot, List<string> TempFiles, HashSet<string> Vanished) Walk(IEnumerable<string> directoryKeys, CancellationToken ct)
     {
         var items = new List<Item>();
         var temps = new List<string>();
         var holders = new List<string>();
+        var vanished = new HashSet<string>(StringComparer.Ordinal);
         var level = new List<string>(directoryKeys);
         var gate = new Lock();
         var parallel = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -43,6 +53,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
                     next.AddRange(buffer.Directories);
                     temps.AddRange(buffer.Temps);
                     holders.AddRange(buffer.Holders);
+                    vanished.UnionWith(buffer.Vanished);
                 }
             }
 
@@ -72,7 +83,12 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
             level = next;
         }
 
-        return (new Snapshot(items) { Kept = WithAncestors(holders) }, temps);
+        if (vanished.Count > 0)
+        {
+            items.RemoveAll(item => vanished.Contains(item.Key));
+        }
+
+        return (new Snapshot(items) { Kept = WithAncestors(holders) }, temps, vanished);
     }
 
     /// <summary>
@@ -124,19 +140,40 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
     private void ReadDirectory(string dirKey, Buffer buffer)
     {
         var path = dirKey.Length == 0 ? root : Path.Join(root, dirKey);
+        bool found;
         if (native && NativeDirectoryReader.IsAvailable)
         {
-            NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, mtime, mode, target) =>
+            found = NativeDirectoryReader.Read(path, buffer.Scratch, (name, kind, size, mtime, mode, target) =>
             {
                 var key = KeyOf(dirKey, name);
                 Add(dirKey, key, key.AsSpan(dirKey.Length == 0 ? 0 : dirKey.Length + 1), kind, size, mtime, mode, target, buffer);
             });
-            return;
+        }
+        else
+        {
+            found = ReadManaged(path, dirKey, buffer);
         }
 
-        var enumerable = new FileSystemEnumerable<bool>(path, (ref FileSystemEntry entry) => Visit(ref entry, dirKey, buffer), Options);
-        foreach (var _ in enumerable)
+        if (!found)
         {
+            buffer.Vanished.Add(dirKey.Length > 0 ? dirKey : throw new DirectoryNotFoundException($"cannot read {path}: no such directory"));
+        }
+    }
+
+    private bool ReadManaged(string path, string dirKey, Buffer buffer)
+    {
+        try
+        {
+            var enumerable = new FileSystemEnumerable<bool>(path, (ref FileSystemEntry entry) => Visit(ref entry, dirKey, buffer), Options);
+            foreach (var _ in enumerable)
+            {
+            }
+
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
         }
     }
 
@@ -273,5 +310,7 @@ internal sealed class TreeWalker(string root, KeyFilter filter, bool native = tr
 
         /// <summary>Directories that hold an excluded entry.</summary>
         public List<string> Holders { get; } = [];
+
+        public List<string> Vanished { get; } = [];
     }
 }

@@ -190,6 +190,83 @@ public sealed class TreeWalkerTests : IDisposable
     }
 
     [Fact]
+    public void Walk_ADirectoryRemovedOrReplacedByAFileBeforeItIsRead_IsLeftOut_AndTheRestIsListed()
+    {
+        _tmp.Write("t/here/kept.txt", "k");
+        _tmp.Write("t/replaced", "now a file");
+
+        foreach (var native in new[] { true, false })
+        {
+            var (snapshot, _, vanished) = new TreeWalker(_tmp["t"], new KeyFilter([], []), native).Walk(["gone", "replaced", "here"], CancellationToken.None);
+
+            Assert.Equal(["here/kept.txt"], snapshot.Items.Keys);
+            Assert.Equal(["gone", "replaced"], vanished.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Walk_AMissingRoot_StillFails()
+    {
+        foreach (var native in new[] { true, false })
+        {
+            Assert.Throws<DirectoryNotFoundException>(() => new TreeWalker(_tmp["nothing-here"], new KeyFilter([], []), native).Walk(CancellationToken.None));
+        }
+    }
+
+    [Fact]
+    public async Task Walk_WhileAnotherThreadCreatesAndRemovesSubdirectories_NeverFails_AndListsNoDirectoryItCouldNotRead()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            _tmp.Write($"t/stable/f{i}", "s");
+        }
+
+        using var stop = new CancellationTokenSource();
+        var churn = Task.Run(() =>
+        {
+            for (var round = 0; !stop.IsCancellationRequested; round++)
+            {
+                var dir = _tmp[$"t/churn{round % 8}"];
+                System.IO.Directory.CreateDirectory(Path.Join(dir, "inner"));
+                File.WriteAllText(Path.Join(dir, "inner", "f"), "c");
+                File.CreateSymbolicLink(Path.Join(dir, "link"), "inner/f");
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+        });
+        try
+        {
+            for (var walk = 0; walk < 300; walk++)
+            {
+                var (snapshot, _) = new TreeWalker(_tmp["t"], new KeyFilter([], []), native: walk % 2 == 0).Walk(CancellationToken.None);
+
+                Assert.Equal(200, snapshot.Items.Keys.Count(k => k.StartsWith("stable/", StringComparison.Ordinal)));
+                Assert.All(snapshot.Items.Keys, key => Assert.True(SafeKeys.Parent(key) is var parent && (parent.Length == 0 || snapshot.Items.ContainsKey(parent)), $"{key} is listed without its directory"));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await churn;
+        }
+    }
+
+    [Fact]
+    public void ChangedPathSnapshot_ADirectoryRemovedBetweenItsStatAndItsWalk_IsLeftOut()
+    {
+        _tmp.Write("t/moved/a.txt", "a");
+        _tmp.Write("t/other.txt", "o");
+        var walker = new TreeWalker(_tmp["t"], new KeyFilter([], []));
+
+        var (snapshot, _) = ChangedPathSnapshot.Read(walker, ["moved", "other.txt"], item =>
+        {
+            System.IO.Directory.Delete(_tmp["t/moved"], recursive: true); // gone after its stat, before its contents are read
+            return true;
+        }, CancellationToken.None);
+
+        Assert.Equal(["other.txt"], snapshot.Items.Keys);
+    }
+
+    [Fact]
     public void Walk_WhenCancelled_Throws()
     {
         _tmp.Write("t/a/one.txt", "1");
