@@ -25,8 +25,14 @@ public interface IItemDestination
     /// </summary>
     ValueTask<bool> SameContentAsync(Item source, Item destination, IItemSource from, CancellationToken cancellationToken);
 
-    /// <summary>Applies every change, each one atomically (a crash leaves an item before or after, never half-written).</summary>
+    /// <summary>
+    /// Applies every change, each one atomically (a crash leaves an item before or after, never half-written), except
+    /// those listed in <see cref="Skipped"/> afterwards.
+    /// </summary>
     Task ApplyAsync(Plan plan, IItemSource from, IProgress<int>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Keys the apply left alone because what they were to be written from vanished or changed meanwhile: the next run sees them again.</summary>
+    IReadOnlyCollection<string> Skipped { get; }
 
     /// <summary>True when the destination deletes what the source no longer has.</summary>
     bool Delete { get; }

@@ -177,7 +177,7 @@ public sealed partial class SyncRunner
 
         var commit = await CommitReceivedAsync(target, workTrees, twoWay, sides, skipped, log, ct);
 
-        var left = skipped.Count == 0 ? "" : $"; {skipped.Count} item(s) changed during the run and were left for the next run ({string.Join(", ", skipped.Order(StringComparer.Ordinal).Take(5))}{(skipped.Count > 5 ? ", …" : "")})";
+        var left = LeftForTheNextRun(skipped, "changed");
         if (skipped.Count > 0)
         {
             log.Warn($"left for the next run, changed while this one ran: {string.Join(", ", skipped.Order(StringComparer.Ordinal))}");

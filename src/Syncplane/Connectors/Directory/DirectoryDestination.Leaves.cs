@@ -31,7 +31,16 @@ internal sealed partial class DirectoryDestination
             }
             else
             {
-                await WriteFileAsync(temp, item, from, cancellationToken);
+                try
+                {
+                    await WriteFileAsync(temp, item, from, cancellationToken);
+                }
+                catch (IOException) when (from.TryGetLocalPath(item) is { } local && FileSystemOps.KindAt(local) != ItemKind.File)
+                {
+                    TryDelete(temp);
+                    Skip(change.Key); // the source file was removed (or replaced) since it was listed
+                    return;
+                }
             }
 
             if (Guarded && (!ReadFromAsPlanned(item, from) || !FileSystemOps.Matches(path, change.Destination)))

@@ -27,8 +27,11 @@ internal sealed partial class DirectoryDestination(DirectoryOptions options, Con
     /// </summary>
     internal bool Guarded { get; init; }
 
-    /// <summary>Keys left alone because they changed during the apply (with <see cref="Guarded"/>).</summary>
-    internal IReadOnlyCollection<string> Skipped => _skipped;
+    /// <summary>
+    /// Keys left alone because they changed during the apply (with <see cref="Guarded"/>), or because the file they were
+    /// to be copied from was gone by then (always).
+    /// </summary>
+    public IReadOnlyCollection<string> Skipped => _skipped;
 
     public bool Delete => options.Delete;
 
