@@ -24,26 +24,32 @@ public sealed class VanishedSourceTests
         bed.Directory.Write("src/gone.txt", "gone");
         bed.Directory.Write("src/sub/also-gone.txt", "also gone");
         bed.Directory.Write("dst/gone.txt", "an older gone.txt"); // an update whose source vanished leaves the old file
-        var removing = new RemovedAfterTheSnapshot(bed.Directory.Combine("src/gone.txt"), bed.Directory.Combine("src/sub/also-gone.txt"));
+        bed.Directory.Write("src/same-size.txt", "abcd");
+        bed.Directory.Write("dst/same-size.txt", "wxyz"); // same size, another time: the plan hashes both, and the source is gone by then
+        File.SetLastWriteTimeUtc(bed.Directory.Combine("dst/same-size.txt"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var removing = new RemovedAfterTheSnapshot(
+            bed.Directory.Combine("src/gone.txt"), bed.Directory.Combine("src/sub/also-gone.txt"), bed.Directory.Combine("src/same-size.txt"));
 
         var result = await new SyncRunner(bed.Config, bed.Store, bed.Time, new ConnectorRegistry([removing]), bed.Secrets)
             .RunAsync(bed.Config.Targets[0], new RunOptions(), null, null, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, result.Status);
-        Assert.Contains("2 item(s) vanished during the run and were left for the next run (gone.txt, sub/also-gone.txt)", result.Message, StringComparison.Ordinal);
+        Assert.Contains("3 item(s) vanished during the run and were left for the next run (gone.txt, same-size.txt, sub/also-gone.txt)", result.Message, StringComparison.Ordinal);
         Assert.Equal("kept", File.ReadAllText(bed.Directory.Combine("dst/kept.txt")));
         Assert.Equal("an older gone.txt", File.ReadAllText(bed.Directory.Combine("dst/gone.txt")));
+        Assert.Equal("wxyz", File.ReadAllText(bed.Directory.Combine("dst/same-size.txt")));
         Assert.False(File.Exists(bed.Directory.Combine("dst/sub/also-gone.txt")));
         Assert.Empty(System.IO.Directory.EnumerateFiles(bed.Directory.Combine("dst"), ".syncplane-tmp-*", SearchOption.AllDirectories));
         var recorded = (await bed.RunsAsync("mirror")).Single().Summary!;
-        Assert.Equal((1, 0), (recorded.Creates, recorded.Updates)); // kept.txt: what was written, not the 2 creates and 1 update planned
+        Assert.Equal((1, 0), (recorded.Creates, recorded.Updates)); // kept.txt: what was written, not the 2 creates and 2 updates planned
 
         var next = await new SyncRunner(bed.Config, bed.Store, bed.Time, ConnectorRegistry.Default, bed.Secrets)
             .RunAsync(bed.Config.Targets[0], new RunOptions(), null, null, null, CancellationToken.None);
 
         Assert.Equal(RunStatus.Succeeded, next.Status);
-        Assert.StartsWith("synced successfully: 0 created, 0 updated, 1 deleted", next.Message, StringComparison.Ordinal);
+        Assert.StartsWith("synced successfully: 0 created, 0 updated, 2 deleted", next.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(bed.Directory.Combine("dst/gone.txt")));
+        Assert.False(File.Exists(bed.Directory.Combine("dst/same-size.txt")));
     }
 
     /// <summary>The directory connector, whose source removes some files right after it has listed them.</summary>

@@ -93,17 +93,24 @@ internal sealed partial class DirectoryDestination(DirectoryOptions options, Con
             return false;
         }
 
-        var ours = await HashFileAsync(FullPath(destination.Key), cancellationToken);
         var local = from.TryGetLocalPath(source);
-        byte[] theirs;
-        if (local is not null)
+        byte[] ours, theirs;
+        try
         {
-            theirs = await HashFileAsync(local, cancellationToken);
+            ours = await HashFileAsync(FullPath(destination.Key), cancellationToken);
+            if (local is not null)
+            {
+                theirs = await HashFileAsync(local, cancellationToken);
+            }
+            else
+            {
+                await using var stream = await from.OpenReadAsync(source, cancellationToken);
+                theirs = await SHA256.HashDataAsync(stream, cancellationToken);
+            }
         }
-        else
+        catch (Exception e) when (local is not null && e is FileNotFoundException or DirectoryNotFoundException)
         {
-            await using var stream = await from.OpenReadAsync(source, cancellationToken);
-            theirs = await SHA256.HashDataAsync(stream, cancellationToken);
+            return false; // one of the two files was removed since it was listed: the apply copies or leaves it as it finds it then
         }
 
         return ours.AsSpan().SequenceEqual(theirs);
