@@ -91,11 +91,12 @@ public sealed partial class SyncRunner
                 previous = await Load();
                 if (previous is not null)
                 {
-                    listing = new Listing(
-                        (await a).Listed ?? previous.Against(TwoWaySide.Source, source.Items, (await a).Digest),
-                        (await b).Listed ?? previous.Against(TwoWaySide.Destination, destination.Items, (await b).Digest),
-                        previous.SourceRoot,
-                        previous.DestinationRoot);
+                    var sourceListed = (await a).Listed ?? previous.Against(TwoWaySide.Source, source.Items, (await a).Digest);
+                    var destinationListed = (await b).Listed ?? previous.Against(TwoWaySide.Destination, destination.Items, (await b).Digest);
+                    listing = new Listing(sourceListed, destinationListed, previous.SourceRoot, previous.DestinationRoot)
+                    {
+                        ChangedOnlyAt = previous.ChangedOnlyAt(sourceListed, destinationListed),
+                    };
                     upgrade = stored is null; // saved before listings had digests: saved again below, even when nothing changed
                 }
             }

@@ -1,5 +1,6 @@
 using Syncplane.Planning;
 using Syncplane.Planning.TwoWay;
+using Syncplane.Storage;
 
 namespace Syncplane.Engine;
 
@@ -20,6 +21,11 @@ internal static class TwoWayListing
 
     private static (IReadOnlyDictionary<string, Item> Items, bool Changed) Side(TwoWayPlan plan, TwoWaySide side, IReadOnlyDictionary<string, Item>? old, IReadOnlySet<string> skipped)
     {
+        if (old is PatchedItems patched)
+        {
+            return Patched(plan, side, patched, skipped);
+        }
+
         old ??= new Dictionary<string, Item>();
         if (plan.AsListed(side) && plan.Into(side).Count == 0 && skipped.Count == 0)
         {
@@ -89,5 +95,41 @@ internal static class TwoWayListing
         }
 
         return (now ?? current, changed);
+    }
+
+    /// <summary>
+    /// The side after the run as the plan's items patched at the keys where they may differ from the stored side: those
+    /// the walk differed in (<see cref="PatchedItems.Patched"/>), those the run wrote, and those it left; every other item
+    /// is the walk's, as stored. The work is by patched key, not by item, and the save re-encodes only their ranges.
+    /// </summary>
+    private static (IReadOnlyDictionary<string, Item> Items, bool Changed) Patched(TwoWayPlan plan, TwoWaySide side, PatchedItems listed, IReadOnlySet<string> skipped)
+    {
+        var current = plan.ItemsOf(side);
+        var patch = new Dictionary<string, Item?>(StringComparer.Ordinal);
+        foreach (var key in listed.Patched)
+        {
+            patch[key] = current.GetValueOrDefault(key);
+        }
+
+        foreach (var change in plan.Into(side))
+        {
+            patch[change.Key] = change.Kind == ChangeKind.Delete ? null : change.Source! with { Key = change.Key }; // a copy keeps its size, mtime and mode
+        }
+
+        foreach (var key in skipped)
+        {
+            patch[key] = listed.GetValueOrDefault(key);
+        }
+
+        var changed = false;
+        foreach (var (key, item) in patch.ToList())
+        {
+            var was = listed.GetValueOrDefault(key);
+            var now = item is null ? null : TwoWayPlanner.WithListedHash(item, was);
+            patch[key] = now;
+            changed |= now != was;
+        }
+
+        return (new PatchedItems(current, patch, listed.Stored), changed);
     }
 }

@@ -14,16 +14,19 @@ internal sealed class ListedSide
     private readonly SideDigest _digest;
     private readonly Dictionary<string, Item>? _items;
 
-    private ListedSide(byte[]? value, Range[] ranges, SideDigest digest, Dictionary<string, Item>? items) =>
-        (_value, _ranges, _digest, _items) = (value, ranges, digest, items);
+    private ListedSide(byte[]? value, Range[] ranges, SideDigest digest, bool inSync, Dictionary<string, Item>? items) =>
+        (_value, _ranges, _digest, InSync, _items) = (value, ranges, digest, inSync, items);
 
     /// <summary>How many ranges the stored value has (0 for one read whole).</summary>
     public int RangeCount => _ranges.Length;
 
-    public static ListedSide Of(IReadOnlyDictionary<string, Item> items) =>
-        new(null, [], default, items as Dictionary<string, Item> ?? new Dictionary<string, Item>(items, StringComparer.Ordinal));
+    /// <summary>Whether the listing was saved in sync (<see cref="Planning.TwoWay.ListingDigests.InSync"/>); false for one read whole.</summary>
+    public bool InSync { get; }
 
-    public static ListedSide Of(byte[] value, Range[] ranges, SideDigest digest) => new(value, ranges, digest, null);
+    public static ListedSide Of(IReadOnlyDictionary<string, Item> items) =>
+        new(null, [], default, false, items as Dictionary<string, Item> ?? new Dictionary<string, Item>(items, StringComparer.Ordinal));
+
+    public static ListedSide Of(byte[] value, Range[] ranges, SideDigest digest, bool inSync) => new(value, ranges, digest, inSync, null);
 
     /// <summary>Every item of the side.</summary>
     public Dictionary<string, Item> Decode()
@@ -48,7 +51,7 @@ internal sealed class ListedSide
     /// <summary>
     /// The side's items as a run needs them against what the side holds <paramref name="now"/> (whose digest is
     /// <paramref name="nowDigest"/>): a range whose stored digest the walk's items in it have is taken from the walk,
-    /// only the others are decoded.
+    /// only the others are decoded, and patched over the walk (<see cref="PatchedItems"/>, which the save then uses).
     /// </summary>
     /// <remarks>
     /// A range with the walk's digest holds the walk's items in every field the planner compares (key, kind, size, mtime,
@@ -63,9 +66,10 @@ internal sealed class ListedSide
             return _items;
         }
 
+        var patch = new Dictionary<string, Item?>(StringComparer.Ordinal);
         if (nowDigest == _digest)
         {
-            return now;
+            return new PatchedItems(now, patch, this);
         }
 
         if (_ranges.Length == 0)
@@ -82,14 +86,14 @@ internal sealed class ListedSide
             digests[r] = digests[r].Add(item);
         }
 
-        var result = new Dictionary<string, Item>(now, StringComparer.Ordinal);
+        // In a range the walk differs in, every key either holds is patched: the walk's with nothing, then the stored ones with their items.
         i = 0;
         foreach (var item in now.Values)
         {
             var r = rangeOf[i++];
             if (digests[r] != _ranges[r].Digest)
             {
-                result.Remove(item.Key);
+                patch[item.Key] = null;
             }
         }
 
@@ -99,12 +103,12 @@ internal sealed class ListedSide
             {
                 foreach (var (key, item) in DecodeRange(r))
                 {
-                    result[key] = item;
+                    patch[key] = item;
                 }
             }
         }
 
-        return result;
+        return new PatchedItems(now, patch, this);
     }
 
     /// <summary>The range a key belongs to: the last whose first key is not after it (the first range takes every key before the second).</summary>

@@ -37,7 +37,7 @@ internal static class ListingCodec
     private const int HasNanos = 0x40;
     private const int KindMask = 0x0F;
 
-    /// <param name="items">The side's items.</param>
+    /// <param name="items">The side's items; a <see cref="PatchedItems"/> over <paramref name="previous"/> re-encodes only the ranges of its patched keys.</param>
     /// <param name="inSync">Whether the listing's two sides hold the same keys as the same kinds (<see cref="ListingDigests.AreInSync"/>).</param>
     /// <param name="previous">The side as stored before, whose ranges are kept (their bytes copied when unchanged); null to cut afresh.</param>
     /// <returns>The value, and the digest of the side its header holds.</returns>
@@ -46,40 +46,52 @@ internal static class ListingCodec
         ArgumentNullException.ThrowIfNull(items);
         var ranges = new List<(string First, SideDigest Digest, byte[] Bytes, int Offset, int Length)>();
         var digest = default(SideDigest);
-        if (previous is { RangeCount: > 0 })
+        if (previous is { RangeCount: > 0 } && items is PatchedItems patched && ReferenceEquals(patched.Stored, previous))
+        {
+            // Only the ranges a patched key falls in can differ from the stored ones: the others are copied unread.
+            var patchedIn = new List<string>?[previous.RangeCount];
+            foreach (var key in patched.Patched)
+            {
+                (patchedIn[previous.RangeOf(key)] ??= []).Add(key);
+            }
+
+            for (var r = 0; r < patchedIn.Length; r++)
+            {
+                if (patchedIn[r] is not { } keys)
+                {
+                    Keep(previous, r, ranges);
+                    digest = digest.Plus(previous.DigestOf(r));
+                    continue;
+                }
+
+                // The range's keys now: the stored ones and the patched ones in it (a key the walk added is patched).
+                var listed = previous.DecodeRange(r);
+                var bucket = new List<Item>(listed.Count + keys.Count);
+                foreach (var key in listed.Keys.Union(keys, StringComparer.Ordinal))
+                {
+                    if (patched.TryGetValue(key, out var item))
+                    {
+                        bucket.Add(item);
+                    }
+                }
+
+                digest = digest.Plus(Reencode(previous, r, bucket, listed, ranges));
+            }
+        }
+        else if (previous is { RangeCount: > 0 })
         {
             var buckets = new List<Item>[previous.RangeCount];
-            var digests = new SideDigest[previous.RangeCount];
             foreach (var item in items.Values)
             {
-                var r = previous.RangeOf(item.Key);
-                (buckets[r] ??= []).Add(item);
-                digests[r] = digests[r].Add(item);
+                (buckets[previous.RangeOf(item.Key)] ??= []).Add(item);
             }
 
             for (var r = 0; r < buckets.Length; r++)
             {
-                if (buckets[r] is not { } bucket)
+                if (buckets[r] is { } bucket)
                 {
-                    continue;
+                    digest = digest.Plus(Reencode(previous, r, bucket, null, ranges));
                 }
-
-                digest = digest.Plus(digests[r]);
-                if (digests[r] == previous.DigestOf(r))
-                {
-                    // Every item as stored in all but the content hash, which a run keeps while a file is unchanged: the stored bytes are the range.
-                    var (first, bytes, offset, length) = previous.BytesOf(r);
-                    ranges.Add((first, digests[r], bytes, offset, length));
-                    continue;
-                }
-
-                var listed = previous.DecodeRange(r);
-                for (var i = 0; i < bucket.Count; i++)
-                {
-                    bucket[i] = TwoWayPlanner.WithListedHash(bucket[i], listed.GetValueOrDefault(bucket[i].Key));
-                }
-
-                Cut(bucket, bucket.Count > 2 * RangeSize, ranges);
             }
         }
         else
@@ -111,6 +123,37 @@ internal static class ListingCodec
         }
 
         return (writer.Written.ToArray(), digest);
+    }
+
+    /// <summary>A range whose items are as stored in all but the content hash, which a run keeps while a file is unchanged: the stored bytes are the range.</summary>
+    private static void Keep(ListedSide previous, int range, List<(string First, SideDigest Digest, byte[] Bytes, int Offset, int Length)> ranges)
+    {
+        var (first, bytes, offset, length) = previous.BytesOf(range);
+        ranges.Add((first, previous.DigestOf(range), bytes, offset, length));
+    }
+
+    /// <summary>
+    /// The items now in a stored range (<paramref name="listed"/>: its items as stored, when already decoded): its stored
+    /// bytes when they have the same digest, else encoded again with the stored hashes of unchanged files (cut again past
+    /// twice <see cref="RangeSize"/>, dropped when empty). Returns the digest of the items.
+    /// </summary>
+    private static SideDigest Reencode(ListedSide previous, int range, List<Item> bucket, Dictionary<string, Item>? listed, List<(string First, SideDigest Digest, byte[] Bytes, int Offset, int Length)> ranges)
+    {
+        var digest = SideDigest.Of(bucket);
+        if (digest == previous.DigestOf(range))
+        {
+            Keep(previous, range, ranges);
+            return digest;
+        }
+
+        listed ??= previous.DecodeRange(range);
+        for (var i = 0; i < bucket.Count; i++)
+        {
+            bucket[i] = TwoWayPlanner.WithListedHash(bucket[i], listed.GetValueOrDefault(bucket[i].Key));
+        }
+
+        Cut(bucket, bucket.Count > 2 * RangeSize, ranges);
+        return digest;
     }
 
     /// <summary>Sorts items and encodes them as one range, or (<paramref name="cut"/>) as ranges of <see cref="RangeSize"/>.</summary>
@@ -196,7 +239,8 @@ internal static class ListingCodec
         }
 
         var ranges = ReadRanges(value) ?? throw new InvalidDataException("a stored listing is damaged (its ranges do not add up); run the target once with --resync");
-        return ListedSide.Of(value, ranges, ReadHeader(value)!.Value.Digest);
+        var header = ReadHeader(value)!.Value;
+        return ListedSide.Of(value, ranges, header.Digest, header.InSync);
     }
 
     /// <summary>The range table of a format 4 value; null when it does not describe the value.</summary>

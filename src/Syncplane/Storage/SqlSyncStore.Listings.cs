@@ -67,7 +67,7 @@ internal abstract partial class SqlSyncStore
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         ArgumentNullException.ThrowIfNull(listing);
-        var inSync = ListingDigests.AreInSync(listing.Source, listing.Destination);
+        var inSync = StoredListing.InSync(listing, previous);
         var source = Task.Run(() => ListingCodec.Encode(listing.Source, inSync, previous?.Source), cancellationToken);
         var destination = ListingCodec.Encode(listing.Destination, inSync, previous?.Destination);
         await using var connection = await OpenAsync(cancellationToken);

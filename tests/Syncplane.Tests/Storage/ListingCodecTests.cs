@@ -153,6 +153,72 @@ public sealed class ListingCodecTests
         Assert.Equal(now, ListingCodec.Read(ListingCodec.Encode(now, inSync: true, empty).Value).Decode()); // from an empty side: cut afresh
     }
 
+    [Fact]
+    public void Encode_ASidePatchedOverTheStoredOne_CopiesTheRangesNoPatchedKeyIsIn_AndSavesWhatAWholeSaveSaves()
+    {
+        var stored = Side(4_000);
+        var previous = ListingCodec.Read(ListingCodec.Encode(stored, inSync: true, previous: null).Value);
+        var walk = WithoutHashes(stored);
+        walk[Key(1_500)] = walk[Key(1_500)] with { Size = 7 }; // the walk differs in the second range
+        var listed = Assert.IsType<PatchedItems>(previous.Against(walk, SideDigest.Of(walk.Values)));
+        var patch = new Dictionary<string, Item?>(StringComparer.Ordinal);
+        foreach (var key in listed.Patched)
+        {
+            patch[key] = walk.GetValueOrDefault(key);
+        }
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            patch[Key(i)] = null; // the run deleted the first range's files
+        }
+
+        var added = Key(3_500) + ".new";
+        patch[added] = new Item(added, ItemKind.File, 1, 638_000_000_000_000_000); // and created one in the fourth
+        var now = new PatchedItems(walk, patch, previous);
+
+        var (value, digest) = ListingCodec.Encode(now, inSync: true, previous);
+        var whole = ListingCodec.Encode(Copy(now), inSync: true, previous);
+        var read = ListingCodec.Read(value);
+
+        Assert.Equal(3_001, now.Count);
+        Assert.Equal(whole.Value, value);
+        Assert.Equal(SideDigest.Of(now.Values), digest);
+        Assert.Equal(3, read.RangeCount); // no empty first range
+        Assert.Equal(Bytes(previous, 2), Bytes(read, 1)); // no patched key in the third: its stored bytes
+        Assert.Equal(stored[Key(2_000)], read.Decode()[Key(2_000)]); // with its stored hash
+        Assert.Equal(stored[Key(3_000)], read.Decode()[Key(3_000)]); // and so in a range encoded again
+        Assert.Equal(Stripped(now), Stripped(read.Decode()));
+    }
+
+    [Fact]
+    public void InSync_OfSidesPatchedOverAListingSavedInSync_IsTheirsAtThePatchedKeys()
+    {
+        var value = ListingCodec.Encode(Side(3_000), inSync: true, previous: null).Value;
+        var previous = new StoredListing("/a", "/b", ListingCodec.Read(value), ListingCodec.Read(value));
+        var walk = WithoutHashes(Side(3_000));
+        Listing Deleting(string[] inSource, string[] inDestination) => new(
+            new PatchedItems(walk, inSource.ToDictionary(k => k, _ => (Item?)null, StringComparer.Ordinal), previous.Source),
+            new PatchedItems(walk, inDestination.ToDictionary(k => k, _ => (Item?)null, StringComparer.Ordinal), previous.Destination),
+            "/a",
+            "/b");
+
+        Assert.True(StoredListing.InSync(Deleting([], []), previous));
+        Assert.True(StoredListing.InSync(Deleting([Key(10)], [Key(10)]), previous));
+        Assert.False(StoredListing.InSync(Deleting([Key(10)], []), previous));
+        Assert.False(StoredListing.InSync(Deleting([Key(10)], [Key(2_900)]), previous)); // as many keys on each side, not the same ones
+
+        var source = Side(3_000);
+        var destination = Side(3_000);
+        destination.Remove(Key(5));
+        var apart = new StoredListing("/a", "/b", ListingCodec.Read(ListingCodec.Encode(source, inSync: false, previous: null).Value), ListingCodec.Read(ListingCodec.Encode(destination, inSync: false, previous: null).Value));
+        var asSaved = new Listing(
+            new PatchedItems(WithoutHashes(source), new Dictionary<string, Item?>(), apart.Source),
+            new PatchedItems(WithoutHashes(destination), new Dictionary<string, Item?>(), apart.Destination),
+            "/a",
+            "/b");
+        Assert.False(StoredListing.InSync(asSaved, apart)); // saved out of sync: every key is looked at
+    }
+
     private static string Key(int i) => $"d/file-{i:D5}.dat";
 
     /// <summary>A side of files, in key order by index for the top "d" (each range is a thousand consecutive indexes).</summary>

@@ -15,5 +15,12 @@ public sealed record Listing(
     string SourceRoot,
     string DestinationRoot)
 {
+    /// <summary>
+    /// When known, the only keys at which the sides as a run found them may differ from this listing, which was saved in
+    /// sync: at every other key both sides hold their listed items, the same kind on both, so the decision table keeps
+    /// it and the planner does not look. Null: every key is looked at.
+    /// </summary>
+    public IReadOnlySet<string>? ChangedOnlyAt { get; init; }
+
     public IReadOnlyDictionary<string, Item> Of(TwoWaySide side) => side == TwoWaySide.Source ? Source : Destination;
 }

@@ -139,8 +139,18 @@ public static class TwoWayPlanner
         /// </remarks>
         public void DecideAll()
         {
+            var changedOnlyAt = listing?.ChangedOnlyAt;
             foreach (var (key, a) in _source)
             {
+                if (changedOnlyAt is not null && !changedOnlyAt.Contains(key))
+                {
+                    // As listed on both sides, which were in sync: kept, as the decision table would.
+                    Keep(key, a);
+                    SourceAsListed++;
+                    DestinationAsListed++;
+                    continue;
+                }
+
                 Decide(key, a, _destination.GetValueOrDefault(key));
             }
 
