@@ -162,11 +162,16 @@ internal abstract partial class SqlSyncStore
     /// <c>id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent, resync</c>; parameters
     /// <c>@worker</c>, <c>@expires</c>, <c>@now</c>.
     /// </summary>
+    /// <remarks>
+    /// The <c>OFFSET 0</c> keeps PostgreSQL from turning the running-run probe into an anti-join, whose plan reads the whole
+    /// <c>runs_one_running_per_target</c> index, with the dead entries of every run ended since the last vacuum, on every
+    /// claim; as a subplan it looks up the candidate's target (two index pages).
+    /// </remarks>
     private protected string ClaimUpdateSql =>
         "UPDATE runs SET status = 'running', attempt = attempt + 1, fence = fence + 1, worker_id = @worker, " +
         "lease_expires_at = @expires, started_at = @now, requeue_reason = NULL " +
         "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
-        "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running') " +
+        "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.target = q.target AND r.status = 'running' LIMIT 1 OFFSET 0) " +
         "ORDER BY q.priority DESC, q.not_before, q.id LIMIT 1" + SkipLockedSql + ") " +
         "RETURNING id, target, fence, attempt, trigger, direction, dry_run, lease_expires_at, trace_parent, resync";
 
