@@ -77,9 +77,7 @@ internal sealed class SyncplaneNode : IAsyncDisposable
             // Watched folders (watch: true, realtime): this node's workers read only the paths its watchers saw change.
             var journals = new Engine.Watch.ChangeJournals();
             var runner = new SyncRunner(config, store, time, ConnectorRegistry.Default, secrets) { Journals = journals };
-            // The runs lag while webhook deliveries wait for the store, so the senders' answers do not.
-            var intake = node._app.Services.GetRequiredService<Api.WebhookIntake>();
-            node.WorkersDone = new Worker(config, store, runner, time, workerOptions with { Yield = intake.IsBehind }, onWorkerEvent).RunAsync(node._stop.Token);
+            node.WorkersDone = new Worker(config, store, runner, time, workerOptions, onWorkerEvent).RunAsync(node._stop.Token);
             node._background.Add(node.WorkersDone);
             node._background.Add(new Engine.Watch.WatchService(config, store, time, journals, log).RunAsync(node._stop.Token));
         }

@@ -59,16 +59,6 @@ internal sealed class WebhookIntake(ServerContext context)
     /// <summary>How many deliveries wait for the store now.</summary>
     internal int Pending => Volatile.Read(ref _pending);
 
-    /// <summary>
-    /// True while at least <see cref="BehindAt"/> deliveries wait for the store: the node's workers then yield the CPU
-    /// to the intake (<see cref="Engine.WorkerOptions.Yield"/>), so that its runs, not the senders' answers, fall behind.
-    /// </summary>
-    public bool IsBehind() => Pending >= BehindAt;
-
-    /// <summary>Deliveries waiting for the store from which on the intake counts as behind: at 100/s, a store stalled for 320 ms, which
-    /// the webhook → SSE path at 100/s never meets on an idle machine; at 1,000/s, answers slower than about 32 ms.</summary>
-    internal const int BehindAt = 32;
-
     /// <summary>Gives back the place <see cref="TryEnter"/> took.</summary>
     public void Leave() => Interlocked.Decrement(ref _pending);
 

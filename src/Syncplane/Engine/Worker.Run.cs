@@ -102,14 +102,14 @@ internal sealed partial class Worker
         }
     }
 
-    // Records the end; a worker that is not stopping (nor yielding) takes its next run in the same round trip (the slot this one frees).
+    // Records the end; a worker that is not stopping takes its next run in the same round trip (the slot this one frees).
     private async Task CompleteAsync(RunLease lease, RunCompletion completion, TargetConfig? target = null)
     {
         var fenced = completion with { Fence = lease.Fence };
         var completing = Telemetry.StageTimes.Start();
 
         // A retry only completes: the first try may have committed its claim without our hearing of it.
-        var (completed, next) = await UntilStoreAnswersAsync(lease, async retry => _stopping.IsCancellationRequested || retry || Yielding
+        var (completed, next) = await UntilStoreAnswersAsync(lease, async retry => _stopping.IsCancellationRequested || retry
             ? (await store.CompleteRunAsync(lease.RunId, fenced, CancellationToken.None), null)
             : await store.CompleteAndClaimAsync(lease.RunId, fenced, options.WorkerId, options.LeaseDuration, CancellationToken.None));
         Telemetry.StageTimes.Since("worker.complete_and_claim", completing);

@@ -39,11 +39,6 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
                 }
 
                 var free = ActiveCount < options.Concurrency;
-                if (free && Yielding)
-                {
-                    await DelayAsync(YieldWait, stopping);
-                }
-
                 var claiming = Telemetry.StageTimes.Start();
                 if (free && await store.ClaimAsync(options.WorkerId, options.LeaseDuration, stopping) is { } lease)
                 {
@@ -112,11 +107,6 @@ internal sealed partial class Worker(SyncplaneConfig config, ISyncStore store, S
         {
         }
     }
-
-    /// <summary>While <see cref="WorkerOptions.Yield"/> says true, the pause before each claim.</summary>
-    internal static readonly TimeSpan YieldWait = TimeSpan.FromMilliseconds(25);
-
-    private bool Yielding => options.Yield?.Invoke() == true;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -24,13 +24,6 @@ internal sealed record WorkerOptions
     /// <summary>How long a run waiting for a dependency stays queued before it is checked again.</summary>
     public TimeSpan DependencyRecheck { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// While this says true, the worker leaves CPU to something more urgent in its process (serve: webhook deliveries
-    /// waiting for the store): it takes at most one run per <see cref="Worker.YieldWait"/>, and a finishing run does not
-    /// take the next in the same step. Queued runs wait longer meanwhile (and coalesce the requests that come), but they run.
-    /// </summary>
-    public Func<bool>? Yield { get; init; }
-
     /// <summary>Stop once nothing runs (here or in another worker) and nothing is due (tests and scripts).</summary>
     public bool ExitWhenIdle { get; init; }
 }

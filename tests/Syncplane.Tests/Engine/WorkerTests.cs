@@ -158,37 +158,4 @@ public sealed class WorkerTests : IAsyncLifetime
         Assert.Equal((queued.RunId, "succeeded"), (finished.RunId, finished.Status));
         Assert.Equal(RunStatus.Succeeded, (await _bed.Store.GetRunAsync(queued.RunId, CancellationToken.None))!.Status);
     }
-
-    [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public async Task RunAsync_WhileTheProcessAsksItToYield_TakesOneRunPerYieldWait_AndStillRunsEveryOne(int concurrency)
-    {
-        await using var bed = await EngineTestBed.CreateAsync("""
-            targets:
-              a: { source: { directory: { path: src } }, destination: { directory: { path: a } } }
-              b: { source: { directory: { path: src } }, destination: { directory: { path: b } } }
-              c: { source: { directory: { path: src } }, destination: { directory: { path: c } } }
-            """);
-        bed.Directory.Write("src/x.txt", "x");
-        string[] targets = ["a", "b", "c"];
-        var queued = new List<long>();
-        foreach (var target in targets)
-        {
-            queued.Add((await bed.EnqueueAsync(target)).RunId);
-        }
-
-        // Serve's intake is behind the whole time: the runs wait, but each still runs, one claim per YieldWait of the clock.
-        bed.Start(bed.NewWorker(new WorkerOptions { IdleWait = Step, Concurrency = concurrency, Yield = () => true }).RunAsync);
-        for (var i = 0; i < queued.Count; i++)
-        {
-            await bed.NextEventAsync(e => e.Kind == WorkerEventKind.Finished, TimeSpan.FromMilliseconds(1));
-        }
-
-        var runs = await Task.WhenAll(queued.Select(id => bed.Store.GetRunAsync(id, CancellationToken.None)));
-        Assert.All(runs, run => Assert.Equal(RunStatus.Succeeded, run!.Status));
-        Assert.All(targets, target => Assert.Equal("x", File.ReadAllText(bed.Directory.Combine($"{target}/x.txt"))));
-        var starts = runs.Select(run => run!.StartedAt!.Value).Order().ToList();
-        Assert.All(starts.Zip(starts.Skip(1)), pair => Assert.True(pair.Second - pair.First >= Worker.YieldWait, $"claims {pair.Second - pair.First} apart"));
-    }
 }
