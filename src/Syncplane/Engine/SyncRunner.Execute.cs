@@ -203,7 +203,7 @@ public sealed partial class SyncRunner
         {
             await destination.ApplyAsync(plan, source, progress, ct);
             timings.Lap("apply");
-            plan = WithoutSkipped(plan, destination.Skipped, context.Log);
+            plan = WithoutSkipped(plan, destination.Skipped);
             await RecordItemIndexAsync(target.Name, plan, ct);
             timings.Lap("item index");
         }
@@ -212,7 +212,7 @@ public sealed partial class SyncRunner
         var revision = await RevisionAsync(from, commit?.Commit, hashed!);
         timings.Lap("revision");
         context.Log.Info($"timings: {timings}");
-        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(plan.Summary)}{LeftForTheNextRun(destination.Skipped, "vanished")}{ChangedPathsNote(changedPaths)}{commit?.Describe()}")
+        return new Outcome(RunStatus.Succeeded, $"synced successfully: {Describe(plan.Summary)}{LeftForTheNextRun(destination.Skipped, "vanished", context.Log)}{ChangedPathsNote(changedPaths)}{commit?.Describe()}")
         {
             Plan = plan,
             CommitSha = commit?.Commit,
@@ -222,23 +222,33 @@ public sealed partial class SyncRunner
     }
 
     /// <summary>The plan as applied: without the changes the destination left for the next run (their source vanished meanwhile).</summary>
-    private static Plan WithoutSkipped(Plan plan, IReadOnlyCollection<string> skipped, IRunLog log)
+    private static Plan WithoutSkipped(Plan plan, IReadOnlyCollection<string> skipped)
     {
         if (skipped.Count == 0)
         {
             return plan;
         }
 
-        log.Warn($"left for the next run, vanished from the source while this one ran: {string.Join(", ", skipped.Order(StringComparer.Ordinal))}");
         var left = skipped.ToHashSet(StringComparer.Ordinal);
         var applied = plan.Changes.Where(c => !left.Contains(c.Key)).ToList();
         return plan with { Changes = applied, Summary = Planner.Summarize(applied, plan.Summary.Unchanged) };
     }
 
-    /// <summary>"; 3 item(s) vanished during the run and were left for the next run (a, b, c)", or "" when none were.</summary>
-    private static string LeftForTheNextRun(IReadOnlyCollection<string> keys, string how) => keys.Count == 0
-        ? ""
-        : $"; {keys.Count} item(s) {how} during the run and were left for the next run ({string.Join(", ", keys.Order(StringComparer.Ordinal).Take(5))}{(keys.Count > 5 ? ", …" : "")})";
+    /// <summary>
+    /// "; 3 item(s) vanished during the run and were left for the next run (a, b, c)" for the run's message, with every key
+    /// in a warning of its log; "" when none were.
+    /// </summary>
+    private static string LeftForTheNextRun(IReadOnlyCollection<string> keys, string how, IRunLog log)
+    {
+        if (keys.Count == 0)
+        {
+            return "";
+        }
+
+        var sorted = keys.Order(StringComparer.Ordinal).ToList();
+        log.Warn($"left for the next run, {how} while this one ran: {string.Join(", ", sorted)}");
+        return $"; {keys.Count} item(s) {how} during the run and were left for the next run ({string.Join(", ", sorted.Take(5))}{(keys.Count > 5 ? ", …" : "")})";
+    }
 
     /// <summary><see cref="RunRevision.Of(Snapshot, string?)"/>, from the hash <paramref name="hashed"/> started without the commit.</summary>
     private static async Task<string> RevisionAsync(Snapshot from, string? commit, Task<string> hashed) =>

@@ -178,11 +178,7 @@ public sealed partial class SyncRunner
 
         var commit = await CommitReceivedAsync(target, workTrees, twoWay, sides, skipped, log, ct);
 
-        var left = LeftForTheNextRun(skipped, "changed");
-        if (skipped.Count > 0)
-        {
-            log.Warn($"left for the next run, changed while this one ran: {string.Join(", ", skipped.Order(StringComparer.Ordinal))}");
-        }
+        var left = LeftForTheNextRun(skipped, "changed", log);
 
         return new Outcome(RunStatus.Succeeded, plan.IsEmpty
             ? $"in sync: nothing to change ({twoWay.Unchanged} item(s))"
