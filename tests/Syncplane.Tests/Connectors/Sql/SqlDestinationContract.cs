@@ -89,7 +89,8 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         Api.Add("120210002", "2026-01-01", "3.10", "300", "3");
         Api.Add("120210002", "2026-01-02", "0", "0", "0");
         Api.Add("120210003", "2026-01-01", "99.99", "5000", "77");
-        _bed = await EngineTestBed.CreateAsync(Config(delete: false) + Config(delete: true, name: "meta-delete") + Config(delete: false, name: "meta-strict", strict: true));
+        _bed = await EngineTestBed.CreateAsync(
+            Config(delete: false) + Config(delete: true, name: "meta-delete") + Config(delete: false, name: "meta-strict", strict: true) + Config(delete: true, name: "meta-guarded", maxDelete: 1));
     }
 
     public virtual async Task DisposeAsync()
@@ -329,6 +330,51 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManyChangedRowsFoundBeforeAPageFails_AreNotWritten_AndTheTableIsUnchanged()
+    {
+        AddCampaigns(3000);
+        await RunAsync("meta-delete");
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        for (var i = 0; i < 1600; i++)
+        {
+            Api.Row($"c{i:D4}", "2026-02-01")["clicks"] = "1000"; // pages 1-4: three batches of 500 compared (SQLite writes them as found)
+        }
+
+        Api.FailingPage = 5;
+
+        var result = await RunAsync("meta-delete");
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Contains("returned 500", result.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        Assert.Equal(before, await RowsAsync());
+    }
+
+    [Fact]
+    public async Task APlanOverMaxDelete_IsRefusedAfterManyChangedRowsWereFound_AndTheTableIsUnchanged()
+    {
+        AddCampaigns(3000);
+        await RunAsync("meta-guarded");
+        var before = await RowsAsync();
+        await StartCountingAsync();
+        for (var i = 0; i < 1600; i++)
+        {
+            Api.Row($"c{i:D4}", "2026-02-01")["spend"] = "7.25";
+        }
+
+        Api.Rows.RemoveAll(r => (string?)r["campaign_id"] is "c2990" or "c2991"); // two deletes, over max_delete: 1
+
+        var refused = await RunAsync("meta-guarded");
+
+        Assert.Equal(RunStatus.Refused, refused.Status);
+        Assert.Equal("refused by max_delete: the plan deletes 2 of 3000 row(s), over the limit of 1; nothing was written", refused.Message);
+        Assert.Equal((0, 1600, 2, 1398), Counts(refused));
+        Assert.Equal((0, 0, 0), await WritesAsync());
+        Assert.Equal(before, await RowsAsync());
+    }
+
+    [Fact]
     public async Task ABadRecordAfterSeveralThousandGoodOnes_FailsNamingItAndWritesNothing()
     {
         AddCampaigns(3000);
@@ -482,7 +528,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     }
 
     /// <summary>Replaces the rows with <paramref name="count"/> campaigns c0000… on 2026-02-01, in key order, 400 a page.</summary>
-    private void AddCampaigns(int count)
+    private protected void AddCampaigns(int count)
     {
         Api.Rows.Clear();
         Api.Limit = 400;
@@ -492,15 +538,20 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         }
     }
 
-    private static (int, int, int, int) Counts(TargetRunResult result) =>
+    private protected static (int, int, int, int) Counts(TargetRunResult result) =>
         (result.Plan!.Summary.Creates, result.Plan.Summary.Updates, result.Plan.Summary.Deletes, result.Plan.Summary.Unchanged);
 
     private protected Task<TargetRunResult> RunAsync(string target = "meta") =>
         new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
             .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
 
-    private string Config(bool delete, string name = "meta", bool strict = false) => $$"""
+    /// <summary>The run's log lines, as the store keeps them.</summary>
+    private protected async Task<IReadOnlyList<string>> LogAsync(TargetRunResult result) =>
+        [.. (await _bed.Store.GetLogAsync(result.RunId, CancellationToken.None)).Select(l => l.Message)];
+
+    private string Config(bool delete, string name = "meta", bool strict = false, int? maxDelete = null) => $$"""
         {{(name == "meta" ? "targets:\n" : "")}}  {{name}}:
+            {{(maxDelete is { } limit ? $"safety: {{ max_delete: {limit} }}" : "")}}
             source:
               http:
                 url: "{{Api.Url}}"
