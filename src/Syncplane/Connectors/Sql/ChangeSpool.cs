@@ -1,10 +1,10 @@
 namespace Syncplane.Connectors.Sql;
 
 /// <summary>
-/// The rows a run will write, kept in a temporary file (deleted when closed) between comparing and writing: on
-/// PostgreSQL comparing writes nothing, so a run that fails half-way (a page that fails) or that a gate refuses leaves no
-/// trace in the database, not even dead tuples; and memory does not grow with the number of changes. A row is kept as
-/// its key and its record's JSON, converted again when it is written.
+/// The rows a run will write, kept in a temporary file (deleted when closed) between comparing and writing: comparing
+/// writes nothing, so a run that fails half-way (a page that fails) or that a gate refuses leaves no trace in the
+/// database, not even dead tuples; and memory does not grow with the number of changes. A row is kept as its key and
+/// its record's JSON, converted again when it is written.
 /// </summary>
 internal sealed class ChangeSpool(string directory) : IAsyncDisposable
 {

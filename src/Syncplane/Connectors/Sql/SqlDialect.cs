@@ -72,13 +72,6 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public abstract Task UpdateAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<SqlColumn> columns, IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Whether a run updates a changed row as soon as it finds it (inside its transaction, while it still compares) rather
-    /// than after the plan: only where a rolled-back transaction leaves no trace at all. SQLite restores the file from its
-    /// journal; PostgreSQL would keep the rolled-back versions as dead tuples, so it writes after the plan.
-    /// </summary>
-    public virtual bool UpdatesWhileComparing => false;
-
     /// <summary>Deletes the rows with the given keys.</summary>
     public abstract Task DeleteAsync(string table, IReadOnlyList<SqlColumn> keyColumns, IReadOnlyList<object?[]> keys, CancellationToken cancellationToken);
 

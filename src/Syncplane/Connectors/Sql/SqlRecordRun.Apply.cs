@@ -13,7 +13,7 @@ internal sealed partial class SqlRecordRun
             throw new InvalidOperationException("a dry run writes nothing");
         }
 
-        if (_inserts.Count == 0 && _changes.Count == 0 && _deletions.Count == 0 && _updatedWhileComparing == 0)
+        if (_inserts.Count == 0 && _changes.Count == 0 && _deletions.Count == 0)
         {
             return; // nothing to write, not even a column to add
         }
@@ -24,12 +24,15 @@ internal sealed partial class SqlRecordRun
         if (_inserts.Count > 0)
         {
             var fields = _columns.Values.Where(c => _recordFields.Contains(c.Name)).ToList();
-            SqlColumn[] columns = [.. _keyColumns!, .. fields, ChangedAtColumnOf(), HashColumnOf()];
+            SqlColumn[] columns = [.. _keyColumns!, .. fields, new SqlColumn(ChangedAt, ColumnKind.Timestamp, _db.ChangedAtType), HashColumnOf()];
             await _db.InsertAsync(_table, columns, InsertRows(fields), cancellationToken);
         }
 
-        // At most WriteChunk updates and deletes are held at once.
+        // Updates are grouped by the fields their records carry (a record sets only those), and each group is written
+        // in one call; at most WriteChunk changes are held.
+        var updates = new Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)>(StringComparer.Ordinal);
         var deletes = new List<object?[]>();
+        var held = 0;
         foreach (var (kind, key, hash, json) in _changes.ReadAll().Concat(_deletions.ReadAll()))
         {
             if (kind == SqlChange.Delete)
@@ -38,59 +41,41 @@ internal sealed partial class SqlRecordRun
             }
             else
             {
-                Hold(RowOf(key, json), hash);
+                var row = RowOf(key, json);
+                var fields = string.Join('\n', row.Fields.Keys);
+                if (!updates.TryGetValue(fields, out var group))
+                {
+                    group = ([.. row.Fields.Keys.Select(f => _columns[f]), new SqlColumn(ChangedAt, ColumnKind.Timestamp, _db.ChangedAtType), HashColumnOf()], []);
+                    updates[fields] = group;
+                }
+
+                group.Rows.Add([.. key, .. row.Fields.Values, _now, hash]);
             }
 
-            if (_held + deletes.Count == WriteChunk)
+            if (++held == WriteChunk)
             {
-                await WriteHeldAsync(deletes, cancellationToken);
+                await WriteAsync(updates, deletes, cancellationToken);
+                held = 0;
             }
         }
 
-        await WriteHeldAsync(deletes, cancellationToken);
+        await WriteAsync(updates, deletes, cancellationToken);
         var written = Stopwatch.GetTimestamp();
         await _db.CommitAsync(cancellationToken);
         _log.Info(string.Create(CultureInfo.InvariantCulture,
-            $"sql destination: wrote {_inserts.Count} insert(s), {_changes.Count} update(s), {_deletions.Count} delete(s) in {Stopwatch.GetElapsedTime(started, written).TotalSeconds:F2} s " +
-            $"({_updatedWhileComparing} update(s) more while comparing), commit {Stopwatch.GetElapsedTime(written).TotalSeconds:F2} s; CPU {(Environment.CpuUsage.TotalTime - startedCpu).TotalSeconds:F2} s"));
+            $"sql destination: wrote {_inserts.Count} insert(s), {_changes.Count} update(s), {_deletions.Count} delete(s) in {Stopwatch.GetElapsedTime(started, written).TotalSeconds:F2} s, " +
+            $"commit {Stopwatch.GetElapsedTime(written).TotalSeconds:F2} s; CPU {(Environment.CpuUsage.TotalTime - startedCpu).TotalSeconds:F2} s"));
     }
 
-    /// <summary>
-    /// Holds a changed row's update until <see cref="WriteHeldAsync"/>: updates are grouped by the fields their records
-    /// carry (an update sets only those), and each group is written in one call.
-    /// </summary>
-    private void Hold(SqlRow row, long hash)
+    private async Task WriteAsync(Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)> updates, List<object?[]> deletes, CancellationToken ct)
     {
-        var fields = string.Join('\n', row.Fields.Keys);
-        if (!_heldUpdates.TryGetValue(fields, out var group))
-        {
-            lock (_columns) // while comparing, records still being checked may add columns
-            {
-                group = ([.. row.Fields.Keys.Select(f => _columns[f]), ChangedAtColumnOf(), HashColumnOf()], []);
-            }
-
-            _heldUpdates[fields] = group;
-        }
-
-        group.Rows.Add([.. row.KeyValues, .. row.Fields.Values, _now, hash]);
-        _held++;
-    }
-
-    /// <summary>Writes the held updates, then <paramref name="deletes"/>, and clears both.</summary>
-    private async Task WriteHeldAsync(List<object?[]> deletes, CancellationToken ct)
-    {
-        foreach (var (columns, rows) in _heldUpdates.Values)
+        foreach (var (columns, rows) in updates.Values)
         {
             await _db.UpdateAsync(_table, _keyColumns!, columns, rows, ct);
         }
 
-        if (deletes.Count > 0)
-        {
-            await _db.DeleteAsync(_table, _keyColumns!, deletes, ct);
-        }
-
-        _heldUpdates.Clear();
-        _held = 0;
+        await _db.DeleteAsync(_table, _keyColumns!, deletes, ct);
+        updates.Clear();
         deletes.Clear();
     }
 

@@ -206,29 +206,12 @@ internal sealed partial class SqlRecordRun
                 _listed.Add(new Change(ChangeKind.Update, rows[i].Key, null, null) { Fields = changed });
             }
 
-            if (_write && _db.UpdatesWhileComparing && HasEveryColumn(rows[i]))
-            {
-                Hold(rows[i], records[i].Hash);
-            }
-            else
-            {
-                Spool(_changes, SqlChange.Update, records[i].Key, records[i].Hash, records[i].Json.Span);
-            }
-        }
-
-        if (_held > 0)
-        {
-            _updatedWhileComparing += _held;
-            await WriteHeldAsync([], ct);
+            Spool(_changes, SqlChange.Update, records[i].Key, records[i].Hash, records[i].Json.Span);
         }
 
         records.Clear();
         _compareFieldsTicks += Stopwatch.GetTimestamp() - started;
     }
-
-    /// <summary>Whether the table already has every column a changed row's update sets (its fields, the change time and the hash).</summary>
-    private bool HasEveryColumn(SqlRow row) =>
-        _tableExists && _inDatabase.Contains(ChangedAt) && _inDatabase.Contains(HashColumn) && row.Fields.Keys.All(_inDatabase.Contains);
 
     private void Spool(ChangeSpool spool, SqlChange kind, object?[] key, long hash, ReadOnlySpan<byte> json)
     {

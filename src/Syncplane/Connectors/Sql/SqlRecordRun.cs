@@ -15,10 +15,9 @@ namespace Syncplane.Connectors.Sql;
 /// order (a merge join): a key only the records have is an insert, one only the table has a delete, one both have with
 /// equal hashes is unchanged; only rows whose hashes differ are read and compared field by field. While the records
 /// arrive in key order each is paired at once; from the first one out of order on, the rest go to a
-/// <see cref="RecordSpool"/> and are merged after the last record. Changes wait in <see cref="ChangeSpool"/>s, except
-/// updates that need no new column where <see cref="SqlDialect.UpdatesWhileComparing"/> (SQLite): those are written as
-/// they are found. <see cref="ApplyAsync"/> then creates the table or adds columns, writes the spooled rows and commits —
-/// one transaction from the first read to the commit, which a failure or a refused plan rolls back.
+/// <see cref="RecordSpool"/> and are merged after the last record. Changes wait in <see cref="ChangeSpool"/>s; it writes
+/// nothing. <see cref="ApplyAsync"/> then creates the table or adds columns, writes the spooled rows and commits — one
+/// transaction from the first read to the commit.
 /// </summary>
 /// <remarks>
 /// Memory holds at most one sorted run of records and one chunk of the table's keys, whatever the number of records;
@@ -69,7 +68,6 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private readonly ChangeSpool _inserts;
     private readonly ChangeSpool _changes;
     private readonly List<SpooledRecord> _differing = new(BatchSize);
-    private readonly Dictionary<string, (SqlColumn[] Columns, List<object?[]> Rows)> _heldUpdates = new(StringComparer.Ordinal);
     private ChangeSpool _deletions;
     private TableKeys? _tableKeys;
     private object?[]? _lastStreamed;
@@ -78,7 +76,6 @@ internal sealed partial class SqlRecordRun : IRecordRun
     private bool _tableExists;
     private long _stamp;
     private int _creates, _updates, _deletes, _unchanged;
-    private int _held, _updatedWhileComparing;
     private int _comparedFields;
     private long _compareFieldsTicks;
 
@@ -131,7 +128,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
 
             if (!run._columns.ContainsKey(ChangedAt))
             {
-                run._newColumns.Add(run.ChangedAtColumnOf());
+                run._newColumns.Add(new SqlColumn(ChangedAt, ColumnKind.Timestamp, db.ChangedAtType));
             }
 
             if (!run._columns.ContainsKey(HashColumn))
@@ -201,7 +198,7 @@ internal sealed partial class SqlRecordRun : IRecordRun
             $"waiting for the source (fetch, parse, check and hash) {Stopwatch.GetElapsedTime(0, waited).TotalSeconds:F2} s, merging as they arrived {(Stopwatch.GetElapsedTime(started, read) - Stopwatch.GetElapsedTime(0, waited)).TotalSeconds:F2} s, " +
             $"after the last record {merged.TotalSeconds:F2} s; {_streamed.Count} merged as they arrived (in key order), {_records.Count} sorted on disk and merged after; " +
             $"CPU {PerRecord(readCpu - startedCpu, count)} µs a record while reading, {PerRecord(Environment.CpuUsage.TotalTime - readCpu, count)} µs after; " +
-            $"{_comparedFields} row(s) read and compared field by field, and {_updatedWhileComparing} of them updated, in {Stopwatch.GetElapsedTime(0, _compareFieldsTicks).TotalSeconds:F2} s"));
+            $"{_comparedFields} row(s) read and compared field by field in {Stopwatch.GetElapsedTime(0, _compareFieldsTicks).TotalSeconds:F2} s"));
         var summary = new PlanSummary(_creates, _updates, _deletes, _unchanged, 0);
         _log.Info($"sql destination {_db.Description}, table {_options.Table}: {_creates} to insert, {_updates} to update, {_deletes} to delete, {_unchanged} unchanged");
         if (!_tableExists && _creates > 0)
@@ -541,8 +538,6 @@ internal sealed partial class SqlRecordRun : IRecordRun
     }
 
     private SqlColumn HashColumnOf() => new(HashColumn, ColumnKind.Integer, _db.TypeOf(ColumnKind.Integer));
-
-    private SqlColumn ChangedAtColumnOf() => new(ChangedAt, ColumnKind.Timestamp, _db.ChangedAtType);
 
     /// <summary>The column for a field, planned when the table lacks it; null for a null value with no column yet (NULL needs none).</summary>
     private SqlColumn? ColumnFor(string field, JsonElement value, string where, bool isKey)

@@ -111,8 +111,6 @@ internal sealed class SqliteDialect(string path) : SqlDialect
 
     public override string TableOptions => " WITHOUT ROWID";
 
-    public override bool UpdatesWhileComparing => true;
-
     public override async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
     {
         await using var command = Command(sql);

@@ -48,30 +48,6 @@ public sealed class SqliteSqlDestinationTests : SqlDestinationContract, IDisposa
         Assert.Equal("13.5", (await RowsAsync())["120210001/2026-01-01"]["spend"]);
     }
 
-    [Fact]
-    public async Task ChangedRowsThatNeedNoNewColumn_AreWrittenAsTheRunFindsThem_TheOthersAfterThePlan()
-    {
-        AddCampaigns(3000);
-        await RunAsync("meta-delete");
-        await StartCountingAsync();
-        for (var i = 0; i < 1200; i++)
-        {
-            Api.Row($"c{i:D4}", "2026-02-01")["clicks"] = "1000";
-        }
-
-        Api.Row("c0600", "2026-02-01")["reach"] = "7"; // needs a column the table lacks: written after the plan, once it is added
-
-        var result = await RunAsync("meta-delete");
-
-        Assert.Equal(RunStatus.Succeeded, result.Status);
-        Assert.Equal((0, 1200, 0, 1800), Counts(result));
-        Assert.Contains(await LogAsync(result), l => l.Contains("wrote 0 insert(s), 1 update(s), 0 delete(s) in", StringComparison.Ordinal) && l.Contains("(1199 update(s) more while comparing)", StringComparison.Ordinal));
-        Assert.Equal((0, 1200, 0), await WritesAsync());
-        var rows = await RowsAsync();
-        Assert.Equal(("1000", "1000", "1000", "3"), (rows["c0000/2026-02-01"]["clicks"], rows["c0600/2026-02-01"]["clicks"], rows["c1199/2026-02-01"]["clicks"], rows["c1200/2026-02-01"]["clicks"]));
-        Assert.Equal(("7", null), (rows["c0600/2026-02-01"]["reach"], rows["c0601/2026-02-01"]["reach"]));
-    }
-
     protected override async Task StartCountingAsync() => await ExecuteAsync("""
         CREATE TABLE IF NOT EXISTS write_counts (kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
         INSERT OR IGNORE INTO write_counts VALUES ('insert', 0), ('update', 0), ('delete', 0);
