@@ -338,7 +338,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         await StartCountingAsync();
         for (var i = 0; i < 1600; i++)
         {
-            Api.Row($"c{i:D4}", "2026-02-01")["clicks"] = "1000"; // pages 1-4: three batches of 500 compared (SQLite writes them as found)
+            Api.Row($"c{i:D4}", "2026-02-01")["clicks"] = "1000"; // pages 1-4: three batches of 500 rows compared field by field
         }
 
         Api.FailingPage = 5;
@@ -528,7 +528,7 @@ public abstract class SqlDestinationContract : IAsyncLifetime
     }
 
     /// <summary>Replaces the rows with <paramref name="count"/> campaigns c0000… on 2026-02-01, in key order, 400 a page.</summary>
-    private protected void AddCampaigns(int count)
+    private void AddCampaigns(int count)
     {
         Api.Rows.Clear();
         Api.Limit = 400;
@@ -538,16 +538,12 @@ public abstract class SqlDestinationContract : IAsyncLifetime
         }
     }
 
-    private protected static (int, int, int, int) Counts(TargetRunResult result) =>
+    private static (int, int, int, int) Counts(TargetRunResult result) =>
         (result.Plan!.Summary.Creates, result.Plan.Summary.Updates, result.Plan.Summary.Deletes, result.Plan.Summary.Unchanged);
 
     private protected Task<TargetRunResult> RunAsync(string target = "meta") =>
         new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
             .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
-
-    /// <summary>The run's log lines, as the store keeps them.</summary>
-    private protected async Task<IReadOnlyList<string>> LogAsync(TargetRunResult result) =>
-        [.. (await _bed.Store.GetLogAsync(result.RunId, CancellationToken.None)).Select(l => l.Message)];
 
     private string Config(bool delete, string name = "meta", bool strict = false, int? maxDelete = null) => $$"""
         {{(name == "meta" ? "targets:\n" : "")}}  {{name}}:
