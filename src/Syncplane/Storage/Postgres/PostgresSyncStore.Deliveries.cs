@@ -167,9 +167,9 @@ internal sealed partial class PostgresSyncStore
             else if (queued.TryGetValue(target, out var run))
             {
                 runIds[target] = run.Id;
-                if (mine.Count > 0)
+                if (mine.Count > 0 && FoldChanged(run.State, mine, now) is { } changed)
                 {
-                    coalesced.Add(RunRow(Fold(run.State, mine, now), run.Id));
+                    coalesced.Add(RunRow(changed, run.Id));
                 }
             }
             else
