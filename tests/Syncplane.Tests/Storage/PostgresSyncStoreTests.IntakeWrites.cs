@@ -29,6 +29,44 @@ public sealed partial class PostgresSyncStoreTests
     }
 
     [Fact]
+    public async Task DeliveryBatch_FailingInTheStatementThatCommits_LeavesNothing_AndTheSameBatchAgainIsAcceptedOnce()
+    {
+        var queued = await Store.EnqueueAsync(Webhook("a"), Ct);
+        await QueryAsync(
+            "CREATE FUNCTION test_fail_event_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; " +
+            "CREATE TRIGGER test_fail_event_insert BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION test_fail_event_insert(); SELECT 1", r => r.GetInt32(0));
+        SqlSyncStore.Delivery[] batch = [Push("d-1", new RunRequest("a", "webhook:gitlab", RunPriority.Event, Time.GetUtcNow())), Push("d-2", Webhook("b"))];
+
+        await Assert.ThrowsAnyAsync<Exception>(() => WriteBatchAsync(batch));
+
+        // The runs were written in that statement, before the events: the coalesce into a's run and b's new run are gone with them.
+        Assert.Equal(["webhook:github"], (await Store.GetRunAsync(queued.RunId, Ct))!.Triggers);
+        Assert.Equal([queued.RunId], (await Store.ListRunsAsync(new RunQuery(Limit: 10), Ct)).Select(r => r.Id));
+        await QueryAsync("DROP TRIGGER test_fail_event_insert ON events; DROP FUNCTION test_fail_event_insert(); SELECT 1", r => r.GetInt32(0));
+        Assert.All(await WriteBatchAsync(batch), Assert.NotNull);
+        Assert.All(await WriteBatchAsync(batch), Assert.Null);
+        Assert.Equal(["d-1", "d-2"], await ReceivedIdsAsync());
+        Assert.Equal(["webhook:github", "webhook:gitlab"], (await Store.GetRunAsync(queued.RunId, Ct))!.Triggers);
+    }
+
+    [Fact]
+    public async Task DeliveryBatch_WhoseHeldRunWasNotChanged_FailsAndLeavesNothing()
+    {
+        var queued = await Store.EnqueueAsync(Webhook("a"), Ct);
+        await QueryAsync(
+            "CREATE FUNCTION test_skip_run_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$; " +
+            "CREATE TRIGGER test_skip_run_update BEFORE UPDATE ON runs FOR EACH ROW EXECUTE FUNCTION test_skip_run_update(); SELECT 1", r => r.GetInt32(0));
+        var batch = Push("d-1", new RunRequest("a", "webhook:gitlab", RunPriority.Event, Time.GetUtcNow()));
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => WriteBatchAsync(batch));
+
+        Assert.Contains("a queued run the batch held changed before its commit", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(await ReceivedIdsAsync());
+        await QueryAsync("DROP TRIGGER test_skip_run_update ON runs; DROP FUNCTION test_skip_run_update(); SELECT 1", r => r.GetInt32(0));
+        Assert.Equal([new EnqueueResult(queued.RunId, true)], (await WriteBatchAsync(batch))[0]);
+    }
+
+    [Fact]
     public async Task EventHub_EventsThisProcessCommitsPastAGap_ArePublishedInOrderOnceItFills_WithoutReadingThemBack()
     {
         await StartListeningAsync(Store);
