@@ -9,8 +9,8 @@ namespace Syncplane.Storage.Postgres;
 
 /// <summary>
 /// A batch of webhook deliveries in two round trips, however many deliveries it holds: one that spends the delivery ids and
-/// takes each target's queued run (inserting it when there is none), one for the coalesced runs, every event and the commit. What the runs become is worked out in memory (<see cref="QueuedRunState"/>), by the same rule
-/// as a single enqueue.
+/// takes each target's queued run (inserting it when there is none), one for the coalesced runs, every event and the commit.
+/// What the runs become is worked out in memory (<see cref="QueuedRunState"/>), by the same rule as a single enqueue.
 /// </summary>
 /// <remarks>
 /// Lock order: delivery ids, then the targets' queued runs in target order, each taken through the one-queued-run-per-target
