@@ -120,6 +120,18 @@ fi
 # loaded machine's wall-clock figures cannot show.
 serve_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$serve_pid/stat"; }
 cpu_before=$(serve_cpu)
+# PostgreSQL's CPU in the same window when its server runs on this machine: the postmaster's own and reaped children's
+# ticks and its living backends' (serve's pooled connections live through the window).
+pg_cpu() {
+  [ -n "${pgmaster:-}" ] || return 0
+  { cat "/proc/$pgmaster/stat"; cat $(grep -l "^PPid:[[:space:]]*$pgmaster\$" /proc/[0-9]*/status 2>/dev/null | sed 's/status$/stat/') 2>/dev/null; } |
+    awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); t += $12 + $13 + $14 + $15 } END { printf "%.2f", t / hz }'
+}
+if [ "$STORE" = postgres ]; then
+  pgdata=$(psql -qtA -h "$pghost" -p "$pgport" -U "$pguser" -d "$pgdb" -c 'SHOW data_directory' 2>/dev/null || true)
+  pgmaster=$(head -1 "$pgdata/postmaster.pid" 2>/dev/null || true)
+fi
+pg_before=$(pg_cpu)
 if [ -n "$INTAKE" ]; then
   "$bench" "http://127.0.0.1:$PORT" "$SECRET" "$DELIVERIES" "$RATE" 0 "$TARGETS" intake
 else
@@ -127,8 +139,12 @@ else
 fi
 status=$?
 cpu_after=$(serve_cpu)
+pg_after=$(pg_cpu)
 set -e
 awk -v a="$cpu_before" -v b="$cpu_after" -v n="$DELIVERIES" 'BEGIN { printf "serve CPU in the measured window: %.2f s (%.3f ms per delivery)\n", b - a, (b - a) * 1000 / n }'
+if [ -n "$pg_before" ]; then
+  awk -v a="$pg_before" -v b="$pg_after" -v n="$DELIVERIES" 'BEGIN { printf "PostgreSQL CPU in the measured window: %.2f s (%.3f ms per delivery)\n", b - a, (b - a) * 1000 / n }'
+fi
 # serve prints where the time went, stage by stage (milliseconds; batch.size in deliveries), when it stops.
 kill -TERM "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; serve_pid=
 grep '^stage ' "$work/serve.log" >&2 || true

@@ -16,6 +16,9 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
     private readonly Lock _gate = new();
     private readonly List<EventSubscription> _subscribers = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Committed events past a gap (an id not yet committed), by id: published once the gap fills, never read again meanwhile.
+    private readonly SortedDictionary<long, SyncEvent> _held = [];
     private long _published;
 
     /// <summary>The id of the last event published (or skipped over as a gap).</summary>
@@ -93,17 +96,17 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
         {
             await StartAsync(stopping);
 
-            // This process's own commits are published as they commit, without reading them back; the store read
-            // below still brings other processes' and nodes' events, and any of ours that came out of id order.
+            // This process's own commits are published as they commit (or once the ids before them have), without
+            // reading them back; the store read below brings other processes' and nodes' events.
             listening = (store as ICommittedEventFeed)?.ListenToCommits(PublishCommitted);
             DateTimeOffset? gapSince = null;
             while (!stopping.IsCancellationRequested)
             {
                 try
                 {
-                    var (read, blocked) = await PublishNewAsync(gapSince is { } since && time.GetUtcNow() - since >= _options.GapWait, stopping);
+                    var (more, blocked) = await PublishNewAsync(gapSince is { } since && time.GetUtcNow() - since >= _options.GapWait, stopping);
                     gapSince = blocked ? gapSince ?? time.GetUtcNow() : null;
-                    if (read < _options.BatchSize)
+                    if (!more)
                     {
                         // With a gap pending, look again soon: the missing event usually commits within milliseconds.
                         await store.WaitForEventsAsync(blocked ? TimeSpan.FromMilliseconds(20) : _options.PollInterval, stopping);
@@ -152,49 +155,63 @@ public sealed class EventHub(ISyncStore store, TimeProvider time, EventHubOption
         }
     }
 
-    // Publishes contiguous new events; at a gap, stops (blocked) unless told to skip it. Returns how many were read.
-    private async Task<(int Read, bool Blocked)> PublishNewAsync(bool skipGap, CancellationToken stopping)
+    // Publishes contiguous new events; at a gap, stops (blocked) unless told to skip it. While events past a gap are held,
+    // reads only as many rows as the gap has ids: what commits into it, not again what is held. More: the page was full.
+    private async Task<(bool More, bool Blocked)> PublishNewAsync(bool skipGap, CancellationToken stopping)
     {
-        var events = await store.ReadEventsAsync(Published, _options.BatchSize, stopping);
+        long after;
+        int limit;
         lock (_gate)
         {
-            foreach (var e in events)
-            {
-                if (e.Id <= _published)
-                {
-                    continue; // published when it committed here
-                }
-
-                if (e.Id != _published + 1 && !skipGap)
-                {
-                    return (events.Count, true);
-                }
-
-                if (e.Id != _published + 1)
-                {
-                    Telemetry.StageTimes.Record("hub.gap_skipped_ids", e.Id - _published - 1);
-                }
-
-                skipGap = false;
-                PublishLocked(e);
-            }
+            after = _published;
+            limit = _held.Count == 0 ? _options.BatchSize : (int)Math.Min(_options.BatchSize, _held.First().Key - _published - 1);
         }
 
-        return (events.Count, false);
+        var events = await store.ReadEventsAsync(after, limit, stopping);
+        lock (_gate)
+        {
+            HoldLocked(events);
+            if (_held.Count > 0 && skipGap)
+            {
+                var first = _held.First().Key;
+                Telemetry.StageTimes.Record("hub.gap_skipped_ids", first - _published - 1);
+                Interlocked.Exchange(ref _published, first - 1);
+                PublishHeldLocked();
+            }
+
+            var blocked = _held.Count > 0;
+            return (events.Count == limit && !blocked, blocked);
+        }
     }
 
-    // Events a transaction of this process appended, just committed: published now when they follow on, else left to the store read.
+    // Events a transaction of this process appended, just committed: published now when they follow on, else held until they do.
     private void PublishCommitted(IReadOnlyList<SyncEvent> events)
     {
         lock (_gate)
         {
-            foreach (var e in events)
+            HoldLocked(events);
+        }
+    }
+
+    private void HoldLocked(IReadOnlyList<SyncEvent> events)
+    {
+        foreach (var e in events)
+        {
+            if (e.Id > _published)
             {
-                if (e.Id == _published + 1)
-                {
-                    PublishLocked(e);
-                }
+                _held.TryAdd(e.Id, e);
             }
+        }
+
+        PublishHeldLocked();
+    }
+
+    private void PublishHeldLocked()
+    {
+        while (_held.TryGetValue(_published + 1, out var next))
+        {
+            _held.Remove(next.Id);
+            PublishLocked(next);
         }
     }
 

@@ -14,7 +14,7 @@ internal sealed record QueuedRunState(
         request.Trigger, [request.Trigger], request.Direction, request.DryRun, 0, (int)request.Priority, request.NotBefore,
         request.TraceParent, request.Resync, null, null, null);
 
-    /// <summary>This run after <paramref name="request"/> coalesced into it at <paramref name="now"/>.</summary>
+    /// <summary>This run after <paramref name="request"/> coalesced into it at <paramref name="now"/>; equal to it when the request changes nothing.</summary>
     public QueuedRunState Coalesce(RunRequest request, DateTimeOffset now)
     {
         // A retry waiting out its backoff is superseded: the new trigger makes a fresh run that re-reads the source.
@@ -23,6 +23,7 @@ internal sealed record QueuedRunState(
         var raise = supersede || (int)request.Priority > Priority;
         return this with
         {
+            // The same list when the trigger is in it: record equality compares the list by reference.
             Triggers = Triggers.Contains(request.Trigger, StringComparer.Ordinal) ? Triggers : [.. Triggers, request.Trigger],
             Priority = Math.Max(Priority, (int)request.Priority),
             NotBefore = sooner ? request.NotBefore : NotBefore,

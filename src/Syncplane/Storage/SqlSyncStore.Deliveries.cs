@@ -72,6 +72,15 @@ internal abstract partial class SqlSyncStore
     private protected static QueuedRunState Fold(QueuedRunState? run, List<(RunRequest Run, int Delivery, int Index)> requests, DateTimeOffset now) =>
         requests.Aggregate(run, (state, r) => state is null ? QueuedRunState.Queue(r.Run) : state.Coalesce(r.Run, now))!;
 
+    /// <summary>
+    /// The queued <paramref name="run"/> after the requests, or null when they change nothing: under load most requests
+    /// coalesce into a run that already asks for all they ask (the same trigger, priority, and a time it is due by), and
+    /// the run is then not written again. (<see cref="QueuedRunState.Coalesce"/> keeps the triggers list when it adds none,
+    /// so record equality says whether anything changed.)
+    /// </summary>
+    private protected static QueuedRunState? FoldChanged(QueuedRunState run, List<(RunRequest Run, int Delivery, int Index)> requests, DateTimeOffset now) =>
+        Fold(run, requests, now) is var folded && folded != run ? folded : null;
+
     /// <summary>A queued run's <see cref="QueuedRunState"/> columns, from <paramref name="first"/> on: <c>trigger, triggers, direction,
     /// dry_run, attempt, priority, not_before, trace_parent, resync, requeue_reason, wait_reason, wait_until</c>.</summary>
     private protected QueuedRunState ReadQueuedRunState(DbDataReader reader, int first) => new(

@@ -97,6 +97,12 @@ internal abstract partial class SqlSyncStore : ICommittedEventFeed
     private protected async Task CommitWithEventsAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await transaction.CommitAsync(cancellationToken);
+        HandOnCommittedEvents(transaction);
+    }
+
+    /// <summary>What <see cref="CommitWithEventsAsync"/> does once <paramref name="transaction"/> committed (a dialect's own statement committed it).</summary>
+    private protected void HandOnCommittedEvents(DbTransaction transaction)
+    {
         if (!_appended.TryGetValue(transaction, out var appended))
         {
             return; // nothing appended (an idle worker's claim found no run): no reader has anything new to read

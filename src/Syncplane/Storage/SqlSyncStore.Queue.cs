@@ -317,6 +317,12 @@ internal abstract partial class SqlSyncStore
     private protected async Task CommitQueueChangeAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         await CommitWithEventsAsync(transaction, cancellationToken);
+        QueueChanged();
+    }
+
+    /// <summary>What <see cref="CommitQueueChangeAsync"/> does after the events once the change committed.</summary>
+    private protected void QueueChanged()
+    {
         Signal.Pulse();
         QueueChangeCommitted();
     }

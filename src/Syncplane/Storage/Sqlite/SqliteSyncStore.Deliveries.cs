@@ -114,7 +114,15 @@ internal sealed partial class SqliteSyncStore
             }
         }
 
-        var coalesced = requests.Where(r => queued.ContainsKey(r.Key)).Select(r => (queued[r.Key].Id, State: Fold(queued[r.Key].State, r.Value, now))).ToList();
+        var coalesced = new List<(long Id, QueuedRunState State)>();
+        foreach (var (target, asked) in requests)
+        {
+            if (queued.TryGetValue(target, out var run) && FoldChanged(run.State, asked, now) is { } changed)
+            {
+                coalesced.Add((run.Id, changed));
+            }
+        }
+
         if (coalesced.Count > 0)
         {
             await using var update = Command(transaction, CoalesceRunsSql);
