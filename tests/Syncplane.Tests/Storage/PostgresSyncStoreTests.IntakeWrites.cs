@@ -32,9 +32,7 @@ public sealed partial class PostgresSyncStoreTests
     public async Task DeliveryBatch_FailingInTheStatementThatCommits_LeavesNothing_AndTheSameBatchAgainIsAcceptedOnce()
     {
         var queued = await Store.EnqueueAsync(Webhook("a"), Ct);
-        await QueryAsync(
-            "CREATE FUNCTION test_fail_event_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; " +
-            "CREATE TRIGGER test_fail_event_insert BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION test_fail_event_insert(); SELECT 1", r => r.GetInt32(0));
+        await AddTriggerAsync("test_fail_event_insert", "BEFORE INSERT ON events", "RAISE EXCEPTION 'refused by the test';");
         SqlSyncStore.Delivery[] batch = [Push("d-1", new RunRequest("a", "webhook:gitlab", RunPriority.Event, Time.GetUtcNow())), Push("d-2", Webhook("b"))];
 
         await Assert.ThrowsAnyAsync<Exception>(() => WriteBatchAsync(batch));
@@ -42,7 +40,7 @@ public sealed partial class PostgresSyncStoreTests
         // The runs were written in that statement, before the events: the coalesce into a's run and b's new run are gone with them.
         Assert.Equal(["webhook:github"], (await Store.GetRunAsync(queued.RunId, Ct))!.Triggers);
         Assert.Equal([queued.RunId], (await Store.ListRunsAsync(new RunQuery(Limit: 10), Ct)).Select(r => r.Id));
-        await QueryAsync("DROP TRIGGER test_fail_event_insert ON events; DROP FUNCTION test_fail_event_insert(); SELECT 1", r => r.GetInt32(0));
+        await DropTriggerAsync("test_fail_event_insert", "events");
         Assert.All(await WriteBatchAsync(batch), Assert.NotNull);
         Assert.All(await WriteBatchAsync(batch), Assert.Null);
         Assert.Equal(["d-1", "d-2"], await ReceivedIdsAsync());
@@ -53,16 +51,14 @@ public sealed partial class PostgresSyncStoreTests
     public async Task DeliveryBatch_WhoseHeldRunWasNotChanged_FailsAndLeavesNothing()
     {
         var queued = await Store.EnqueueAsync(Webhook("a"), Ct);
-        await QueryAsync(
-            "CREATE FUNCTION test_skip_run_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$; " +
-            "CREATE TRIGGER test_skip_run_update BEFORE UPDATE ON runs FOR EACH ROW EXECUTE FUNCTION test_skip_run_update(); SELECT 1", r => r.GetInt32(0));
+        await AddTriggerAsync("test_skip_run_update", "BEFORE UPDATE ON runs", "RETURN NULL;");
         var batch = Push("d-1", new RunRequest("a", "webhook:gitlab", RunPriority.Event, Time.GetUtcNow()));
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(() => WriteBatchAsync(batch));
 
         Assert.Contains("a queued run the batch held changed before its commit", failure.Message, StringComparison.Ordinal);
         Assert.Empty(await ReceivedIdsAsync());
-        await QueryAsync("DROP TRIGGER test_skip_run_update ON runs; DROP FUNCTION test_skip_run_update(); SELECT 1", r => r.GetInt32(0));
+        await DropTriggerAsync("test_skip_run_update", "runs");
         Assert.Equal([new EnqueueResult(queued.RunId, true)], (await WriteBatchAsync(batch))[0]);
     }
 

@@ -236,11 +236,18 @@ public sealed partial class PostgresSyncStoreTests(PostgresDatabase database, IT
         Assert.Equal(0L, await Store.FoldRunRollupsAsync(Ct));
     }
 
-    protected override async Task FailRunInsertsOfAsync(string target, bool fail) =>
-        await QueryAsync(fail
-            ? "CREATE FUNCTION test_fail_run_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$; " +
-              $"CREATE TRIGGER test_fail_run_insert BEFORE INSERT ON runs FOR EACH ROW WHEN (NEW.target = '{target}') EXECUTE FUNCTION test_fail_run_insert(); SELECT 1"
-            : "DROP TRIGGER test_fail_run_insert ON runs; DROP FUNCTION test_fail_run_insert(); SELECT 1", r => r.GetInt32(0));
+    protected override Task FailRunInsertsOfAsync(string target, bool fail) => fail
+        ? AddTriggerAsync("test_fail_run_insert", "BEFORE INSERT ON runs", "RAISE EXCEPTION 'refused by the test';", $"NEW.target = '{target}'")
+        : DropTriggerAsync("test_fail_run_insert", "runs");
+
+    /// <summary>A row trigger <paramref name="name"/> (<paramref name="on"/>: "BEFORE INSERT ON events"), its function running the PL/pgSQL <paramref name="body"/>, for the rows <paramref name="condition"/> holds for (all when null).</summary>
+    private async Task AddTriggerAsync(string name, string on, string body, string? condition = null) =>
+        await QueryAsync(
+            $"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} END $$; " +
+            $"CREATE TRIGGER {name} {on} FOR EACH ROW {(condition is null ? "" : $"WHEN ({condition}) ")}EXECUTE FUNCTION {name}(); SELECT 1", r => r.GetInt32(0));
+
+    private async Task DropTriggerAsync(string name, string table) =>
+        await QueryAsync($"DROP TRIGGER {name} ON {table}; DROP FUNCTION {name}(); SELECT 1", r => r.GetInt32(0));
 
     private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
     {
