@@ -21,6 +21,7 @@
 # Rows written are the database's: PostgreSQL's pg_stat_user_tables n_tup_ins + n_tup_upd + n_tup_del
 # deltas per table; SQLite's total_changes for the baselines and, for Syncplane, the rows that differ
 # from a copy of the file taken before the run (every row Syncplane writes gets a new _synced_changed_at).
+# Every measured process starts after a `sync`, so that none pays for the disk writes of the one before it.
 # CPU seconds (user + sys) of each process are kept too: other load on the machine stretches wall time far more than CPU time.
 # Records compared per second are given two ways: records / wall time of the whole `syncplane run` process (start-up,
 # HTTP, comparing, writing, commit: the bar's measure), and records / the compare phase the run logs (first page
@@ -122,6 +123,7 @@ measure() { # engine tool phase
   elif [[ $tool == syncplane ]]; then
     rm -f "$WORK/before.db"; [[ -f "$WORK/syncplane.db" ]] && cp "$WORK/syncplane.db" "$WORK/before.db"
   fi
+  sync # no tool pays for writing back the files of the one before it, or the bench's copy above
   if ! /usr/bin/time -f '%e %M %U %S' -o "$out" bash -c "$(declare -f run_tool); WORK='$WORK' CLI='$CLI' PY='$PY' HERE='$HERE' PGDB='$PGDB' URL='$URL' run_tool $engine $tool" >"$log" 2>&1; then
     say "$tool on $engine failed in $phase:"; tail -20 "$log" >&2; exit 1
   fi
