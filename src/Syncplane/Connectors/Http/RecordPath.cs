@@ -11,12 +11,12 @@ namespace Syncplane.Connectors.Http;
 /// </summary>
 internal static class RecordPath
 {
-    /// <summary>The records of <paramref name="page"/> in order.</summary>
+    /// <summary>The records of <paramref name="page"/> in order, read from the page's arrays as they are enumerated.</summary>
     /// <param name="page">The page's JSON.</param>
     /// <param name="path">The <c>records</c> option; null when the page itself is the array.</param>
     /// <param name="request">The page's request, for messages ("POST URL (page 2)").</param>
-    /// <exception cref="InvalidDataException">A step is missing, or the path ends at something other than an array.</exception>
-    public static List<JsonElement> Select(JsonElement page, string? path, string request)
+    /// <exception cref="InvalidDataException">A step is missing, or the path ends at something other than an array (raised before any record).</exception>
+    public static IEnumerable<JsonElement> Select(JsonElement page, string? path, string request)
     {
         List<JsonElement> found = [page];
         var steps = path?.Split('.') ?? [];
@@ -26,18 +26,16 @@ internal static class RecordPath
             found = [.. found.SelectMany(element => Step(element, steps[i], last) ?? throw new InvalidDataException($"{request} returned JSON without '{path}' ('records')"))];
         }
 
-        var records = new List<JsonElement>();
         foreach (var element in found)
         {
             if (element.ValueKind != JsonValueKind.Array)
             {
                 throw new InvalidDataException($"{request}: '{path ?? "the response"}' is {element.ValueKind.ToString().ToLowerInvariant()}, not an array of records");
             }
-
-            records.AddRange(element.EnumerateArray());
         }
 
-        return records;
+        // Not copied into one list: a page of thousands of records would make it a large-object allocation per page.
+        return found.SelectMany(array => array.EnumerateArray());
     }
 
     private static List<JsonElement>? Step(JsonElement element, string step, bool last)
