@@ -140,7 +140,7 @@ internal sealed class SqliteDialect(string path) : SqlDialect
                 var row = new object?[all.Count];
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = FieldValues.FromDatabase(Column(statement, i), all[i].Kind ?? ColumnKind.Text);
+                    row[i] = FieldValues.FromDatabase(SqliteNative.Column(statement, i), all[i].Kind ?? ColumnKind.Text);
                 }
 
                 rows.Add(row);
@@ -171,10 +171,10 @@ internal sealed class SqliteDialect(string path) : SqlDialect
             var key = new object?[keys];
             for (var i = 0; i < keys; i++)
             {
-                key[i] = FieldValues.FromDatabase(Column(_scan!, i), _scanKeys[i].Kind ?? ColumnKind.Text);
+                key[i] = FieldValues.FromDatabase(SqliteNative.Column(_scan!, i), _scanKeys[i].Kind ?? ColumnKind.Text);
             }
 
-            rows.Add((key, raw.sqlite3_column_type(_scan!, keys) == raw.SQLITE_NULL ? null : raw.sqlite3_column_int64(_scan!, keys)));
+            rows.Add((key, SqliteNative.Int64OrNull(_scan!, keys)));
         }
 
         return Task.FromResult(rows);
@@ -326,16 +326,6 @@ internal sealed class SqliteDialect(string path) : SqlDialect
             Bind(statement, first + i, values[i]);
         }
     }
-
-    /// <summary>A column of the current row as SQLite stores it: long, double, string, byte[] or null.</summary>
-    private static object? Column(sqlite3_stmt statement, int index) => raw.sqlite3_column_type(statement, index) switch
-    {
-        raw.SQLITE_INTEGER => raw.sqlite3_column_int64(statement, index),
-        raw.SQLITE_FLOAT => raw.sqlite3_column_double(statement, index),
-        raw.SQLITE_TEXT => raw.sqlite3_column_text(statement, index).utf8_to_string(),
-        raw.SQLITE_BLOB => raw.sqlite3_column_blob(statement, index).ToArray(),
-        _ => null,
-    };
 
     private SqliteCommand Command(string sql) => new(sql, _connection, _transaction);
 
