@@ -2,8 +2,8 @@
 
     server.py PORT RECORDS PAGE VERSION
 
-Record i is the same for every VERSION, except that VERSION >= 1 changes the metrics of every 100th
-record (1%). Metrics arrive as strings, as the Graph API sends them. Pages are rendered once at start,
+Record i is the same for every VERSION, except that VERSION >= 1 adds VERSION to the metrics of every
+100th record (1%), so each version differs from the one before in that 1%. Metrics arrive as strings, as the Graph API sends them. Pages are rendered once at start,
 so serving costs every client the same and little.
 """
 import json
