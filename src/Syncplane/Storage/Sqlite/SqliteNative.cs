@@ -86,7 +86,7 @@ internal static class SqliteNative
 
     // The row-reading calls are made directly on the statement's handle, not through SQLitePCL's provider: a scan of
     // 1,000,000 keys makes five calls a row, and each went through an interface, a marshalling stub and the SafeHandle's
-    // reference count (about 5% of a re-sync's CPU). The statements stay owned (and disposed) by their SafeHandles; a
+    // reference count (2–3% of a 1%-changed sql re-sync's time, docs/benchmarks.md "tiering"). The statements stay owned (and disposed) by their SafeHandles; a
     // connection's statements are used by one thread at a time, so the column reads (which never block) skip the GC
     // transition. DllImport rather than LibraryImport: the signatures need no marshalling code, and LibraryImport would make
     // the whole library compile with AllowUnsafeBlocks.
