@@ -20,7 +20,7 @@ internal static class SqliteNative
     /// <summary>Runs a statement that returns no rows, and resets it for its next execution.</summary>
     public static void Step(sqlite3 db, sqlite3_stmt statement)
     {
-        var rc = raw.sqlite3_step(statement);
+        var rc = sqlite3_step(statement.DangerousGetHandle());
         raw.sqlite3_reset(statement);
         if (rc != raw.SQLITE_DONE)
         {
@@ -84,12 +84,12 @@ internal static class SqliteNative
         }
     }
 
-    // The row-reading calls are made directly on the statement's handle, not through SQLitePCL's provider: a scan of
+    // Steps and row reads are called directly on the statement's handle, not through SQLitePCL's provider: a scan of
     // 1,000,000 keys makes five calls a row, and each went through an interface, a marshalling stub and the SafeHandle's
-    // reference count (2–3% of a 1%-changed sql re-sync's time, docs/benchmarks.md "tiering"). The statements stay owned (and disposed) by their SafeHandles; a
-    // connection's statements are used by one thread at a time, so the column reads (which never block) skip the GC
-    // transition. DllImport rather than LibraryImport: the signatures need no marshalling code, and LibraryImport would make
-    // the whole library compile with AllowUnsafeBlocks.
+    // reference count (2–3% of a 1%-changed sql re-sync's time, docs/benchmarks.md "tiering"). The statements stay owned
+    // (and disposed) by their SafeHandles; a connection's statements are used by one thread at a time, so the column reads
+    // (which never block) skip the GC transition. DllImport rather than LibraryImport: the signatures need no marshalling
+    // code, and LibraryImport would make the whole library compile with AllowUnsafeBlocks.
 #pragma warning disable SYSLIB1054, CA5392
     [DllImport("e_sqlite3")]
     private static extern int sqlite3_step(IntPtr statement);
