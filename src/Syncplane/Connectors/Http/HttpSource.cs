@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
+using System.Threading.Channels;
 using Syncplane.Engine;
 using Syncplane.Planning;
 
@@ -15,6 +16,9 @@ namespace Syncplane.Connectors.Http;
 /// </summary>
 internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext context, HttpPageReader pages) : IItemSource, IRecordSource
 {
+    /// <summary>Pages requested and parsed ahead of the one being read, besides the one on its way.</summary>
+    internal const int PagesAhead = 1;
+
     private readonly Dictionary<string, byte[]> _content = new(StringComparer.Ordinal);
 
     public IReadOnlyList<string> Key => options.Key;
@@ -39,24 +43,59 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
     }
 
     /// <summary>
-    /// The records page by page: the page being read is held in memory, and the next one is requested (and parsed) while
-    /// its records are read, so the upstream's answer time overlaps the destination's work.
+    /// The records page by page: the page being read is held in memory while the pages after it are requested and parsed
+    /// (<see cref="PagesAhead"/> waiting, one more on its way), so the upstream's answer time and the parsing overlap the
+    /// destination's work.
     /// </summary>
     public async IAsyncEnumerable<SourceRecord> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var paging = new HttpPaging(options);
         var count = 0;
         var records = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var request = paging.First();
-        Task<JsonPage>? next = FetchAsync(request, stop.Token);
+        var pages = Channel.CreateBounded<(PageRequest Request, JsonPage Json)>(new BoundedChannelOptions(PagesAhead) { SingleReader = true, SingleWriter = true });
+        var fetching = Task.Run(() => FetchAllAsync(pages.Writer, stop.Token), CancellationToken.None);
         try
         {
-            while (request is not null)
+            await foreach (var (request, json) in pages.Reader.ReadAllAsync(cancellationToken))
             {
-                using var json = await next!;
-                next = null;
-                count++;
+                using (json)
+                {
+                    count++;
+                    var index = 0;
+                    var page = $"page {request.Number} ({request.Url})";
+                    foreach (var record in RecordPath.Select(json.RootElement, options.Records, request.ToString()))
+                    {
+                        records++;
+                        yield return new SourceRecord(record, page, ++index);
+                    }
+                }
+            }
+
+            await fetching; // the failure that ended the pages, raised after the records before it
+        }
+        finally
+        {
+            // The reader stopped early (a failure, or a full plan): the pages asked for ahead are not wanted.
+            await stop.CancelAsync();
+            await fetching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            while (pages.Reader.TryRead(out var unread))
+            {
+                unread.Json.Dispose();
+            }
+        }
+
+        context.Log.Info($"http source {options.Url}: {records} record(s) in {count} page(s)");
+    }
+
+    /// <summary>Requests and parses the pages in turn until there is no next one, handing each on; a failure ends them.</summary>
+    private async Task FetchAllAsync(ChannelWriter<(PageRequest Request, JsonPage Json)> pages, CancellationToken ct)
+    {
+        try
+        {
+            var paging = new HttpPaging(options);
+            for (var request = paging.First(); request is not null;)
+            {
+                var json = await FetchAsync(request, ct);
                 PageRequest? following = null;
                 ExceptionDispatchInfo? badPaging = null;
                 try
@@ -65,16 +104,17 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
                 }
                 catch (InvalidDataException ex)
                 {
-                    badPaging = ExceptionDispatchInfo.Capture(ex); // raised after this page's records, as before the page ahead was asked for
+                    badPaging = ExceptionDispatchInfo.Capture(ex); // raised after this page's records
                 }
 
-                next = following is null ? null : FetchAsync(following, stop.Token);
-                var index = 0;
-                var page = $"page {request.Number} ({request.Url})";
-                foreach (var record in RecordPath.Select(json.RootElement, options.Records, request.ToString()))
+                try
                 {
-                    records++;
-                    yield return new SourceRecord(record, page, ++index);
+                    await pages.WriteAsync((request, json), ct);
+                }
+                catch
+                {
+                    json.Dispose();
+                    throw;
                 }
 
                 badPaging?.Throw();
@@ -83,29 +123,8 @@ internal sealed class HttpSource(HttpSourceOptions options, ConnectorContext con
         }
         finally
         {
-            if (next is not null)
-            {
-                // The reader stopped early (a failure, or a full plan): the page asked for ahead is not wanted.
-                await stop.CancelAsync();
-                _ = next.ContinueWith(
-                    static t =>
-                    {
-                        if (t.IsCompletedSuccessfully)
-                        {
-                            t.Result.Dispose();
-                        }
-                        else
-                        {
-                            _ = t.Exception; // observed: its failure is no one's concern now
-                        }
-                    },
-                    CancellationToken.None,
-                    TaskContinuationOptions.None,
-                    TaskScheduler.Default);
-            }
+            pages.Complete();
         }
-
-        context.Log.Info($"http source {options.Url}: {records} record(s) in {count} page(s)");
     }
 
     private async Task<JsonPage> FetchAsync(PageRequest request, CancellationToken cancellationToken)

@@ -162,6 +162,34 @@ public sealed class HttpSourceTests : IAsyncLifetime
         Assert.Equal(RunStatus.Failed, loop.Status);
     }
 
+    [Fact]
+    public async Task ReadAsync_AReaderThatStopsAtTheFirstRecord_HasAskedForTwoPagesAheadAndNoMore()
+    {
+        for (var page = 1; page <= 8; page++)
+        {
+            _api.Page(page == 1 ? "/v1/ads" : $"/v1/ads?page={page}", page < 8 ? $"{_api.Url}/v1/ads?page={page + 1}" : null, new { id = page });
+        }
+
+        var target = _bed.Config.Targets.Single(t => t.Name == "ads");
+        var context = new ConnectorContext(target.Name, _bed.Config.BaseDirectory, _bed.Config.StateDirectory, _bed.Secrets, new TestRunLog(), _bed.Time);
+        var source = (IRecordSource)ConnectorRegistry.Default.Find(ConnectorTypes.Http)!.CreateSource(target.Source!.Options, context);
+        await using (var records = source.ReadAsync(CancellationToken.None).GetAsyncEnumerator())
+        {
+            Assert.True(await records.MoveNextAsync());
+            // The page being read, one parsed and waiting, one on its way: the reading ahead stops there, however long
+            // the reader takes (each request spends the upstream's quota).
+            while (_api.Requests.Count < 3)
+            {
+                await Task.Yield();
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300)); // time enough for five more small pages, were they asked for
+            Assert.Equal(3, _api.Requests.Count);
+        }
+
+        Assert.Equal(3, _api.Requests.Count); // stopping cancelled nothing that would send another
+    }
+
     private Task<TargetRunResult> RunAsync(string target) =>
         new SyncRunner(_bed.Config, _bed.Store, _bed.Time, ConnectorRegistry.Default, _bed.Secrets)
             .RunAsync(_bed.Config.Targets.Single(t => t.Name == target), new RunOptions(), null, null, null, CancellationToken.None);
