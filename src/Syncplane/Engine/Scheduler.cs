@@ -75,7 +75,9 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
 
         if (_queue is null)
         {
-            _queue = await LoadAsync(ct);
+            var queue = await LoadAsync(ct);
+            await options.Ready.WaitAsync(ct);
+            _queue = queue;
             _refreshedAt = null;
             onLog?.Invoke($"scheduler: active for {_queue.Count} target(s)");
         }

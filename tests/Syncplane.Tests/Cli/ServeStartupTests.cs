@@ -40,4 +40,26 @@ public sealed class ServeStartupTests : IDisposable
         // ASP.NET Core's data protection made a key ring at every start (~/.aspnet/DataProtection-Keys/key-*.xml), though nothing uses it.
         Assert.Empty(Directory.EnumerateFileSystemEntries(home, "*", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task Serve_OnAnAddressInUse_ExitsTwoAndFiresNothing()
+    {
+        _dir.Write("syncplane.yaml", """
+            targets:
+              due: { entrypoint: "touch ran", schedule: every 1h }
+            """);
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        // The target is due at once (it never ran), and the scheduler plans beside the server's start: it must not fire for a node that never listened.
+        var serve = await SyncplaneCli.RunAsync(_dir.Path, "serve", "--urls", $"http://127.0.0.1:{port}");
+        var history = await SyncplaneCli.RunAsync(_dir.Path, "history", "--json");
+
+        Assert.Equal(2, serve.ExitCode);
+        Assert.Contains($"cannot listen on http://127.0.0.1:{port}", serve.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("scheduler: active", serve.Stdout, StringComparison.Ordinal);
+        Assert.Equal("[]", history.Stdout.Trim());
+        Assert.False(File.Exists(_dir.Combine("ran")));
+    }
 }
