@@ -69,28 +69,9 @@ internal sealed class SyncplaneNode : IAsyncDisposable
         node._background.Add(new Retention(store, config.Retention, time, log).RunAsync(node._stop.Token));
         node._background.Add(new RollupFolder(store, time).RunAsync(node._stop.Token));
         await hub.Started.WaitAsync(cancellationToken);
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (options.Scheduler)
-        {
-            // With many targets, planning the schedule takes as long as starting the HTTP server: both at once.
-            node._background.Add(Task.Run(() => new Scheduler(config, store, time, new SchedulerOptions { Ready = listening.Task }, log).RunAsync(node._stop.Token), CancellationToken.None));
-        }
-
-        try
-        {
-            await snapshots.StartAsync(cancellationToken);
-            node._background.Add(snapshots.RunAsync(node._stop.Token));
-            await node._app.StartAsync(cancellationToken);
-        }
-        catch
-        {
-            await node._stop.CancelAsync(); // e.g. the address is in use: the scheduler, still waiting to fire, stops
-            await Task.WhenAll(node._background);
-            throw;
-        }
-
-        listening.SetResult();
-
+        await snapshots.StartAsync(cancellationToken);
+        node._background.Add(snapshots.RunAsync(node._stop.Token));
+        await node._app.StartAsync(cancellationToken);
         if (options.Worker is { } workerOptions)
         {
             // Watched folders (watch: true, realtime): this node's workers read only the paths its watchers saw change.
@@ -99,6 +80,11 @@ internal sealed class SyncplaneNode : IAsyncDisposable
             node.WorkersDone = new Worker(config, store, runner, time, workerOptions, onWorkerEvent).RunAsync(node._stop.Token);
             node._background.Add(node.WorkersDone);
             node._background.Add(new Engine.Watch.WatchService(config, store, time, journals, log).RunAsync(node._stop.Token));
+        }
+
+        if (options.Scheduler)
+        {
+            node._background.Add(new Scheduler(config, store, time, new SchedulerOptions(), log).RunAsync(node._stop.Token));
         }
 
         if (options.Checks && config.Checks.Items.Count > 0)

@@ -75,9 +75,7 @@ internal sealed class Scheduler(SyncplaneConfig config, ISyncStore store, TimePr
 
         if (_queue is null)
         {
-            var queue = await LoadAsync(ct);
-            await options.Ready.WaitAsync(ct);
-            _queue = queue;
+            _queue = await LoadAsync(ct);
             _refreshedAt = null;
             onLog?.Invoke($"scheduler: active for {_queue.Count} target(s)");
         }

@@ -11,10 +11,4 @@ internal sealed record SchedulerOptions
 
     /// <summary>How often runtime frequency overrides and pauses are re-read from the store (a full telemetry query).</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Completes when the scheduler may become active and fire (serve: once its HTTP server listens). The lease is taken and
-    /// the schedule planned before, beside the rest of the start-up; a node that fails to start fires nothing.
-    /// </summary>
-    public Task Ready { get; init; } = Task.CompletedTask;
 }
