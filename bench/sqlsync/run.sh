@@ -69,6 +69,8 @@ trap cleanup EXIT
 
 start_server() { # version
   stop_server
+  # Another server on the port (a leftover server.py binds with SO_REUSEPORT) would answer some of the requests.
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then say "something already listens on port $PORT; stop it or set PORT"; exit 1; fi
   "$PY" "$HERE/server.py" "$PORT" "$RECORDS" "$PAGE" "$1" >"$WORK/server.out" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do grep -q ready "$WORK/server.out" 2>/dev/null && return; sleep 0.2; done
