@@ -5,20 +5,22 @@ namespace Syncplane.Connectors.Sql;
 /// <summary>
 /// Records checked and hashed, handed from the thread that reads and checks them to the one that merges them with the table
 /// (see <see cref="SqlRecordRun"/>): each record's key, hash and where it came from, and a copy of its JSON (its page is
-/// released once the source moves on) in one buffer rented from <see cref="ArrayPool{T}.Shared"/> for the batch.
+/// released once the source moves on), in two arrays rented from <see cref="ArrayPool{T}.Shared"/> for the batch.
 /// </summary>
 internal sealed class CheckedRecords : IDisposable
 {
     /// <summary>Records a batch holds.</summary>
     public const int Capacity = 1000;
 
-    private readonly List<(object?[] Key, long Hash, string Origin, int Index, int Start, int Length)> _records = new(Capacity);
+    private (object?[] Key, long Hash, string Origin, int Index, int Start, int Length)[] _records =
+        ArrayPool<(object?[] Key, long Hash, string Origin, int Index, int Start, int Length)>.Shared.Rent(Capacity);
+
     private byte[] _json = ArrayPool<byte>.Shared.Rent(1 << 17);
     private int _used;
 
-    public int Count => _records.Count;
+    public int Count { get; private set; }
 
-    public bool Full => _records.Count == Capacity;
+    public bool Full => Count == Capacity;
 
     public object?[] Key(int i) => _records[i].Key;
 
@@ -44,7 +46,7 @@ internal sealed class CheckedRecords : IDisposable
         }
 
         json.CopyTo(_json.AsSpan(_used));
-        _records.Add((key, hash, record.Page ?? record.Where, record.Page is null ? 0 : record.Index, _used, json.Length));
+        _records[Count++] = (key, hash, record.Page ?? record.Where, record.Page is null ? 0 : record.Index, _used, json.Length);
         _used += json.Length;
     }
 
@@ -54,6 +56,8 @@ internal sealed class CheckedRecords : IDisposable
         {
             ArrayPool<byte>.Shared.Return(_json);
             _json = [];
+            ArrayPool<(object?[] Key, long Hash, string Origin, int Index, int Start, int Length)>.Shared.Return(_records, clearArray: true);
+            _records = [];
         }
     }
 }

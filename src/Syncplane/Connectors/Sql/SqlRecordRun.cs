@@ -460,11 +460,15 @@ internal sealed partial class SqlRecordRun : IRecordRun
     /// </summary>
     private FieldShape FieldAt(int position, JsonProperty property, in SourceRecord record)
     {
-        if (position < _shape.Count && property.NameEquals(_shape[position].Utf8))
-        {
-            return _shape[position];
-        }
+        return position < _shape.Count && property.NameEquals(_shape[position].Utf8) ? _shape[position] : LearnField(position, property, record);
+    }
 
+    /// <summary>
+    /// <see cref="FieldAt"/> for a field the shape does not have at <paramref name="position"/>. A method of its own: the
+    /// closure of its lambda is allocated when the method starts, which in <see cref="FieldAt"/> was once per field of every record.
+    /// </summary>
+    private FieldShape LearnField(int position, JsonProperty property, in SourceRecord record)
+    {
         var name = property.Name;
         var isKey = IsKey(name);
         var column = isKey ? null : ColumnFor(name, property.Value, record.Where, isKey: false);
@@ -526,9 +530,9 @@ internal sealed partial class SqlRecordRun : IRecordRun
 
     private bool IsKey(string field)
     {
-        foreach (var key in _key)
+        for (var i = 0; i < _key.Count; i++) // not foreach: an interface's enumerator is an allocation, and this runs for every field of a changed row
         {
-            if (_db.Names.Equals(key, field))
+            if (_db.Names.Equals(_key[i], field))
             {
                 return true;
             }
