@@ -138,13 +138,14 @@ internal static class WebhooksEndpoints
             sizeFeature.MaxRequestBodySize = limit + 1; // webhooks.max_body rules here, not the API's general limit
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(http.Request.ContentLength ?? 16 * 1024, limit + 1));
+        // Sized for the body its Content-Length announces, plus the byte that shows it ended there: one allocation, and the copy.
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min((http.Request.ContentLength ?? 16 * 1024) + 1, limit + 1));
         var stream = http.Request.Body;
         try
         {
             while (true)
             {
-                var memory = buffer.GetMemory(16 * 1024);
+                var memory = buffer.GetMemory(1); // the room left, grown only once it is full
                 var read = await stream.ReadAsync(memory, cancellationToken);
                 if (read == 0)
                 {
