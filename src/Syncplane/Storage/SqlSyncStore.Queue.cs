@@ -19,6 +19,8 @@ internal abstract partial class SqlSyncStore
     /// </summary>
     protected virtual string SkipLockedSql => string.Empty;
 
+    private string? _claimUpdateSql;
+
     /// <summary>The FROM of the claim's candidate query; a dialect may pin the claim-order index here.</summary>
     protected virtual string ClaimCandidatesSql => "runs q";
 
@@ -167,7 +169,7 @@ internal abstract partial class SqlSyncStore
     /// <c>runs_one_running_per_target</c> index, with the dead entries of every run ended since the last vacuum, on every
     /// claim; as a subplan it looks up the candidate's target (two index pages).
     /// </remarks>
-    private protected string ClaimUpdateSql =>
+    private protected string ClaimUpdateSql => _claimUpdateSql ??= // built once: it runs for every run
         "UPDATE runs SET status = 'running', attempt = attempt + 1, fence = fence + 1, worker_id = @worker, " +
         "lease_expires_at = @expires, started_at = @now, requeue_reason = NULL " +
         "WHERE status = 'queued' AND id = (SELECT q.id FROM " + ClaimCandidatesSql + " WHERE q.status = 'queued' AND q.not_before <= @now " +
