@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
 using System.Threading.Channels;
 using Syncplane.Engine;
 using Syncplane.Planning;
