@@ -178,9 +178,10 @@ public sealed class HttpSourceTests : IAsyncLifetime
             Assert.True(await records.MoveNextAsync());
             // The page being read, one parsed and waiting, one on its way: the reading ahead stops there, however long
             // the reader takes (each request spends the upstream's quota).
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // fewer requests than that: fails, not hangs
             while (_api.Requests.Count < 3)
             {
-                await Task.Yield();
+                await Task.Delay(10, limit.Token);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(300)); // time enough for five more small pages, were they asked for
